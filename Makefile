@@ -1,0 +1,50 @@
+# Two commands do everything on a fresh machine with Python 3.11: `make run`, `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export DJANGO_SETTINGS_MODULE := config.settings
+
+.PHONY: run test setup install translations lint format messages clean
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is needed (set PYTHON=... to use another)"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Compiled with Babel (a Python package) so that no system gettext is needed.
+translations: $(STAMP)
+	$(BIN)/pybabel compile --domain django --directory locale --statistics
+
+setup: install translations
+
+run: setup
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --no-input
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_demo
+	@echo "Serving http://127.0.0.1:8000 (Ctrl+C stops it)."
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: setup
+	$(BIN)/ruff check .
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Needs GNU gettext (xgettext) on the developer's machine.
+messages: $(STAMP)
+	DEBUG=1 $(BIN)/python manage.py makemessages --locale ca --locale es --no-obsolete --ignore '.venv/*' --ignore 'staticfiles/*'
+	$(MAKE) translations
+
+clean:
+	rm -rf $(VENV) staticfiles

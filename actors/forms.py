@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from actors.models import Actor, Capacity, ThematicArea
+
+
+class ThematicAreasField(forms.ModelMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs: object) -> None:
+        kwargs.setdefault("queryset", ThematicArea.objects.all())
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", _("Thematic areas"))
+        super().__init__(**kwargs)
+
+    def label_from_instance(self, obj: ThematicArea) -> str:
+        return str(obj.get_code_display())
+
+
+class ActorForm(forms.ModelForm):
+    thematic_areas = ThematicAreasField()
+
+    class Meta:
+        model = Actor
+        fields = [
+            "name",
+            "kind",
+            "tax_id",
+            "territory",
+            "thematic_areas",
+            "website",
+            "contact_email",
+            "phone",
+            "description",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+
+    def clean_name(self) -> str:
+        return " ".join(self.cleaned_data["name"].split())
+
+    def clean_tax_id(self) -> str:
+        return self.cleaned_data["tax_id"].replace(" ", "").replace("-", "").upper()
+
+
+class CapacityForm(forms.ModelForm):
+    class Meta:
+        model = Capacity
+        fields = ["kind", "description", "quantity", "unit"]
+
+    def clean_quantity(self) -> object:
+        quantity = self.cleaned_data["quantity"]
+        if quantity is not None and quantity < 0:
+            raise forms.ValidationError(_("The quantity cannot be negative."))
+        return quantity
+
+
+CapacityFormSet = forms.inlineformset_factory(
+    Actor,
+    Capacity,
+    form=CapacityForm,
+    extra=1,
+    max_num=50,
+    validate_max=True,
+    can_delete=True,
+)

@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from actors.filters import ActorFilter
+from actors.forms import ActorForm, CapacityFormSet
+from actors.models import Actor, ThematicArea
+
+
+def actor_for_admin(request: HttpRequest, slug: str) -> Actor:
+    """The actor, if this person administers it (403 otherwise: the directory is shared)."""
+    actor = get_object_or_404(Actor, slug=slug)
+    if not actor.is_administered_by(request.user):
+        raise PermissionDenied
+    return actor
+
+
+@login_required
+def directory(request: HttpRequest) -> HttpResponse:
+    actors = Actor.objects.prefetch_related(
+        Prefetch("thematic_areas", queryset=ThematicArea.objects.order_by("code"))
+    )
+    actor_filter = ActorFilter(request.GET or None, queryset=actors)
+    # A malformed filter (an unknown kind, say) shows the form errors over the full list.
+    queryset = actor_filter.qs if actor_filter.is_valid() else actors
+    page = Paginator(queryset, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "actors/directory.html",
+        {"filter": actor_filter, "page": page, "query": query.urlencode()},
+    )
+
+
+@login_required
+def detail(request: HttpRequest, slug: str) -> HttpResponse:
+    actor = get_object_or_404(
+        Actor.objects.prefetch_related("thematic_areas", "capacities"), slug=slug
+    )
+    # Only the clusters the viewer can see: listing the others would reveal them. The
+    # queryset methods come from the clusters app through the reverse relation, so this
+    # lower app does not import it.
+    memberships = (
+        actor.memberships.active()
+        .visible_to(request.user)
+        .select_related("cluster")
+        .order_by("cluster__name")
+    )
+    can_edit = actor.is_administered_by(request.user)
+    people = actor.people.select_related("user").order_by("user__email") if can_edit else None
+    return render(
+        request,
+        "actors/detail.html",
+        {"actor": actor, "memberships": memberships, "can_edit": can_edit, "people": people},
+    )
+
+
+@login_required
+def edit(request: HttpRequest, slug: str) -> HttpResponse:
+    actor = actor_for_admin(request, slug)
+    form = ActorForm(request.POST or None, instance=actor)
+    capacities = CapacityFormSet(request.POST or None, instance=actor, prefix="capacities")
+    if request.method == "POST" and form.is_valid() and capacities.is_valid():
+        with transaction.atomic():
+            form.save()
+            capacities.save()
+        messages.success(request, _("The profile of %(name)s has been saved.") % {"name": actor})
+        return redirect(actor)
+    return render(
+        request, "actors/edit.html", {"actor": actor, "form": form, "capacities": capacities}
+    )

@@ -1,0 +1,99 @@
+"""Who may see and do what inside a cluster.
+
+Every cluster view starts with one of these helpers. Someone outside the cluster gets a
+404 (a 403 would tell them the cluster exists); a person inside it without the needed
+role gets a 403.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+
+from clusters.models import Cluster, ClusterRole, Membership
+
+# The order in which a person's roles rank, when they represent several entities.
+ROLE_RANK = {
+    Membership.Role.LEAD: 4,
+    Membership.Role.MEMBER: 3,
+    Membership.Role.OBSERVER: 2,
+    Membership.Role.INSTITUTION: 1,
+}
+
+
+@dataclass(frozen=True)
+class ClusterAccess:
+    cluster: Cluster
+    is_coordinator: bool
+    # The active membership of the entity this person represents here, if any.
+    membership: Membership | None
+
+    @property
+    def role(self) -> str | None:
+        return self.membership.role if self.membership else None
+
+    @property
+    def is_member(self) -> bool:
+        """A representative of an entity that takes positions (lead or member)."""
+        return self.membership is not None and self.membership.role in Membership.VOTING_ROLES
+
+    @property
+    def is_institution_only(self) -> bool:
+        return not self.is_coordinator and self.role == Membership.Role.INSTITUTION
+
+    @property
+    def can_see_members(self) -> bool:
+        return not self.is_institution_only
+
+
+def _access_for(request: HttpRequest, slug: str) -> ClusterAccess:
+    user = request.user
+    if not user.is_authenticated:
+        # Views are wrapped in login_required; this guards against a forgotten decorator.
+        raise Http404
+    cluster = Cluster.objects.filter(slug=slug).first()
+    if cluster is None:
+        raise Http404
+    is_coordinator = ClusterRole.objects.filter(
+        cluster=cluster, user=user, role=ClusterRole.Role.COORDINATOR
+    ).exists()
+    memberships = (
+        Membership.objects.active()
+        .filter(cluster=cluster, actor__people__user=user)
+        .select_related("actor")
+    )
+    membership = max(memberships, key=lambda m: ROLE_RANK[m.role], default=None)
+    if not is_coordinator and membership is None:
+        raise Http404
+    return ClusterAccess(cluster=cluster, is_coordinator=is_coordinator, membership=membership)
+
+
+def cluster_for_user(request: HttpRequest, slug: str) -> tuple[Cluster, ClusterAccess]:
+    """Anyone inside the cluster: coordinator, lead, member, observer or institution."""
+    access = _access_for(request, slug)
+    return access.cluster, access
+
+
+def cluster_for_reader(request: HttpRequest, slug: str) -> tuple[Cluster, ClusterAccess]:
+    """People who read the cluster's working data; institutions only get published reports."""
+    access = _access_for(request, slug)
+    if access.is_institution_only:
+        raise PermissionDenied
+    return access.cluster, access
+
+
+def cluster_for_coordinator(request: HttpRequest, slug: str) -> tuple[Cluster, ClusterAccess]:
+    access = _access_for(request, slug)
+    if not access.is_coordinator:
+        raise PermissionDenied
+    return access.cluster, access
+
+
+def cluster_for_entity_admin(request: HttpRequest, slug: str) -> tuple[Cluster, ClusterAccess]:
+    """An administrator of an entity that is a member of the cluster (to act for it)."""
+    access = _access_for(request, slug)
+    if access.membership is None or not access.membership.actor.is_administered_by(request.user):
+        raise PermissionDenied
+    return access.cluster, access

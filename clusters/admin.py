@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from django.contrib import admin
+
+from clusters.models import AuditEntry, Cluster, ClusterRole, Invitation, Membership
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["actor"]
+
+
+class ClusterRoleInline(admin.TabularInline):
+    model = ClusterRole
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Cluster)
+class ClusterAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "status", "decision_rule", "reporting_period"]
+    list_filter = ["kind", "status", "decision_rule"]
+    search_fields = ["name", "territory"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["thematic_areas"]
+    inlines = [ClusterRoleInline, MembershipInline]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "cluster", "role", "status", "sent_at", "expires_at"]
+    list_filter = ["status", "role"]
+    search_fields = ["email", "actor_name", "actor__name", "cluster__name"]
+    readonly_fields = ["nonce", "created_at", "closed_at", "accepted_by"]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "cluster", "actor_user", "action", "target"]
+    list_filter = ["action"]
+    search_fields = ["target", "cluster__name"]
+
+    # The audit trail is evidence: nobody edits or deletes it.
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: object, obj: object = None) -> bool:
+        return False

@@ -1,0 +1,155 @@
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from actors.forms import ThematicAreasField
+from actors.models import Actor
+from clusters.models import Cluster, Invitation, Membership
+
+
+class ClusterForm(forms.ModelForm):
+    thematic_areas = ThematicAreasField()
+
+    class Meta:
+        model = Cluster
+        fields = [
+            "name",
+            "kind",
+            "common_goal",
+            "thematic_areas",
+            "territory",
+            "status",
+            "decision_rule",
+            "consensus_threshold",
+            "quorum",
+            "qualified_majority",
+            "reporting_period",
+        ]
+        widgets = {"common_goal": forms.Textarea(attrs={"rows": 4})}
+
+    def clean_name(self) -> str:
+        return " ".join(self.cleaned_data["name"].split())
+
+
+class ClusterCreateForm(ClusterForm):
+    lead_actor = forms.ModelChoiceField(
+        label=_("Lead entity"),
+        queryset=Actor.objects.none(),
+        help_text=_("The entity you represent, which coordinates the cluster."),
+    )
+
+    class Meta(ClusterForm.Meta):
+        fields = [f for f in ClusterForm.Meta.fields if f != "status"]
+
+    def __init__(self, *args: object, user: User, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        actors = Actor.objects.administered_by(user)
+        self.fields["lead_actor"].queryset = actors
+        if user.is_staff:
+            self.fields["lead_actor"].required = False
+            self.fields["lead_actor"].help_text = _("Optional for platform administrators.")
+        if len(actors) == 1:
+            self.fields["lead_actor"].initial = actors[0]
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("Email of the person invited"), max_length=254)
+    actor = forms.ModelChoiceField(
+        label=_("Existing entity"),
+        queryset=Actor.objects.none(),
+        required=False,
+        help_text=_("An entity already on the platform that is not in this cluster."),
+    )
+    actor_name = forms.CharField(label=_("Or a new entity: name"), max_length=200, required=False)
+    actor_kind = forms.ChoiceField(
+        label=_("New entity: kind"),
+        choices=[("", "---------"), *Actor.Kind.choices],
+        required=False,
+    )
+    role = forms.ChoiceField(
+        label=_("Role in the cluster"),
+        choices=[c for c in Membership.Role.choices if c[0] != Membership.Role.LEAD],
+        initial=Membership.Role.MEMBER,
+    )
+    message = forms.CharField(
+        label=_("Personal message"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: object, cluster: Cluster, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.cluster = cluster
+        self.fields["actor"].queryset = Actor.objects.exclude(
+            memberships__cluster=cluster, memberships__status=Membership.Status.ACTIVE
+        )
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
+    def clean_actor_name(self) -> str:
+        return " ".join(self.cleaned_data["actor_name"].split())
+
+    def clean(self) -> dict:
+        data = super().clean()
+        actor, name, kind = data.get("actor"), data.get("actor_name"), data.get("actor_kind")
+        if actor and (name or kind):
+            raise forms.ValidationError(_("Choose an existing entity or name a new one, not both."))
+        if not actor and not name:
+            raise forms.ValidationError(
+                _("Choose an existing entity, or give the new entity's name and kind.")
+            )
+        if name and not kind:
+            self.add_error("actor_kind", _("Say what kind of entity it is."))
+        return data
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
+
+
+class InvitationSignupForm(forms.Form):
+    """The account an invited person creates; the email is the one invited."""
+
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("Password (again)"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args: object, invitation: Invitation, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.invitation = invitation
+
+    def clean(self) -> dict:
+        data = super().clean()
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", _("The two passwords do not match."))
+        elif p1:
+            candidate = User(
+                email=self.invitation.email,
+                first_name=data.get("first_name", ""),
+                last_name=data.get("last_name", ""),
+            )
+            try:
+                password_validation.validate_password(p1, candidate)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return data
+
+    def language(self) -> str:
+        return self.invitation.language or settings.LANGUAGE_CODE

@@ -1,0 +1,398 @@
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from actors.models import Actor, ThematicArea, unique_slug
+
+
+class ClusterQuerySet(models.QuerySet["Cluster"]):
+    def visible_to(self, user: settings.AUTH_USER_MODEL) -> ClusterQuerySet:
+        """Clusters the person coordinates or where one of their entities is an active member."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(
+            Q(roles__user=user)
+            | Q(
+                memberships__actor__people__user=user,
+                memberships__status=Membership.Status.ACTIVE,
+            )
+        ).distinct()
+
+
+class Cluster(models.Model):
+    class Kind(models.TextChoices):
+        COOPERATION = "cooperation", _("Cooperation cluster")
+        SOCIAL = "social", _("Social cluster")
+
+    class Status(models.TextChoices):
+        FORMING = "forming", _("Forming")
+        ACTIVE = "active", _("Active")
+        CLOSED = "closed", _("Closed")
+
+    class DecisionRule(models.TextChoices):
+        CONSENSUS = "consensus", _("Consensus")
+        CONSENT = "consent", _("Consent")
+        CONSENSUS_THEN_MAJORITY = "consensus_then_majority", _("Consensus, then qualified majority")
+
+    class ReportingPeriod(models.TextChoices):
+        MONTHLY = "monthly", _("Monthly")
+        QUARTERLY = "quarterly", _("Quarterly")
+        YEARLY = "yearly", _("Yearly")
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("short name"), max_length=80, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    common_goal = models.TextField(_("common goal"), max_length=5000)
+    thematic_areas = models.ManyToManyField(
+        ThematicArea, verbose_name=_("thematic areas"), blank=True, related_name="clusters"
+    )
+    territory = models.CharField(_("territory"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.FORMING
+    )
+    decision_rule = models.CharField(
+        _("decision rule"),
+        max_length=30,
+        choices=DecisionRule.choices,
+        default=DecisionRule.CONSENSUS,
+    )
+    consensus_threshold = models.PositiveSmallIntegerField(
+        _("consensus threshold (%)"),
+        default=75,
+        validators=[MinValueValidator(50), MaxValueValidator(100)],
+        help_text=_("Share of the positions taken that must agree for consensus."),
+    )
+    quorum = models.PositiveSmallIntegerField(
+        _("quorum (%)"),
+        default=50,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("Share of the active member entities that must take a position."),
+    )
+    qualified_majority = models.PositiveSmallIntegerField(
+        _("qualified majority (%)"),
+        default=67,
+        validators=[MinValueValidator(50), MaxValueValidator(100)],
+        help_text=_("Used in the second round of the rule 'consensus, then qualified majority'."),
+    )
+    reporting_period = models.CharField(
+        _("reporting period"),
+        max_length=20,
+        choices=ReportingPeriod.choices,
+        default=ReportingPeriod.QUARTERLY,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ClusterQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("cluster")
+        verbose_name_plural = _("clusters")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quorum__gte=1, quorum__lte=100), name="cluster_quorum_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(consensus_threshold__gte=50, consensus_threshold__lte=100),
+                name="cluster_consensus_threshold_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(qualified_majority__gte=50, qualified_majority__lte=100),
+                name="cluster_qualified_majority_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self.slug:
+            self.slug = unique_slug(Cluster, self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("clusters:overview", args=[self.slug])
+
+
+class ClusterRole(models.Model):
+    """A person's role in running a cluster, independent of the entity they represent."""
+
+    class Role(models.TextChoices):
+        COORDINATOR = "coordinator", _("Coordinator")
+
+    cluster = models.ForeignKey(
+        Cluster, verbose_name=_("cluster"), on_delete=models.CASCADE, related_name="roles"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="cluster_roles",
+    )
+    role = models.CharField(
+        _("role"), max_length=20, choices=Role.choices, default=Role.COORDINATOR
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("cluster role")
+        verbose_name_plural = _("cluster roles")
+        constraints = [
+            models.UniqueConstraint(fields=["cluster", "user", "role"], name="clusterrole_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.cluster}"
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def active(self) -> MembershipQuerySet:
+        return self.filter(status=Membership.Status.ACTIVE)
+
+    def visible_to(self, user: settings.AUTH_USER_MODEL) -> MembershipQuerySet:
+        return self.filter(cluster__in=Cluster.objects.visible_to(user))
+
+    def voting(self) -> MembershipQuerySet:
+        """Active entities that take positions: observers and institutions do not."""
+        return self.active().filter(role__in=Membership.VOTING_ROLES)
+
+
+class Membership(models.Model):
+    """An actor's place in a cluster.
+
+    A membership is created when an invitation is accepted (the pending state lives on
+    the Invitation) and is never deleted: leaving keeps the history.
+    """
+
+    class Role(models.TextChoices):
+        LEAD = "lead", _("Lead entity")
+        MEMBER = "member", _("Member")
+        OBSERVER = "observer", _("Observer")
+        INSTITUTION = "institution", _("Institution")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        LEFT = "left", _("Left")
+
+    VOTING_ROLES = (Role.LEAD, Role.MEMBER)
+
+    cluster = models.ForeignKey(
+        Cluster, verbose_name=_("cluster"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    actor = models.ForeignKey(
+        Actor, verbose_name=_("actor"), on_delete=models.PROTECT, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
+    )
+    joined_at = models.DateTimeField(_("joined at"), default=timezone.now)
+    left_at = models.DateTimeField(_("left at"), null=True, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["actor__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["cluster", "actor"], name="membership_unique"),
+            models.UniqueConstraint(
+                fields=["cluster"],
+                condition=Q(role="lead", status="active"),
+                name="membership_one_active_lead",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="active", left_at__isnull=True)
+                | Q(status="left", left_at__isnull=False),
+                name="membership_left_at_matches_status",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor} · {self.cluster}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+    @property
+    def takes_positions(self) -> bool:
+        return self.is_active and self.role in self.VOTING_ROLES
+
+
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def pending(self) -> InvitationQuerySet:
+        return self.filter(status=Invitation.Status.PENDING)
+
+
+def new_invitation_nonce() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Invitation(models.Model):
+    """An email invitation for an entity to join a cluster.
+
+    The link carries a signed (id, nonce) pair; resending replaces the nonce so that only
+    the newest link works, and accepting or revoking closes it for good.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        ACCEPTED = "accepted", _("Accepted")
+        REVOKED = "revoked", _("Revoked")
+
+    cluster = models.ForeignKey(
+        Cluster, verbose_name=_("cluster"), on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(_("email"))
+    actor = models.ForeignKey(
+        Actor,
+        verbose_name=_("entity"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="invitations",
+        help_text=_("An entity already on the platform."),
+    )
+    actor_name = models.CharField(
+        _("new entity name"),
+        max_length=200,
+        blank=True,
+        help_text=_("For an entity that is not on the platform yet."),
+    )
+    actor_kind = models.CharField(
+        _("new entity kind"), max_length=32, choices=Actor.Kind.choices, blank=True
+    )
+    role = models.CharField(
+        _("role in the cluster"),
+        max_length=20,
+        choices=Membership.Role.choices,
+        default=Membership.Role.MEMBER,
+    )
+    message = models.TextField(_("personal message"), blank=True, max_length=2000)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    nonce = models.CharField(max_length=64, default=new_invitation_nonce, editable=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invited by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    send_count = models.PositiveSmallIntegerField(_("times sent"), default=1)
+    expires_at = models.DateTimeField(_("expires at"))
+    closed_at = models.DateTimeField(_("accepted or revoked at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("accepted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(actor__isnull=False) & Q(actor_name=""))
+                | (Q(actor__isnull=True) & ~Q(actor_name="") & ~Q(actor_kind="")),
+                name="invitation_existing_or_new_actor",
+            ),
+            # One open invitation per entity (or new entity's email) and cluster.
+            models.UniqueConstraint(
+                fields=["cluster", "actor"],
+                condition=Q(status="pending", actor__isnull=False),
+                name="invitation_one_pending_per_actor",
+            ),
+            models.UniqueConstraint(
+                fields=["cluster", "email"],
+                condition=Q(status="pending"),
+                name="invitation_one_pending_per_email",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.cluster}"
+
+    @property
+    def entity_name(self) -> str:
+        return self.actor.name if self.actor_id else self.actor_name
+
+    @property
+    def is_expired(self) -> bool:
+        return timezone.now() >= self.expires_at
+
+    @property
+    def is_usable(self) -> bool:
+        return self.status == self.Status.PENDING and not self.is_expired
+
+    @staticmethod
+    def default_expiry() -> timezone.datetime:
+        return timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS)
+
+
+class AuditEntry(models.Model):
+    """Who did what in a cluster, and when. Written in the same transaction as the change."""
+
+    class Action(models.TextChoices):
+        CLUSTER_CREATED = "cluster_created", _("created the cluster")
+        CLUSTER_UPDATED = "cluster_updated", _("changed the cluster settings")
+        INVITATION_SENT = "invitation_sent", _("sent an invitation")
+        INVITATION_RESENT = "invitation_resent", _("resent an invitation")
+        INVITATION_REVOKED = "invitation_revoked", _("revoked an invitation")
+        INVITATION_ACCEPTED = "invitation_accepted", _("accepted an invitation")
+        MEMBER_ROLE_CHANGED = "member_role_changed", _("changed the role of an entity")
+        MEMBER_REMOVED = "member_removed", _("removed an entity")
+        MEMBER_LEFT = "member_left", _("left the cluster")
+
+    cluster = models.ForeignKey(
+        Cluster, verbose_name=_("cluster"), on_delete=models.CASCADE, related_name="audit"
+    )
+    actor_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=60, choices=Action.choices)
+    target = models.CharField(_("about"), max_length=300, blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target}"

@@ -1,0 +1,329 @@
+"""Changes to clusters, memberships and invitations.
+
+Each function runs in one transaction, records an audit entry, and raises ClusterError
+with a message for the person when the change is not allowed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from actors.models import Actor, ActorUser, ThematicArea
+from clusters.models import AuditEntry, Cluster, ClusterRole, Invitation, Membership
+from clusters.tokens import make_invitation_token
+
+
+class ClusterError(Exception):
+    """A change refused for a reason the person can act on."""
+
+
+def audit(
+    *, cluster: Cluster, by: User | None, action: str, target: object = "", **data: Any
+) -> AuditEntry:
+    return AuditEntry.objects.create(
+        cluster=cluster, actor_user=by, action=action, target=str(target)[:300], data=data
+    )
+
+
+@transaction.atomic
+def cluster_create(
+    *,
+    by: User,
+    lead_actor: Actor | None,
+    thematic_areas: Iterable[ThematicArea] = (),
+    **fields: Any,
+) -> Cluster:
+    """A new cluster coordinated by its creator, with their entity as the lead."""
+    cluster = Cluster.objects.create(created_by=by, **fields)
+    cluster.thematic_areas.set(thematic_areas)
+    ClusterRole.objects.create(cluster=cluster, user=by, role=ClusterRole.Role.COORDINATOR)
+    if lead_actor is not None:
+        Membership.objects.create(cluster=cluster, actor=lead_actor, role=Membership.Role.LEAD)
+    audit(cluster=cluster, by=by, action=AuditEntry.Action.CLUSTER_CREATED, target=cluster)
+    return cluster
+
+
+@transaction.atomic
+def cluster_update(*, cluster: Cluster, by: User, changed: list[str]) -> None:
+    """Record a settings change already saved by the form."""
+    audit(
+        cluster=cluster,
+        by=by,
+        action=AuditEntry.Action.CLUSTER_UPDATED,
+        target=cluster,
+        fields=changed,
+    )
+
+
+def _check_can_invite(cluster: Cluster, *, email: str, actor: Actor | None) -> None:
+    if actor is not None:
+        if cluster.memberships.active().filter(actor=actor).exists():
+            raise ClusterError(
+                _("%(entity)s is already a member of this cluster.") % {"entity": actor.name}
+            )
+        if cluster.invitations.pending().filter(actor=actor).exists():
+            raise ClusterError(
+                _("%(entity)s already has a pending invitation: resend it instead.")
+                % {"entity": actor.name}
+            )
+    if cluster.invitations.pending().filter(email__iexact=email).exists():
+        raise ClusterError(
+            _("%(email)s already has a pending invitation: resend it instead.") % {"email": email}
+        )
+
+
+def _enqueue_invitation_email(invitation: Invitation) -> None:
+    from clusters.tasks import send_invitation_email
+
+    transaction.on_commit(lambda: send_invitation_email.delay(invitation.pk))
+
+
+def invitation_create(
+    *,
+    cluster: Cluster,
+    by: User,
+    email: str,
+    role: str,
+    actor: Actor | None = None,
+    actor_name: str = "",
+    actor_kind: str = "",
+    message: str = "",
+    language: str | None = None,
+) -> Invitation:
+    """Invite an entity (existing, or new by name and kind) through one person's email."""
+    email = email.strip().lower()
+    if actor is not None and (actor_name or actor_kind):
+        raise ClusterError(_("Choose an existing entity or name a new one, not both."))
+    if actor is None and not (actor_name and actor_kind):
+        raise ClusterError(_("Choose an existing entity, or give the new entity's name and kind."))
+    if role not in Membership.Role.values:
+        raise ClusterError(_("Choose a valid role."))
+    if role == Membership.Role.LEAD:
+        raise ClusterError(_("An invited entity joins as member, observer or institution."))
+    try:
+        with transaction.atomic():
+            _check_can_invite(cluster, email=email, actor=actor)
+            invitation = Invitation.objects.create(
+                cluster=cluster,
+                email=email,
+                actor=actor,
+                actor_name=actor_name.strip(),
+                actor_kind=actor_kind,
+                role=role,
+                message=message.strip(),
+                language=language or translation.get_language() or settings.LANGUAGE_CODE,
+                invited_by=by,
+                expires_at=Invitation.default_expiry(),
+            )
+            audit(
+                cluster=cluster,
+                by=by,
+                action=AuditEntry.Action.INVITATION_SENT,
+                target=invitation.entity_name,
+                email=email,
+                role=role,
+            )
+            _enqueue_invitation_email(invitation)
+    except IntegrityError:
+        # Two coordinators inviting the same entity at the same moment: the unique
+        # constraints let one through.
+        raise ClusterError(_("This entity or email already has a pending invitation.")) from None
+    return invitation
+
+
+def _locked_pending_invitation(invitation: Invitation) -> Invitation:
+    locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if locked.status == Invitation.Status.ACCEPTED:
+        raise ClusterError(_("This invitation has already been accepted."))
+    if locked.status == Invitation.Status.REVOKED:
+        raise ClusterError(_("This invitation has been revoked."))
+    return locked
+
+
+@transaction.atomic
+def invitation_resend(*, invitation: Invitation, by: User) -> Invitation:
+    """Send a fresh link, valid for the full period again; the previous link stops working."""
+    invitation = _locked_pending_invitation(invitation)
+    invitation.nonce = Invitation._meta.get_field("nonce").default()
+    invitation.sent_at = timezone.now()
+    invitation.expires_at = Invitation.default_expiry()
+    invitation.send_count += 1
+    invitation.save(update_fields=["nonce", "sent_at", "expires_at", "send_count"])
+    audit(
+        cluster=invitation.cluster,
+        by=by,
+        action=AuditEntry.Action.INVITATION_RESENT,
+        target=invitation.entity_name,
+        email=invitation.email,
+    )
+    _enqueue_invitation_email(invitation)
+    return invitation
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation, by: User) -> Invitation:
+    invitation = _locked_pending_invitation(invitation)
+    invitation.status = Invitation.Status.REVOKED
+    invitation.closed_at = timezone.now()
+    invitation.save(update_fields=["status", "closed_at"])
+    audit(
+        cluster=invitation.cluster,
+        by=by,
+        action=AuditEntry.Action.INVITATION_REVOKED,
+        target=invitation.entity_name,
+        email=invitation.email,
+    )
+    return invitation
+
+
+def invitation_check_usable(invitation: Invitation) -> None:
+    if invitation.status == Invitation.Status.ACCEPTED:
+        raise ClusterError(_("This invitation has already been used."))
+    if invitation.status == Invitation.Status.REVOKED:
+        raise ClusterError(_("This invitation has been revoked by the cluster's coordinator."))
+    if invitation.is_expired:
+        raise ClusterError(
+            _("This invitation has expired. Ask the cluster's coordinator to send it again.")
+        )
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
+    """The invited person joins: their entity (created if new) becomes an active member,
+    and they become its representative (its administrator, when the entity is new)."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    invitation_check_usable(invitation)
+    if user.email.lower() != invitation.email.lower():
+        raise ClusterError(
+            _("This invitation was sent to %(email)s. Log in with that address to accept it.")
+            % {"email": invitation.email}
+        )
+    cluster = invitation.cluster
+    if invitation.actor_id:
+        actor = invitation.actor
+        link_role = ActorUser.Role.REPRESENTATIVE
+        if not actor.people.filter(role=ActorUser.Role.ADMIN).exists():
+            link_role = ActorUser.Role.ADMIN
+    else:
+        actor = Actor.objects.create(name=invitation.actor_name, kind=invitation.actor_kind)
+        link_role = ActorUser.Role.ADMIN
+    ActorUser.objects.get_or_create(user=user, actor=actor, defaults={"role": link_role})
+
+    membership, created = Membership.objects.select_for_update().get_or_create(
+        cluster=cluster, actor=actor, defaults={"role": invitation.role}
+    )
+    if not created:
+        if membership.is_active:
+            raise ClusterError(
+                _("%(entity)s is already a member of this cluster.") % {"entity": actor.name}
+            )
+        # An entity that left comes back: same row, history kept in the audit.
+        membership.role = invitation.role
+        membership.status = Membership.Status.ACTIVE
+        membership.joined_at = timezone.now()
+        membership.left_at = None
+        membership.save(update_fields=["role", "status", "joined_at", "left_at"])
+
+    invitation.status = Invitation.Status.ACCEPTED
+    invitation.closed_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["status", "closed_at", "accepted_by"])
+    audit(
+        cluster=cluster,
+        by=user,
+        action=AuditEntry.Action.INVITATION_ACCEPTED,
+        target=actor.name,
+        role=invitation.role,
+    )
+    return membership
+
+
+def _locked_active_membership(membership: Membership) -> Membership:
+    locked = Membership.objects.select_for_update().select_related("actor").get(pk=membership.pk)
+    if not locked.is_active:
+        raise ClusterError(
+            _("%(entity)s is no longer a member of this cluster.") % {"entity": locked.actor.name}
+        )
+    return locked
+
+
+@transaction.atomic
+def membership_change_role(*, membership: Membership, role: str, by: User) -> Membership:
+    """Change an entity's role; naming a new lead makes the previous lead a member."""
+    membership = _locked_active_membership(membership)
+    if role not in Membership.Role.values:
+        raise ClusterError(_("Choose a valid role."))
+    if membership.role == role:
+        return membership
+    if membership.role == Membership.Role.LEAD:
+        raise ClusterError(_("The lead entity keeps its role until another entity is made lead."))
+    previous = membership.role
+    if role == Membership.Role.LEAD:
+        membership.cluster.memberships.active().filter(role=Membership.Role.LEAD).update(
+            role=Membership.Role.MEMBER
+        )
+    membership.role = role
+    membership.save(update_fields=["role"])
+    audit(
+        cluster=membership.cluster,
+        by=by,
+        action=AuditEntry.Action.MEMBER_ROLE_CHANGED,
+        target=membership.actor.name,
+        before=previous,
+        after=role,
+    )
+    return membership
+
+
+def _end_membership(membership: Membership, *, by: User, action: str) -> Membership:
+    membership = _locked_active_membership(membership)
+    if membership.role == Membership.Role.LEAD:
+        raise ClusterError(_("The lead entity cannot leave: make another entity lead first."))
+    membership.status = Membership.Status.LEFT
+    membership.left_at = timezone.now()
+    membership.save(update_fields=["status", "left_at"])
+    audit(cluster=membership.cluster, by=by, action=action, target=membership.actor.name)
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, by: User) -> Membership:
+    return _end_membership(membership, by=by, action=AuditEntry.Action.MEMBER_REMOVED)
+
+
+@transaction.atomic
+def membership_leave(*, membership: Membership, by: User) -> Membership:
+    return _end_membership(membership, by=by, action=AuditEntry.Action.MEMBER_LEFT)
+
+
+def invitation_send_email(*, invitation_id: int) -> bool:
+    """Email the current link of a pending invitation, in the language it was sent in.
+
+    Returns False (and sends nothing) when the invitation was closed in the meantime.
+    """
+    invitation = (
+        Invitation.objects.select_related("cluster", "actor", "invited_by")
+        .filter(pk=invitation_id, status=Invitation.Status.PENDING)
+        .first()
+    )
+    if invitation is None:
+        return False
+    link = settings.SITE_URL + reverse(
+        "clusters:invitation-accept", args=[make_invitation_token(invitation)]
+    )
+    with translation.override(invitation.language):
+        context = {"invitation": invitation, "link": link}
+        subject = render_to_string("clusters/email/invitation_subject.txt", context).strip()
+        body = render_to_string("clusters/email/invitation_body.txt", context)
+    send_mail(subject, body, None, [invitation.email])
+    return True

@@ -1,0 +1,32 @@
+from django.urls import path
+
+from clusters import views
+
+app_name = "clusters"
+
+urlpatterns = [
+    path("clusters/new/", views.cluster_create, name="create"),
+    path("invitations/<str:token>/", views.invitation_accept, name="invitation-accept"),
+    path("invitations/<str:token>/logout/", views.invitation_logout, name="invitation-logout"),
+    path("c/<slug:slug>/", views.overview, name="overview"),
+    path("c/<slug:slug>/settings/", views.cluster_edit, name="edit"),
+    path("c/<slug:slug>/members/", views.members, name="members"),
+    path("c/<slug:slug>/members/invite/", views.invitation_create, name="invitation-create"),
+    path("c/<slug:slug>/members/<int:pk>/role/", views.membership_role, name="membership-role"),
+    path(
+        "c/<slug:slug>/members/<int:pk>/remove/",
+        views.membership_remove,
+        name="membership-remove",
+    ),
+    path(
+        "c/<slug:slug>/invitations/<int:pk>/resend/",
+        views.invitation_resend,
+        name="invitation-resend",
+    ),
+    path(
+        "c/<slug:slug>/invitations/<int:pk>/revoke/",
+        views.invitation_revoke,
+        name="invitation-revoke",
+    ),
+    path("c/<slug:slug>/leave/", views.leave, name="leave"),
+]

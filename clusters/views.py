@@ -1,0 +1,385 @@
+from __future__ import annotations
+
+from allauth.account.models import EmailAddress
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import User
+from actors.models import Actor
+from clusters import services
+from clusters.access import (
+    cluster_for_coordinator,
+    cluster_for_entity_admin,
+    cluster_for_user,
+)
+from clusters.forms import (
+    ClusterCreateForm,
+    ClusterForm,
+    InvitationForm,
+    InvitationSignupForm,
+    RoleForm,
+)
+from clusters.models import Cluster, Invitation, Membership
+from clusters.services import ClusterError
+from clusters.tokens import invitation_from_token, make_invitation_token
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """My clusters: where I coordinate or represent an entity, and invitations waiting."""
+    user = request.user
+    clusters = (
+        Cluster.objects.visible_to(user)
+        .annotate(
+            active_members=Count(
+                "memberships", filter=Q(memberships__status=Membership.Status.ACTIVE), distinct=True
+            )
+        )
+        .prefetch_related(
+            Prefetch("roles", queryset=user.cluster_roles.all(), to_attr="my_roles"),
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.active()
+                .filter(actor__people__user=user)
+                .select_related("actor"),
+                to_attr="my_memberships",
+            ),
+        )
+        .order_by("name")
+    )
+    invitations = [
+        (invitation, make_invitation_token(invitation))
+        for invitation in Invitation.objects.pending()
+        .filter(email__iexact=user.email)
+        .select_related("cluster", "actor")
+        if not invitation.is_expired
+    ]
+    actors = Actor.objects.represented_by(user).order_by("name")
+    can_create = user.is_staff or Actor.objects.administered_by(user).exists()
+    return render(
+        request,
+        "clusters/home.html",
+        {
+            "clusters": clusters,
+            "invitations": invitations,
+            "actors": actors,
+            "can_create": can_create,
+        },
+    )
+
+
+@login_required
+def cluster_create(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not (user.is_staff or Actor.objects.administered_by(user).exists()):
+        raise PermissionDenied
+    form = ClusterCreateForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k in form.Meta.fields}
+        thematic_areas = fields.pop("thematic_areas")
+        cluster = services.cluster_create(
+            by=user,
+            lead_actor=form.cleaned_data.get("lead_actor"),
+            thematic_areas=thematic_areas,
+            **fields,
+        )
+        messages.success(
+            request, _("The cluster has been created. Now invite the member entities.")
+        )
+        return redirect("clusters:members", slug=cluster.slug)
+    return render(request, "clusters/cluster_form.html", {"form": form, "creating": True})
+
+
+@login_required
+def overview(request: HttpRequest, slug: str) -> HttpResponse:
+    cluster, access = cluster_for_user(request, slug)
+    members_by_role: list[tuple[str, list[Membership]]] = []
+    if access.can_see_members:
+        memberships = cluster.memberships.active().select_related("actor").order_by("actor__name")
+        grouped: dict[str, list[Membership]] = {role: [] for role in Membership.Role.values}
+        for membership in memberships:
+            grouped[membership.role].append(membership)
+        members_by_role = [
+            (Membership.Role(role).label, grouped[role]) for role in Membership.Role.values
+        ]
+    coordinators = cluster.roles.select_related("user").order_by("user__first_name")
+    return render(
+        request,
+        "clusters/overview.html",
+        {
+            "cluster": cluster,
+            "access": access,
+            "members_by_role": members_by_role,
+            "coordinators": coordinators,
+            "thematic_areas": cluster.thematic_areas.all(),
+        },
+    )
+
+
+@login_required
+def cluster_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    cluster, access = cluster_for_coordinator(request, slug)
+    form = ClusterForm(request.POST or None, instance=cluster)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.save()
+            services.cluster_update(cluster=cluster, by=request.user, changed=form.changed_data)
+        messages.success(request, _("The cluster settings have been saved."))
+        return redirect(cluster)
+    return render(
+        request,
+        "clusters/cluster_form.html",
+        {"form": form, "cluster": cluster, "access": access, "creating": False},
+    )
+
+
+def _members_page(
+    request: HttpRequest, cluster: Cluster, access: object, invite_form: InvitationForm
+) -> HttpResponse:
+    memberships = cluster.memberships.select_related("actor").order_by("status", "actor__name")
+    invitations = cluster.invitations.pending().select_related("actor", "invited_by")
+    closed_invitations = (
+        cluster.invitations.exclude(status=Invitation.Status.PENDING)
+        .select_related("actor", "accepted_by")
+        .order_by("-closed_at")[:10]
+    )
+    return render(
+        request,
+        "clusters/members.html",
+        {
+            "cluster": cluster,
+            "access": access,
+            "memberships": memberships,
+            "invitations": invitations,
+            "closed_invitations": closed_invitations,
+            "invite_form": invite_form,
+            "role_choices": Membership.Role.choices,
+        },
+        status=400 if invite_form.is_bound else 200,
+    )
+
+
+@login_required
+def members(request: HttpRequest, slug: str) -> HttpResponse:
+    cluster, access = cluster_for_coordinator(request, slug)
+    return _members_page(request, cluster, access, InvitationForm(cluster=cluster))
+
+
+@login_required
+@require_POST
+def invitation_create(request: HttpRequest, slug: str) -> HttpResponse:
+    cluster, access = cluster_for_coordinator(request, slug)
+    form = InvitationForm(request.POST, cluster=cluster)
+    if form.is_valid():
+        try:
+            invitation = services.invitation_create(
+                cluster=cluster, by=request.user, **form.cleaned_data
+            )
+        except ClusterError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                _("An invitation has been sent to %(email)s for %(entity)s.")
+                % {"email": invitation.email, "entity": invitation.entity_name},
+            )
+            return redirect("clusters:members", slug=cluster.slug)
+    return _members_page(request, cluster, access, form)
+
+
+def _invitation_action(request: HttpRequest, slug: str, pk: int, action, done: str) -> HttpResponse:
+    cluster, _access = cluster_for_coordinator(request, slug)
+    invitation = get_object_or_404(cluster.invitations, pk=pk)
+    try:
+        action(invitation=invitation, by=request.user)
+    except ClusterError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, done % {"email": invitation.email})
+    return redirect("clusters:members", slug=cluster.slug)
+
+
+@login_required
+@require_POST
+def invitation_resend(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    return _invitation_action(
+        request,
+        slug,
+        pk,
+        services.invitation_resend,
+        _("A new link has been sent to %(email)s; the previous one no longer works."),
+    )
+
+
+@login_required
+@require_POST
+def invitation_revoke(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    return _invitation_action(
+        request,
+        slug,
+        pk,
+        services.invitation_revoke,
+        _("The invitation to %(email)s has been revoked."),
+    )
+
+
+@login_required
+@require_POST
+def membership_role(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    cluster, _access = cluster_for_coordinator(request, slug)
+    membership = get_object_or_404(cluster.memberships.select_related("actor"), pk=pk)
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a valid role."))
+        return redirect("clusters:members", slug=cluster.slug)
+    try:
+        services.membership_change_role(
+            membership=membership, role=form.cleaned_data["role"], by=request.user
+        )
+    except ClusterError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("%(entity)s is now: %(role)s.")
+            % {
+                "entity": membership.actor,
+                "role": Membership.Role(form.cleaned_data["role"]).label,
+            },
+        )
+    return redirect("clusters:members", slug=cluster.slug)
+
+
+@login_required
+@require_POST
+def membership_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    cluster, _access = cluster_for_coordinator(request, slug)
+    membership = get_object_or_404(cluster.memberships.select_related("actor"), pk=pk)
+    try:
+        services.membership_remove(membership=membership, by=request.user)
+    except ClusterError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("%(entity)s has been removed from the cluster.") % {"entity": membership.actor},
+        )
+    return redirect("clusters:members", slug=cluster.slug)
+
+
+@login_required
+def leave(request: HttpRequest, slug: str) -> HttpResponse:
+    cluster, access = cluster_for_entity_admin(request, slug)
+    membership = access.membership
+    if request.method == "POST":
+        try:
+            services.membership_leave(membership=membership, by=request.user)
+        except ClusterError as error:
+            messages.error(request, str(error))
+            return redirect(cluster)
+        messages.success(
+            request,
+            _("%(entity)s has left %(cluster)s.")
+            % {"entity": membership.actor, "cluster": cluster},
+        )
+        return redirect("home")
+    return render(
+        request,
+        "clusters/leave.html",
+        {"cluster": cluster, "access": access, "membership": membership},
+    )
+
+
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """The page an invitation link opens; reachable without logging in."""
+    invitation = invitation_from_token(token)
+    if invitation is None:
+        raise Http404
+    try:
+        services.invitation_check_usable(invitation)
+    except ClusterError as error:
+        return render(
+            request,
+            "clusters/invitation_invalid.html",
+            {"invitation": invitation, "reason": str(error)},
+            status=410,
+        )
+    user = request.user
+    context: dict[str, object] = {"invitation": invitation, "token": token}
+    if user.is_authenticated:
+        if user.email.lower() != invitation.email.lower():
+            return render(request, "clusters/invitation_other_account.html", context, status=403)
+        if request.method == "POST":
+            return _accept(request, invitation, user)
+        return render(request, "clusters/invitation_accept.html", context)
+
+    if User.objects.filter(email__iexact=invitation.email).exists():
+        context["login_url"] = f"{reverse('account_login')}?next={request.path}"
+        return render(request, "clusters/invitation_login.html", context)
+
+    form = InvitationSignupForm(request.POST or None, invitation=invitation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                new_user = User.objects.create_user(
+                    email=invitation.email,
+                    password=form.cleaned_data["password1"],
+                    first_name=form.cleaned_data["first_name"],
+                    last_name=form.cleaned_data["last_name"],
+                    language=invitation.language,
+                )
+                # The link reached this address, so it is verified.
+                EmailAddress.objects.create(
+                    user=new_user, email=new_user.email, verified=True, primary=True
+                )
+                membership = services.invitation_accept(invitation=invitation, user=new_user)
+        except IntegrityError:
+            # The same form submitted twice at once: the first one created the account.
+            messages.info(request, _("Your account already exists: log in to continue."))
+            return redirect(f"{reverse('account_login')}?next={request.path}")
+        except ClusterError as error:
+            form.add_error(None, str(error))
+        else:
+            login(request, new_user, backend="django.contrib.auth.backends.ModelBackend")
+            return _welcome(request, membership)
+    context["form"] = form
+    return render(
+        request,
+        "clusters/invitation_signup.html",
+        context,
+        status=400 if form.is_bound else 200,
+    )
+
+
+def _accept(request: HttpRequest, invitation: Invitation, user: User) -> HttpResponse:
+    try:
+        membership = services.invitation_accept(invitation=invitation, user=user)
+    except ClusterError as error:
+        messages.error(request, str(error))
+        return redirect("home")
+    return _welcome(request, membership)
+
+
+def _welcome(request: HttpRequest, membership: Membership) -> HttpResponse:
+    messages.success(
+        request,
+        _("Welcome! %(entity)s is now part of %(cluster)s.")
+        % {"entity": membership.actor, "cluster": membership.cluster},
+    )
+    return redirect(membership.cluster)
+
+
+@require_POST
+def invitation_logout(request: HttpRequest, token: str) -> HttpResponse:
+    """Log out from another account to accept an invitation sent to a different address."""
+    logout(request)
+    return redirect("clusters:invitation-accept", token=token)
