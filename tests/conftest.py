@@ -1,0 +1,124 @@
+"""The shared small world: one cluster seen by six people, and a second cluster whose
+data must never leak into the first one's pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from accounts.models import User
+from actors.models import Actor
+from clusters.models import Cluster, Membership
+from config.celery import app as celery_app
+from tests.factories import (
+    ActorFactory,
+    ActorUserFactory,
+    ClusterFactory,
+    ClusterRoleFactory,
+    InvitationFactory,
+    MembershipFactory,
+    UserFactory,
+)
+
+PEOPLE = ("coordinator", "member", "observer", "institution", "outsider", "anonymous")
+
+
+@pytest.fixture(autouse=True)
+def eager_celery(settings):
+    """Tasks run in the test process unless a test starts a real worker.
+
+    Emails go to Django's test mailbox, and tests stay independent of any worker.
+    """
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    """Assertions on texts are written in English; language tests switch explicitly."""
+    settings.LANGUAGE_CODE = "en"
+
+
+@dataclass
+class World:
+    cluster: Cluster
+    other_cluster: Cluster
+    users: dict[str, User | None]
+    lead: Actor
+    member_actor: Actor
+    observer_actor: Actor
+    institution_actor: Actor
+    outsider_actor: Actor
+    member_membership: Membership
+    observer_membership: Membership
+    institution_membership: Membership
+
+    def client(self, person: str) -> Client:
+        client = Client()
+        user = self.users[person]
+        if user is not None:
+            client.force_login(user)
+        return client
+
+
+def build_world() -> World:
+    cluster = ClusterFactory(name="Housing rights cluster", slug="housing")
+    other = ClusterFactory(name="Secret other cluster", slug="other-cluster")
+
+    def person(email: str, actor: Actor | None) -> User:
+        user = UserFactory(email=email)
+        if actor is not None:
+            ActorUserFactory(user=user, actor=actor)
+        return user
+
+    lead = ActorFactory(name="Lead Foundation")
+    member_actor = ActorFactory(name="Neighbours Association")
+    observer_actor = ActorFactory(name="Observatory University", kind=Actor.Kind.UNIVERSITY)
+    institution_actor = ActorFactory(name="Funding Institution", kind=Actor.Kind.OTHER)
+    outsider_actor = ActorFactory(name="Outsider Entity")
+
+    MembershipFactory(cluster=cluster, actor=lead, role=Membership.Role.LEAD)
+    member_m = MembershipFactory(cluster=cluster, actor=member_actor)
+    observer_m = MembershipFactory(
+        cluster=cluster, actor=observer_actor, role=Membership.Role.OBSERVER
+    )
+    institution_m = MembershipFactory(
+        cluster=cluster, actor=institution_actor, role=Membership.Role.INSTITUTION
+    )
+    # The outsider's entity is the lead of another cluster, with data of its own.
+    MembershipFactory(cluster=other, actor=outsider_actor, role=Membership.Role.LEAD)
+    InvitationFactory(cluster=other, email="secret-invitee@example.org")
+
+    users = {
+        "coordinator": person("coordinator@example.org", lead),
+        "member": person("member@example.org", member_actor),
+        "observer": person("observer@example.org", observer_actor),
+        "institution": person("institution@example.org", institution_actor),
+        "outsider": person("outsider@example.org", outsider_actor),
+        "anonymous": None,
+    }
+    ClusterRoleFactory(cluster=cluster, user=users["coordinator"])
+    ClusterRoleFactory(cluster=other, user=users["outsider"])
+    return World(
+        cluster=cluster,
+        other_cluster=other,
+        users=users,
+        lead=lead,
+        member_actor=member_actor,
+        observer_actor=observer_actor,
+        institution_actor=institution_actor,
+        outsider_actor=outsider_actor,
+        member_membership=member_m,
+        observer_membership=observer_m,
+        institution_membership=institution_m,
+    )
+
+
+@pytest.fixture
+def world(db) -> World:
+    return build_world()

@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+import factory
+from allauth.account.models import EmailAddress
+
+from accounts.models import User
+from actors.models import Actor, ActorUser, Capacity
+from clusters.models import Cluster, ClusterRole, Invitation, Membership
+
+PASSWORD = "a-long-test-password-42"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    password = factory.django.Password(PASSWORD)
+
+    @factory.post_generation
+    def verified_email(obj: User, create: bool, extracted: object, **kwargs: object) -> None:
+        if create:
+            EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)
+
+
+class ActorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Actor
+
+    name = factory.Sequence(lambda n: f"Entity {n}")
+    kind = Actor.Kind.NGO
+    territory = "Barcelona"
+
+
+class ActorUserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ActorUser
+
+    user = factory.SubFactory(UserFactory)
+    actor = factory.SubFactory(ActorFactory)
+    role = ActorUser.Role.ADMIN
+
+
+class CapacityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Capacity
+
+    actor = factory.SubFactory(ActorFactory)
+    kind = Capacity.Kind.STAFF
+    description = "Two social workers"
+
+
+class ClusterFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Cluster
+
+    name = factory.Sequence(lambda n: f"Cluster {n}")
+    kind = Cluster.Kind.SOCIAL
+    common_goal = "Adequate housing for every family"
+    status = Cluster.Status.ACTIVE
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    cluster = factory.SubFactory(ClusterFactory)
+    actor = factory.SubFactory(ActorFactory)
+    role = Membership.Role.MEMBER
+
+
+class ClusterRoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ClusterRole
+
+    cluster = factory.SubFactory(ClusterFactory)
+    user = factory.SubFactory(UserFactory)
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Invitation
+
+    cluster = factory.SubFactory(ClusterFactory)
+    email = factory.Sequence(lambda n: f"invited{n}@example.org")
+    actor_name = factory.Sequence(lambda n: f"New entity {n}")
+    actor_kind = Actor.Kind.NGO
+    role = Membership.Role.MEMBER
+    language = "en"
+    expires_at = factory.LazyFunction(Invitation.default_expiry)

@@ -1,0 +1,2 @@
+def test_world_builds(world):
+    assert world.cluster.memberships.count() == 4
