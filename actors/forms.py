@@ -21,6 +21,9 @@ class ThematicAreasField(forms.ModelMultipleChoiceField):
 
 class ActorForm(forms.ModelForm):
     thematic_areas = ThematicAreasField()
+    website = forms.URLField(
+        label=_("Website"), required=False, max_length=200, assume_scheme="https"
+    )
 
     class Meta:
         model = Actor

@@ -39,6 +39,12 @@ def eager_celery(settings):
 
 
 @pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    """The strong hasher makes each test user cost a third of a second."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def english(settings):
     """Assertions on texts are written in English; language tests switch explicitly."""
     settings.LANGUAGE_CODE = "en"

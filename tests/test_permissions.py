@@ -1,0 +1,175 @@
+"""The permission matrix: every URL the project resolves, for the six people of the world.
+
+The URL list comes from the resolver, so a page added later fails this test until it is
+given its row here. Outsiders get 404 inside a cluster (a 403 would confirm the cluster
+exists), members without the needed role get 403, anonymous people are sent to log in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from clusters.tokens import make_invitation_token
+from tests.conftest import PEOPLE, World
+from tests.factories import InvitationFactory
+
+LOGIN = "login"  # expected: a redirect to the login page
+# What each person must never see: the other cluster's data, or (for the outsider) ours.
+OTHER_CLUSTER_SECRETS = ("Secret other cluster", "secret-invitee@example.org")
+SECRETS = {person: OTHER_CLUSTER_SECRETS for person in PEOPLE} | {
+    "outsider": ("Housing rights cluster",)
+}
+
+
+def walk(resolver: URLResolver, namespace: str = "") -> Iterator[tuple[str, URLPattern]]:
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from walk(pattern, inner)
+        elif pattern.name:
+            yield f"{namespace}{pattern.name}", pattern
+
+
+def all_url_names() -> set[str]:
+    return {name for name, _ in walk(get_resolver())}
+
+
+@dataclass(frozen=True)
+class Row:
+    kwargs: Callable[[World], dict]
+    expected: dict[str, int | str]
+    method: str = "get"
+
+
+def slug(w: World) -> dict:
+    return {"slug": w.cluster.slug}
+
+
+def pending_invitation(w: World) -> dict:
+    invitation = InvitationFactory(cluster=w.cluster, email="newcomer@example.org")
+    return {"slug": w.cluster.slug, "pk": invitation.pk}
+
+
+def invitation_token(w: World) -> dict:
+    invitation = InvitationFactory(cluster=w.cluster, email="newcomer@example.org")
+    return {"token": make_invitation_token(invitation)}
+
+
+def everyone(status: int, anonymous: int | str = LOGIN) -> dict[str, int | str]:
+    return {**{person: status for person in PEOPLE}, "anonymous": anonymous}
+
+
+def cluster_rule(coordinator: int, member: int, observer: int, institution: int) -> dict:
+    return {
+        "coordinator": coordinator,
+        "member": member,
+        "observer": observer,
+        "institution": institution,
+        "outsider": 404,
+        "anonymous": LOGIN,
+    }
+
+
+COORDINATOR_ONLY = cluster_rule(200, 403, 403, 403)
+COORDINATOR_POST = cluster_rule(302, 403, 403, 403)
+
+MATRIX: dict[str, Row] = {
+    "home": Row(lambda w: {}, everyone(200)),
+    "set_language": Row(lambda w: {}, everyone(302, anonymous=302), method="post"),
+    "actors:directory": Row(lambda w: {}, everyone(200)),
+    "actors:detail": Row(lambda w: {"slug": w.outsider_actor.slug}, everyone(200)),
+    "actors:edit": Row(
+        lambda w: {"slug": w.member_actor.slug},
+        {**everyone(403), "member": 200},
+    ),
+    "clusters:create": Row(lambda w: {}, everyone(200)),
+    "clusters:invitation-accept": Row(invitation_token, everyone(403, anonymous=200)),
+    "clusters:invitation-logout": Row(
+        invitation_token, everyone(302, anonymous=302), method="post"
+    ),
+    "clusters:overview": Row(slug, cluster_rule(200, 200, 200, 200)),
+    "clusters:edit": Row(slug, COORDINATOR_ONLY),
+    "clusters:members": Row(slug, COORDINATOR_ONLY),
+    # An empty invitation form is refused with 400 and the form errors.
+    "clusters:invitation-create": Row(slug, cluster_rule(400, 403, 403, 403), method="post"),
+    "clusters:membership-role": Row(
+        lambda w: {"slug": w.cluster.slug, "pk": w.member_membership.pk},
+        COORDINATOR_POST,
+        method="post",
+    ),
+    "clusters:membership-remove": Row(
+        lambda w: {"slug": w.cluster.slug, "pk": w.observer_membership.pk},
+        COORDINATOR_POST,
+        method="post",
+    ),
+    "clusters:invitation-resend": Row(pending_invitation, COORDINATOR_POST, method="post"),
+    "clusters:invitation-revoke": Row(pending_invitation, COORDINATOR_POST, method="post"),
+    # Any administrator of a member entity may open the leave page (the lead's is refused
+    # on submit, with a message).
+    "clusters:leave": Row(slug, cluster_rule(200, 200, 200, 200)),
+}
+
+# Third-party URL sets with their own access rules, checked below as whole groups.
+ADMIN_PREFIX = "admin:"
+ALLAUTH_PREFIX = "account_"
+
+
+def test_every_project_url_is_in_the_matrix():
+    names = {n for n in all_url_names() if not n.startswith((ADMIN_PREFIX, ALLAUTH_PREFIX))}
+    assert names - MATRIX.keys() == set(), "add these URLs to the permission matrix"
+    assert MATRIX.keys() - names == set(), "these matrix rows name URLs that no longer exist"
+
+
+@pytest.mark.parametrize("person", PEOPLE)
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_permission_matrix(world: World, name: str, person: str):
+    row = MATRIX[name]
+    url = reverse(name, kwargs=row.kwargs(world))
+    response = getattr(world.client(person), row.method)(url)
+    expected = row.expected[person]
+    if expected == LOGIN:
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("account_login"))
+    else:
+        assert response.status_code == expected, f"{name} as {person}"
+    body = response.content.decode()
+    for secret in SECRETS[person]:
+        assert secret not in body, f"{name} as {person} shows another cluster's data"
+
+
+@pytest.mark.parametrize("person", PEOPLE)
+def test_admin_is_for_staff_only(world: World, person: str):
+    response = world.client(person).get(reverse("admin:index"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("admin:login"))
+
+
+def test_admin_pages_open_for_staff(db, admin_client):
+    for name in (
+        "admin:index",
+        "admin:clusters_cluster_changelist",
+        "admin:actors_actor_changelist",
+    ):
+        assert admin_client.get(reverse(name)).status_code == 200
+
+
+@pytest.mark.parametrize("person", PEOPLE)
+def test_account_pages_never_fail(world: World, person: str):
+    """allauth's own pages: each answers without a server error for everybody."""
+    client = world.client(person)
+    for name, pattern in walk(get_resolver()):
+        if not name.startswith(ALLAUTH_PREFIX):
+            continue
+        kwargs = {key: "invalid-key" for key in pattern.pattern.regex.groupindex}
+        response = client.get(reverse(name, kwargs=kwargs))
+        assert response.status_code < 500, name
+
+
+def test_signup_is_closed(db, client):
+    response = client.get(reverse("account_signup"))
+    assert "signup_closed" in response.templates[0].name or response.status_code == 200
+    assert b"password2" not in response.content
