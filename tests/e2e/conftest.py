@@ -1,0 +1,99 @@
+"""Headless Chromium for the end-to-end journeys.
+
+The browser is Debian's Chromium (/usr/bin/chromium); Playwright never downloads one.
+Without it the e2e test modules skip themselves (see ``skip_without_chromium``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+
+# Playwright's sync API drives the browser from an asyncio event loop running in this
+# thread, so Django sees a "running event loop" and every ORM call made by the test body
+# or its fixtures (factories, assertions on the database, the flush after each test)
+# would raise SynchronousOnlyOperation. The calls really are synchronous here, and the
+# live server answers in its own thread, so the check is safely turned off for the run.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SHOTS_DIR = Path("/tmp/e2e-shots")
+
+
+def skip_without_chromium() -> None:
+    """Call at the top of each e2e test module."""
+    if not CHROMIUM.exists():
+        pytest.skip(
+            "Debian's chromium package is not installed: apt-get install chromium",
+            allow_module_level=True,
+        )
+
+
+# Package scope: one browser for all e2e tests, and Playwright's event loop stops before
+# the rest of the suite runs (async_to_sync refuses to run in a thread with a live loop).
+@pytest.fixture(scope="package")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings) -> None:
+    """Accounts are created and logged into for real, just without PBKDF2's cost."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def site_url(settings, live_server) -> str:
+    """Links in emails point to the live server."""
+    settings.SITE_URL = live_server.url
+    return live_server.url
+
+
+@pytest.fixture
+def new_page(browser: Browser) -> Iterator[Callable[[str], Page]]:
+    """A page in a fresh browser context (no cookies) speaking the given language,
+    both as the browser's locale and as the Accept-Language header that Django's
+    LocaleMiddleware reads."""
+    contexts: list[BrowserContext] = []
+
+    def make(language: str) -> Page:
+        context = browser.new_context(
+            locale=language,
+            extra_http_headers={"Accept-Language": language},
+            viewport={"width": 1280, "height": 800},
+        )
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def shot() -> Callable[[Page, str], None]:
+    """Save a full-page screenshot as /tmp/e2e-shots/<name>.png."""
+    SHOTS_DIR.mkdir(parents=True, exist_ok=True)
+
+    def take(page: Page, name: str) -> None:
+        page.screenshot(path=str(SHOTS_DIR / f"{name}.png"), full_page=True)
+
+    return take
