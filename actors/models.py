@@ -90,7 +90,10 @@ class Actor(models.Model):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["tax_id"], condition=~Q(tax_id=""), name="actor_tax_id_unique"
+                fields=["tax_id"],
+                condition=~Q(tax_id=""),
+                name="actor_tax_id_unique",
+                violation_error_message=_("Another entity already uses this tax id."),
             ),
         ]
 

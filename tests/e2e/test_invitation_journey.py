@@ -122,7 +122,9 @@ def test_invited_entity_joins_through_the_emailed_link(
     shot(page, f"{language}-03-members")
 
     # 3. The invitation for a new entity.
-    form = page.locator(f"form[action='{reverse('clusters:invitation-create', args=[cluster.slug])}']")
+    form = page.locator(
+        f"form[action='{reverse('clusters:invitation-create', args=[cluster.slug])}']"
+    )
     form.locator("input[name=email]").fill(INVITEE_EMAIL)
     form.locator("input[name=actor_name]").fill(NEW_ENTITY)
     form.locator("select[name=actor_kind]").select_option(Actor.Kind.COMMUNITY_GROUP)
@@ -156,9 +158,7 @@ def test_invited_entity_joins_through_the_emailed_link(
     assert Invitation.objects.get().language == language
 
     # 5. The coordinator logs out with the button in the header.
-    page.locator(f"header form[action='{reverse('account_logout')}']").get_by_role(
-        "button"
-    ).click()
+    page.locator(f"header form[action='{reverse('account_logout')}']").get_by_role("button").click()
     expect(page.locator("header").get_by_role("link", name=t(language, "Log in"))).to_be_visible()
     expect(page.locator("header form[action='/accounts/logout/']")).to_have_count(0)
     shot(page, f"{language}-05-logged-out")
