@@ -1,0 +1,78 @@
+"""Two requests at the same moment, on PostgreSQL (SQLite serialises every write, so the
+race these tests provoke cannot happen there)."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection
+
+from clusters import services
+from clusters.models import Invitation, Membership
+from tests.conftest import build_world
+from tests.factories import InvitationFactory, UserFactory
+
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="needs PostgreSQL's row locks and concurrency"
+)
+
+
+def run_together(*calls):
+    barrier = threading.Barrier(len(calls))
+    results: list[object] = []
+
+    def run(call):
+        try:
+            barrier.wait()
+            results.append(call())
+        except Exception as error:  # the outcome is what is asserted
+            results.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+@pytest.mark.django_db(transaction=True)
+def test_accepting_one_invitation_twice_at_once_creates_one_membership():
+    world = build_world()
+    person = UserFactory(email="racer@example.org")
+    invitation = InvitationFactory(cluster=world.cluster, email=person.email)
+
+    results = run_together(
+        lambda: services.invitation_accept(invitation=invitation, user=person),
+        lambda: services.invitation_accept(invitation=invitation, user=person),
+    )
+
+    assert sum(isinstance(r, Membership) for r in results) == 1
+    assert sum(isinstance(r, services.ClusterError) for r in results) == 1
+    assert world.cluster.memberships.filter(actor__name=invitation.actor_name).count() == 1
+    assert Invitation.objects.get(pk=invitation.pk).status == Invitation.Status.ACCEPTED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_coordinators_inviting_the_same_email_at_once_leave_one_invitation():
+    world = build_world()
+    coordinator = world.users["coordinator"]
+
+    def invite():
+        return services.invitation_create(
+            cluster=world.cluster,
+            by=coordinator,
+            email="same@example.org",
+            role="member",
+            actor_name="Same Entity",
+            actor_kind="ngo",
+        )
+
+    results = run_together(invite, invite)
+
+    assert sum(isinstance(r, Invitation) for r in results) == 1
+    assert sum(isinstance(r, services.ClusterError) for r in results) == 1
+    assert world.cluster.invitations.filter(email="same@example.org").count() == 1

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from io import StringIO
+
+from django.core.management import call_command
+from django.urls import reverse
+
+from accounts.models import User
+from actors.models import Actor, ActorUser, Capacity
+from clusters.models import AuditEntry, Cluster, ClusterRole, Invitation, Membership
+
+MODELS = (
+    User,
+    Actor,
+    ActorUser,
+    Capacity,
+    Cluster,
+    ClusterRole,
+    Membership,
+    Invitation,
+    AuditEntry,
+)
+
+
+def counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in MODELS}
+
+
+def test_seed_demo_builds_a_realistic_cluster_and_running_it_twice_changes_nothing(db):
+    call_command("seed_demo", stdout=StringIO())
+    first = counts()
+    call_command("seed_demo", stdout=StringIO())
+    assert counts() == first
+
+    cluster = Cluster.objects.get()
+    assert Actor.objects.count() >= 12
+    assert len(set(Actor.objects.values_list("kind", flat=True))) >= 5
+    assert cluster.memberships.filter(role="lead").count() == 1
+    assert Capacity.objects.values("actor").distinct().count() >= 12
+
+
+def test_the_five_demo_accounts_log_in_with_their_roles(db, client, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    call_command("seed_demo", stdout=StringIO())
+    cluster = Cluster.objects.get()
+    expected = {
+        "coordinator@demo.example": 200,
+        "member@demo.example": 403,
+        "observer@demo.example": 403,
+        "institution@demo.example": 403,
+        "admin@demo.example": 404,  # a site admin is not inside the cluster
+    }
+    for email, members_page in expected.items():
+        client.logout()
+        response = client.post(
+            reverse("account_login"), {"login": email, "password": "demo-cluster-2026"}
+        )
+        assert response.status_code == 302, email
+        status = client.get(reverse("clusters:members", args=[cluster.slug])).status_code
+        assert status == members_page, email
+    assert client.get(reverse("admin:index")).status_code == 200
