@@ -99,7 +99,7 @@ def test_logout_is_a_post(db, client):
     [
         ("ca", "ca", "Inicia la sessió"),
         ("es-ES,es;q=0.9", "es", "Iniciar sesión"),
-        ("en", "en", "Sign In"),
+        ("en", "en", "Log in"),
     ],
 )
 def test_the_browsers_language_is_honoured(db, client, settings, accept, lang, text):

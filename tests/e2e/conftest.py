@@ -13,13 +13,6 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
-# Playwright's sync API drives the browser from an asyncio event loop running in this
-# thread, so Django sees a "running event loop" and every ORM call made by the test body
-# or its fixtures (factories, assertions on the database, the flush after each test)
-# would raise SynchronousOnlyOperation. The calls really are synchronous here, and the
-# live server answers in its own thread, so the check is safely turned off for the run.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -41,10 +34,33 @@ def skip_without_chromium() -> None:
         )
 
 
+@pytest.fixture(scope="package")
+def allow_orm_beside_playwright() -> Iterator[None]:
+    """Let the test thread use the ORM while Playwright runs.
+
+    Playwright's sync API drives the browser from an asyncio event loop running in this
+    thread, so Django sees a "running event loop" and every ORM call made by the test body
+    or its fixtures (factories, assertions on the database, the flush after each test)
+    would raise SynchronousOnlyOperation. The calls really are synchronous here, and the
+    live server answers in its own thread, so the check is turned off.
+
+    Only while the e2e package runs, not from import time: the variable is inherited by
+    subprocesses, and tests/config/test_settings.py runs `manage.py check --deploy`,
+    which rightly fails (async.E001) when it sees it.
+    """
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if previous is None:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
 # Package scope: one browser for all e2e tests, and Playwright's event loop stops before
 # the rest of the suite runs (async_to_sync refuses to run in a thread with a live loop).
 @pytest.fixture(scope="package")
-def browser() -> Iterator[Browser]:
+def browser(allow_orm_beside_playwright: None) -> Iterator[Browser]:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
