@@ -4,7 +4,16 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from actors.forms import LabelOrderedChoices
 from actors.models import Actor, ThematicArea
+
+
+class ThematicAreaChoiceField(django_filters.fields.ModelChoiceField):
+    iterator = LabelOrderedChoices
+
+
+class ThematicAreaFilter(django_filters.ModelChoiceFilter):
+    field_class = ThematicAreaChoiceField
 
 
 class ActorFilter(django_filters.FilterSet):
@@ -12,7 +21,7 @@ class ActorFilter(django_filters.FilterSet):
         label=_("Search"), method="search", max_length=100, help_text=_("Name or description")
     )
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Actor.Kind.choices)
-    thematic_area = django_filters.ModelChoiceFilter(
+    thematic_area = ThematicAreaFilter(
         label=_("Thematic area"),
         field_name="thematic_areas",
         queryset=ThematicArea.objects.all(),

@@ -1,13 +1,25 @@
 from __future__ import annotations
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from actors.models import Actor, Capacity, ThematicArea
 
 
+class LabelOrderedChoices(ModelChoiceIterator):
+    """Choices in the order of their translated labels, which the database cannot sort."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        choices = [self.choice(obj) for obj in self.queryset]
+        yield from sorted(choices, key=lambda choice: str(choice[1]).casefold())
+
+
 class ThematicAreasField(forms.ModelMultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
+    iterator = LabelOrderedChoices
 
     def __init__(self, **kwargs: object) -> None:
         kwargs.setdefault("queryset", ThematicArea.objects.all())

@@ -177,7 +177,6 @@ class Capacity(models.Model):
         decimal_places=2,
         null=True,
         blank=True,
-        help_text=_("Optional: people, hours a month, euros a year, square metres..."),
     )
     unit = models.CharField(_("unit"), max_length=40, blank=True)
 
