@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -75,6 +76,11 @@ class InvitationForm(forms.Form):
         choices=[c for c in Membership.Role.choices if c[0] != Membership.Role.LEAD],
         initial=Membership.Role.MEMBER,
     )
+    language = forms.ChoiceField(
+        label=_("Language of the invitation"),
+        choices=settings.LANGUAGES,
+        help_text=_("The email is written in it, and it becomes the person's language."),
+    )
     message = forms.CharField(
         label=_("Personal message"),
         required=False,
@@ -85,6 +91,7 @@ class InvitationForm(forms.Form):
     def __init__(self, *args: object, cluster: Cluster, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.cluster = cluster
+        self.fields["language"].initial = translation.get_language()
         self.fields["actor"].queryset = Actor.objects.exclude(
             memberships__cluster=cluster, memberships__status=Membership.Status.ACTIVE
         )
@@ -150,6 +157,3 @@ class InvitationSignupForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return data
-
-    def language(self) -> str:
-        return self.invitation.language or settings.LANGUAGE_CODE

@@ -82,6 +82,10 @@ def _check_can_invite(cluster: Cluster, *, email: str, actor: Actor | None) -> N
         )
 
 
+def _supported_language(code: str | None) -> str:
+    return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
 def _enqueue_invitation_email(invitation: Invitation) -> None:
     from clusters.tasks import send_invitation_email
 
@@ -121,7 +125,7 @@ def invitation_create(
                 actor_kind=actor_kind,
                 role=role,
                 message=message.strip(),
-                language=language or translation.get_language() or settings.LANGUAGE_CODE,
+                language=_supported_language(language or translation.get_language()),
                 invited_by=by,
                 expires_at=Invitation.default_expiry(),
             )

@@ -23,7 +23,14 @@ PASSWORD = "correct-horse-battery-staple-91"
 def invite(world: World, **data: str):
     client = world.client("coordinator")
     url = reverse("clusters:invitation-create", args=[world.cluster.slug])
-    form = {"email": "", "actor": "", "actor_name": "", "actor_kind": "", "role": "member"}
+    form = {
+        "email": "",
+        "actor": "",
+        "actor_name": "",
+        "actor_kind": "",
+        "role": "member",
+        "language": "en",
+    }
     # The email task is queued after the transaction commits.
     with TestCase.captureOnCommitCallbacks(execute=True):
         return client.post(url, {**form, **data})
@@ -56,21 +63,28 @@ def test_coordinator_invites_a_new_entity_by_email(world: World):
     ).exists()
 
 
-def test_invitation_email_is_in_the_coordinators_language(world: World):
-    client = world.client("coordinator")
-    client.cookies["django_language"] = "ca"
-    with TestCase.captureOnCommitCallbacks(execute=True):
-        client.post(
-            reverse("clusters:invitation-create", args=[world.cluster.slug]),
-            {
-                "email": "rosa@example.org",
-                "actor_name": "Casal",
-                "actor_kind": "ngo",
-                "role": "member",
-            },
-        )
+def test_invitation_email_is_in_the_chosen_language(world: World):
+    invite(world, email="rosa@example.org", actor_name="Casal", actor_kind="ngo", language="ca")
     [message] = mail.outbox
     assert message.subject.startswith("Invitació")
+    assert "Per acceptar" in message.body
+
+
+def test_the_invitation_form_offers_the_coordinators_language_first(world: World):
+    client = world.client("coordinator")
+    client.cookies["django_language"] = "es"
+    response = client.get(reverse("clusters:members", args=[world.cluster.slug]))
+    assert response.context["invite_form"]["language"].initial == "es"
+
+
+def test_the_new_account_takes_the_language_the_person_reads_in(world: World, client):
+    invitation = InvitationFactory(cluster=world.cluster, email="lang@example.org", language="ca")
+    client.cookies["django_language"] = "es"
+    client.post(
+        reverse("clusters:invitation-accept", args=[make_invitation_token(invitation)]),
+        {"first_name": "L", "password1": PASSWORD, "password2": PASSWORD},
+    )
+    assert User.objects.get(email="lang@example.org").language == "es"
 
 
 @pytest.mark.parametrize(

@@ -136,5 +136,7 @@ def test_members_page_lists_members_and_pending_invitations_with_fixed_queries(
     with django_assert_max_num_queries(9):
         response = client.get(url)
     body = response.content.decode()
-    assert body.count("Change role") == 9
+    # Every active entity but the lead has a role control.
+    assert body.count("Change role") == 8
+    assert "To change the lead, make another entity lead." in body
     assert "Secret other cluster" not in body
