@@ -16,16 +16,16 @@ from actors.models import Actor, ThematicArea, unique_slug
 
 class ClusterQuerySet(models.QuerySet["Cluster"]):
     def visible_to(self, user: settings.AUTH_USER_MODEL) -> ClusterQuerySet:
-        """Clusters the person coordinates or where one of their entities is an active member."""
+        """Clusters the person coordinates or where one of their entities is an active member.
+
+        Subqueries rather than joins, so that annotations over memberships on the result
+        count every membership, not only the person's own.
+        """
         if not user.is_authenticated:
             return self.none()
-        return self.filter(
-            Q(roles__user=user)
-            | Q(
-                memberships__actor__people__user=user,
-                memberships__status=Membership.Status.ACTIVE,
-            )
-        ).distinct()
+        coordinated = ClusterRole.objects.filter(user=user).values("cluster_id")
+        member_of = Membership.objects.active().filter(actor__people__user=user)
+        return self.filter(Q(pk__in=coordinated) | Q(pk__in=member_of.values("cluster_id")))
 
 
 class Cluster(models.Model):

@@ -99,4 +99,6 @@ def test_home_lists_only_my_clusters_with_fixed_queries(
     with django_assert_max_num_queries(8):
         body = client.get(reverse("home")).content.decode()
     assert body.count('class="card-title"') == 5
+    # Every active entity of the shared cluster is counted, not only the viewer's own.
+    assert "4 active entities" in body
     assert "Secret other cluster" not in body
