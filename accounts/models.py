@@ -52,7 +52,11 @@ class User(AbstractUser):
         verbose_name_plural = _("people")
         ordering = ["email"]
         constraints = [
-            models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
+            models.UniqueConstraint(
+                Lower("email"),
+                name="user_email_ci_unique",
+                violation_error_message=_("A person with this email address already exists."),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -47,12 +47,12 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
     actor = get_object_or_404(
         Actor.objects.prefetch_related("thematic_areas", "capacities"), slug=slug
     )
-    # Only the clusters the viewer can see: listing the others would reveal them. The
-    # queryset methods come from the clusters app through the reverse relation, so this
-    # lower app does not import it.
+    # Only the clusters whose member lists the viewer may read: listing the others would
+    # reveal them (or, to an institution, their members). The queryset methods come from
+    # the clusters app through the reverse relation, so this lower app does not import it.
     memberships = (
         actor.memberships.active()
-        .visible_to(request.user)
+        .readable_by(request.user)
         .select_related("cluster")
         .order_by("cluster__name")
     )

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
+from accounts.models import User
+from actors.models import ActorUser
 from clusters.models import Cluster, ClusterRole, Membership
 
 # The order in which a person's roles rank, when they represent several entities.
@@ -91,9 +93,13 @@ def cluster_for_coordinator(request: HttpRequest, slug: str) -> tuple[Cluster, C
     return access.cluster, access
 
 
-def cluster_for_entity_admin(request: HttpRequest, slug: str) -> tuple[Cluster, ClusterAccess]:
-    """An administrator of an entity that is a member of the cluster (to act for it)."""
-    access = _access_for(request, slug)
-    if access.membership is None or not access.membership.actor.is_administered_by(request.user):
-        raise PermissionDenied
-    return access.cluster, access
+def leavable_memberships(cluster: Cluster, user: User) -> list[Membership]:
+    """The active memberships this person may end for their entity: those of entities they
+    administer, except the lead (which must hand over first)."""
+    return list(
+        cluster.memberships.active()
+        .filter(actor__people__user=user, actor__people__role=ActorUser.Role.ADMIN)
+        .exclude(role=Membership.Role.LEAD)
+        .select_related("actor")
+        .order_by("actor__name")
+    )

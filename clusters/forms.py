@@ -63,7 +63,10 @@ class InvitationForm(forms.Form):
         label=_("Existing entity"),
         queryset=Actor.objects.none(),
         required=False,
-        help_text=_("An entity already on the platform that is not in this cluster."),
+        help_text=_(
+            "An entity already on the platform that is not in this cluster. The invitation "
+            "goes to one of its administrators."
+        ),
     )
     actor_name = forms.CharField(label=_("Or a new entity: name"), max_length=200, required=False)
     actor_kind = forms.ChoiceField(
@@ -93,7 +96,7 @@ class InvitationForm(forms.Form):
         self.cluster = cluster
         self.fields["language"].initial = translation.get_language()
         self.fields["actor"].queryset = Actor.objects.exclude(
-            memberships__cluster=cluster, memberships__status=Membership.Status.ACTIVE
+            pk__in=cluster.memberships.active().values("actor")
         )
 
     def clean_email(self) -> str:
@@ -114,6 +117,22 @@ class InvitationForm(forms.Form):
         if name and not kind:
             self.add_error("actor_kind", _("Say what kind of entity it is."))
         return data
+
+
+class LeaveForm(forms.Form):
+    membership = forms.ModelChoiceField(
+        label=_("Entity that leaves"),
+        queryset=Membership.objects.none(),
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args: object, memberships: list[Membership], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["membership"]
+        field.queryset = Membership.objects.filter(pk__in=[m.pk for m in memberships])
+        field.label_from_instance = lambda membership: membership.actor.name
+        if len(memberships) == 1:
+            field.initial = memberships[0].pk
 
 
 class RoleForm(forms.Form):

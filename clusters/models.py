@@ -27,6 +27,17 @@ class ClusterQuerySet(models.QuerySet["Cluster"]):
         member_of = Membership.objects.active().filter(actor__people__user=user)
         return self.filter(Q(pk__in=coordinated) | Q(pk__in=member_of.values("cluster_id")))
 
+    def readable_by(self, user: settings.AUTH_USER_MODEL) -> ClusterQuerySet:
+        """Clusters whose working data (members, analysis, plans) the person may read:
+        as coordinator, lead, member or observer. Institutions only get published reports."""
+        if not user.is_authenticated:
+            return self.none()
+        coordinated = ClusterRole.objects.filter(user=user).values("cluster_id")
+        reader_of = Membership.objects.active().filter(
+            actor__people__user=user, role__in=Membership.READER_ROLES
+        )
+        return self.filter(Q(pk__in=coordinated) | Q(pk__in=reader_of.values("cluster_id")))
+
 
 class Cluster(models.Model):
     class Kind(models.TextChoices):
@@ -166,8 +177,9 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
     def active(self) -> MembershipQuerySet:
         return self.filter(status=Membership.Status.ACTIVE)
 
-    def visible_to(self, user: settings.AUTH_USER_MODEL) -> MembershipQuerySet:
-        return self.filter(cluster__in=Cluster.objects.visible_to(user))
+    def readable_by(self, user: settings.AUTH_USER_MODEL) -> MembershipQuerySet:
+        """Memberships in the clusters whose member lists the person may read."""
+        return self.filter(cluster__in=Cluster.objects.readable_by(user))
 
     def voting(self) -> MembershipQuerySet:
         """Active entities that take positions: observers and institutions do not."""
@@ -192,6 +204,7 @@ class Membership(models.Model):
         LEFT = "left", _("Left")
 
     VOTING_ROLES = (Role.LEAD, Role.MEMBER)
+    READER_ROLES = (Role.LEAD, Role.MEMBER, Role.OBSERVER)
 
     cluster = models.ForeignKey(
         Cluster, verbose_name=_("cluster"), on_delete=models.CASCADE, related_name="memberships"

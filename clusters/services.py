@@ -7,8 +7,10 @@ with a message for the person when the change is not allowed.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -21,6 +23,11 @@ from accounts.models import User
 from actors.models import Actor, ActorUser, ThematicArea
 from clusters.models import AuditEntry, Cluster, ClusterRole, Invitation, Membership
 from clusters.tokens import make_invitation_token
+
+# Invitations send emails to addresses a coordinator types: limits keep the platform from
+# being used to flood an inbox or to send spam.
+RESEND_PAUSE = timedelta(minutes=5)
+INVITATIONS_PER_CLUSTER_PER_DAY = 100
 
 
 class ClusterError(Exception):
@@ -54,15 +61,35 @@ def cluster_create(
 
 
 @transaction.atomic
-def cluster_update(*, cluster: Cluster, by: User, changed: list[str]) -> None:
-    """Record a settings change already saved by the form."""
-    audit(
-        cluster=cluster,
-        by=by,
-        action=AuditEntry.Action.CLUSTER_UPDATED,
-        target=cluster,
-        fields=changed,
-    )
+def cluster_update(
+    *, cluster: Cluster, by: User, changes: dict[str, Any], thematic_areas: Iterable[ThematicArea]
+) -> Cluster:
+    """Save new settings and record each changed value, before and after."""
+    cluster = _locked_cluster(cluster.pk)
+    before = {field: getattr(cluster, field) for field in changes}
+    for field, value in changes.items():
+        setattr(cluster, field, value)
+    cluster.full_clean()
+    cluster.save()
+    old_areas = sorted(cluster.thematic_areas.values_list("code", flat=True))
+    cluster.thematic_areas.set(thematic_areas)
+    new_areas = sorted(area.code for area in thematic_areas)
+    diff = {
+        field: [str(before[field]), str(value)]
+        for field, value in changes.items()
+        if before[field] != value
+    }
+    if old_areas != new_areas:
+        diff["thematic_areas"] = [old_areas, new_areas]
+    if diff:
+        audit(
+            cluster=cluster,
+            by=by,
+            action=AuditEntry.Action.CLUSTER_UPDATED,
+            target=cluster,
+            changes=diff,
+        )
+    return cluster
 
 
 def _check_can_invite(cluster: Cluster, *, email: str, actor: Actor | None) -> None:
@@ -76,9 +103,24 @@ def _check_can_invite(cluster: Cluster, *, email: str, actor: Actor | None) -> N
                 _("%(entity)s already has a pending invitation: resend it instead.")
                 % {"entity": actor.name}
             )
-    if cluster.invitations.pending().filter(email__iexact=email).exists():
+        # Otherwise anyone who coordinates a cluster could invite an entity to their own
+        # address and, by accepting, become its representative.
+        if not actor.people.filter(role=ActorUser.Role.ADMIN, user__email=email).exists():
+            raise ClusterError(
+                _(
+                    "An entity already on the platform is invited through one of its "
+                    "administrators: use the email address of one of them."
+                )
+            )
+    if cluster.invitations.pending().filter(email=email).exists():
         raise ClusterError(
             _("%(email)s already has a pending invitation: resend it instead.") % {"email": email}
+        )
+    since = timezone.now() - timedelta(days=1)
+    if cluster.invitations.filter(created_at__gte=since).count() >= INVITATIONS_PER_CLUSTER_PER_DAY:
+        raise ClusterError(
+            _("This cluster has sent %(count)s invitations in the last day: try again tomorrow.")
+            % {"count": INVITATIONS_PER_CLUSTER_PER_DAY}
         )
 
 
@@ -89,7 +131,9 @@ def _supported_language(code: str | None) -> str:
 def _enqueue_invitation_email(invitation: Invitation) -> None:
     from clusters.tasks import send_invitation_email
 
-    transaction.on_commit(lambda: send_invitation_email.delay(invitation.pk))
+    # robust: a broker or mail outage is logged, and the invitation (already saved) can
+    # be resent, rather than the person getting an error page for a change that happened.
+    transaction.on_commit(lambda: send_invitation_email.delay(invitation.pk), robust=True)
 
 
 def invitation_create(
@@ -158,6 +202,10 @@ def _locked_pending_invitation(invitation: Invitation) -> Invitation:
 def invitation_resend(*, invitation: Invitation, by: User) -> Invitation:
     """Send a fresh link, valid for the full period again; the previous link stops working."""
     invitation = _locked_pending_invitation(invitation)
+    if invitation.sent_at > timezone.now() - RESEND_PAUSE:
+        raise ClusterError(
+            _("The invitation was sent a moment ago: wait a few minutes before sending it again.")
+        )
     invitation.nonce = Invitation._meta.get_field("nonce").default()
     invitation.sent_at = timezone.now()
     invitation.expires_at = Invitation.default_expiry()
@@ -212,18 +260,19 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
             _("This invitation was sent to %(email)s. Log in with that address to accept it.")
             % {"email": invitation.email}
         )
-    cluster = invitation.cluster
+    cluster = _locked_cluster(invitation.cluster_id)
     if invitation.actor_id:
         actor = invitation.actor
-        link_role = ActorUser.Role.REPRESENTATIVE
-        if not actor.people.filter(role=ActorUser.Role.ADMIN).exists():
-            link_role = ActorUser.Role.ADMIN
+        if not actor.people.filter(user=user, role=ActorUser.Role.ADMIN).exists():
+            raise ClusterError(
+                _("Only an administrator of %(entity)s can accept this invitation.")
+                % {"entity": actor.name}
+            )
     else:
         actor = Actor.objects.create(name=invitation.actor_name, kind=invitation.actor_kind)
-        link_role = ActorUser.Role.ADMIN
-    ActorUser.objects.get_or_create(user=user, actor=actor, defaults={"role": link_role})
+        ActorUser.objects.create(user=user, actor=actor, role=ActorUser.Role.ADMIN)
 
-    membership, created = Membership.objects.select_for_update().get_or_create(
+    membership, created = Membership.objects.get_or_create(
         cluster=cluster, actor=actor, defaults={"role": invitation.role}
     )
     if not created:
@@ -252,8 +301,38 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     return membership
 
 
+@transaction.atomic
+def invitation_accept_with_signup(
+    *, invitation: Invitation, first_name: str, last_name: str, password: str, language: str
+) -> tuple[User, Membership]:
+    """A person new to the platform creates their account from the invitation and joins.
+
+    The link reached the invited address, so that address counts as verified.
+    """
+    if User.objects.filter(email=invitation.email).exists():
+        raise ClusterError(
+            _("There is already an account for %(email)s: log in to accept the invitation.")
+            % {"email": invitation.email}
+        )
+    user = User.objects.create_user(
+        email=invitation.email,
+        password=password,
+        first_name=first_name,
+        last_name=last_name,
+        language=_supported_language(language),
+    )
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user, invitation_accept(invitation=invitation, user=user)
+
+
+def _locked_cluster(cluster_id: int) -> Cluster:
+    """Membership changes of one cluster run one at a time (one lead, one row per entity)."""
+    return Cluster.objects.select_for_update().get(pk=cluster_id)
+
+
 def _locked_active_membership(membership: Membership) -> Membership:
-    locked = Membership.objects.select_for_update().select_related("actor").get(pk=membership.pk)
+    _locked_cluster(membership.cluster_id)
+    locked = Membership.objects.select_related("actor", "cluster").get(pk=membership.pk)
     if not locked.is_active:
         raise ClusterError(
             _("%(entity)s is no longer a member of this cluster.") % {"entity": locked.actor.name}
@@ -273,9 +352,21 @@ def membership_change_role(*, membership: Membership, role: str, by: User) -> Me
         raise ClusterError(_("The lead entity keeps its role until another entity is made lead."))
     previous = membership.role
     if role == Membership.Role.LEAD:
-        membership.cluster.memberships.active().filter(role=Membership.Role.LEAD).update(
-            role=Membership.Role.MEMBER
-        )
+        for old_lead in (
+            membership.cluster.memberships.active()
+            .filter(role=Membership.Role.LEAD)
+            .select_related("actor")
+        ):
+            old_lead.role = Membership.Role.MEMBER
+            old_lead.save(update_fields=["role"])
+            audit(
+                cluster=membership.cluster,
+                by=by,
+                action=AuditEntry.Action.MEMBER_ROLE_CHANGED,
+                target=old_lead.actor.name,
+                before=Membership.Role.LEAD,
+                after=Membership.Role.MEMBER,
+            )
     membership.role = role
     membership.save(update_fields=["role"])
     audit(

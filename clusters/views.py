@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from allauth.account.models import EmailAddress
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,15 +18,17 @@ from accounts.models import User
 from actors.models import Actor
 from clusters import services
 from clusters.access import (
+    ClusterAccess,
     cluster_for_coordinator,
-    cluster_for_entity_admin,
     cluster_for_user,
+    leavable_memberships,
 )
 from clusters.forms import (
     ClusterCreateForm,
     ClusterForm,
     InvitationForm,
     InvitationSignupForm,
+    LeaveForm,
     RoleForm,
 )
 from clusters.models import Cluster, Invitation, Membership
@@ -60,7 +62,7 @@ def home(request: HttpRequest) -> HttpResponse:
     invitations = [
         (invitation, make_invitation_token(invitation))
         for invitation in Invitation.objects.pending()
-        .filter(email__iexact=user.email)
+        .filter(email=user.email.lower())
         .select_related("cluster", "actor")
         if not invitation.is_expired
     ]
@@ -120,8 +122,10 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
             "cluster": cluster,
             "access": access,
             "members_by_role": members_by_role,
+            "has_members": any(group for _label, group in members_by_role),
             "coordinators": coordinators,
             "thematic_areas": cluster.thematic_areas.all(),
+            "can_leave": bool(leavable_memberships(cluster, request.user)),
         },
     )
 
@@ -129,11 +133,20 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def cluster_edit(request: HttpRequest, slug: str) -> HttpResponse:
     cluster, access = cluster_for_coordinator(request, slug)
-    form = ClusterForm(request.POST or None, instance=cluster)
+    # The form works on its own copy: a refused change must not show in the page around it.
+    form = ClusterForm(request.POST or None, instance=Cluster.objects.get(pk=cluster.pk))
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            form.save()
-            services.cluster_update(cluster=cluster, by=request.user, changed=form.changed_data)
+        changes = {
+            field: form.cleaned_data[field]
+            for field in form.Meta.fields
+            if field != "thematic_areas"
+        }
+        services.cluster_update(
+            cluster=cluster,
+            by=request.user,
+            changes=changes,
+            thematic_areas=form.cleaned_data["thematic_areas"],
+        )
         messages.success(request, _("The cluster settings have been saved."))
         return redirect(cluster)
     return render(
@@ -144,7 +157,7 @@ def cluster_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _members_page(
-    request: HttpRequest, cluster: Cluster, access: object, invite_form: InvitationForm
+    request: HttpRequest, cluster: Cluster, access: ClusterAccess, invite_form: InvitationForm
 ) -> HttpResponse:
     memberships = cluster.memberships.select_related("actor").order_by("status", "actor__name")
     invitations = cluster.invitations.pending().select_related("actor", "invited_by")
@@ -197,7 +210,13 @@ def invitation_create(request: HttpRequest, slug: str) -> HttpResponse:
     return _members_page(request, cluster, access, form)
 
 
-def _invitation_action(request: HttpRequest, slug: str, pk: int, action, done: str) -> HttpResponse:
+def _invitation_action(
+    request: HttpRequest,
+    slug: str,
+    pk: int,
+    action: Callable[..., Invitation],
+    done: str,
+) -> HttpResponse:
     cluster, _access = cluster_for_coordinator(request, slug)
     invitation = get_object_or_404(cluster.invitations, pk=pk)
     try:
@@ -279,9 +298,13 @@ def membership_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 def leave(request: HttpRequest, slug: str) -> HttpResponse:
-    cluster, access = cluster_for_entity_admin(request, slug)
-    membership = access.membership
-    if request.method == "POST":
+    cluster, access = cluster_for_user(request, slug)
+    choices = leavable_memberships(cluster, request.user)
+    if not choices:
+        raise PermissionDenied
+    form = LeaveForm(request.POST or None, memberships=choices)
+    if request.method == "POST" and form.is_valid():
+        membership = form.cleaned_data["membership"]
         try:
             services.membership_leave(membership=membership, by=request.user)
         except ClusterError as error:
@@ -296,7 +319,8 @@ def leave(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "clusters/leave.html",
-        {"cluster": cluster, "access": access, "membership": membership},
+        {"cluster": cluster, "access": access, "form": form},
+        status=400 if form.is_bound else 200,
     )
 
 
@@ -323,35 +347,25 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             return _accept(request, invitation, user)
         return render(request, "clusters/invitation_accept.html", context)
 
-    if User.objects.filter(email__iexact=invitation.email).exists():
+    if User.objects.filter(email=invitation.email).exists():
         context["login_url"] = f"{reverse('account_login')}?next={request.path}"
         return render(request, "clusters/invitation_login.html", context)
 
     form = InvitationSignupForm(request.POST or None, invitation=invitation)
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                new_user = User.objects.create_user(
-                    email=invitation.email,
-                    password=form.cleaned_data["password1"],
-                    first_name=form.cleaned_data["first_name"],
-                    last_name=form.cleaned_data["last_name"],
-                    # The language the person reads this page in, not the inviter's.
-                    language=translation.get_language(),
-                )
-                # The link reached this address, so it is verified.
-                EmailAddress.objects.create(
-                    user=new_user, email=new_user.email, verified=True, primary=True
-                )
-                membership = services.invitation_accept(invitation=invitation, user=new_user)
-        except IntegrityError:
-            # The same form submitted twice at once: the first one created the account.
-            messages.info(request, _("Your account already exists: log in to continue."))
-            return redirect(f"{reverse('account_login')}?next={request.path}")
+            new_user, membership = services.invitation_accept_with_signup(
+                invitation=invitation,
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+                password=form.cleaned_data["password1"],
+                # The language the person reads this page in, not the inviter's.
+                language=translation.get_language(),
+            )
         except ClusterError as error:
             form.add_error(None, str(error))
         else:
-            login(request, new_user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, new_user, backend=MODEL_BACKEND)
             return _welcome(request, membership)
     context["form"] = form
     return render(
@@ -360,6 +374,9 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         context,
         status=400 if form.is_bound else 200,
     )
+
+
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def _accept(request: HttpRequest, invitation: Invitation, user: User) -> HttpResponse:

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from accounts.models import User
-from actors.models import Actor
+from actors.models import Actor, ActorUser
 from clusters.models import Cluster, Membership
 from config.celery import app as celery_app
 from tests.factories import (
@@ -22,7 +22,17 @@ from tests.factories import (
     UserFactory,
 )
 
-PEOPLE = ("coordinator", "member", "observer", "institution", "outsider", "anonymous")
+# The six people of the permission matrix, plus a representative of the member entity who
+# is not its administrator (acting for the entity: leaving, editing it, needs the admin).
+PEOPLE = (
+    "coordinator",
+    "member",
+    "representative",
+    "observer",
+    "institution",
+    "outsider",
+    "anonymous",
+)
 
 
 @pytest.fixture(autouse=True)
@@ -76,10 +86,9 @@ def build_world() -> World:
     cluster = ClusterFactory(name="Housing rights cluster", slug="housing")
     other = ClusterFactory(name="Secret other cluster", slug="other-cluster")
 
-    def person(email: str, actor: Actor | None) -> User:
+    def person(email: str, actor: Actor, role: str = ActorUser.Role.ADMIN) -> User:
         user = UserFactory(email=email)
-        if actor is not None:
-            ActorUserFactory(user=user, actor=actor)
+        ActorUserFactory(user=user, actor=actor, role=role)
         return user
 
     lead = ActorFactory(name="Lead Foundation")
@@ -103,6 +112,9 @@ def build_world() -> World:
     users = {
         "coordinator": person("coordinator@example.org", lead),
         "member": person("member@example.org", member_actor),
+        "representative": person(
+            "representative@example.org", member_actor, ActorUser.Role.REPRESENTATIVE
+        ),
         "observer": person("observer@example.org", observer_actor),
         "institution": person("institution@example.org", institution_actor),
         "outsider": person("outsider@example.org", outsider_actor),

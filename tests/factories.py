@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 import factory
 from allauth.account.models import EmailAddress
+from django.utils import timezone
 
 from accounts.models import User
 from actors.models import Actor, ActorUser, Capacity
@@ -91,3 +94,4 @@ class InvitationFactory(factory.django.DjangoModelFactory):
     role = Membership.Role.MEMBER
     language = "en"
     expires_at = factory.LazyFunction(Invitation.default_expiry)
+    sent_at = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=1))

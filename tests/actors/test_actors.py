@@ -77,6 +77,14 @@ def test_profile_shows_capacities_and_only_the_clusters_the_viewer_shares(world:
     assert "Housing rights cluster" not in body
 
 
+def test_an_institution_cannot_rebuild_the_member_list_from_the_profiles(world: World):
+    body = world.client("institution").get(world.member_actor.get_absolute_url()).content.decode()
+    assert "Housing rights cluster" not in body
+    # Not on its own profile either: the clusters it follows are on its home page.
+    own = world.client("institution").get(world.institution_actor.get_absolute_url())
+    assert "Housing rights cluster" not in own.content.decode()
+
+
 def edit_data(actor: Actor, **overrides) -> dict:
     data = {
         "name": actor.name,

@@ -66,7 +66,22 @@ def test_coordinator_edits_the_settings_and_it_is_recorded(world: World):
     assert world.cluster.name == "Renamed cluster"
     assert world.cluster.slug == "housing"
     entry = AuditEntry.objects.get(action="cluster_updated")
-    assert "name" in entry.data["fields"]
+    assert entry.data["changes"]["name"] == ["Housing rights cluster", "Renamed cluster"]
+    assert entry.data["changes"]["decision_rule"] == ["consensus", "consent"]
+    assert "status" not in entry.data["changes"]  # unchanged values are not recorded
+
+
+def test_a_refused_settings_change_saves_nothing_and_the_page_keeps_the_saved_name(world: World):
+    url = reverse("clusters:edit", args=[world.cluster.slug])
+    data = {**VALID, "name": "Half saved", "quorum": "500", "status": "active"}
+    response = world.client("coordinator").post(url, data)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "less than or equal to 100" in body
+    assert '<span class="cluster-name">Housing rights cluster</span>' in body
+    world.cluster.refresh_from_db()
+    assert world.cluster.name == "Housing rights cluster"
+    assert not AuditEntry.objects.filter(action="cluster_updated").exists()
 
 
 def test_a_cluster_that_does_not_exist_is_not_found(world: World):

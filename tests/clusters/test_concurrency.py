@@ -76,3 +76,19 @@ def test_two_coordinators_inviting_the_same_email_at_once_leave_one_invitation()
     assert sum(isinstance(r, Invitation) for r in results) == 1
     assert sum(isinstance(r, services.ClusterError) for r in results) == 1
     assert world.cluster.invitations.filter(email="same@example.org").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_naming_two_leads_at_once_leaves_exactly_one_lead():
+    world = build_world()
+    coordinator = world.users["coordinator"]
+    results = run_together(
+        lambda: services.membership_change_role(
+            membership=world.member_membership, role="lead", by=coordinator
+        ),
+        lambda: services.membership_change_role(
+            membership=world.observer_membership, role="lead", by=coordinator
+        ),
+    )
+    assert all(isinstance(r, Membership) for r in results), results
+    assert world.cluster.memberships.filter(role="lead", status="active").count() == 1

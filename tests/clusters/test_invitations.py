@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+import smtplib
 from datetime import timedelta
 
 import pytest
@@ -15,7 +16,12 @@ from actors.models import Actor, ActorUser
 from clusters.models import AuditEntry, Invitation, Membership
 from clusters.tokens import make_invitation_token
 from tests.conftest import World
-from tests.factories import InvitationFactory, MembershipFactory, UserFactory
+from tests.factories import (
+    ActorUserFactory,
+    InvitationFactory,
+    MembershipFactory,
+    UserFactory,
+)
 
 PASSWORD = "correct-horse-battery-staple-91"
 
@@ -140,10 +146,37 @@ def test_a_second_pending_invitation_to_the_same_email_is_refused(world: World):
     assert world.cluster.invitations.filter(email="dup@example.org").count() == 1
 
 
-def test_an_existing_entity_outside_the_cluster_can_be_invited(world: World):
-    response = invite(world, email="boss@example.org", actor=str(world.outsider_actor.pk))
+def test_an_existing_entity_is_invited_through_one_of_its_administrators(world: World):
+    response = invite(world, email="outsider@example.org", actor=str(world.outsider_actor.pk))
     assert response.status_code == 302
-    assert world.cluster.invitations.get(email="boss@example.org").actor == world.outsider_actor
+    invitation = world.cluster.invitations.get(email="outsider@example.org")
+    assert invitation.actor == world.outsider_actor
+
+
+def test_an_existing_entity_cannot_be_invited_to_someone_elses_address(world: World):
+    """Otherwise a coordinator could invite any entity to their own address, accept, and
+    become its representative in every cluster it belongs to."""
+    response = invite(world, email="coordinator@example.org", actor=str(world.outsider_actor.pk))
+    assert response.status_code == 400
+    assert "through one of its administrators" in response.content.decode()
+    assert not world.cluster.invitations.filter(actor=world.outsider_actor).exists()
+
+
+def test_accepting_for_an_existing_entity_needs_to_administer_it(world: World):
+    from clusters.services import ClusterError, invitation_accept
+
+    stranger = UserFactory(email="stranger@example.org")
+    invitation = InvitationFactory(
+        cluster=world.cluster,
+        email=stranger.email,
+        actor=world.outsider_actor,
+        actor_name="",
+        actor_kind="",
+    )
+    with pytest.raises(ClusterError, match="Only an administrator"):
+        invitation_accept(invitation=invitation, user=stranger)
+    assert not ActorUser.objects.filter(user=stranger).exists()
+    assert not world.cluster.memberships.filter(actor=world.outsider_actor).exists()
 
 
 def test_new_person_accepts_creates_account_entity_and_membership(world: World, client):
@@ -197,8 +230,8 @@ def test_mismatched_passwords_are_refused(world: World, client):
     assert not User.objects.filter(email="typo@example.org").exists()
 
 
-def test_existing_person_logs_in_then_accepts_for_an_existing_entity(world: World):
-    person = UserFactory(email="known@example.org")
+def test_existing_person_logs_in_then_accepts_for_their_entity(world: World):
+    person = world.users["outsider"]
     invitation = InvitationFactory(
         cluster=world.cluster,
         email=person.email,
@@ -213,12 +246,11 @@ def test_existing_person_logs_in_then_accepts_for_an_existing_entity(world: Worl
 
     anonymous.force_login(person)
     assert anonymous.get(path).status_code == 200
+    links_before = ActorUser.objects.count()
     response = anonymous.post(path)
     assert response.status_code == 302
-    membership = world.cluster.memberships.get(actor=world.outsider_actor)
-    assert membership.is_active
-    # The entity already had an administrator: the newcomer represents it.
-    assert ActorUser.objects.get(user=person, actor=world.outsider_actor).role == "representative"
+    assert world.cluster.memberships.get(actor=world.outsider_actor).is_active
+    assert ActorUser.objects.count() == links_before
 
 
 def test_logged_in_as_another_person_cannot_accept(world: World):
@@ -289,6 +321,28 @@ def test_resend_replaces_the_link_and_extends_the_expiry(world: World):
     assert anonymous.get(new_path).status_code == 200
 
 
+def test_resending_right_after_sending_is_refused(world: World):
+    invitation = InvitationFactory(cluster=world.cluster, sent_at=timezone.now())
+    response = world.client("coordinator").post(
+        reverse("clusters:invitation-resend", args=[world.cluster.slug, invitation.pk]),
+        follow=True,
+    )
+    assert "wait a few minutes" in response.content.decode()
+    invitation.refresh_from_db()
+    assert invitation.send_count == 1
+    assert mail.outbox == []
+
+
+def test_a_cluster_cannot_send_more_than_a_days_worth_of_invitations(world: World):
+    from clusters.services import INVITATIONS_PER_CLUSTER_PER_DAY
+
+    InvitationFactory.create_batch(INVITATIONS_PER_CLUSTER_PER_DAY, cluster=world.cluster)
+    response = invite(world, email="one-more@example.org", actor_name="X", actor_kind="ngo")
+    assert response.status_code == 400
+    assert "try again tomorrow" in response.content.decode()
+    assert mail.outbox == []
+
+
 def test_revoke_closes_the_link(world: World):
     invitation = InvitationFactory(cluster=world.cluster)
     path = reverse("clusters:invitation-accept", args=[make_invitation_token(invitation)])
@@ -341,6 +395,7 @@ def test_entity_that_left_can_be_invited_back(world: World):
         left_at=timezone.now(),
     )
     person = UserFactory(email="back@example.org")
+    ActorUserFactory(user=person, actor=gone.actor)
     invitation = InvitationFactory(
         cluster=world.cluster,
         email=person.email,
@@ -354,6 +409,34 @@ def test_entity_that_left_can_be_invited_back(world: World):
     client.post(reverse("clusters:invitation-accept", args=[make_invitation_token(invitation)]))
     gone.refresh_from_db()
     assert gone.is_active and gone.left_at is None and gone.role == Membership.Role.OBSERVER
+
+
+def test_the_re_invite_form_offers_an_entity_that_left_even_if_active_elsewhere(world: World):
+    gone = MembershipFactory(
+        cluster=world.cluster, status=Membership.Status.LEFT, left_at=timezone.now()
+    )
+    MembershipFactory(cluster=world.other_cluster, actor=gone.actor)
+    response = world.client("coordinator").get(
+        reverse("clusters:members", args=[world.cluster.slug])
+    )
+    choices = response.context["invite_form"].fields["actor"].queryset
+    assert gone.actor in choices
+    assert world.member_actor not in choices
+
+
+def test_a_mail_outage_does_not_turn_a_saved_invitation_into_an_error_page(world: World, settings):
+    settings.EMAIL_BACKEND = "tests.clusters.test_invitations.BrokenEmailBackend"
+    response = invite(world, email="outage@example.org", actor_name="X", actor_kind="ngo")
+    assert response.status_code == 302
+    assert world.cluster.invitations.filter(email="outage@example.org").exists()
+
+
+class BrokenEmailBackend:
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise smtplib.SMTPRecipientsRefused({"outage@example.org": (550, b"no such user")})
 
 
 def test_pending_invitations_show_on_the_invited_persons_home(world: World):

@@ -90,34 +90,66 @@ def test_another_clusters_membership_is_not_found(world: World, name: str):
 def test_a_member_entity_leaves(world: World):
     client = world.client("member")
     url = reverse("clusters:leave", args=[world.cluster.slug])
-    assert "Neighbours Association will stop" in client.get(url).content.decode()
-    response = client.post(url, follow=True)
-    assert "has left" in response.content.decode()
+    page = client.get(url).content.decode()
+    assert "Neighbours Association" in page
+    response = client.post(url, {"membership": world.member_membership.pk}, follow=True)
+    assert "Neighbours Association has left" in response.content.decode()
     world.member_membership.refresh_from_db()
     assert world.member_membership.status == Membership.Status.LEFT
-    assert (
-        AuditEntry.objects.get(action=AuditEntry.Action.MEMBER_LEFT).actor_user
-        == world.users["member"]
-    )
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.MEMBER_LEFT)
+    assert entry.actor_user == world.users["member"]
+
+
+def test_a_person_with_two_entities_chooses_which_one_leaves(world: World):
+    from tests.factories import ActorUserFactory
+
+    ActorUserFactory(user=world.users["member"], actor=world.observer_actor)
+    client = world.client("member")
+    url = reverse("clusters:leave", args=[world.cluster.slug])
+    client.post(url, {"membership": world.observer_membership.pk})
+    world.observer_membership.refresh_from_db()
+    world.member_membership.refresh_from_db()
+    assert world.observer_membership.status == Membership.Status.LEFT
+    assert world.member_membership.is_active
+
+
+def test_leaving_for_an_entity_the_person_does_not_administer_is_refused(world: World):
+    url = reverse("clusters:leave", args=[world.cluster.slug])
+    response = world.client("member").post(url, {"membership": world.observer_membership.pk})
+    assert response.status_code == 400
+    world.observer_membership.refresh_from_db()
+    assert world.observer_membership.is_active
 
 
 def test_the_lead_entity_cannot_leave(world: World):
-    response = world.client("coordinator").post(
-        reverse("clusters:leave", args=[world.cluster.slug]), follow=True
-    )
-    assert "cannot leave" in response.content.decode()
-    assert world.cluster.memberships.get(role="lead").is_active
+    url = reverse("clusters:leave", args=[world.cluster.slug])
+    lead = world.cluster.memberships.get(role="lead")
+    response = world.client("coordinator").post(url, {"membership": lead.pk})
+    assert response.status_code == 403
+    lead.refresh_from_db()
+    assert lead.is_active
 
 
 def test_a_representative_who_is_not_the_entitys_admin_cannot_make_it_leave(world: World):
-    from tests.factories import ActorUserFactory
-
-    rep = ActorUserFactory(actor=world.member_actor, role="representative").user
-    client = world.client("anonymous")
-    client.force_login(rep)
-    assert client.post(reverse("clusters:leave", args=[world.cluster.slug])).status_code == 403
+    client = world.client("representative")
+    url = reverse("clusters:leave", args=[world.cluster.slug])
+    assert client.post(url, {"membership": world.member_membership.pk}).status_code == 403
     world.member_membership.refresh_from_db()
     assert world.member_membership.is_active
+    overview = client.get(world.cluster.get_absolute_url()).content.decode()
+    assert "Leave this cluster" not in overview
+
+
+def test_naming_a_new_lead_records_the_change_of_the_previous_lead_too(world: World):
+    post(world, "clusters:membership-role", world.member_membership, role="lead")
+    changes = {
+        entry.target: entry.data
+        for entry in AuditEntry.objects.filter(action=AuditEntry.Action.MEMBER_ROLE_CHANGED)
+    }
+    assert changes == {
+        "Neighbours Association": {"before": "member", "after": "lead"},
+        "Lead Foundation": {"before": "lead", "after": "member"},
+    }
 
 
 def test_members_page_lists_members_and_pending_invitations_with_fixed_queries(

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from io import StringIO
 
-from django.core.management import call_command
+import pytest
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from accounts.models import User
@@ -27,9 +28,9 @@ def counts() -> dict[str, int]:
 
 
 def test_seed_demo_builds_a_realistic_cluster_and_running_it_twice_changes_nothing(db):
-    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", force=True, stdout=StringIO())
     first = counts()
-    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", force=True, stdout=StringIO())
     assert counts() == first
 
     cluster = Cluster.objects.get()
@@ -41,7 +42,7 @@ def test_seed_demo_builds_a_realistic_cluster_and_running_it_twice_changes_nothi
 
 def test_the_five_demo_accounts_log_in_with_their_roles(db, client, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
-    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", force=True, stdout=StringIO())
     cluster = Cluster.objects.get()
     expected = {
         "coordinator@demo.example": 200,
@@ -59,3 +60,10 @@ def test_the_five_demo_accounts_log_in_with_their_roles(db, client, settings):
         status = client.get(reverse("clusters:members", args=[cluster.slug])).status_code
         assert status == members_page, email
     assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_seed_demo_refuses_to_run_in_production_without_force(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="only runs with DEBUG on"):
+        call_command("seed_demo", stdout=StringIO())
+    assert not User.objects.exists()

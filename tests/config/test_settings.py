@@ -17,7 +17,9 @@ PRODUCTION = {
     "DEBUG": "0",
     "SECRET_KEY": "x9!k2-production-like-secret-key-with-plenty-of-entropy-7c1e0f3b2a",
     "ALLOWED_HOSTS": "clusters.example.org",
-    "DATABASE_URL": "sqlite:///" + str(ROOT / "db.sqlite3"),
+    "SITE_URL": "https://clusters.example.org",
+    # Never opened by these checks; a path of its own so no real database is touched.
+    "DATABASE_URL": "sqlite:////nonexistent/settings-test.sqlite3",
 }
 
 
@@ -41,10 +43,12 @@ def test_check_deploy_is_clean_with_production_variables():
     assert "no issues" in result.stdout
 
 
-def test_missing_secret_key_refuses_to_start_and_says_why():
-    result = manage("check", DEBUG="0")
+@pytest.mark.parametrize("variable", ["SECRET_KEY", "SITE_URL"])
+def test_a_missing_required_variable_refuses_to_start_and_says_why(variable):
+    env = {k: v for k, v in PRODUCTION.items() if k != variable}
+    result = manage("check", **env)
     assert result.returncode != 0
-    assert "SECRET_KEY is not set" in result.stderr
+    assert f"{variable} is not set" in result.stderr
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from allauth.account.models import EmailAddress
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from accounts.models import User
@@ -190,8 +191,20 @@ OUTSIDE_CLUSTER = {"club-esportiu-turo"}
 class Command(BaseCommand):
     help = "Load the demo: a social cluster on the right to adequate housing in Barcelona."
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Load it even with DEBUG off (it creates a superuser with a public password).",
+        )
+
     @transaction.atomic
     def handle(self, *args: object, **options: object) -> None:
+        if not (settings.DEBUG or options["force"]):
+            raise CommandError(
+                "The demo creates accounts with a published password, including a superuser: "
+                "it only runs with DEBUG on, or with --force."
+            )
         areas = {area.code: area for area in ThematicArea.objects.all()}
         actors = {row[0]: self._actor(row, areas) for row in ACTORS}
         users = {

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from django.contrib.auth.forms import AdminUserCreationForm as DjangoAdminUserCreationForm
+from django.contrib.auth.forms import UserChangeForm
+
+from accounts.models import User
+
+
+class AdminUserCreationForm(DjangoAdminUserCreationForm):
+    """Django's admin form for a custom user that logs in by email."""
+
+    class Meta:
+        model = User
+        fields = ("email",)
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
+
+class AdminUserChangeForm(UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
