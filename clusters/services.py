@@ -251,8 +251,11 @@ def invitation_check_usable(invitation: Invitation) -> None:
 
 @transaction.atomic
 def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
-    """The invited person joins: their entity (created if new) becomes an active member,
-    and they become its representative (its administrator, when the entity is new)."""
+    """The invited person's entity becomes an active member of the cluster.
+
+    A new entity is created with the person as its administrator; for an entity already on
+    the platform the person must already administer it (never gaining a link by accepting).
+    """
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     invitation_check_usable(invitation)
     if user.email.lower() != invitation.email.lower():
