@@ -49,6 +49,15 @@ class ClusterAccess:
     def can_see_members(self) -> bool:
         return not self.is_institution_only
 
+    @property
+    def can_read(self) -> bool:
+        """Reads the cluster's working data: everyone inside but institutions."""
+        return not self.is_institution_only
+
+    @property
+    def can_edit(self) -> bool:
+        return self.is_coordinator or self.is_member
+
 
 def _access_for(request: HttpRequest, slug: str) -> ClusterAccess:
     user = request.user
@@ -89,6 +98,15 @@ def cluster_for_reader(request: HttpRequest, slug: str) -> tuple[Cluster, Cluste
 def cluster_for_coordinator(request: HttpRequest, slug: str) -> tuple[Cluster, ClusterAccess]:
     access = _access_for(request, slug)
     if not access.is_coordinator:
+        raise PermissionDenied
+    return access.cluster, access
+
+
+def cluster_for_editor(request: HttpRequest, slug: str) -> tuple[Cluster, ClusterAccess]:
+    """People who write the cluster's shared work (analysis, proposals): the coordinator and
+    the representatives of lead and member entities. Observers and institutions read only."""
+    access = _access_for(request, slug)
+    if not access.can_edit:
         raise PermissionDenied
     return access.cluster, access
 

@@ -10,5 +10,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("actors/", include("actors.urls")),
     path("", include("clusters.urls")),
+    path("", include("rights.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -6,12 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.core.files.base import ContentFile
 from django.test import Client
 
 from accounts.models import User
 from actors.models import Actor, ActorUser
 from clusters.models import Cluster, Membership
 from config.celery import app as celery_app
+from rights.models import Evidence, RightsIssue
 from tests.factories import (
     ActorFactory,
     ActorUserFactory,
@@ -19,6 +21,7 @@ from tests.factories import (
     ClusterRoleFactory,
     InvitationFactory,
     MembershipFactory,
+    RightsIssueFactory,
     UserFactory,
 )
 
@@ -49,6 +52,12 @@ def eager_celery(settings):
 
 
 @pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    """Uploaded files of a test stay in its own folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
 def fast_passwords(settings):
     """The strong hasher makes each test user cost a third of a second."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -73,6 +82,8 @@ class World:
     member_membership: Membership
     observer_membership: Membership
     institution_membership: Membership
+    issue: RightsIssue
+    evidence: Evidence
 
     def client(self, person: str) -> Client:
         client = Client()
@@ -122,6 +133,16 @@ def build_world() -> World:
     }
     ClusterRoleFactory(cluster=cluster, user=users["coordinator"])
     ClusterRoleFactory(cluster=other, user=users["outsider"])
+    issue = RightsIssueFactory(cluster=cluster, title="Evictions in the district")
+    evidence = Evidence.objects.create(
+        issue=issue,
+        title="Court statistics",
+        file=ContentFile(b"%PDF-1.4 test", name="statistics.pdf"),
+        original_name="statistics.pdf",
+        content_type="application/pdf",
+        size=13,
+    )
+    RightsIssueFactory(cluster=other, title="Secret evictions issue")
     return World(
         cluster=cluster,
         other_cluster=other,
@@ -134,6 +155,8 @@ def build_world() -> World:
         member_membership=member_m,
         observer_membership=observer_m,
         institution_membership=institution_m,
+        issue=issue,
+        evidence=evidence,
     )
 
 

@@ -95,3 +95,22 @@ class InvitationFactory(factory.django.DjangoModelFactory):
     language = "en"
     expires_at = factory.LazyFunction(Invitation.default_expiry)
     sent_at = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=1))
+
+
+class RightsIssueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "rights.RightsIssue"
+        skip_postgeneration_save = True
+
+    cluster = factory.SubFactory(ClusterFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Evictions without alternative {n}")
+    description = "Families evicted with nowhere to go"
+    territory = "Nou Barris"
+
+    @factory.post_generation
+    def rights(obj, create: bool, extracted: object, **kwargs: object) -> None:
+        from rights.models import Right
+
+        if create:
+            obj.rights.set(extracted or Right.objects.filter(code__in=["UDHR-25", "ICESCR-11"]))

@@ -19,7 +19,11 @@ from tests.factories import InvitationFactory
 
 LOGIN = "login"  # expected: a redirect to the login page
 # What each person must never see: the other cluster's data, or (for the outsider) ours.
-OTHER_CLUSTER_SECRETS = ("Secret other cluster", "secret-invitee@example.org")
+OTHER_CLUSTER_SECRETS = (
+    "Secret other cluster",
+    "secret-invitee@example.org",
+    "Secret evictions issue",
+)
 SECRETS = {person: OTHER_CLUSTER_SECRETS for person in PEOPLE} | {
     "outsider": ("Housing rights cluster",)
 }
@@ -84,6 +88,19 @@ def cluster_rule(
 COORDINATOR_ONLY = cluster_rule(200, 403, 403, 403)
 COORDINATOR_POST = cluster_rule(302, 403, 403, 403)
 
+
+def issue(w: World) -> dict:
+    return {"slug": w.cluster.slug, "pk": w.issue.pk}
+
+
+def evidence(w: World) -> dict:
+    return {**issue(w), "evidence_pk": w.evidence.pk}
+
+
+READER = cluster_rule(200, 200, 200, 403)
+EDITOR = cluster_rule(200, 200, 403, 403)
+EDITOR_POST = cluster_rule(302, 302, 403, 403)
+
 MATRIX: dict[str, Row] = {
     "home": Row(lambda w: {}, everyone(200)),
     "set_language": Row(lambda w: {}, everyone(302, anonymous=302), method="post"),
@@ -116,6 +133,18 @@ MATRIX: dict[str, Row] = {
     ),
     "clusters:invitation-resend": Row(pending_invitation, COORDINATOR_POST, method="post"),
     "clusters:invitation-revoke": Row(pending_invitation, COORDINATOR_POST, method="post"),
+    "rights:catalogue": Row(lambda w: {}, everyone(200)),
+    "rights:issue-list": Row(slug, READER),
+    "rights:export-csv": Row(slug, READER),
+    "rights:issue-create": Row(slug, EDITOR),
+    "rights:issue-detail": Row(issue, READER),
+    "rights:issue-edit": Row(issue, EDITOR),
+    "rights:issue-part": Row(lambda w: {**issue(w), "part": "causes"}, EDITOR),
+    "rights:evidence-add": Row(issue, EDITOR_POST, method="post"),
+    "rights:evidence-download": Row(evidence, READER),
+    "rights:evidence-delete": Row(evidence, EDITOR_POST, method="post"),
+    "rights:issue-validate": Row(issue, COORDINATOR_POST, method="post"),
+    "rights:issue-new-version": Row(issue, EDITOR_POST, method="post"),
     # For administrators of an entity that may leave (the lead hands over first).
     "clusters:leave": Row(slug, cluster_rule(403, 200, 200, 200, representative=403)),
 }
@@ -143,7 +172,8 @@ def test_permission_matrix(world: World, name: str, person: str):
         assert response.url.startswith(reverse("account_login"))
     else:
         assert response.status_code == expected, f"{name} as {person}"
-    body = response.content.decode()
+    raw = b"".join(response.streaming_content) if response.streaming else response.content
+    body = raw.decode(errors="replace")
     for secret in SECRETS[person]:
         assert secret not in body, f"{name} as {person} shows another cluster's data"
 

@@ -1,7 +1,7 @@
-"""A realistic demo: a Catalan social cluster on the right to adequate housing.
+"""Demo data of the clusters part: the entities, the people and the demo cluster.
 
-Idempotent: every row is looked up by a natural key before it is created, so running the
-command again changes nothing.
+Idempotent: every row is looked up by a natural key before it is created, so running
+``seed_demo`` again changes nothing.
 """
 
 from __future__ import annotations
@@ -9,9 +9,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 from allauth.account.models import EmailAddress
-from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
 
 from accounts.models import User
 from actors.models import Actor, ActorUser, Capacity, ThematicArea
@@ -188,129 +185,109 @@ ROLES = {
 OUTSIDE_CLUSTER = {"club-esportiu-turo"}
 
 
-class Command(BaseCommand):
-    help = "Load the demo: a social cluster on the right to adequate housing in Barcelona."
-
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--force",
-            action="store_true",
-            help="Load it even with DEBUG off (it creates a superuser with a public password).",
-        )
-
-    @transaction.atomic
-    def handle(self, *args: object, **options: object) -> None:
-        if not (settings.DEBUG or options["force"]):
-            raise CommandError(
-                "The demo creates accounts with a published password, including a superuser: "
-                "it only runs with DEBUG on, or with --force."
+def seed_clusters() -> Cluster:
+    """The entities, people and the demo cluster; returns the cluster."""
+    areas = {area.code: area for area in ThematicArea.objects.all()}
+    actors = {row[0]: _actor(row, areas) for row in ACTORS}
+    users = {email: _person(email, first, last, su) for email, first, last, _a, su in PEOPLE}
+    for email, _f, _l, actor_slug, _s in PEOPLE:
+        if actor_slug:
+            ActorUser.objects.get_or_create(
+                user=users[email],
+                actor=actors[actor_slug],
+                defaults={"role": ActorUser.Role.ADMIN},
             )
-        areas = {area.code: area for area in ThematicArea.objects.all()}
-        actors = {row[0]: self._actor(row, areas) for row in ACTORS}
-        users = {
-            email: self._person(email, first, last, su) for email, first, last, _a, su in PEOPLE
-        }
-        for email, _f, _l, actor_slug, _s in PEOPLE:
-            if actor_slug:
-                ActorUser.objects.get_or_create(
-                    user=users[email],
-                    actor=actors[actor_slug],
-                    defaults={"role": ActorUser.Role.ADMIN},
-                )
-        cluster = self._cluster(users["coordinator@demo.example"], areas, actors)
-        self._invitation(cluster, users["coordinator@demo.example"])
-        self.stdout.write(self.style.SUCCESS(f"Demo cluster ready: /c/{cluster.slug}/"))
-        self.stdout.write(f"Demo logins, password {DEMO_PASSWORD}:")
-        for email, *_ in PEOPLE:
-            self.stdout.write(f"  {email}")
+    cluster = _cluster(users["coordinator@demo.example"], areas, actors)
+    _invitation(cluster, users["coordinator@demo.example"])
+    return cluster
 
-    @staticmethod
-    def _actor(row: tuple, areas: dict[str, ThematicArea]) -> Actor:
-        slug, name, kind, territory, area_codes, description, capacities = row
-        actor, created = Actor.objects.get_or_create(
-            slug=slug,
-            defaults={
-                "name": name,
-                "kind": kind,
-                "territory": territory,
-                "description": description,
-            },
-        )
-        if created:
-            actor.thematic_areas.set([areas[code] for code in area_codes])
-            for cap_kind, text, quantity, unit in capacities:
-                Capacity.objects.create(
-                    actor=actor,
-                    kind=cap_kind,
-                    description=text,
-                    unit=unit,
-                    quantity=None if quantity is None else Decimal(quantity),
-                )
-        return actor
 
-    @staticmethod
-    def _person(email: str, first: str, last: str, superuser: bool) -> User:
-        user = User.objects.filter(email=email).first()
-        if user is None:
-            create = User.objects.create_superuser if superuser else User.objects.create_user
-            user = create(email=email, password=DEMO_PASSWORD, first_name=first, last_name=last)
-        EmailAddress.objects.get_or_create(
-            user=user, email=email, defaults={"verified": True, "primary": True}
-        )
-        return user
+def _actor(row: tuple, areas: dict[str, ThematicArea]) -> Actor:
+    slug, name, kind, territory, area_codes, description, capacities = row
+    actor, created = Actor.objects.get_or_create(
+        slug=slug,
+        defaults={
+            "name": name,
+            "kind": kind,
+            "territory": territory,
+            "description": description,
+        },
+    )
+    if created:
+        actor.thematic_areas.set([areas[code] for code in area_codes])
+        for cap_kind, text, quantity, unit in capacities:
+            Capacity.objects.create(
+                actor=actor,
+                kind=cap_kind,
+                description=text,
+                unit=unit,
+                quantity=None if quantity is None else Decimal(quantity),
+            )
+    return actor
 
-    @staticmethod
-    def _cluster(coordinator: User, areas: dict, actors: dict[str, Actor]) -> Cluster:
-        cluster, created = Cluster.objects.get_or_create(
-            slug=CLUSTER_SLUG,
-            defaults={
-                "name": "Clúster pel Dret a l'Habitatge Digne de Nou Barris",
-                "kind": Cluster.Kind.SOCIAL,
-                "common_goal": (
-                    "Garantir el dret a un habitatge adequat de les famílies de Nou Barris: "
-                    "aturar els desnonaments sense alternativa, reduir la pobresa energètica "
-                    "i assegurar que les dones, les persones migrades i les persones amb "
-                    "discapacitat accedeixen en igualtat als recursos d'habitatge."
-                ),
-                "territory": "Nou Barris, Barcelona",
-                "status": Cluster.Status.ACTIVE,
-                "decision_rule": Cluster.DecisionRule.CONSENSUS,
-                "consensus_threshold": 75,
-                "quorum": 60,
-                "reporting_period": Cluster.ReportingPeriod.QUARTERLY,
-                "created_by": coordinator,
-            },
-        )
-        if not created:
-            return cluster
-        cluster.thematic_areas.set(
-            [areas[c] for c in ("housing", "social_inclusion", "gender_equality", "energy")]
-        )
-        ClusterRole.objects.create(cluster=cluster, user=coordinator)
-        AuditEntry.objects.create(
-            cluster=cluster,
-            actor_user=coordinator,
-            action=AuditEntry.Action.CLUSTER_CREATED,
-            target=cluster.name,
-        )
-        for slug, actor in actors.items():
-            if slug not in OUTSIDE_CLUSTER:
-                Membership.objects.create(
-                    cluster=cluster, actor=actor, role=ROLES.get(slug, Membership.Role.MEMBER)
-                )
+
+def _person(email: str, first: str, last: str, superuser: bool) -> User:
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        create = User.objects.create_superuser if superuser else User.objects.create_user
+        user = create(email=email, password=DEMO_PASSWORD, first_name=first, last_name=last)
+    EmailAddress.objects.get_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
+    return user
+
+
+def _cluster(coordinator: User, areas: dict, actors: dict[str, Actor]) -> Cluster:
+    cluster, created = Cluster.objects.get_or_create(
+        slug=CLUSTER_SLUG,
+        defaults={
+            "name": "Clúster pel Dret a l'Habitatge Digne de Nou Barris",
+            "kind": Cluster.Kind.SOCIAL,
+            "common_goal": (
+                "Garantir el dret a un habitatge adequat de les famílies de Nou Barris: "
+                "aturar els desnonaments sense alternativa, reduir la pobresa energètica "
+                "i assegurar que les dones, les persones migrades i les persones amb "
+                "discapacitat accedeixen en igualtat als recursos d'habitatge."
+            ),
+            "territory": "Nou Barris, Barcelona",
+            "status": Cluster.Status.ACTIVE,
+            "decision_rule": Cluster.DecisionRule.CONSENSUS,
+            "consensus_threshold": 75,
+            "quorum": 60,
+            "reporting_period": Cluster.ReportingPeriod.QUARTERLY,
+            "created_by": coordinator,
+        },
+    )
+    if not created:
         return cluster
+    cluster.thematic_areas.set(
+        [areas[c] for c in ("housing", "social_inclusion", "gender_equality", "energy")]
+    )
+    ClusterRole.objects.create(cluster=cluster, user=coordinator)
+    AuditEntry.objects.create(
+        cluster=cluster,
+        actor_user=coordinator,
+        action=AuditEntry.Action.CLUSTER_CREATED,
+        target=cluster.name,
+    )
+    for slug, actor in actors.items():
+        if slug not in OUTSIDE_CLUSTER:
+            Membership.objects.create(
+                cluster=cluster, actor=actor, role=ROLES.get(slug, Membership.Role.MEMBER)
+            )
+    return cluster
 
-    @staticmethod
-    def _invitation(cluster: Cluster, coordinator: User) -> None:
-        if cluster.invitations.exists():
-            return
-        Invitation.objects.create(
-            cluster=cluster,
-            email="contacte@banc-aliments-barri.example",
-            actor_name="Banc d'Aliments del Barri",
-            actor_kind=Actor.Kind.NGO,
-            role=Membership.Role.MEMBER,
-            language="ca",
-            invited_by=coordinator,
-            expires_at=Invitation.default_expiry(),
-        )
+
+def _invitation(cluster: Cluster, coordinator: User) -> None:
+    if cluster.invitations.exists():
+        return
+    Invitation.objects.create(
+        cluster=cluster,
+        email="contacte@banc-aliments-barri.example",
+        actor_name="Banc d'Aliments del Barri",
+        actor_kind=Actor.Kind.NGO,
+        role=Membership.Role.MEMBER,
+        language="ca",
+        invited_by=coordinator,
+        expires_at=Invitation.default_expiry(),
+    )

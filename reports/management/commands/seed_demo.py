@@ -1,0 +1,41 @@
+"""``seed_demo``: the demo of the whole platform, each part adding its own data.
+
+It lives in the highest app because it reads every part (DESIGN.md: dependencies run one
+way); each part keeps its demo content in its own ``demo.py``. Running it twice changes
+nothing.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+from clusters.demo import DEMO_PASSWORD, PEOPLE, seed_clusters
+from rights.demo import seed_rights
+
+
+class Command(BaseCommand):
+    help = "Load the demo: a social cluster on the right to adequate housing in Barcelona."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Load it even with DEBUG off (it creates a superuser with a public password).",
+        )
+
+    @transaction.atomic
+    def handle(self, *args: object, **options: object) -> None:
+        if not (settings.DEBUG or options["force"]):
+            raise CommandError(
+                "The demo creates accounts with a published password, including a superuser: "
+                "it only runs with DEBUG on, or with --force."
+            )
+        cluster = seed_clusters()
+        coordinator = cluster.roles.select_related("user").first().user
+        seed_rights(cluster, coordinator)
+        self.stdout.write(self.style.SUCCESS(f"Demo cluster ready: /c/{cluster.slug}/"))
+        self.stdout.write(f"Demo logins, password {DEMO_PASSWORD}:")
+        for email, *_ in PEOPLE:
+            self.stdout.write(f"  {email}")

@@ -1,0 +1,238 @@
+"""Demo data of the rights part: three analysed issues in the demo cluster.
+
+Idempotent: nothing is added when the cluster already has issues.
+"""
+
+from __future__ import annotations
+
+from accounts.models import User
+from clusters.models import Cluster
+from rights import services
+from rights.models import (
+    CapacityGap,
+    Cause,
+    Consequence,
+    DutyBearer,
+    Evidence,
+    Right,
+    RightsHolderGroup,
+    SDGTarget,
+)
+
+EVICTIONS = {
+    "title": "Desnonaments sense alternativa habitacional",
+    "rights": ["UDHR-25", "ICESCR-11", "CRC-27"],
+    "targets": ["1.3", "1.4", "11.1"],
+    "territory": "Nou Barris, Barcelona",
+    "description": (
+        "Cada mes s'executen al districte desenes de desnonaments de famílies que no tenen "
+        "cap alternativa d'habitatge. La majoria són per impagament de lloguer després d'una "
+        "pèrdua d'ingressos, i sovint afecten llars amb infants o persones grans."
+    ),
+    "gender_analysis": (
+        "Les llars monoparentals encapçalades per dones són el 41% de les famílies ateses, "
+        "el doble del seu pes a la població. Les dones grans que viuen soles tenen pensions "
+        "més baixes i paguen una part més gran dels ingressos en lloguer. Les cures dels "
+        "infants i de les persones grans recauen en les dones, que perden feina o hores quan "
+        "han de fer front al procés de desnonament."
+    ),
+    "consequences": [
+        "Famílies que viuen en habitacions rellogades o amb familiars, en amuntegament",
+        "Infants que canvien d'escola o perden el curs escolar",
+        "Deteriorament de la salut mental: ansietat, depressió, insomni",
+        "Pèrdua de les xarxes de suport veïnal i comunitari",
+        "Endeutament de les famílies amb deutes de lloguer i costes judicials",
+    ],
+    "causes": [
+        (
+            "immediate",
+            "Impagament del lloguer després de perdre la feina o reduir-se els ingressos",
+            [0, 4],
+        ),
+        (
+            "immediate",
+            "Finalització de contractes sense renovació i pujades abusives del lloguer",
+            [0, 3],
+        ),
+        ("immediate", "Ocupació d'habitatges buits per necessitat, sense títol", [0, 2]),
+        ("underlying", "Parc d'habitatge social insuficient: menys del 2% del total", [0]),
+        (
+            "underlying",
+            "Serveis socials saturats que no arriben abans de la data del llançament",
+            [1, 2],
+        ),
+        ("underlying", "Desconeixement dels drets i dels recursos d'assessorament jurídic", [4]),
+        (
+            "structural",
+            "Mercat de lloguer tractat com a inversió financera, amb grans tenidors",
+            [0, 3],
+        ),
+        ("structural", "Inversió pública en habitatge molt per sota de la mitjana europea", [0]),
+        ("structural", "Bretxa salarial i de pensions de gènere i precarietat laboral", [4]),
+    ],
+    "groups": [
+        (
+            "Famílies amb infants en procediment de desnonament",
+            "Dades de l'Oficina d'Habitatge i de les entitats, darrer any",
+            {
+                "female_children": 96,
+                "male_children": 104,
+                "female_adolescents": 31,
+                "male_adolescents": 29,
+                "female_adults": 118,
+                "male_adults": 73,
+                "nonbinary_adults": 2,
+            },
+        ),
+        (
+            "Persones grans que viuen soles de lloguer",
+            "Estimació a partir del padró i dels serveis socials",
+            {"female_elderly": 212, "male_elderly": 87},
+        ),
+    ],
+    "duty_bearers": [
+        (
+            "oficina-habitatge",
+            "",
+            "fulfil",
+            "Oferir allotjament alternatiu abans de cada llançament",
+        ),
+        ("", "Ajuntament de Barcelona", "fulfil", "Ampliar el parc públic i la mediació"),
+        (
+            "",
+            "Jutjats de primera instància",
+            "protect",
+            "Suspendre llançaments de famílies vulnerables",
+        ),
+        (
+            "",
+            "Grans tenidors (entitats financeres i fons)",
+            "respect",
+            "Oferir lloguer social abans de demandar",
+        ),
+    ],
+    "gaps": [
+        ("rights_holders", "Informació sobre els seus drets i sobre on demanar assessorament"),
+        ("rights_holders", "Organització col·lectiva per negociar amb les propietats"),
+        ("duty_bearers", "Habitatges disponibles per a reallotjament d'emergència"),
+        ("duty_bearers", "Coordinació entre jutjats i serveis socials abans del llançament"),
+    ],
+    "evidence": [
+        (
+            "Observatori DESC: informes sobre emergència habitacional",
+            "https://observatoridesc.org/",
+        ),
+    ],
+    "validate": True,
+}
+
+ENERGY = {
+    "title": "Pobresa energètica a les llars llogateres",
+    "rights": ["UDHR-25", "ICESCR-11", "ICESCR-12"],
+    "targets": ["7.1", "1.4"],
+    "territory": "Nou Barris, Barcelona",
+    "description": (
+        "Moltes llars llogateres no poden mantenir l'habitatge a una temperatura adequada i "
+        "acumulen deutes amb les companyies subministradores."
+    ),
+    "gender_analysis": (
+        "Les dones grans que viuen soles i les famílies monoparentals són les més afectades; "
+        "les dones assumeixen la gestió dels deutes i dels talls."
+    ),
+    "consequences": [
+        "Malalties respiratòries a l'hivern",
+        "Talls de subministrament i deutes amb les companyies",
+    ],
+    "causes": [
+        ("immediate", "Factures que superen el 10% dels ingressos de la llar", [1]),
+        ("underlying", "Habitatges mal aïllats, sense rehabilitació energètica", [0]),
+        ("structural", "Preus de l'energia i tarifa social insuficient", [0, 1]),
+    ],
+    "groups": [
+        (
+            "Llars llogateres amb endarreriments en les factures",
+            "",
+            {"female_adults": 64, "male_adults": 41, "female_elderly": 38, "male_elderly": 15},
+        ),
+    ],
+    "duty_bearers": [
+        ("energia-justa", "", "fulfil", "Bons socials i assessorament energètic"),
+        (
+            "",
+            "Companyies subministradores",
+            "respect",
+            "No tallar el subministrament a llars vulnerables",
+        ),
+    ],
+    "gaps": [("duty_bearers", "Fons per a la rehabilitació energètica d'habitatges de lloguer")],
+    "evidence": [],
+    "validate": False,
+}
+
+VIOLENCE = {
+    "title": "Barreres d'accés a l'habitatge per a dones que surten de situacions de violència",
+    "rights": ["UDHR-25", "CEDAW-2", "ICESCR-11"],
+    "targets": ["5.2", "11.1"],
+    "territory": "Barcelona",
+    "description": (
+        "Les dones que surten de cases d'acollida no troben habitatge assequible i moltes "
+        "tornen amb l'agressor o viuen en habitacions rellogades amb els seus fills."
+    ),
+    "gender_analysis": "",
+    "consequences": [
+        "Retorn a la convivència amb l'agressor",
+        "Infants que viuen en habitacions rellogades",
+    ],
+    "causes": [
+        ("immediate", "Exigència d'avals i nòmines que les dones no poden aportar", [0, 1]),
+        ("structural", "Manca de reserva d'habitatge públic per a víctimes de violència", [0]),
+    ],
+    "groups": [],
+    "duty_bearers": [("dones-i-llar", "", "protect", "Acompanyament en la cerca d'habitatge")],
+    "gaps": [],
+    "evidence": [],
+    "validate": False,
+}
+
+
+def seed_rights(cluster: Cluster, coordinator: User) -> None:
+    if cluster.rights_issues.exists():
+        return
+    for data in (EVICTIONS, ENERGY, VIOLENCE):
+        _issue(cluster, coordinator, data)
+
+
+def _issue(cluster: Cluster, by: User, data: dict) -> None:
+    issue = services.rights_issue_create(
+        cluster=cluster,
+        by=by,
+        rights=Right.objects.filter(code__in=data["rights"]),
+        sdg_targets=SDGTarget.objects.filter(code__in=data["targets"]),
+        title=data["title"],
+        description=data["description"],
+        territory=data["territory"],
+        gender_analysis=data["gender_analysis"],
+    )
+    consequences = [
+        Consequence.objects.create(issue=issue, description=text) for text in data["consequences"]
+    ]
+    for level, text, produces in data["causes"]:
+        cause = Cause.objects.create(issue=issue, level=level, description=text)
+        cause.consequences.set([consequences[i] for i in produces])
+    for name, description, counts in data["groups"]:
+        RightsHolderGroup.objects.create(issue=issue, name=name, description=description, **counts)
+    members = {m.actor.slug: m for m in cluster.memberships.select_related("actor")}
+    for actor_slug, outside, obligation, description in data["duty_bearers"]:
+        DutyBearer.objects.create(
+            issue=issue,
+            membership=members.get(actor_slug) if actor_slug else None,
+            outside_body=outside,
+            obligation=obligation,
+            description=description,
+        )
+    for side, text in data["gaps"]:
+        CapacityGap.objects.create(issue=issue, side=side, description=text)
+    for title, url in data["evidence"]:
+        Evidence.objects.create(issue=issue, title=title, url=url, added_by=by)
+    if data["validate"]:
+        services.rights_issue_validate(issue=issue, by=by)

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from rights.models import Instrument, Right, RightsIssue, SDGGoal, SDGTarget, current_language
+
+
+class RightsIssueFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search", max_length=100)
+    right = django_filters.ModelChoiceFilter(
+        label=_("Right"),
+        field_name="rights",
+        queryset=Right.objects.select_related("instrument"),
+    )
+    goal = django_filters.ModelChoiceFilter(
+        label=_("SDG goal"),
+        field_name="sdg_targets__goal",
+        queryset=SDGGoal.objects.all(),
+        distinct=True,
+    )
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=RightsIssue.Status.choices)
+    territory = django_filters.CharFilter(
+        label=_("Territory"), lookup_expr="icontains", max_length=100
+    )
+
+    class Meta:
+        model = RightsIssue
+        fields = ["q", "right", "goal", "status", "territory"]
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(title__icontains=value)
+            | Q(description__icontains=value)
+            | Q(causes__description__icontains=value)
+            | Q(consequences__description__icontains=value)
+        ).distinct()
+
+
+class CatalogueFilter(django_filters.FilterSet):
+    """Rights searched by words or code in the person's language."""
+
+    q = django_filters.CharFilter(label=_("Words or code"), method="search", max_length=100)
+    instrument = django_filters.ModelChoiceFilter(
+        label=_("Instrument"), queryset=Instrument.objects.all()
+    )
+
+    class Meta:
+        model = Right
+        fields = ["q", "instrument"]
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return search_catalogue(queryset, value, text_fields=("title", "text"))
+
+
+class TargetFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Words or code"), method="search", max_length=100)
+    goal = django_filters.ModelChoiceFilter(label=_("SDG goal"), queryset=SDGGoal.objects.all())
+
+    class Meta:
+        model = SDGTarget
+        fields = ["q", "goal"]
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return search_catalogue(queryset, value, text_fields=("title",))
+
+
+def search_catalogue(queryset: QuerySet, value: str, *, text_fields: tuple[str, ...]) -> QuerySet:
+    """Every word must appear in the code or in a text of the current language."""
+    language = current_language()
+    for word in value.split()[:10]:
+        condition = Q(code__icontains=word.strip(".,;"))
+        for field in text_fields:
+            condition |= Q(**{f"{field}_{language}__icontains": word})
+        queryset = queryset.filter(condition)
+    return queryset

@@ -1,0 +1,189 @@
+from __future__ import annotations
+
+from django import forms
+from django.forms import BaseInlineFormSet, inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from clusters.models import Cluster, Membership
+from rights.models import (
+    AGE_BANDS,
+    SEXES,
+    CapacityGap,
+    Cause,
+    Consequence,
+    DutyBearer,
+    Right,
+    RightsHolderGroup,
+    RightsIssue,
+    SDGTarget,
+)
+from rights.uploads import evidence_content_type
+
+
+class CatalogueChoiceField(forms.ModelMultipleChoiceField):
+    """Rights or SDG targets, labelled in the person's language."""
+
+    widget = forms.SelectMultiple(attrs={"size": 8})
+
+    def label_from_instance(self, obj: Right | SDGTarget) -> str:
+        return str(obj)
+
+
+class RightsIssueForm(forms.ModelForm):
+    rights = CatalogueChoiceField(
+        label=_("Rights violated"),
+        queryset=Right.objects.select_related("instrument"),
+        help_text=_("Hold Ctrl (or Cmd) to choose several. Search them in the catalogue."),
+    )
+    sdg_targets = CatalogueChoiceField(
+        label=_("SDG targets"),
+        queryset=SDGTarget.objects.all(),
+        required=False,
+    )
+
+    class Meta:
+        model = RightsIssue
+        fields = ["title", "rights", "description", "territory", "sdg_targets", "gender_analysis"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "gender_analysis": forms.Textarea(attrs={"rows": 5}),
+        }
+
+    def clean_title(self) -> str:
+        return " ".join(self.cleaned_data["title"].split())
+
+
+class PartFormSet(BaseInlineFormSet):
+    """An inline formset whose empty extra rows are ignored, as people expect."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("prefix", "items")
+        super().__init__(*args, **kwargs)
+
+
+class CauseForm(forms.ModelForm):
+    class Meta:
+        model = Cause
+        fields = ["level", "description", "consequences"]
+        widgets = {"consequences": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        # Only this issue's consequences can be linked (set by the formset).
+        self.fields["consequences"].queryset = Consequence.objects.none()
+
+
+class CauseFormSet(PartFormSet):
+    def _construct_form(self, i: int, **kwargs: object) -> forms.Form:
+        form = super()._construct_form(i, **kwargs)
+        form.fields["consequences"].queryset = self.instance.consequences.all()
+        return form
+
+    @property
+    def empty_form(self) -> forms.Form:
+        form = super().empty_form
+        form.fields["consequences"].queryset = self.instance.consequences.all()
+        return form
+
+
+class HolderGroupForm(forms.ModelForm):
+    class Meta:
+        model = RightsHolderGroup
+        fields = ["name", "description", *RightsHolderGroup.COUNT_FIELDS]
+        widgets = {
+            name: forms.NumberInput(attrs={"min": 0, "class": "count"})
+            for name in RightsHolderGroup.COUNT_FIELDS
+        }
+
+    def grid(self) -> list[tuple[str, list[forms.BoundField]]]:
+        return [(label, [self[f"{sex}_{age}"] for age, _a in AGE_BANDS]) for sex, label in SEXES]
+
+
+class DutyBearerForm(forms.ModelForm):
+    class Meta:
+        model = DutyBearer
+        fields = ["membership", "outside_body", "obligation", "description"]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        membership, outside = data.get("membership"), (data.get("outside_body") or "").strip()
+        if membership and outside:
+            raise forms.ValidationError(
+                _("Choose a member entity or name an outside body, not both.")
+            )
+        if not membership and not outside and not self.cleaned_data.get("DELETE"):
+            raise forms.ValidationError(_("Choose a member entity or name an outside body."))
+        return data
+
+
+class DutyBearerFormSet(PartFormSet):
+    def _construct_form(self, i: int, **kwargs: object) -> forms.Form:
+        form = super()._construct_form(i, **kwargs)
+        form.fields["membership"].queryset = member_choices(self.instance.cluster)
+        return form
+
+    @property
+    def empty_form(self) -> forms.Form:
+        form = super().empty_form
+        form.fields["membership"].queryset = member_choices(self.instance.cluster)
+        return form
+
+
+def member_choices(cluster: Cluster):
+    return Membership.objects.active().filter(cluster=cluster).select_related("actor")
+
+
+class CapacityGapForm(forms.ModelForm):
+    class Meta:
+        model = CapacityGap
+        fields = ["side", "description"]
+
+
+def part_formset(model, form, formset=PartFormSet):
+    return inlineformset_factory(
+        RightsIssue,
+        model,
+        form=form,
+        formset=formset,
+        extra=2,
+        max_num=60,
+        validate_max=True,
+        can_delete=True,
+    )
+
+
+class ConsequenceForm(forms.ModelForm):
+    class Meta:
+        model = Consequence
+        fields = ["description"]
+
+
+# The parts of an issue edited as lists: URL key -> (label, formset class).
+PARTS = {
+    "consequences": (_("Consequences"), part_formset(Consequence, ConsequenceForm)),
+    "causes": (_("Causes"), part_formset(Cause, CauseForm, CauseFormSet)),
+    "groups": (_("Rights-holders"), part_formset(RightsHolderGroup, HolderGroupForm)),
+    "duty-bearers": (
+        _("Duty-bearers"),
+        part_formset(DutyBearer, DutyBearerForm, DutyBearerFormSet),
+    ),
+    "gaps": (_("Capacity gaps"), part_formset(CapacityGap, CapacityGapForm)),
+}
+
+
+class EvidenceForm(forms.Form):
+    title = forms.CharField(label=_("Source"), max_length=200)
+    url = forms.URLField(label=_("Link"), required=False, max_length=500, assume_scheme="https")
+    file = forms.FileField(label=_("File"), required=False)
+
+    def clean_file(self) -> object:
+        upload = self.cleaned_data.get("file")
+        if upload:
+            self.content_type = evidence_content_type(upload)
+        return upload
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not self.errors and not data.get("url") and not data.get("file"):
+            raise forms.ValidationError(_("Give a link, attach a file, or both."))
+        return data

@@ -1,0 +1,498 @@
+"""The catalogue of rights and SDGs, and each cluster's analysis of the rights violated.
+
+Catalogue texts are stored once per language (``title_ca``, ``title_es``, ``title_en``)
+and read through ``Translated.tr``; they come from data migrations, not from users.
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import PurePath
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from clusters.models import Cluster, Membership
+
+LANGUAGE_CODES = ("ca", "es", "en")
+
+
+def current_language() -> str:
+    code = (translation.get_language() or settings.LANGUAGE_CODE)[:2]
+    return code if code in LANGUAGE_CODES else "en"
+
+
+class Translated(models.Model):
+    """A catalogue row whose texts exist in Catalan, Spanish and English."""
+
+    class Meta:
+        abstract = True
+
+    def tr(self, field: str) -> str:
+        return getattr(self, f"{field}_{current_language()}") or getattr(self, f"{field}_en")
+
+
+class Instrument(Translated):
+    class Kind(models.TextChoices):
+        DECLARATION = "declaration", _("Declaration")
+        TREATY = "treaty", _("Treaty")
+
+    code = models.CharField(_("code"), max_length=16, unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    abbreviation_ca = models.CharField(max_length=20)
+    abbreviation_es = models.CharField(max_length=20)
+    abbreviation_en = models.CharField(max_length=20)
+    name_ca = models.CharField(max_length=300)
+    name_es = models.CharField(max_length=300)
+    name_en = models.CharField(max_length=300)
+
+    class Meta:
+        verbose_name = _("human rights instrument")
+        verbose_name_plural = _("human rights instruments")
+        ordering = ["year", "code"]
+
+    def __str__(self) -> str:
+        return self.abbreviation
+
+    @property
+    def abbreviation(self) -> str:
+        return self.tr("abbreviation")
+
+    @property
+    def name(self) -> str:
+        return self.tr("name")
+
+
+class SDGGoal(Translated):
+    number = models.PositiveSmallIntegerField(_("number"), unique=True)
+    title_ca = models.TextField()
+    title_es = models.TextField()
+    title_en = models.TextField()
+    # Where the Catalan text is missing in the source, the language it falls back to.
+    ca_source = models.CharField(max_length=2, default="ca")
+
+    class Meta:
+        verbose_name = _("SDG goal")
+        verbose_name_plural = _("SDG goals")
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+    @property
+    def title(self) -> str:
+        return self.tr("title")
+
+
+class SDGTarget(Translated):
+    goal = models.ForeignKey(SDGGoal, on_delete=models.PROTECT, related_name="targets")
+    code = models.CharField(_("code"), max_length=10, unique=True)
+    position = models.PositiveSmallIntegerField()
+    title_ca = models.TextField()
+    title_es = models.TextField()
+    title_en = models.TextField()
+    ca_source = models.CharField(max_length=2, default="ca")
+
+    class Meta:
+        verbose_name = _("SDG target")
+        verbose_name_plural = _("SDG targets")
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    @property
+    def title(self) -> str:
+        return self.tr("title")
+
+    @property
+    def is_fallback(self) -> bool:
+        return current_language() == "ca" and self.ca_source != "ca"
+
+
+class SDGIndicator(Translated):
+    target = models.ForeignKey(SDGTarget, on_delete=models.PROTECT, related_name="indicators")
+    code = models.CharField(_("code"), max_length=12, unique=True)
+    position = models.PositiveSmallIntegerField()
+    title_ca = models.TextField()
+    title_es = models.TextField()
+    title_en = models.TextField()
+    ca_source = models.CharField(max_length=2, default="ca")
+
+    class Meta:
+        verbose_name = _("SDG indicator")
+        verbose_name_plural = _("SDG indicators")
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    @property
+    def title(self) -> str:
+        return self.tr("title")
+
+    @property
+    def is_fallback(self) -> bool:
+        return current_language() == "ca" and self.ca_source != "ca"
+
+
+class Right(Translated):
+    """An article of a human rights instrument (the UDHR's preamble counts as one)."""
+
+    instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="rights")
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    article = models.CharField(_("article"), max_length=20)
+    position = models.PositiveSmallIntegerField()
+    title_ca = models.CharField(max_length=300)
+    title_es = models.CharField(max_length=300)
+    title_en = models.CharField(max_length=300)
+    text_ca = models.TextField(blank=True)
+    text_es = models.TextField(blank=True)
+    text_en = models.TextField(blank=True)
+    sdg_targets = models.ManyToManyField(SDGTarget, related_name="rights", blank=True)
+
+    class Meta:
+        verbose_name = _("right")
+        verbose_name_plural = _("rights")
+        ordering = ["instrument__year", "instrument__code", "position"]
+
+    def __str__(self) -> str:
+        return f"{self.reference} · {self.title}"
+
+    @property
+    def title(self) -> str:
+        return self.tr("title")
+
+    @property
+    def text(self) -> str:
+        return self.tr("text")
+
+    @property
+    def reference(self) -> str:
+        if self.article == "preamble":
+            return f"{self.instrument.abbreviation}, {_('preamble')}"
+        return f"{self.instrument.abbreviation} {_('art.')} {self.article}"
+
+
+class RightsIssueQuerySet(models.QuerySet["RightsIssue"]):
+    def current(self) -> RightsIssueQuerySet:
+        """The newest version of each issue."""
+        return self.filter(next_version__isnull=True)
+
+
+class RightsIssue(models.Model):
+    """A right violated in the cluster's territory, analysed with the HRBA method."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        VALIDATED = "validated", _("Validated")
+
+    cluster = models.ForeignKey(
+        Cluster, verbose_name=_("cluster"), on_delete=models.CASCADE, related_name="rights_issues"
+    )
+    number = models.PositiveIntegerField(_("number"))
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    previous_version = models.OneToOneField(
+        "self",
+        verbose_name=_("previous version"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="next_version",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), max_length=10000)
+    territory = models.CharField(_("territory"), max_length=200, blank=True)
+    rights = models.ManyToManyField(Right, verbose_name=_("rights"), related_name="issues")
+    sdg_targets = models.ManyToManyField(
+        SDGTarget, verbose_name=_("SDG targets"), related_name="issues", blank=True
+    )
+    gender_analysis = models.TextField(
+        _("gender analysis"),
+        max_length=10000,
+        blank=True,
+        help_text=_(
+            "How the violation affects women, men and non-binary people differently, and "
+            "the gender inequalities behind it. Required before validation."
+        ),
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    validated_at = models.DateTimeField(_("validated at"), null=True, blank=True)
+    validated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = RightsIssueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rights issue")
+        verbose_name_plural = _("rights issues")
+        ordering = ["-number", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cluster", "number", "version"], name="rightsissue_unique_version"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft")
+                | (~Q(gender_analysis="") & Q(validated_at__isnull=False)),
+                name="rightsissue_validated_has_gender_analysis",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("rights:issue-detail", args=[self.cluster.slug, self.pk])
+
+    @property
+    def label(self) -> str:
+        return f"RI-{self.number}" + (f" v{self.version}" if self.version > 1 else "")
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+
+class Consequence(models.Model):
+    issue = models.ForeignKey(RightsIssue, on_delete=models.CASCADE, related_name="consequences")
+    description = models.CharField(_("consequence"), max_length=500)
+
+    class Meta:
+        verbose_name = _("consequence")
+        verbose_name_plural = _("consequences")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class Cause(models.Model):
+    class Level(models.TextChoices):
+        IMMEDIATE = "immediate", _("Immediate")
+        UNDERLYING = "underlying", _("Underlying")
+        STRUCTURAL = "structural", _("Structural")
+
+    issue = models.ForeignKey(RightsIssue, on_delete=models.CASCADE, related_name="causes")
+    level = models.CharField(_("level"), max_length=12, choices=Level.choices)
+    description = models.CharField(_("cause"), max_length=500)
+    consequences = models.ManyToManyField(
+        Consequence, verbose_name=_("consequences it produces"), related_name="causes", blank=True
+    )
+
+    class Meta:
+        verbose_name = _("cause")
+        verbose_name_plural = _("causes")
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(level__in=["immediate", "underlying", "structural"]),
+                name="cause_level_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+SEXES = (
+    ("female", _("Women and girls")),
+    ("male", _("Men and boys")),
+    ("nonbinary", _("Non-binary")),
+)
+AGE_BANDS = (
+    ("children", _("Children (0-11)")),
+    ("adolescents", _("Adolescents (12-17)")),
+    ("adults", _("Adults (18-64)")),
+    ("elderly", _("Older people (65+)")),
+)
+
+
+def count_field() -> models.PositiveIntegerField:
+    return models.PositiveIntegerField(default=0)
+
+
+class RightsHolderGroup(models.Model):
+    """People whose right is violated, counted by sex and age band (12 cells)."""
+
+    issue = models.ForeignKey(RightsIssue, on_delete=models.CASCADE, related_name="holder_groups")
+    name = models.CharField(_("group"), max_length=200)
+    description = models.CharField(_("description"), max_length=500, blank=True)
+    female_children = count_field()
+    female_adolescents = count_field()
+    female_adults = count_field()
+    female_elderly = count_field()
+    male_children = count_field()
+    male_adolescents = count_field()
+    male_adults = count_field()
+    male_elderly = count_field()
+    nonbinary_children = count_field()
+    nonbinary_adolescents = count_field()
+    nonbinary_adults = count_field()
+    nonbinary_elderly = count_field()
+
+    COUNT_FIELDS = tuple(f"{sex}_{age}" for sex, _l in SEXES for age, _a in AGE_BANDS)
+
+    class Meta:
+        verbose_name = _("rights-holder group")
+        verbose_name_plural = _("rights-holder groups")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def count(self, sex: str, age: str) -> int:
+        return getattr(self, f"{sex}_{age}")
+
+    def total_for_sex(self, sex: str) -> int:
+        return sum(self.count(sex, age) for age, _l in AGE_BANDS)
+
+    def total_for_age(self, age: str) -> int:
+        return sum(self.count(sex, age) for sex, _l in SEXES)
+
+    @property
+    def total(self) -> int:
+        return sum(getattr(self, name) for name in self.COUNT_FIELDS)
+
+    def grid(self) -> list[tuple[str, list[int], int]]:
+        """Rows of (sex label, counts by age band, row total), for tables and exports."""
+        return [
+            (label, [self.count(sex, age) for age, _a in AGE_BANDS], self.total_for_sex(sex))
+            for sex, label in SEXES
+        ]
+
+
+class DutyBearer(models.Model):
+    class Obligation(models.TextChoices):
+        RESPECT = "respect", _("Respect")
+        PROTECT = "protect", _("Protect")
+        FULFIL = "fulfil", _("Fulfil")
+
+    issue = models.ForeignKey(RightsIssue, on_delete=models.CASCADE, related_name="duty_bearers")
+    membership = models.ForeignKey(
+        Membership,
+        verbose_name=_("member entity"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    outside_body = models.CharField(_("or an outside body"), max_length=200, blank=True)
+    obligation = models.CharField(_("obligation"), max_length=10, choices=Obligation.choices)
+    description = models.CharField(_("what the obligation requires"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("duty-bearer")
+        verbose_name_plural = _("duty-bearers")
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(membership__isnull=False) & Q(outside_body=""))
+                | (Q(membership__isnull=True) & ~Q(outside_body="")),
+                name="dutybearer_member_or_outside_body",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.membership.actor.name if self.membership_id else self.outside_body
+
+
+class CapacityGap(models.Model):
+    class Side(models.TextChoices):
+        RIGHTS_HOLDERS = "rights_holders", _("Rights-holders: to claim their right")
+        DUTY_BEARERS = "duty_bearers", _("Duty-bearers: to meet their duty")
+
+    issue = models.ForeignKey(RightsIssue, on_delete=models.CASCADE, related_name="capacity_gaps")
+    side = models.CharField(_("whose capacity"), max_length=16, choices=Side.choices)
+    description = models.CharField(_("what is lacking"), max_length=500)
+
+    class Meta:
+        verbose_name = _("capacity gap")
+        verbose_name_plural = _("capacity gaps")
+        ordering = ["side", "id"]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+def evidence_path(instance: Evidence, filename: str) -> str:
+    # A random name: the stored path reveals nothing and cannot collide.
+    suffix = PurePath(filename).suffix.lower()
+    return f"evidence/{instance.issue.cluster_id}/{uuid.uuid4().hex}{suffix}"
+
+
+class Evidence(models.Model):
+    issue = models.ForeignKey(RightsIssue, on_delete=models.CASCADE, related_name="evidence")
+    title = models.CharField(_("source"), max_length=200)
+    url = models.URLField(_("link"), blank=True, max_length=500)
+    file = models.FileField(_("file"), upload_to=evidence_path, blank=True, max_length=200)
+    original_name = models.CharField(max_length=200, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(url="") | ~Q(file=""), name="evidence_has_link_or_file"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class RightsIssueChange(models.Model):
+    """Who changed what in an issue, and when: the issue's history."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("created the issue")
+        EDITED = "edited", _("edited the issue")
+        PART_EDITED = "part_edited", _("edited a part of the analysis")
+        EVIDENCE_ADDED = "evidence_added", _("added evidence")
+        EVIDENCE_REMOVED = "evidence_removed", _("removed evidence")
+        VALIDATED = "validated", _("validated the issue")
+        NEW_VERSION = "new_version", _("started a new version")
+
+    issue = models.ForeignKey(RightsIssue, on_delete=models.CASCADE, related_name="changes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    action = models.CharField(max_length=20, choices=Action.choices)
+    part = models.CharField(max_length=30, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("change to a rights issue")
+        verbose_name_plural = _("changes to rights issues")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.issue} · {self.get_action_display()}"

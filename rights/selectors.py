@@ -1,0 +1,133 @@
+"""Reads of the rights analysis reused by pages, exports and (later) reports."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from django.db.models import Prefetch
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from clusters.models import Cluster
+from rights.models import AGE_BANDS, SEXES, Cause, Right, RightsIssue
+from rights.tree import TreeCause, TreeNode, problem_tree_svg
+
+
+def tree_labels() -> dict[str, str]:
+    return {
+        "consequences": _("Consequences"),
+        "problem": _("Violated right"),
+        "immediate": _("Immediate causes"),
+        "underlying": _("Underlying causes"),
+        "structural": _("Structural causes"),
+        "no_causes": _("No cause identified yet"),
+        "produces": _("produces"),
+    }
+
+
+def issue_problem_tree(issue: RightsIssue) -> SafeString:
+    """The problem tree of an issue as inline SVG. Uses the issue's prefetched causes and
+    consequences, so it adds no query to a page that prefetched them."""
+    consequences = list(issue.consequences.all())
+    nodes = [TreeNode(key=f"consequence-{c.pk}", text=c.description) for c in consequences]
+    causes = [
+        TreeCause(
+            key=f"cause-{cause.pk}",
+            text=cause.description,
+            level=cause.level,
+            consequences=tuple(f"consequence-{c.pk}" for c in cause.consequences.all()),
+        )
+        for cause in issue.causes.all()
+    ]
+    svg = problem_tree_svg(
+        problem=issue.title,
+        causes=causes,
+        consequences=nodes,
+        labels=tree_labels(),
+        title=_("Problem tree: %(title)s") % {"title": issue.title},
+        description=_(
+            "%(causes)s causes (immediate, underlying and structural) lead to the violation, "
+            "which has %(consequences)s consequences."
+        )
+        % {"causes": len(causes), "consequences": len(consequences)},
+    )
+    # problem_tree_svg escapes every user text itself.
+    return mark_safe(svg)
+
+
+EXPORT_HEADER = [
+    "issue",
+    "version",
+    "title",
+    "status",
+    "territory",
+    "rights",
+    "sdg_targets",
+    "part",
+    "kind",
+    "text",
+    "linked",
+    *[f"{sex}_{age}" for sex, _s in SEXES for age, _a in AGE_BANDS],
+    "total",
+]
+
+
+def issue_rows_for_export(cluster: Cluster) -> Iterator[list[object]]:
+    """The whole analysis of a cluster as rows: one per element of each current issue."""
+    issues = (
+        cluster.rights_issues.current()
+        .prefetch_related(
+            Prefetch("rights", queryset=Right.objects.select_related("instrument")),
+            "sdg_targets",
+            "consequences",
+            Prefetch("causes", queryset=Cause.objects.prefetch_related("consequences")),
+            "holder_groups",
+            "duty_bearers__membership__actor",
+            "capacity_gaps",
+            "evidence",
+        )
+        .order_by("number")
+    )
+    yield EXPORT_HEADER
+    blank_counts = [""] * (len(SEXES) * len(AGE_BANDS) + 1)
+    for issue in issues:
+        head = [
+            issue.label,
+            issue.version,
+            issue.title,
+            issue.get_status_display(),
+            issue.territory,
+            "; ".join(right.code for right in issue.rights.all()),
+            "; ".join(target.code for target in issue.sdg_targets.all()),
+        ]
+        yield [*head, "issue", "", issue.description, "", *blank_counts]
+        yield [*head, "gender_analysis", "", issue.gender_analysis, "", *blank_counts]
+        numbers = {c.pk: n for n, c in enumerate(issue.consequences.all(), start=1)}
+        for consequence in issue.consequences.all():
+            yield [
+                *head,
+                "consequence",
+                f"C{numbers[consequence.pk]}",
+                consequence.description,
+                "",
+                *blank_counts,
+            ]
+        for cause in issue.causes.all():
+            linked = ", ".join(f"C{numbers[c.pk]}" for c in cause.consequences.all())
+            yield [*head, "cause", cause.level, cause.description, linked, *blank_counts]
+        for group in issue.holder_groups.all():
+            counts = [group.count(sex, age) for sex, _s in SEXES for age, _a in AGE_BANDS]
+            yield [*head, "rights_holders", "", group.name, group.description, *counts, group.total]
+        for bearer in issue.duty_bearers.all():
+            yield [
+                *head,
+                "duty_bearer",
+                bearer.obligation,
+                bearer.name,
+                bearer.description,
+                *blank_counts,
+            ]
+        for gap in issue.capacity_gaps.all():
+            yield [*head, "capacity_gap", gap.side, gap.description, "", *blank_counts]
+        for source in issue.evidence.all():
+            yield [*head, "evidence", "", source.title, source.url, *blank_counts]

@@ -1,0 +1,246 @@
+"""Changes to a cluster's rights analysis.
+
+Each function runs in one transaction, records who changed what in RightsIssueChange, and
+raises RightsError with a message for the person when the change is not allowed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.forms import BaseModelFormSet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from clusters.models import Cluster
+from rights.models import (
+    Cause,
+    Consequence,
+    Evidence,
+    Right,
+    RightsIssue,
+    RightsIssueChange,
+    SDGTarget,
+)
+
+
+class RightsError(Exception):
+    """A change refused for a reason the person can act on."""
+
+
+def record(
+    issue: RightsIssue, by: User | None, action: str, part: str = "", **details: Any
+) -> None:
+    RightsIssueChange.objects.create(
+        issue=issue, user=by, action=action, part=part, details=details
+    )
+
+
+def _locked_editable(issue: RightsIssue) -> RightsIssue:
+    locked = RightsIssue.objects.select_for_update().get(pk=issue.pk)
+    if not locked.is_editable:
+        raise RightsError(
+            _("A validated issue cannot be changed: start a new version to revise it.")
+        )
+    return locked
+
+
+@transaction.atomic
+def rights_issue_create(
+    *,
+    cluster: Cluster,
+    by: User,
+    rights: Iterable[Right],
+    sdg_targets: Iterable[SDGTarget] = (),
+    **fields: Any,
+) -> RightsIssue:
+    # The cluster row lock makes the per-cluster numbering safe under concurrency.
+    Cluster.objects.select_for_update().get(pk=cluster.pk)
+    last = cluster.rights_issues.aggregate(last=Max("number"))["last"] or 0
+    issue = RightsIssue.objects.create(cluster=cluster, number=last + 1, created_by=by, **fields)
+    issue.rights.set(rights)
+    issue.sdg_targets.set(sdg_targets)
+    record(issue, by, RightsIssueChange.Action.CREATED)
+    return issue
+
+
+@transaction.atomic
+def rights_issue_update(
+    *,
+    issue: RightsIssue,
+    by: User,
+    changes: dict[str, Any],
+    rights: Iterable[Right],
+    sdg_targets: Iterable[SDGTarget],
+) -> RightsIssue:
+    issue = _locked_editable(issue)
+    changed = {}
+    for field, value in changes.items():
+        if getattr(issue, field) != value:
+            changed[field] = [str(getattr(issue, field))[:200], str(value)[:200]]
+            setattr(issue, field, value)
+    issue.full_clean(exclude=["rights", "sdg_targets"])
+    issue.save()
+    for name, new in (("rights", list(rights)), ("sdg_targets", list(sdg_targets))):
+        old_codes = sorted(issue_codes(getattr(issue, name).all()))
+        new_codes = sorted(issue_codes(new))
+        if old_codes != new_codes:
+            changed[name] = [old_codes, new_codes]
+            getattr(issue, name).set(new)
+    if changed:
+        record(issue, by, RightsIssueChange.Action.EDITED, changes=changed)
+    return issue
+
+
+def issue_codes(items: Iterable[Right | SDGTarget]) -> list[str]:
+    return [item.code for item in items]
+
+
+@transaction.atomic
+def rights_issue_save_part(
+    *, issue: RightsIssue, by: User, part: str, formset: BaseModelFormSet
+) -> RightsIssue:
+    """Save a validated formset of one part (causes, consequences, groups...)."""
+    issue = _locked_editable(issue)
+    formset.instance = issue
+    formset.save()
+    added, changed, deleted = (
+        len(formset.new_objects),
+        len(formset.changed_objects),
+        len(formset.deleted_objects),
+    )
+    if added or changed or deleted:
+        record(
+            issue,
+            by,
+            RightsIssueChange.Action.PART_EDITED,
+            part=part,
+            added=added,
+            changed=changed,
+            deleted=deleted,
+        )
+    return issue
+
+
+@transaction.atomic
+def rights_issue_add_evidence(
+    *,
+    issue: RightsIssue,
+    by: User,
+    title: str,
+    url: str = "",
+    upload: Any = None,
+    content_type: str = "",
+) -> Evidence:
+    issue = _locked_editable(issue)
+    evidence = Evidence(issue=issue, title=title, url=url, added_by=by)
+    if upload is not None:
+        evidence.file = upload
+        evidence.original_name = upload.name[:200]
+        evidence.content_type = content_type
+        evidence.size = upload.size
+    evidence.save()
+    record(issue, by, RightsIssueChange.Action.EVIDENCE_ADDED, title=title)
+    return evidence
+
+
+@transaction.atomic
+def rights_issue_remove_evidence(*, evidence: Evidence, by: User) -> None:
+    issue = _locked_editable(evidence.issue)
+    title = evidence.title
+    stored = evidence.file.name if evidence.file else ""
+    storage = evidence.file.storage if evidence.file else None
+    evidence.delete()
+    record(issue, by, RightsIssueChange.Action.EVIDENCE_REMOVED, title=title)
+    # Versions share their files: the file goes once no version refers to it any more,
+    # and only after the commit, so a rollback never loses it.
+    if stored and storage is not None and not Evidence.objects.filter(file=stored).exists():
+        transaction.on_commit(lambda: storage.delete(stored))
+
+
+def validation_problems(issue: RightsIssue) -> list[str]:
+    """What still stops the issue from being validated (empty when it can be)."""
+    problems = []
+    if not issue.gender_analysis.strip():
+        problems.append(_("The gender analysis is missing."))
+    if not issue.rights.exists():
+        problems.append(_("No right is named."))
+    if not issue.causes.exists():
+        problems.append(_("No cause is identified."))
+    if not issue.consequences.exists():
+        problems.append(_("No consequence is identified."))
+    if not issue.holder_groups.exists():
+        problems.append(_("No group of rights-holders is identified."))
+    if not issue.duty_bearers.exists():
+        problems.append(_("No duty-bearer is identified."))
+    return problems
+
+
+@transaction.atomic
+def rights_issue_validate(
+    *, issue: RightsIssue, by: User, decision: object | None = None
+) -> RightsIssue:
+    """Mark an issue as validated by the cluster.
+
+    The consensus decision of the planning part will call this once adopted (passing
+    itself as ``decision``); until then the coordinator calls it directly.
+    """
+    issue = _locked_editable(issue)
+    problems = validation_problems(issue)
+    if problems:
+        raise RightsError(" ".join([_("The issue cannot be validated yet."), *problems]))
+    issue.status = RightsIssue.Status.VALIDATED
+    issue.validated_at = timezone.now()
+    issue.validated_by = by
+    issue.save(update_fields=["status", "validated_at", "validated_by", "updated_at"])
+    record(
+        issue,
+        by,
+        RightsIssueChange.Action.VALIDATED,
+        decision=str(decision) if decision is not None else "",
+    )
+    return issue
+
+
+@transaction.atomic
+def rights_issue_new_version(*, issue: RightsIssue, by: User) -> RightsIssue:
+    """A draft copy of a validated issue, with every part, to revise it."""
+    issue = RightsIssue.objects.select_for_update().get(pk=issue.pk)
+    if issue.is_editable:
+        raise RightsError(_("This issue is still a draft: edit it directly."))
+    if RightsIssue.objects.filter(previous_version=issue).exists():
+        raise RightsError(_("A newer version of this issue already exists."))
+    copy = RightsIssue.objects.create(
+        cluster=issue.cluster,
+        number=issue.number,
+        version=issue.version + 1,
+        previous_version=issue,
+        title=issue.title,
+        description=issue.description,
+        territory=issue.territory,
+        gender_analysis=issue.gender_analysis,
+        created_by=by,
+    )
+    copy.rights.set(issue.rights.all())
+    copy.sdg_targets.set(issue.sdg_targets.all())
+    new_consequences = {}
+    for consequence in issue.consequences.all():
+        new_consequences[consequence.pk] = Consequence.objects.create(
+            issue=copy, description=consequence.description
+        )
+    for cause in issue.causes.prefetch_related("consequences"):
+        new_cause = Cause.objects.create(
+            issue=copy, level=cause.level, description=cause.description
+        )
+        new_cause.consequences.set([new_consequences[c.pk] for c in cause.consequences.all()])
+    for related in ("holder_groups", "duty_bearers", "capacity_gaps", "evidence"):
+        for row in getattr(issue, related).all():
+            row.pk = None
+            row.issue = copy
+            row.save()
+    record(copy, by, RightsIssueChange.Action.NEW_VERSION, previous=issue.label)
+    return copy

@@ -1,0 +1,553 @@
+"""Server-side SVG drawing of a human-rights-based "problem tree".
+
+The core problem (a violated right) is the trunk in the middle, its consequences are the
+branches above it and its causes are the roots below it, in three bands by level:
+immediate (closest to the trunk), underlying and structural (deepest).
+
+This module is deliberately pure (no Django models, no request, no translation calls): the
+caller passes plain dataclasses and already translated labels, and gets back one inline
+``<svg>`` string that serves both the web page and the PDF (WeasyPrint renders inline SVG).
+Hence only SVG 1.1 basics are used (rect, line, polygon, text with presentation
+attributes; no CSS, no markers, no foreignObject) and every size is in user units.
+
+Layout, in short:
+
+* The drawing is a fixed width (``WIDTH`` user units) and grows in height with content; the
+  root ``<svg>`` has ``width="100%"`` and a computed ``viewBox`` so it scales to its column.
+* Every band starts with a heading row (its translated label) and then rows of fixed-width
+  boxes. A row holds at most ``2 * PER_SIDE`` boxes: half left of the trunk, half right of
+  it, so a free vertical alley stays in the middle for the trunk line. Text is wrapped by an
+  estimated character width and cut with "…" after ``MAX_LINES`` lines (the full text stays
+  in the box's ``<title>``, shown as a tooltip in browsers).
+* Each row has a horizontal "bus" line in the gap on the trunk's side (below consequence
+  rows, above cause rows); every box hangs from its row's bus and every bus meets the trunk,
+  so no connector ever crosses a box, however many rows there are.
+* Arrowheads show the direction of causality: into the problem from below, into the band
+  above at each cause band's edge, and into every consequence box.
+* Cause → consequence links would be unreadable as lines with 30 causes, so consequences
+  are numbered C1..Cn (in the given order) and each cause shows a small line such as
+  "→ C1, C3" (prefix from ``labels["produces"]`` when given, otherwise "→").
+* A cause level without causes keeps its band and heading with an empty body, so the three
+  root levels are always visible. When there are no causes at all, the three cause bands
+  are replaced by one note with ``labels["no_causes"]``. A tree without consequences keeps
+  the (empty) consequences band.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
+
+__all__ = ["LEVELS", "TreeCause", "TreeNode", "problem_tree_svg"]
+
+
+@dataclass(frozen=True)
+class TreeNode:
+    key: str  # unique id, e.g. "cause-12" / "consequence-3"
+    text: str  # user text: any length, any language, may contain markup characters
+
+
+@dataclass(frozen=True)
+class TreeCause(TreeNode):
+    level: str  # "immediate" | "underlying" | "structural"
+    consequences: tuple[str, ...] = ()  # keys of the consequences this cause produces
+
+
+# Root levels from the trunk downwards.
+LEVELS: tuple[str, ...] = ("immediate", "underlying", "structural")
+
+# --- Geometry (user units) -------------------------------------------------------------
+
+FONT_FAMILY = "'DejaVu Sans', Arial, sans-serif"
+MARGIN = 16  # around the bands
+BAND_PAD_X = 12  # between a band's edge and its content
+BOX_W = 200
+BOX_GAP = 16  # horizontal gap between boxes on the same side of the trunk
+ALLEY = 48  # free vertical strip in the middle where the trunk runs
+PER_SIDE = 2  # boxes per row on each side of the trunk
+SIDE_W = PER_SIDE * BOX_W + (PER_SIDE - 1) * BOX_GAP
+WIDTH = 2 * (MARGIN + BAND_PAD_X + SIDE_W) + ALLEY
+TRUNK_X = WIDTH / 2
+PROBLEM_W = 2 * BOX_W + ALLEY
+
+HEADING_H = 32  # heading row at the top of each band
+HEADING_BASELINE = 22
+BUS_GAP = 28  # vertical gap holding a row's bus line (the bus runs through its middle)
+BAND_GAP = 12  # between bands
+BAND_PAD_BOTTOM = 14
+EMPTY_BODY_H = 10  # body of a band without boxes
+PAD_X = 10  # text padding inside boxes
+PAD_Y = 8
+MAX_LINES = 6  # longer texts end with an ellipsis
+
+# Font sizes and line heights; a line is 1.3 em so accents and descenders never touch.
+TEXT_SIZE = 13
+PROBLEM_SIZE = 15
+REF_SIZE = 12  # "C3" at the top of a consequence
+PRODUCES_SIZE = 11
+HEADING_SIZE = 14
+PRODUCES_GAP = 4  # space between a cause's text and its "→ C1, C3" line
+
+# --- Colours (text/fill pairs all meet WCAG AA, >= 4.5:1) ---------------------------------
+
+TEXT = "#1d2330"
+PROBLEM_FILL = "#07414c"
+PROBLEM_TEXT = "#ffffff"
+TRUNK = "#07414c"
+
+
+@dataclass(frozen=True)
+class _Style:
+    fill: str  # box fill
+    stroke: str  # box border, connectors
+    accent: str  # small text inside boxes and the band heading
+    band: str  # band background
+
+
+STYLES: Mapping[str, _Style] = {
+    "consequences": _Style("#fdf3dc", "#7a5200", "#7a5200", "#fffbf2"),
+    "problem": _Style(PROBLEM_FILL, PROBLEM_FILL, PROBLEM_FILL, "#eef4f5"),
+    "immediate": _Style("#e3f1f3", "#0b5c6b", "#0b5c6b", "#f3f9fa"),
+    "underlying": _Style("#eceef2", "#5a6272", "#4a5263", "#f6f7f9"),
+    "structural": _Style("#fbe7e9", "#a11d2b", "#a11d2b", "#fdf5f6"),
+}
+
+# --- Text measuring and wrapping ----------------------------------------------------------
+
+# Characters XML 1.0 forbids; pasted user text sometimes carries them (e.g. \x0b) and one is
+# enough to make the whole SVG unparsable.
+_INVALID_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_NARROW = set(" .,;:!|'`()[]{}ijlrtfI")
+
+
+def _char_em(char: str) -> float:
+    """Estimated advance of one character, in em, for DejaVu Sans (the widest of the
+    fonts we name), so an estimate that fits DejaVu also fits Arial."""
+    if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+        return 0.0  # accents, variation selectors, zero-width joiners
+    if unicodedata.east_asian_width(char) in ("W", "F"):
+        return 1.0  # CJK, most emoji
+    if char in _NARROW:
+        return 0.36
+    if char in "mwMW@%":
+        return 1.0
+    if char.isupper():
+        return 0.74
+    return 0.62
+
+
+def _width_em(text: str) -> float:
+    return sum(_char_em(char) for char in text)
+
+
+def _clean(text: str) -> str:
+    return _INVALID_XML.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _split_long_word(word: str, max_em: float) -> list[str]:
+    """Cuts a word wider than a line (URLs, CJK without spaces) into line-sized pieces."""
+    pieces: list[str] = []
+    current = ""
+    for char in word:
+        # Zero-width characters stay with the previous one so a cut never separates an
+        # accent or a joiner from its base character.
+        if current and _width_em(current + char) > max_em and _char_em(char) > 0:
+            pieces.append(current)
+            current = ""
+        current += char
+    if current:
+        pieces.append(current)
+    return pieces
+
+
+def _with_ellipsis(line: str, max_em: float) -> str:
+    while line and _width_em(line + "…") > max_em:
+        line = line[:-1]
+    return line.rstrip() + "…"
+
+
+def wrap_text(text: str, *, max_em: float, max_lines: int | None = MAX_LINES) -> list[str]:
+    """Greedy word wrap of ``text`` into lines at most ``max_em`` wide. The user's own line
+    breaks are kept; with more than ``max_lines`` lines the last kept one ends with "…"."""
+    lines: list[str] = []
+    for paragraph in _clean(text).split("\n"):
+        current = ""
+        for word in paragraph.split():
+            for piece in _split_long_word(word, max_em):
+                candidate = f"{current} {piece}" if current else piece
+                if _width_em(candidate) <= max_em:
+                    current = candidate
+                else:
+                    lines.append(current)
+                    current = piece
+        if current:
+            lines.append(current)
+    if max_lines is not None and len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = _with_ellipsis(lines[-1], max_em)
+    return lines
+
+
+# --- Boxes --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Line:
+    text: str
+    size: float
+    fill: str
+    css_class: str
+    bold: bool = False
+
+    @property
+    def height(self) -> float:
+        return self.size * 1.3
+
+
+@dataclass(frozen=True)
+class _Box:
+    """A node before placement: what it says and how tall that makes it."""
+
+    key: str
+    title: str  # full text, for the tooltip
+    band: str  # "consequences" | "problem" | level
+    width: float
+    lines: tuple[_Line, ...]
+    gap_before: Mapping[int, float]  # extra space above line i (before "→ C1")
+
+    @property
+    def height(self) -> float:
+        body = sum(line.height for line in self.lines)
+        return 2 * PAD_Y + body + sum(self.gap_before.values())
+
+
+def _text_lines(
+    text: str, *, width: float, size: float, fill: str, bold: bool = False
+) -> list[_Line]:
+    max_em = (width - 2 * PAD_X) / size / (1.1 if bold else 1.0)
+    lines = wrap_text(text, max_em=max_em) or [""]
+    return [_Line(line, size, fill, "node-text", bold) for line in lines]
+
+
+def _consequence_box(node: TreeNode, number: int) -> _Box:
+    style = STYLES["consequences"]
+    ref = _Line(f"C{number}", REF_SIZE, style.accent, "node-ref", bold=True)
+    body = _text_lines(node.text, width=BOX_W, size=TEXT_SIZE, fill=TEXT)
+    return _Box(node.key, node.text, "consequences", BOX_W, (ref, *body), {})
+
+
+def _produces_text(cause: TreeCause, numbers: Mapping[str, int], prefix: str) -> str:
+    # Unknown keys are skipped: a stale link must not break the drawing.
+    refs = sorted({numbers[key] for key in cause.consequences if key in numbers})
+    return f"{prefix} {', '.join(f'C{n}' for n in refs)}" if refs else ""
+
+
+def _cause_box(cause: TreeCause, numbers: Mapping[str, int], prefix: str) -> _Box:
+    style = STYLES[cause.level]
+    body = _text_lines(cause.text, width=BOX_W, size=TEXT_SIZE, fill=TEXT)
+    produces = _produces_text(cause, numbers, prefix)
+    if not produces:
+        return _Box(cause.key, cause.text, cause.level, BOX_W, tuple(body), {})
+    # Never truncated: the links are the point of this line.
+    max_em = (BOX_W - 2 * PAD_X) / PRODUCES_SIZE / 1.1
+    extra = [
+        _Line(line, PRODUCES_SIZE, style.accent, "node-produces", bold=True)
+        for line in wrap_text(produces, max_em=max_em, max_lines=None)
+    ]
+    return _Box(
+        cause.key, cause.text, cause.level, BOX_W, (*body, *extra), {len(body): PRODUCES_GAP}
+    )
+
+
+def _problem_box(problem: str) -> _Box:
+    lines = _text_lines(problem, width=PROBLEM_W, size=PROBLEM_SIZE, fill=PROBLEM_TEXT, bold=True)
+    return _Box("problem", problem, "problem", PROBLEM_W, tuple(lines), {})
+
+
+# --- SVG primitives -----------------------------------------------------------------------
+
+
+def _num(value: float) -> str:
+    """Short, stable number formatting (deterministic output, no float noise)."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def _attr(value: str) -> str:
+    return escape(value, {'"': "&quot;"})
+
+
+def _attrs(**attributes: str | float) -> str:
+    parts = []
+    for name, value in attributes.items():
+        shown = _num(value) if isinstance(value, int | float) else _attr(value)
+        parts.append(f'{name.rstrip("_").replace("_", "-")}="{shown}"')
+    return " ".join(parts)
+
+
+def _line(x1: float, y1: float, x2: float, y2: float, stroke: str, width: float) -> str:
+    return (
+        f"<line {_attrs(x1=x1, y1=y1, x2=x2, y2=y2, stroke=stroke, stroke_width=width)} "
+        'stroke-linecap="round"/>'
+    )
+
+
+def _arrow_up(x: float, tip_y: float, fill: str, size: float = 6) -> str:
+    points = f"{_num(x)},{_num(tip_y)} {_num(x - size)},{_num(tip_y + size * 1.4)} " + (
+        f"{_num(x + size)},{_num(tip_y + size * 1.4)}"
+    )
+    return f'<polygon points="{points}" fill="{fill}"/>'
+
+
+def _text(x: float, y: float, line: _Line, anchor: str = "middle") -> str:
+    weight = ' font-weight="bold"' if line.bold else ""
+    attributes = _attrs(
+        class_=line.css_class, x=x, y=y, font_size=line.size, fill=line.fill, text_anchor=anchor
+    )
+    return f"<text {attributes}{weight}>{escape(line.text)}</text>"
+
+
+def _box_svg(box: _Box, x: float, y: float, height: float, classes: str) -> str:
+    """One node: a group with the full text as tooltip, its rect and its centred lines."""
+    style = STYLES[box.band]
+    rect = _attrs(
+        class_=classes,
+        x=x,
+        y=y,
+        width=box.width,
+        height=height,
+        rx=6,
+        fill=style.fill,
+        stroke=style.stroke,
+        stroke_width=1.5,
+    )
+    parts = [
+        f"<g {_attrs(class_='tree-node', data_key=box.key)}>",
+        f"<title>{escape(_clean(box.title))}</title>",
+        f"<rect {rect}/>",
+    ]
+    # Rows share one height, so the text block is centred vertically in the box.
+    cursor = y + (height - box.height) / 2 + PAD_Y
+    for index, line in enumerate(box.lines):
+        cursor += box.gap_before.get(index, 0)
+        # Baseline at ~0.78 of the line box leaves room for ascenders and descenders.
+        parts.append(_text(x + box.width / 2, cursor + line.height * 0.78, line))
+        cursor += line.height
+    parts.append("</g>")
+    return "".join(parts)
+
+
+# --- Layout -------------------------------------------------------------------------------
+
+
+def _chunks(items: Sequence[_Box], size: int) -> list[Sequence[_Box]]:
+    return [items[start : start + size] for start in range(0, len(items), size)]
+
+
+def _row_xs(count: int) -> list[float]:
+    """Left x of each box in a row, in reading order: the first half (rounded up) left of
+    the trunk, the rest right of it, both hugging the central alley."""
+    left = math.ceil(count / 2)
+    xs = [TRUNK_X - ALLEY / 2 - (left - i) * BOX_W - (left - 1 - i) * BOX_GAP for i in range(left)]
+    xs += [TRUNK_X + ALLEY / 2 + i * (BOX_W + BOX_GAP) for i in range(count - left)]
+    return xs
+
+
+@dataclass
+class _Canvas:
+    """Collects SVG fragments in paint order (backgrounds, connectors, boxes, labels)."""
+
+    backgrounds: list[str]
+    connectors: list[str]
+    nodes: list[str]
+    labels: list[str]
+
+    def band(self, name: str, label: str, top: float, bottom: float) -> None:
+        style = STYLES[name]
+        rect = _attrs(
+            class_=f"band band-{name}",
+            x=MARGIN,
+            y=top,
+            width=WIDTH - 2 * MARGIN,
+            height=bottom - top,
+            rx=10,
+            fill=style.band,
+        )
+        self.backgrounds.append(f"<rect {rect}/>")
+        max_em = (TRUNK_X - ALLEY / 2 - MARGIN - BAND_PAD_X) / HEADING_SIZE / 1.1
+        text = (wrap_text(label, max_em=max_em, max_lines=1) or [""])[0]
+        heading = _Line(text, HEADING_SIZE, style.accent, f"band-label band-label-{name}", True)
+        self.labels.append(_text(MARGIN + BAND_PAD_X, top + HEADING_BASELINE, heading, "start"))
+
+    def row(self, boxes: Sequence[_Box], top: float, bus_y: float, classes: str) -> float:
+        """Places one row at ``top``, hangs its boxes from the bus at ``bus_y`` (above or
+        below the row) and returns the row's bottom."""
+        height = max(box.height for box in boxes)
+        style = STYLES[boxes[0].band]
+        centres = []
+        for box, x in zip(boxes, _row_xs(len(boxes)), strict=True):
+            self.nodes.append(_box_svg(box, x, top, height, classes))
+            centre = x + box.width / 2
+            centres.append(centre)
+            edge = top if bus_y < top else top + height
+            self.connectors.append(_line(centre, bus_y, centre, edge, style.stroke, 1.5))
+            if bus_y > top:  # consequence rows: the arrow points into the box
+                self.connectors.append(_arrow_up(centre, edge, style.stroke, 4))
+        left, right = min([*centres, TRUNK_X]), max([*centres, TRUNK_X])
+        self.connectors.append(_line(left, bus_y, right, bus_y, style.stroke, 1.5))
+        return top + height
+
+
+def _consequences_band(
+    canvas: _Canvas, boxes: Sequence[_Box], label: str, top: float
+) -> tuple[float, float | None]:
+    """Returns the band's bottom and the y of its highest bus (where the trunk ends)."""
+    cursor = top + HEADING_H
+    highest_bus = None
+    for row in _chunks(boxes, 2 * PER_SIDE):
+        row_height = max(box.height for box in row)
+        bus_y = cursor + row_height + BUS_GAP / 2
+        cursor = canvas.row(row, cursor, bus_y, "node consequence") + BUS_GAP
+        highest_bus = bus_y if highest_bus is None else highest_bus
+    bottom = cursor if boxes else cursor + EMPTY_BODY_H
+    canvas.band("consequences", label, top, bottom)
+    return bottom, highest_bus
+
+
+def _cause_band(
+    canvas: _Canvas, level: str, boxes: Sequence[_Box], label: str, top: float
+) -> tuple[float, float | None]:
+    """Returns the band's bottom and the y of its lowest bus (None when empty)."""
+    cursor = top + HEADING_H
+    lowest_bus = None
+    for row in _chunks(boxes, 2 * PER_SIDE):
+        lowest_bus = cursor + BUS_GAP / 2
+        cursor = canvas.row(row, cursor + BUS_GAP, lowest_bus, f"node cause {level}")
+    bottom = cursor + BAND_PAD_BOTTOM if boxes else cursor + EMPTY_BODY_H
+    canvas.band(level, label, top, bottom)
+    return bottom, lowest_bus
+
+
+def _problem_band(canvas: _Canvas, box: _Box, label: str, top: float) -> tuple[float, float]:
+    """Returns the problem box's top and bottom (the band ends BAND_PAD_BOTTOM lower)."""
+    box_top = top + HEADING_H
+    x = TRUNK_X - box.width / 2
+    canvas.nodes.append(_box_svg(box, x, box_top, box.height, "node problem"))
+    box_bottom = box_top + box.height
+    canvas.band("problem", label, top, box_bottom + BAND_PAD_BOTTOM)
+    return box_top, box_bottom
+
+
+def _no_causes_note(canvas: _Canvas, text: str, top: float) -> float:
+    lines = _text_lines(text, width=PROBLEM_W, size=TEXT_SIZE, fill=TEXT)
+    height = 2 * PAD_Y + sum(line.height for line in lines)
+    rect = _attrs(
+        class_="note",
+        x=TRUNK_X - PROBLEM_W / 2,
+        y=top,
+        width=PROBLEM_W,
+        height=height,
+        rx=6,
+        fill="#ffffff",
+        stroke=STYLES["underlying"].stroke,
+        stroke_width=1.5,
+        stroke_dasharray="6 4",
+    )
+    parts = [f"<rect {rect}/>"]
+    cursor = top + PAD_Y
+    for line in lines:
+        parts.append(_text(TRUNK_X, cursor + line.height * 0.78, line))
+        cursor += line.height
+    canvas.nodes.append(f'<g class="no-causes">{"".join(parts)}</g>')
+    return top + height
+
+
+def _cause_trunk(
+    canvas: _Canvas, problem_bottom: float, bands: Sequence[tuple[float, float | None]]
+) -> None:
+    """The trunk from the problem down to the deepest bus, with an upward arrowhead into
+    the problem and into each band's lower edge that causes below it feed."""
+    deepest = max((bus for _, bus in bands if bus is not None), default=None)
+    if deepest is None:
+        return
+    canvas.connectors.append(_line(TRUNK_X, problem_bottom, TRUNK_X, deepest, TRUNK, 4))
+    canvas.connectors.append(_arrow_up(TRUNK_X, problem_bottom, TRUNK, 8))
+    for bottom, _ in bands:
+        if bottom < deepest:
+            canvas.connectors.append(_arrow_up(TRUNK_X, bottom, TRUNK, 7))
+
+
+def problem_tree_svg(
+    *,
+    problem: str,
+    causes: Sequence[TreeCause],
+    consequences: Sequence[TreeNode],
+    labels: Mapping[str, str],
+    title: str,
+    description: str,
+    id_prefix: str = "problem-tree",
+) -> str:
+    """The problem tree as an inline ``<svg>`` string (see the module docstring).
+
+    ``labels`` holds the translated band labels: "consequences", "problem", "immediate",
+    "underlying", "structural", "no_causes", and optionally "produces" (prefix of the
+    "→ C1, C3" line, "→" by default). ``id_prefix`` keeps ids unique when a page shows
+    more than one tree.
+    """
+    unknown = sorted({cause.level for cause in causes} - set(LEVELS))
+    if unknown:
+        raise ValueError(f"Unknown cause level(s): {', '.join(unknown)}")
+    numbers = {node.key: number for number, node in enumerate(consequences, start=1)}
+    prefix = labels.get("produces", "→")
+    canvas = _Canvas([], [], [], [])
+
+    consequence_boxes = [_consequence_box(node, numbers[node.key]) for node in consequences]
+    bottom, highest_bus = _consequences_band(
+        canvas, consequence_boxes, labels["consequences"], MARGIN
+    )
+    problem_top, problem_bottom = _problem_band(
+        canvas, _problem_box(problem), labels["problem"], bottom + BAND_GAP
+    )
+    if highest_bus is not None:
+        canvas.connectors.append(_line(TRUNK_X, problem_top, TRUNK_X, highest_bus, TRUNK, 4))
+    bottom = problem_bottom + BAND_PAD_BOTTOM
+
+    if not causes:
+        bottom = _no_causes_note(canvas, labels["no_causes"], bottom + BAND_GAP)
+    else:
+        bands = []
+        for level in LEVELS:
+            boxes = [_cause_box(c, numbers, prefix) for c in causes if c.level == level]
+            bottom, bus = _cause_band(canvas, level, boxes, labels[level], bottom + BAND_GAP)
+            bands.append((bottom, bus))
+        _cause_trunk(canvas, problem_bottom, bands)
+    height = bottom + MARGIN
+
+    title_id, desc_id = f"{id_prefix}-title", f"{id_prefix}-desc"
+    root = _attrs(
+        xmlns="http://www.w3.org/2000/svg",
+        class_="problem-tree",
+        viewBox=f"0 0 {_num(WIDTH)} {_num(height)}",
+        width="100%",
+        role="img",
+        aria_labelledby=f"{title_id} {desc_id}",
+        font_family=FONT_FAMILY,
+        font_size=TEXT_SIZE,
+        fill=TEXT,
+    )
+    return "".join(
+        [
+            f"<svg {root}>",
+            f'<title id="{_attr(title_id)}">{escape(_clean(title))}</title>',
+            f'<desc id="{_attr(desc_id)}">{escape(_clean(description))}</desc>',
+            *canvas.backgrounds,
+            *canvas.connectors,
+            *canvas.nodes,
+            *canvas.labels,
+            "</svg>",
+        ]
+    )

@@ -1,0 +1,32 @@
+from django.urls import path
+
+from rights import views
+
+app_name = "rights"
+
+urlpatterns = [
+    path("rights/catalogue/", views.catalogue, name="catalogue"),
+    path("c/<slug:slug>/rights/", views.issue_list, name="issue-list"),
+    path("c/<slug:slug>/rights/new/", views.issue_create, name="issue-create"),
+    path("c/<slug:slug>/rights/export.csv", views.export_csv, name="export-csv"),
+    path("c/<slug:slug>/rights/<int:pk>/", views.issue_detail, name="issue-detail"),
+    path("c/<slug:slug>/rights/<int:pk>/edit/", views.issue_edit, name="issue-edit"),
+    path("c/<slug:slug>/rights/<int:pk>/edit/<slug:part>/", views.issue_part, name="issue-part"),
+    path("c/<slug:slug>/rights/<int:pk>/evidence/", views.evidence_add, name="evidence-add"),
+    path(
+        "c/<slug:slug>/rights/<int:pk>/evidence/<int:evidence_pk>/",
+        views.evidence_download,
+        name="evidence-download",
+    ),
+    path(
+        "c/<slug:slug>/rights/<int:pk>/evidence/<int:evidence_pk>/delete/",
+        views.evidence_delete,
+        name="evidence-delete",
+    ),
+    path("c/<slug:slug>/rights/<int:pk>/validate/", views.issue_validate, name="issue-validate"),
+    path(
+        "c/<slug:slug>/rights/<int:pk>/new-version/",
+        views.issue_new_version,
+        name="issue-new-version",
+    ),
+]

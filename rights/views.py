@@ -1,0 +1,324 @@
+from __future__ import annotations
+
+import csv
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from clusters.access import cluster_for_coordinator, cluster_for_editor, cluster_for_reader
+from clusters.models import Cluster
+from rights import services
+from rights.filters import CatalogueFilter, RightsIssueFilter, TargetFilter
+from rights.forms import PARTS, EvidenceForm, RightsIssueForm
+from rights.models import (
+    AGE_BANDS,
+    Cause,
+    Right,
+    RightsIssue,
+    SDGTarget,
+)
+from rights.selectors import issue_problem_tree, issue_rows_for_export
+from rights.services import RightsError
+
+
+def paginate(request: HttpRequest, queryset) -> tuple[object, str]:
+    page = Paginator(queryset, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return page, query.urlencode()
+
+
+@login_required
+def catalogue(request: HttpRequest) -> HttpResponse:
+    """Rights and SDG targets, searched by words or code in the person's language."""
+    show_targets = request.GET.get("tab") == "sdg"
+    if show_targets:
+        base = SDGTarget.objects.select_related("goal").prefetch_related("indicators")
+        found = TargetFilter(request.GET or None, queryset=base)
+    else:
+        base = Right.objects.select_related("instrument").prefetch_related("sdg_targets")
+        found = CatalogueFilter(request.GET or None, queryset=base)
+    page, query = paginate(request, found.qs if found.is_valid() else base)
+    return render(
+        request,
+        "rights/catalogue.html",
+        {"filter": found, "page": page, "query": query, "show_targets": show_targets},
+    )
+
+
+def _issue(cluster: Cluster, pk: int) -> RightsIssue:
+    return get_object_or_404(cluster.rights_issues, pk=pk)
+
+
+@login_required
+def issue_list(request: HttpRequest, slug: str) -> HttpResponse:
+    cluster, access = cluster_for_reader(request, slug)
+    issues = (
+        cluster.rights_issues.current()
+        .prefetch_related(Prefetch("rights", queryset=Right.objects.select_related("instrument")))
+        .annotate(
+            cause_count=Count("causes", distinct=True),
+            consequence_count=Count("consequences", distinct=True),
+        )
+        .order_by("-number")
+    )
+    found = RightsIssueFilter(request.GET or None, queryset=issues)
+    page, query = paginate(request, found.qs if found.is_valid() else issues)
+    return render(
+        request,
+        "rights/issue_list.html",
+        {"cluster": cluster, "access": access, "filter": found, "page": page, "query": query},
+    )
+
+
+@login_required
+def issue_create(request: HttpRequest, slug: str) -> HttpResponse:
+    cluster, access = cluster_for_editor(request, slug)
+    form = RightsIssueForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        issue = services.rights_issue_create(
+            cluster=cluster,
+            by=request.user,
+            rights=data.pop("rights"),
+            sdg_targets=data.pop("sdg_targets"),
+            **data,
+        )
+        messages.success(
+            request, _("The issue has been created. Now add its consequences and causes.")
+        )
+        return redirect("rights:issue-part", slug=cluster.slug, pk=issue.pk, part="consequences")
+    return render(
+        request,
+        "rights/issue_form.html",
+        {"cluster": cluster, "access": access, "form": form, "issue": None},
+    )
+
+
+@login_required
+def issue_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    cluster, access = cluster_for_reader(request, slug)
+    issue = get_object_or_404(
+        cluster.rights_issues.select_related(
+            "created_by", "validated_by", "previous_version"
+        ).prefetch_related(
+            Prefetch("rights", queryset=Right.objects.select_related("instrument")),
+            Prefetch("sdg_targets", queryset=SDGTarget.objects.select_related("goal")),
+            "consequences",
+            Prefetch("causes", queryset=Cause.objects.prefetch_related("consequences")),
+            "holder_groups",
+            "duty_bearers__membership__actor",
+            "capacity_gaps",
+            "evidence",
+        ),
+        pk=pk,
+    )
+    numbers = {c.pk: n for n, c in enumerate(issue.consequences.all(), start=1)}
+    for cause in issue.causes.all():
+        # The same numbering as the tree's C1, C2... labels.
+        cause.produces = ", ".join(f"C{numbers[c.pk]}" for c in cause.consequences.all())
+    next_version = RightsIssue.objects.filter(previous_version=issue).first()
+    changes = issue.changes.select_related("user")[:20]
+    return render(
+        request,
+        "rights/issue_detail.html",
+        {
+            "cluster": cluster,
+            "access": access,
+            "issue": issue,
+            "next_version": next_version,
+            "changes": changes,
+            "tree": issue_problem_tree(issue),
+            "problems": services.validation_problems(issue) if issue.is_editable else [],
+            "parts": [(key, label) for key, (label, _f) in PARTS.items()],
+            "evidence_form": EvidenceForm(),
+            "age_labels": [label for _code, label in AGE_BANDS],
+        },
+    )
+
+
+@login_required
+def issue_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    cluster, access = cluster_for_editor(request, slug)
+    issue = _issue(cluster, pk)
+    if not issue.is_editable:
+        messages.error(
+            request, _("A validated issue cannot be changed: start a new version to revise it.")
+        )
+        return redirect(issue)
+    # The form works on its own copy: a refused change must not show in the page around it.
+    form = RightsIssueForm(request.POST or None, instance=RightsIssue.objects.get(pk=issue.pk))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.rights_issue_update(
+                issue=issue,
+                by=request.user,
+                rights=data.pop("rights"),
+                sdg_targets=data.pop("sdg_targets"),
+                changes=data,
+            )
+        except RightsError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The issue has been saved."))
+        return redirect(issue)
+    return render(
+        request,
+        "rights/issue_form.html",
+        {"cluster": cluster, "access": access, "form": form, "issue": issue},
+    )
+
+
+@login_required
+def issue_part(request: HttpRequest, slug: str, pk: int, part: str) -> HttpResponse:
+    """Edit one list of the analysis (consequences, causes, groups...) in place: a wrong
+    field shows its error next to everything that was typed, and nothing is saved."""
+    cluster, access = cluster_for_editor(request, slug)
+    if part not in PARTS:
+        raise Http404
+    issue = _issue(cluster, pk)
+    if not issue.is_editable:
+        messages.error(
+            request, _("A validated issue cannot be changed: start a new version to revise it.")
+        )
+        return redirect(issue)
+    label, formset_class = PARTS[part]
+    formset = formset_class(request.POST or None, instance=issue)
+    if request.method == "POST" and formset.is_valid():
+        try:
+            services.rights_issue_save_part(
+                issue=issue, by=request.user, part=part, formset=formset
+            )
+        except RightsError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("%(part)s saved.") % {"part": label})
+        return redirect(issue)
+    return render(
+        request,
+        "rights/issue_part.html",
+        {
+            "cluster": cluster,
+            "access": access,
+            "issue": issue,
+            "part": part,
+            "label": label,
+            "formset": formset,
+            "parts": [(key, lab) for key, (lab, _f) in PARTS.items()],
+            "age_labels": [label for _code, label in AGE_BANDS],
+        },
+        status=400 if formset.is_bound else 200,
+    )
+
+
+@login_required
+@require_POST
+def evidence_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    cluster, _access = cluster_for_editor(request, slug)
+    issue = _issue(cluster, pk)
+    form = EvidenceForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for error in form.errors.values():
+            messages.error(request, " ".join(error))
+        return redirect(f"{issue.get_absolute_url()}#evidence")
+    try:
+        services.rights_issue_add_evidence(
+            issue=issue,
+            by=request.user,
+            title=form.cleaned_data["title"],
+            url=form.cleaned_data["url"],
+            upload=form.cleaned_data["file"],
+            content_type=getattr(form, "content_type", ""),
+        )
+    except RightsError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The evidence has been added."))
+    return redirect(f"{issue.get_absolute_url()}#evidence")
+
+
+@login_required
+@require_POST
+def evidence_delete(request: HttpRequest, slug: str, pk: int, evidence_pk: int) -> HttpResponse:
+    cluster, _access = cluster_for_editor(request, slug)
+    issue = _issue(cluster, pk)
+    evidence = get_object_or_404(issue.evidence, pk=evidence_pk)
+    try:
+        services.rights_issue_remove_evidence(evidence=evidence, by=request.user)
+    except RightsError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The evidence has been removed."))
+    return redirect(f"{issue.get_absolute_url()}#evidence")
+
+
+@login_required
+def evidence_download(request: HttpRequest, slug: str, pk: int, evidence_pk: int) -> FileResponse:
+    """Evidence files are the cluster's: served only through this permission check, as an
+    attachment of the type checked at upload, so a browser never renders them as a page."""
+    cluster, _access = cluster_for_reader(request, slug)
+    issue = _issue(cluster, pk)
+    evidence = get_object_or_404(issue.evidence.exclude(file=""), pk=evidence_pk)
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=evidence.original_name or evidence.file.name.rsplit("/", 1)[-1],
+        content_type=evidence.content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@login_required
+@require_POST
+def issue_validate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    cluster, _access = cluster_for_coordinator(request, slug)
+    issue = _issue(cluster, pk)
+    try:
+        services.rights_issue_validate(issue=issue, by=request.user)
+    except RightsError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The issue has been validated."))
+    return redirect(issue)
+
+
+@login_required
+@require_POST
+def issue_new_version(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    cluster, _access = cluster_for_editor(request, slug)
+    issue = _issue(cluster, pk)
+    try:
+        copy = services.rights_issue_new_version(issue=issue, by=request.user)
+    except RightsError as error:
+        messages.error(request, str(error))
+        return redirect(issue)
+    messages.success(request, _("A new draft version has been started."))
+    return redirect(copy)
+
+
+@login_required
+def export_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    cluster, _access = cluster_for_reader(request, slug)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    filename = f"{slugify(cluster.slug)}-rights-analysis.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")  # spreadsheet programs read the accents right with a BOM
+    writer = csv.writer(response)
+    for row in issue_rows_for_export(cluster):
+        writer.writerow(row)
+    return response
