@@ -73,7 +73,11 @@ def search_catalogue(queryset: QuerySet, value: str, *, text_fields: tuple[str, 
     """Every word must appear in the code or in a text of the current language."""
     language = current_language()
     for word in value.split()[:10]:
-        condition = Q(code__icontains=word.strip(".,;"))
+        code = word.strip(",;")
+        # A code matches itself and what it contains: "2.2" finds 2.2 and 2.2.1, not 12.2.
+        condition = (
+            Q(code__iexact=code) | Q(code__istartswith=f"{code}.") | Q(code__istartswith=f"{code}-")
+        )
         for field in text_fields:
             condition |= Q(**{f"{field}_{language}__icontains": word})
         queryset = queryset.filter(condition)
