@@ -41,7 +41,9 @@ How the sources are read:
   indicator file lacks 2.2.3, 3.d.2, 4.1.2, 10.4.2, 10.7.3, 10.7.4, 13.2.2 and 16.3.3
   (all filled from Spanish); nothing else is missing. The Catalan indicator titles follow an
   older revision of the framework, and some (1.a.1, 1.b.1, 7.b.1, 12.a.1, 13.2.1, 17.6.1,
-  17.18.1) describe a different indicator from the current one: they are kept as they are.
+  17.18.1) describe a different indicator from the current one: those are dropped and fall
+  back to Spanish like the missing ones (OUTDATED_CA_INDICATORS), since a wrong title is
+  worse than a marked Spanish one.
 
 Output is pretty-printed UTF-8 JSON (ensure_ascii=False), in a fixed order: the preamble then
 articles 1-30; instruments by year then code; treaty articles by instrument then article;
@@ -714,12 +716,18 @@ def with_fallbacks(code, titles_by_lang):
     return title, {"ca_source": source["ca"], "es_source": source["es"]}
 
 
+# Catalan indicator titles from an older revision that name a different indicator.
+OUTDATED_CA_INDICATORS = ("1.a.1", "1.b.1", "7.b.1", "12.a.1", "13.2.1", "17.6.1", "17.18.1")
+
+
 def build_sdg(src):
     kinds = ("goals", "targets", "indicators")
     titles = {
         kind: {lang: load_sdg_file(src / "sdg" / lang / f"global_{kind}.yml") for lang in LANGS}
         for kind in kinds
     }
+    for code in OUTDATED_CA_INDICATORS:
+        titles["indicators"]["ca"].pop(code, None)
     codes = {kind: sorted(set().union(*titles[kind].values()), key=natural_key) for kind in kinds}
     depth = {"goals": 1, "targets": 2, "indicators": 3}
     for kind in kinds:
