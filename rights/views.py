@@ -212,6 +212,7 @@ def issue_part(request: HttpRequest, slug: str, pk: int, part: str) -> HttpRespo
             "issue": issue,
             "part": part,
             "label": label,
+            "item_name": formset.model._meta.verbose_name,
             "formset": formset,
             "parts": [(key, lab) for key, (lab, _f) in PARTS.items()],
             "age_labels": [label for _code, label in AGE_BANDS],
