@@ -74,15 +74,22 @@ class CauseForm(forms.ModelForm):
 
 
 class CauseFormSet(PartFormSet):
+    """Each cause picks among this issue's consequences, numbered C1, C2... as in the tree."""
+
     def _construct_form(self, i: int, **kwargs: object) -> forms.Form:
-        form = super()._construct_form(i, **kwargs)
-        form.fields["consequences"].queryset = self.instance.consequences.all()
-        return form
+        return self._with_consequences(super()._construct_form(i, **kwargs))
 
     @property
     def empty_form(self) -> forms.Form:
-        form = super().empty_form
-        form.fields["consequences"].queryset = self.instance.consequences.all()
+        return self._with_consequences(super().empty_form)
+
+    def _with_consequences(self, form: forms.Form) -> forms.Form:
+        if not hasattr(self, "_numbers"):
+            ids = self.instance.consequences.values_list("pk", flat=True)
+            self._numbers = {pk: n for n, pk in enumerate(ids, start=1)}
+        field = form.fields["consequences"]
+        field.queryset = self.instance.consequences.all()
+        field.label_from_instance = lambda c: f"C{self._numbers.get(c.pk, '?')} · {c.description}"
         return form
 
 
@@ -95,14 +102,22 @@ class HolderGroupForm(forms.ModelForm):
             for name in RightsHolderGroup.COUNT_FIELDS
         }
 
-    def grid(self) -> list[tuple[str, list[forms.BoundField]]]:
-        return [(label, [self[f"{sex}_{age}"] for age, _a in AGE_BANDS]) for sex, label in SEXES]
+    def grid(self) -> list[tuple[str, list[tuple[str, forms.BoundField]]]]:
+        """Rows by sex of (age band label, field): each box is labelled with both."""
+        return [
+            (label, [(age_label, self[f"{sex}_{age}"]) for age, age_label in AGE_BANDS])
+            for sex, label in SEXES
+        ]
 
 
 class DutyBearerForm(forms.ModelForm):
     class Meta:
         model = DutyBearer
         fields = ["membership", "outside_body", "obligation", "description"]
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["membership"].label_from_instance = lambda membership: membership.actor.name
 
     def clean(self) -> dict:
         data = super().clean()

@@ -16,7 +16,7 @@ from rights.tree import TreeCause, TreeNode, problem_tree_svg
 def tree_labels() -> dict[str, str]:
     return {
         "consequences": _("Consequences"),
-        "problem": _("Violated right"),
+        "problem": _("The violation"),
         "immediate": _("Immediate causes"),
         "underlying": _("Underlying causes"),
         "structural": _("Structural causes"),

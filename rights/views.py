@@ -126,7 +126,9 @@ def issue_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         # The same numbering as the tree's C1, C2... labels.
         cause.produces = ", ".join(f"C{numbers[c.pk]}" for c in cause.consequences.all())
     next_version = RightsIssue.objects.filter(previous_version=issue).first()
-    changes = issue.changes.select_related("user")[:20]
+    changes = list(issue.changes.select_related("user")[:20])
+    for change in changes:
+        change.part_label = PARTS[change.part][0] if change.part in PARTS else ""
     return render(
         request,
         "rights/issue_detail.html",

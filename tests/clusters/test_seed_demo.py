@@ -9,6 +9,14 @@ from django.urls import reverse
 from accounts.models import User
 from actors.models import Actor, ActorUser, Capacity
 from clusters.models import AuditEntry, Cluster, ClusterRole, Invitation, Membership
+from rights.models import (
+    Cause,
+    Consequence,
+    DutyBearer,
+    RightsHolderGroup,
+    RightsIssue,
+    RightsIssueChange,
+)
 
 MODELS = (
     User,
@@ -20,6 +28,12 @@ MODELS = (
     Membership,
     Invitation,
     AuditEntry,
+    RightsIssue,
+    Cause,
+    Consequence,
+    RightsHolderGroup,
+    DutyBearer,
+    RightsIssueChange,
 )
 
 
@@ -38,6 +52,13 @@ def test_seed_demo_builds_a_realistic_cluster_and_running_it_twice_changes_nothi
     assert len(set(Actor.objects.values_list("kind", flat=True))) >= 5
     assert cluster.memberships.filter(role="lead").count() == 1
     assert Capacity.objects.values("actor").distinct().count() >= 12
+    # Three analysed issues, the evictions one complete and validated.
+    assert cluster.rights_issues.count() == 3
+    evictions = cluster.rights_issues.get(status="validated")
+    assert set(evictions.rights.values_list("code", flat=True)) >= {"UDHR-25", "ICESCR-11"}
+    assert {c.level for c in evictions.causes.all()} == {"immediate", "underlying", "structural"}
+    assert evictions.holder_groups.exists() and evictions.duty_bearers.exists()
+    assert evictions.gender_analysis
 
 
 def test_the_five_demo_accounts_log_in_with_their_roles(db, client, settings):

@@ -432,3 +432,36 @@ def test_the_csv_export_has_every_part_of_the_analysis(world: World):
     cause = next(row for row in rows if row[7] == "cause")
     assert cause[10] == "C1"
     assert "Secret evictions issue" not in response.content.decode("utf-8-sig")
+
+
+def test_removing_evidence_is_recorded_and_the_file_goes_after_the_commit(
+    world: World, django_capture_on_commit_callbacks
+):
+    storage, name = world.evidence.file.storage, world.evidence.file.name
+    assert storage.exists(name)
+    delete = url(world, "evidence-delete", world.issue, evidence_pk=world.evidence.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        world.client("member").post(delete)
+    assert not Evidence.objects.filter(pk=world.evidence.pk).exists()
+    assert not storage.exists(name)
+    assert world.issue.changes.filter(action="evidence_removed").exists()
+
+
+def test_a_file_shared_with_an_earlier_version_is_kept(world: World, validated):
+    evidence = validated.evidence.get()
+    copy = services.rights_issue_new_version(issue=validated, by=world.users["member"])
+    copied = copy.evidence.get()
+    assert copied.file.name == evidence.file.name
+    services.rights_issue_remove_evidence(evidence=copied, by=world.users["member"])
+    assert evidence.file.storage.exists(evidence.file.name)
+
+
+def test_the_list_runs_a_fixed_number_of_queries(world: World, django_assert_num_queries):
+    for _ in range(5):
+        RightsIssueFactory(cluster=world.cluster)
+    client = world.client("observer")
+    # session, user, cluster, coordinator role, memberships (access: 5); the filter form's
+    # rights and SDG goals; count; the page of issues with counts; their rights: 10.
+    with django_assert_num_queries(10):
+        response = client.get(url(world, "issue-list"))
+    assert len(response.context["page"]) == 6
