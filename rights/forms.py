@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from clusters.models import Cluster, Membership
+from clusters.models import Membership
 from rights.models import (
     AGE_BANDS,
     SEXES,
@@ -19,8 +20,25 @@ from rights.models import (
 )
 from rights.uploads import evidence_content_type
 
+MAX_ID = 2**63 - 1
 
-class CatalogueChoiceField(forms.ModelMultipleChoiceField):
+
+class IdsChoiceField(forms.ModelMultipleChoiceField):
+    """Refuses ids no database column can hold as an invalid choice, rather than letting
+    SQLite overflow on them."""
+
+    def _check_values(self, value: object) -> object:
+        for pk in value or ():
+            if str(pk).isdigit() and int(pk) > MAX_ID:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return super()._check_values(value)
+
+
+class CatalogueChoiceField(IdsChoiceField):
     """Rights or SDG targets, labelled in the person's language."""
 
     widget = forms.SelectMultiple(attrs={"size": 8})
@@ -62,10 +80,16 @@ class PartFormSet(BaseInlineFormSet):
 
 
 class CauseForm(forms.ModelForm):
+    consequences = IdsChoiceField(
+        label=_("consequences it produces"),
+        queryset=Consequence.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
     class Meta:
         model = Cause
         fields = ["level", "description", "consequences"]
-        widgets = {"consequences": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -76,6 +100,11 @@ class CauseForm(forms.ModelForm):
 class CauseFormSet(PartFormSet):
     """Each cause picks among this issue's consequences, numbered C1, C2... as in the tree."""
 
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        # Each row's ticked consequences come from one prefetch, not a query per row.
+        kwargs.setdefault("queryset", Cause.objects.prefetch_related("consequences"))
+        super().__init__(*args, **kwargs)
+
     def _construct_form(self, i: int, **kwargs: object) -> forms.Form:
         return self._with_consequences(super()._construct_form(i, **kwargs))
 
@@ -84,12 +113,15 @@ class CauseFormSet(PartFormSet):
         return self._with_consequences(super().empty_form)
 
     def _with_consequences(self, form: forms.Form) -> forms.Form:
-        if not hasattr(self, "_numbers"):
-            ids = self.instance.consequences.values_list("pk", flat=True)
-            self._numbers = {pk: n for n, pk in enumerate(ids, start=1)}
+        # One query for the whole formset: every row offers the same choices.
+        if not hasattr(self, "_choices"):
+            self._choices = [
+                (c.pk, f"C{n} · {c.description}")
+                for n, c in enumerate(self.instance.consequences.all(), start=1)
+            ]
         field = form.fields["consequences"]
         field.queryset = self.instance.consequences.all()
-        field.label_from_instance = lambda c: f"C{self._numbers.get(c.pk, '?')} · {c.description}"
+        field.choices = self._choices
         return form
 
 
@@ -115,10 +147,6 @@ class DutyBearerForm(forms.ModelForm):
         model = DutyBearer
         fields = ["membership", "outside_body", "obligation", "description"]
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["membership"].label_from_instance = lambda membership: membership.actor.name
-
     def clean(self) -> dict:
         data = super().clean()
         membership, outside = data.get("membership"), (data.get("outside_body") or "").strip()
@@ -132,20 +160,35 @@ class DutyBearerForm(forms.ModelForm):
 
 
 class DutyBearerFormSet(PartFormSet):
+    """The cluster's active member entities, plus any already named here that has left
+    since (so saving the list does not fail on it)."""
+
     def _construct_form(self, i: int, **kwargs: object) -> forms.Form:
-        form = super()._construct_form(i, **kwargs)
-        form.fields["membership"].queryset = member_choices(self.instance.cluster)
-        return form
+        return self._with_members(super()._construct_form(i, **kwargs))
 
     @property
     def empty_form(self) -> forms.Form:
-        form = super().empty_form
-        form.fields["membership"].queryset = member_choices(self.instance.cluster)
+        return self._with_members(super().empty_form)
+
+    def _with_members(self, form: forms.Form) -> forms.Form:
+        if not hasattr(self, "_choices"):
+            members = member_choices(self.instance)
+            self._choices = [("", "---------")] + [(m.pk, m.actor.name) for m in members]
+        field = form.fields["membership"]
+        field.queryset = member_choices(self.instance)
+        field.choices = self._choices
         return form
 
 
-def member_choices(cluster: Cluster):
-    return Membership.objects.active().filter(cluster=cluster).select_related("actor")
+def member_choices(issue: RightsIssue):
+    return (
+        Membership.objects.filter(
+            Q(cluster=issue.cluster, status=Membership.Status.ACTIVE)
+            | Q(pk__in=issue.duty_bearers.values("membership"))
+        )
+        .select_related("actor")
+        .order_by("actor__name")
+    )
 
 
 class CapacityGapForm(forms.ModelForm):
@@ -162,6 +205,7 @@ def part_formset(model, form, formset=PartFormSet):
         formset=formset,
         extra=2,
         max_num=60,
+        absolute_max=60,  # a forged TOTAL_FORMS never builds more forms than this
         validate_max=True,
         can_delete=True,
     )

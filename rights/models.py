@@ -184,6 +184,14 @@ class RightsIssueQuerySet(models.QuerySet["RightsIssue"]):
         """The newest version of each issue."""
         return self.filter(next_version__isnull=True)
 
+    def in_force(self) -> RightsIssueQuerySet:
+        """The newest version of each issue and, while a new draft revises it, the
+        validated version that still stands."""
+        return self.filter(
+            Q(next_version__isnull=True)
+            | Q(status=RightsIssue.Status.VALIDATED, next_version__status=RightsIssue.Status.DRAFT)
+        )
+
 
 class RightsIssue(models.Model):
     """A right violated in the cluster's territory, analysed with the HRBA method."""

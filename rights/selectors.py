@@ -72,10 +72,26 @@ EXPORT_HEADER = [
 ]
 
 
+# A cell starting with one of these is read as a formula by spreadsheet programs.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> object:
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def issue_rows_for_export(cluster: Cluster) -> Iterator[list[object]]:
-    """The whole analysis of a cluster as rows: one per element of each current issue."""
+    """The whole analysis of a cluster as rows, one per element of each issue in force,
+    with user texts made safe for spreadsheet programs."""
+    for row in _export_rows(cluster):
+        yield [spreadsheet_safe(value) for value in row]
+
+
+def _export_rows(cluster: Cluster) -> Iterator[list[object]]:
     issues = (
-        cluster.rights_issues.current()
+        cluster.rights_issues.in_force()
         .prefetch_related(
             Prefetch("rights", queryset=Right.objects.select_related("instrument")),
             "sdg_targets",
@@ -113,7 +129,7 @@ def issue_rows_for_export(cluster: Cluster) -> Iterator[list[object]]:
                 *blank_counts,
             ]
         for cause in issue.causes.all():
-            linked = ", ".join(f"C{numbers[c.pk]}" for c in cause.consequences.all())
+            linked = ", ".join(f"C{numbers.get(c.pk, '?')}" for c in cause.consequences.all())
             yield [*head, "cause", cause.level, cause.description, linked, *blank_counts]
         for group in issue.holder_groups.all():
             counts = [group.count(sex, age) for sex, _s in SEXES for age, _a in AGE_BANDS]

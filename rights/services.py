@@ -107,12 +107,16 @@ def rights_issue_save_part(
     """Save a validated formset of one part (causes, consequences, groups...)."""
     issue = _locked_editable(issue)
     formset.instance = issue
+    # Read from the database: validation has already changed the forms' instances.
+    saved = formset.model.objects.filter(pk__in=[f.instance.pk for f in formset.initial_forms])
+    before = {obj.pk: str(obj)[:200] for obj in saved}
     formset.save()
-    added, changed, deleted = (
-        len(formset.new_objects),
-        len(formset.changed_objects),
-        len(formset.deleted_objects),
-    )
+    added = [str(obj)[:200] for obj in formset.new_objects]
+    changed = [
+        {"before": before.get(obj.pk, ""), "after": str(obj)[:200], "fields": fields}
+        for obj, fields in formset.changed_objects
+    ]
+    deleted = [before.get(obj.pk, str(obj)[:200]) for obj in formset.deleted_objects]
     if added or changed or deleted:
         record(
             issue,
@@ -236,7 +240,9 @@ def rights_issue_new_version(*, issue: RightsIssue, by: User) -> RightsIssue:
         new_cause = Cause.objects.create(
             issue=copy, level=cause.level, description=cause.description
         )
-        new_cause.consequences.set([new_consequences[c.pk] for c in cause.consequences.all()])
+        new_cause.consequences.set(
+            [new_consequences[c.pk] for c in cause.consequences.all() if c.pk in new_consequences]
+        )
     for related in ("holder_groups", "duty_bearers", "capacity_gaps", "evidence"):
         for row in getattr(issue, related).all():
             row.pk = None

@@ -6,6 +6,7 @@ anything else (an executable renamed .pdf, an HTML page, an SVG with scripts) is
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import PurePath
 
@@ -74,10 +75,12 @@ def _zip_has(upload: UploadedFile, marker: str) -> bool:
         upload.seek(0)
 
 
+# Markup in a "text" file: it could be rendered as a page by a careless viewer.
+MARKUP = re.compile(rb"<\s*[a-zA-Z!?/]")
+
+
 def _is_text(head: bytes) -> bool:
-    if b"\x00" in head or head.lstrip().lower().startswith(
-        (b"<!doctype", b"<html", b"<svg", b"<?xml")
-    ):
+    if b"\x00" in head or MARKUP.search(head):
         return False
     try:
         head.decode("utf-8")

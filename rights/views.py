@@ -61,9 +61,15 @@ def _issue(cluster: Cluster, pk: int) -> RightsIssue:
 @login_required
 def issue_list(request: HttpRequest, slug: str) -> HttpResponse:
     cluster, access = cluster_for_reader(request, slug)
+    # A validated version revised by a new draft still stands: the "validated" filter
+    # finds it; otherwise the list shows the newest version of each issue.
+    issues = cluster.rights_issues.in_force()
+    if request.GET.get("status") != RightsIssue.Status.VALIDATED:
+        issues = issues.current()
     issues = (
-        cluster.rights_issues.current()
-        .prefetch_related(Prefetch("rights", queryset=Right.objects.select_related("instrument")))
+        issues.prefetch_related(
+            Prefetch("rights", queryset=Right.objects.select_related("instrument"))
+        )
         .annotate(
             cause_count=Count("causes", distinct=True),
             consequence_count=Count("consequences", distinct=True),
@@ -124,7 +130,7 @@ def issue_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     numbers = {c.pk: n for n, c in enumerate(issue.consequences.all(), start=1)}
     for cause in issue.causes.all():
         # The same numbering as the tree's C1, C2... labels.
-        cause.produces = ", ".join(f"C{numbers[c.pk]}" for c in cause.consequences.all())
+        cause.produces = ", ".join(f"C{numbers.get(c.pk, '?')}" for c in cause.consequences.all())
     next_version = RightsIssue.objects.filter(previous_version=issue).first()
     changes = list(issue.changes.select_related("user")[:20])
     for change in changes:

@@ -248,6 +248,8 @@ def test_evidence_file_is_stored_and_served_as_an_attachment(world: World):
         ("drawing.svg", b"<svg onload=alert(1)>", "not accepted"),
         ("notes.csv", b"\x00\x01binary", "does not match"),
         ("sheet.xlsx", b"PK\x03\x04 not a real zip", "does not match"),
+        ("page.txt", b"\xef\xbb\xbf<html><body onload=alert(1)>", "does not match"),
+        ("data.csv", b"name,value\nx,<script>alert(1)</script>", "does not match"),
     ],
 )
 def test_files_of_a_refused_type_or_false_content_are_refused(world: World, name, content, error):
@@ -447,12 +449,15 @@ def test_removing_evidence_is_recorded_and_the_file_goes_after_the_commit(
     assert world.issue.changes.filter(action="evidence_removed").exists()
 
 
-def test_a_file_shared_with_an_earlier_version_is_kept(world: World, validated):
+def test_a_file_shared_with_an_earlier_version_is_kept(
+    world: World, validated, django_capture_on_commit_callbacks
+):
     evidence = validated.evidence.get()
     copy = services.rights_issue_new_version(issue=validated, by=world.users["member"])
     copied = copy.evidence.get()
     assert copied.file.name == evidence.file.name
-    services.rights_issue_remove_evidence(evidence=copied, by=world.users["member"])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.rights_issue_remove_evidence(evidence=copied, by=world.users["member"])
     assert evidence.file.storage.exists(evidence.file.name)
 
 
@@ -465,3 +470,119 @@ def test_the_list_runs_a_fixed_number_of_queries(world: World, django_assert_num
     with django_assert_num_queries(10):
         response = client.get(url(world, "issue-list"))
     assert len(response.context["page"]) == 6
+
+
+def test_a_csv_with_comparisons_is_still_text(world: World):
+    response = upload(world, SimpleUploadedFile("ages.csv", b"band,count\n<5,12\n5-11,30\n"))
+    assert "The evidence has been added" in response.content.decode()
+
+
+def test_a_forged_number_of_rows_never_builds_more_than_the_limit(world: World):
+    data = formset([{"description": "One"}])
+    data["items-TOTAL_FORMS"] = "100000"
+    response = world.client("member").post(
+        url(world, "issue-part", world.issue, part="consequences"), data
+    )
+    assert response.status_code == 400
+    assert len(response.context["formset"].forms) <= 60
+    assert not world.issue.consequences.exists()
+
+
+@pytest.mark.parametrize("part", ["causes", "duty-bearers"])
+def test_part_pages_run_a_fixed_number_of_queries(
+    world: World, part, django_assert_num_queries, django_assert_max_num_queries
+):
+    consequence = Consequence.objects.create(issue=world.issue, description="Harm")
+    client = world.client("member")
+    page = url(world, "issue-part", world.issue, part=part)
+
+    def rows(n: int) -> None:
+        for i in range(n):
+            Cause.objects.create(
+                issue=world.issue, level="immediate", description=f"c{i}"
+            ).consequences.add(consequence)
+            DutyBearer.objects.create(
+                issue=world.issue, outside_body=f"Body {i}", obligation="fulfil"
+            )
+
+    rows(2)
+    # Access (5), the issue, the rows, and the choices once for all rows.
+    with django_assert_max_num_queries(10) as small:
+        client.get(page)
+    rows(18)
+    with django_assert_num_queries(len(small.captured_queries)):
+        client.get(page)
+
+
+def test_a_duty_bearer_whose_entity_left_does_not_block_saving(world: World):
+    from django.utils import timezone
+
+    bearer = DutyBearer.objects.create(
+        issue=world.issue, membership=world.member_membership, obligation="fulfil"
+    )
+    world.member_membership.status = "left"
+    world.member_membership.left_at = timezone.now()
+    world.member_membership.save()
+    response = world.client("coordinator").post(
+        url(world, "issue-part", world.issue, part="duty-bearers"),
+        formset(
+            [{"id": bearer.pk, "membership": world.member_membership.pk, "obligation": "protect"}],
+            initial=1,
+        ),
+    )
+    assert response.status_code == 302
+    bearer.refresh_from_db()
+    assert bearer.obligation == "protect"
+
+
+@pytest.mark.parametrize("value", ["9" * 30, "18446744073709551616"])
+def test_ids_too_large_for_any_column_are_an_invalid_choice(world: World, value):
+    response = world.client("member").post(url(world, "issue-create"), issue_form(rights=[value]))
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+
+
+def test_part_edits_record_what_was_added_changed_and_deleted(world: World):
+    client = world.client("member")
+    part = url(world, "issue-part", world.issue, part="consequences")
+    client.post(part, formset([{"description": "Overcrowding"}, {"description": "Debts"}]))
+    first, second = world.issue.consequences.order_by("id")
+    client.post(
+        part,
+        formset(
+            [
+                {"id": first.pk, "description": "Severe overcrowding"},
+                {"id": second.pk, "description": "Debts", "DELETE": "on"},
+            ],
+            initial=2,
+        ),
+    )
+    latest = world.issue.changes.filter(action="part_edited").first()
+    assert latest.details["changed"] == [
+        {"before": "Overcrowding", "after": "Severe overcrowding", "fields": ["description"]}
+    ]
+    assert latest.details["deleted"] == ["Debts"]
+    assert world.issue.changes.filter(action="part_edited").last().details["added"] == [
+        "Overcrowding",
+        "Debts",
+    ]
+
+
+def test_the_export_neutralises_spreadsheet_formulas(world: World):
+    Consequence.objects.create(issue=world.issue, description='=HYPERLINK("http://evil","x")')
+    response = world.client("observer").get(url(world, "export-csv"))
+    body = response.content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in body
+    assert ",=HYPERLINK" not in body
+
+
+def test_a_validated_version_under_revision_still_stands(world: World, validated):
+    draft = services.rights_issue_new_version(issue=validated, by=world.users["member"])
+    client = world.client("observer")
+    listed = client.get(url(world, "issue-list")).context["page"].object_list
+    assert list(listed) == [draft]
+    validated_only = client.get(url(world, "issue-list"), {"status": "validated"})
+    assert list(validated_only.context["page"].object_list) == [validated]
+    rows = client.get(url(world, "export-csv")).content.decode("utf-8-sig").splitlines()
+    versions = {row.split(",")[1] for row in rows[1:]}
+    assert versions == {"1", "2"}
