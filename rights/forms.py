@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.db.models import Q
 from django.forms import BaseInlineFormSet, inlineformset_factory
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Membership
@@ -81,7 +82,7 @@ class PartFormSet(BaseInlineFormSet):
 
 class CauseForm(forms.ModelForm):
     consequences = IdsChoiceField(
-        label=_("consequences it produces"),
+        label=capfirst(_("consequences it produces")),
         queryset=Consequence.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
