@@ -240,3 +240,5 @@ LOGGING = {
 
 # Evidence files attached to a rights analysis.
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_MB", 10, minimum=1) * 1024 * 1024
+# Measurement imports (CSV or XLSX): larger requests are refused before they are read.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_MB", 20, minimum=1) * 1024 * 1024

@@ -11,5 +11,6 @@ urlpatterns = [
     path("actors/", include("actors.urls")),
     path("", include("clusters.urls")),
     path("", include("rights.urls")),
+    path("", include("indicators.urls")),
     path("admin/", admin.site.urls),
 ]

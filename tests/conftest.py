@@ -13,6 +13,7 @@ from accounts.models import User
 from actors.models import Actor, ActorUser
 from clusters.models import Cluster, Membership
 from config.celery import app as celery_app
+from indicators.models import Indicator, Objective, Report, ReportingPeriod
 from rights.models import Evidence, RightsIssue
 from tests.factories import (
     ActorFactory,
@@ -84,6 +85,9 @@ class World:
     institution_membership: Membership
     issue: RightsIssue
     evidence: Evidence
+    indicator: Indicator
+    period: ReportingPeriod
+    report: Report
 
     def client(self, person: str) -> Client:
         client = Client()
@@ -143,6 +147,19 @@ def build_world() -> World:
         size=13,
     )
     RightsIssueFactory(cluster=other, title="Secret evictions issue")
+    indicator, period, report = build_indicators(cluster, member_m, users["member"])
+    other_objective = Objective.objects.create(cluster=other, code="O1", statement="Secret goal")
+    Indicator.objects.create(
+        cluster=other,
+        objective=other_objective,
+        code="S1",
+        name="Secret indicator",
+        type="outcome",
+        measure="number",
+        direction="increase",
+        aggregation="sum",
+        data_source="survey",
+    )
     return World(
         cluster=cluster,
         other_cluster=other,
@@ -157,7 +174,45 @@ def build_world() -> World:
         institution_membership=institution_m,
         issue=issue,
         evidence=evidence,
+        indicator=indicator,
+        period=period,
+        report=report,
     )
+
+
+def build_indicators(cluster: Cluster, membership: Membership, user: User):
+    """An objective with one indicator by sex, the current quarter, and a submitted report."""
+    from indicators import services
+
+    objective = Objective.objects.create(
+        cluster=cluster, code="O1", statement="No eviction without alternative"
+    )
+    indicator = Indicator.objects.create(
+        cluster=cluster,
+        objective=objective,
+        code="I1",
+        name="Families advised",
+        type="outcome",
+        measure="number",
+        direction="increase",
+        aggregation="sum",
+        baseline_value=0,
+        target_value=100,
+        by_sex=True,
+        data_source="administrative",
+    )
+    services.periods_ensure(cluster)
+    period = cluster.periods.get()
+    report = services.report_save(
+        indicator=indicator,
+        period=period,
+        membership=membership,
+        by=user,
+        cells={"sex=female": 6, "sex=male": 4, "sex=nonbinary": 0},
+        total=None,
+        submit=True,
+    )
+    return indicator, period, report
 
 
 @pytest.fixture

@@ -20,6 +20,8 @@ from tests.factories import InvitationFactory
 LOGIN = "login"  # expected: a redirect to the login page
 # What each person must never see: the other cluster's data, or (for the outsider) ours.
 OTHER_CLUSTER_SECRETS = (
+    "Secret indicator",
+    "Secret goal",
     "Secret other cluster",
     "secret-invitee@example.org",
     "Secret evictions issue",
@@ -101,6 +103,18 @@ READER = cluster_rule(200, 200, 200, 403)
 EDITOR = cluster_rule(200, 200, 403, 403)
 EDITOR_POST = cluster_rule(302, 302, 403, 403)
 
+
+def indicator(w: World) -> dict:
+    return {"slug": w.cluster.slug, "pk": w.indicator.pk}
+
+
+def report_cell(w: World) -> dict:
+    return {"slug": w.cluster.slug, "indicator_pk": w.indicator.pk, "period_pk": w.period.pk}
+
+
+# Reporting is done by lead and member entities (the coordinator's lead entity too).
+REPORTER = cluster_rule(200, 200, 403, 403)
+
 MATRIX: dict[str, Row] = {
     "home": Row(lambda w: {}, everyone(200)),
     "set_language": Row(lambda w: {}, everyone(302, anonymous=302), method="post"),
@@ -145,6 +159,31 @@ MATRIX: dict[str, Row] = {
     "rights:evidence-delete": Row(evidence, EDITOR_POST, method="post"),
     "rights:issue-validate": Row(issue, COORDINATOR_POST, method="post"),
     "rights:issue-new-version": Row(issue, EDITOR_POST, method="post"),
+    "indicators:objective-list": Row(slug, READER),
+    "indicators:objective-create": Row(slug, COORDINATOR_ONLY),
+    "indicators:objective-edit": Row(
+        lambda w: {"slug": w.cluster.slug, "pk": w.indicator.objective_id}, COORDINATOR_ONLY
+    ),
+    "indicators:indicator-create": Row(slug, COORDINATOR_ONLY),
+    "indicators:indicator-detail": Row(indicator, READER),
+    "indicators:indicator-edit": Row(indicator, COORDINATOR_ONLY),
+    "indicators:reporting": Row(slug, REPORTER),
+    "indicators:import": Row(slug, REPORTER),
+    "indicators:import-template": Row(slug, REPORTER),
+    "indicators:report-edit": Row(report_cell, REPORTER),
+    "indicators:validation-queue": Row(slug, COORDINATOR_ONLY),
+    "indicators:report-validate": Row(
+        lambda w: {"slug": w.cluster.slug, "pk": w.report.pk}, COORDINATOR_POST, method="post"
+    ),
+    "indicators:report-return": Row(
+        lambda w: {"slug": w.cluster.slug, "pk": w.report.pk}, COORDINATOR_POST, method="post"
+    ),
+    "indicators:period-list": Row(slug, READER),
+    "indicators:period-lock": Row(
+        lambda w: {"slug": w.cluster.slug, "pk": w.period.pk}, COORDINATOR_POST, method="post"
+    ),
+    "indicators:export-csv": Row(slug, READER),
+    "indicators:export-xlsx": Row(slug, READER),
     # For administrators of an entity that may leave (the lead hands over first).
     "clusters:leave": Row(slug, cluster_rule(403, 200, 200, 200, representative=403)),
 }

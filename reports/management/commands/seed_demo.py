@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from clusters.demo import DEMO_PASSWORD, PEOPLE, seed_clusters
+from indicators.demo import seed_indicators
 from rights.demo import seed_rights
 
 
@@ -35,6 +36,7 @@ class Command(BaseCommand):
         cluster = seed_clusters()
         coordinator = cluster.roles.select_related("user").first().user
         seed_rights(cluster, coordinator)
+        seed_indicators(cluster, coordinator)
         self.stdout.write(self.style.SUCCESS(f"Demo cluster ready: /c/{cluster.slug}/"))
         self.stdout.write(f"Demo logins, password {DEMO_PASSWORD}:")
         for email, *_ in PEOPLE:

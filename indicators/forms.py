@@ -1,0 +1,193 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from clusters.models import Cluster, Membership
+from indicators.models import Indicator, Objective
+from rights.forms import CatalogueChoiceField
+from rights.models import RightsIssue, SDGIndicator, SDGTarget
+
+VALUE_LIMIT = Decimal("999999999999.99")
+
+
+class ObjectiveForm(forms.ModelForm):
+    rights_issues = forms.ModelMultipleChoiceField(
+        label=_("Rights issues it answers"),
+        queryset=RightsIssue.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Validated issues of this cluster."),
+    )
+    sdg_targets = CatalogueChoiceField(
+        label=_("SDG targets"), queryset=SDGTarget.objects.all(), required=False
+    )
+
+    class Meta:
+        model = Objective
+        fields = ["code", "statement", "rights_issues", "sdg_targets"]
+        widgets = {"statement": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: object, cluster: Cluster, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.cluster = cluster
+        self.fields["rights_issues"].queryset = cluster.rights_issues.filter(
+            status=RightsIssue.Status.VALIDATED
+        )
+
+    def clean_code(self) -> str:
+        return self.cleaned_data["code"].strip().upper()
+
+
+class IndicatorForm(forms.ModelForm):
+    responsible = forms.ModelMultipleChoiceField(
+        label=_("Responsible members"),
+        queryset=Membership.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Leave empty: every member entity reports."),
+    )
+    sdg_indicator = forms.ModelChoiceField(
+        label=_("SDG indicator"), queryset=SDGIndicator.objects.all(), required=False
+    )
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "objective",
+            "code",
+            "name",
+            "type",
+            "right",
+            "right_attribute",
+            "measure",
+            "unit",
+            "direction",
+            "aggregation",
+            "target_kind",
+            "baseline_value",
+            "baseline_date",
+            "target_value",
+            "target_date",
+            "by_sex",
+            "by_age",
+            "by_disability",
+            "territories",
+            "data_source",
+            "frequency",
+            "responsible",
+            "sdg_indicator",
+            "hxl_tag",
+            "weight",
+        ]
+        widgets = {
+            "baseline_date": forms.DateInput(attrs={"type": "date"}),
+            "target_date": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args: object, cluster: Cluster, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.cluster = cluster
+        self.instance.cluster = cluster
+        self.fields["objective"].queryset = cluster.objectives.all()
+        self.fields["responsible"].queryset = (
+            cluster.memberships.voting().select_related("actor").order_by("actor__name")
+        )
+        self.fields["responsible"].label_from_instance = lambda m: m.actor.name
+        self.fields["right"].queryset = self.fields["right"].queryset.select_related("instrument")
+
+    def clean_code(self) -> str:
+        return self.cleaned_data["code"].strip().upper()
+
+    def clean_hxl_tag(self) -> str:
+        tag = self.cleaned_data["hxl_tag"].strip().lower()
+        if tag and not tag.startswith("#"):
+            tag = f"#{tag}"
+        if tag and not tag[1:].replace("_", "").isalnum():
+            raise forms.ValidationError(_("A hashtag is # followed by letters, digits or _."))
+        return tag
+
+    def clean(self) -> dict:
+        data = super().clean()
+        baseline, target = data.get("baseline_value"), data.get("target_value")
+        direction = data.get("direction")
+        if data.get("measure") == Indicator.Measure.PERCENTAGE:
+            for name in ("baseline_value", "target_value"):
+                value = data.get(name)
+                if value is not None and not 0 <= value <= 100:
+                    self.add_error(name, _("A percentage is between 0 and 100."))
+        if baseline is not None and target is not None and baseline != target:
+            if direction == Indicator.Direction.INCREASE and target < baseline:
+                self.add_error(
+                    "target_value", _("For an increase the target is above the baseline.")
+                )
+            if direction == Indicator.Direction.DECREASE and target > baseline:
+                self.add_error(
+                    "target_value", _("For a decrease the target is below the baseline.")
+                )
+        start, end = data.get("baseline_date"), data.get("target_date")
+        if start and end and end <= start:
+            self.add_error("target_date", _("The target date comes after the baseline date."))
+        return data
+
+
+def value_field(label: str, indicator: Indicator) -> forms.DecimalField:
+    """A number cell: a percentage is between 0 and 100; other numbers fit the column."""
+    if indicator.measure == Indicator.Measure.PERCENTAGE:
+        low, high = Decimal(0), Decimal(100)
+    else:
+        low, high = -VALUE_LIMIT, VALUE_LIMIT
+    return forms.DecimalField(
+        label=label, required=False, max_digits=14, decimal_places=2, min_value=low, max_value=high
+    )
+
+
+class ReportForm(forms.Form):
+    """The grid of one report: the total, one field per disaggregation cell, a comment."""
+
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: object, indicator: Indicator, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.indicator = indicator
+        self.cell_names: dict[str, str] = {}
+        if indicator.is_numeric:
+            self.fields["total"] = value_field(_("Total"), indicator)
+            for index, (key, label) in enumerate(indicator.cells()):
+                name = f"cell_{index}"
+                self.cell_names[name] = key
+                self.fields[name] = value_field(label, indicator)
+        else:
+            self.fields["text_value"] = forms.CharField(
+                label=_("Situation"),
+                required=False,
+                max_length=5000,
+                widget=forms.Textarea(attrs={"rows": 4}),
+            )
+        self.order_fields(["text_value", "total", *self.cell_names, "comment"])
+
+    def cell_values(self) -> dict[str, Decimal | None]:
+        return {key: self.cleaned_data.get(name) for name, key in self.cell_names.items()}
+
+    def cell_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.cell_names]
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why it is returned"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("CSV or XLSX file"))
+    submit = forms.BooleanField(
+        label=_("Submit the reports for validation"), required=False, initial=True
+    )

@@ -1,0 +1,364 @@
+"""Common objectives, shared indicators, reporting periods and the members' reports.
+
+A member entity reports, for one indicator and one period, a Report made of Measurements:
+one per disaggregation cell plus the total (cell ""). The report carries the status
+(draft, submitted, returned, validated); progress reads only validated totals.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from clusters.models import Cluster, Membership
+from rights.models import AGE_BANDS, SEXES, Right, RightsIssue, SDGIndicator, SDGTarget
+
+
+class Objective(models.Model):
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="objectives")
+    code = models.CharField(_("code"), max_length=20)
+    statement = models.TextField(_("statement"), max_length=2000)
+    rights_issues = models.ManyToManyField(
+        RightsIssue,
+        verbose_name=_("rights issues it answers"),
+        related_name="objectives",
+        blank=True,
+    )
+    sdg_targets = models.ManyToManyField(
+        SDGTarget, verbose_name=_("SDG targets"), related_name="objectives", blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("common objective")
+        verbose_name_plural = _("common objectives")
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["cluster", "code"], name="objective_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} · {self.statement[:80]}"
+
+
+# The controlled list of disaggregation dimensions and their values (HXL attributes where
+# the HXL dictionary has one).
+DISABILITY = (("yes", _("With disability")), ("no", _("Without disability")))
+HXL_SEX = {"female": "f", "male": "m", "nonbinary": "i"}
+
+
+class Indicator(models.Model):
+    class Type(models.TextChoices):
+        STRUCTURAL = "structural", _("Structural")
+        PROCESS = "process", _("Process")
+        OUTCOME = "outcome", _("Outcome")
+
+    class Measure(models.TextChoices):
+        NUMBER = "number", _("Number")
+        PERCENTAGE = "percentage", _("Percentage")
+        QUALITATIVE = "qualitative", _("Qualitative")
+
+    class Direction(models.TextChoices):
+        INCREASE = "increase", _("Increase")
+        DECREASE = "decrease", _("Decrease")
+
+    class Aggregation(models.TextChoices):
+        SUM = "sum", _("Sum of the periods")
+        AVERAGE = "average", _("Average of the periods")
+        LATEST = "latest", _("Latest period")
+
+    class TargetKind(models.TextChoices):
+        CUMULATIVE = "cumulative", _("Cumulative")
+        PER_PERIOD = "per_period", _("Per period")
+
+    class Source(models.TextChoices):
+        EVENT_BASED = "event_based", _("Event-based data")
+        ADMINISTRATIVE = "administrative", _("Administrative statistics")
+        SURVEY = "survey", _("Survey")
+        EXPERT = "expert", _("Expert judgement")
+
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="indicators")
+    objective = models.ForeignKey(
+        Objective, verbose_name=_("objective"), on_delete=models.PROTECT, related_name="indicators"
+    )
+    code = models.CharField(_("code"), max_length=20)
+    name = models.CharField(_("name"), max_length=300)
+    type = models.CharField(_("type"), max_length=12, choices=Type.choices)
+    right = models.ForeignKey(
+        Right,
+        verbose_name=_("right it measures"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="indicators",
+    )
+    right_attribute = models.CharField(
+        _("attribute of the right"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example: accessibility, affordability, security of tenure."),
+    )
+    measure = models.CharField(_("measure"), max_length=12, choices=Measure.choices)
+    unit = models.CharField(_("unit"), max_length=40, blank=True)
+    direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
+    aggregation = models.CharField(
+        _("how periods add up"), max_length=10, choices=Aggregation.choices
+    )
+    target_kind = models.CharField(
+        _("target"), max_length=12, choices=TargetKind.choices, default=TargetKind.CUMULATIVE
+    )
+    baseline_value = models.DecimalField(
+        _("baseline value"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    baseline_date = models.DateField(_("baseline date"), null=True, blank=True)
+    target_value = models.DecimalField(
+        _("target value"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    target_date = models.DateField(_("target date"), null=True, blank=True)
+    by_sex = models.BooleanField(_("by sex"), default=False)
+    by_age = models.BooleanField(_("by age band"), default=False)
+    by_disability = models.BooleanField(_("by disability"), default=False)
+    territories = models.CharField(
+        _("by territory"),
+        max_length=500,
+        blank=True,
+        help_text=_("Territories to report separately, separated by commas."),
+    )
+    data_source = models.CharField(_("data source"), max_length=16, choices=Source.choices)
+    frequency = models.CharField(
+        _("frequency"),
+        max_length=20,
+        choices=Cluster.ReportingPeriod.choices,
+        default=Cluster.ReportingPeriod.QUARTERLY,
+    )
+    responsible = models.ManyToManyField(
+        Membership, verbose_name=_("responsible members"), related_name="indicators", blank=True
+    )
+    sdg_indicator = models.ForeignKey(
+        SDGIndicator,
+        verbose_name=_("SDG indicator"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    hxl_tag = models.CharField(
+        _("HXL tag"),
+        max_length=40,
+        blank=True,
+        default="#reached",
+        help_text=_("The HXL hashtag of the values in exports, for example #reached or #affected."),
+    )
+    weight = models.PositiveSmallIntegerField(
+        _("weight in the objective"), default=1, validators=[MinValueValidator(1)]
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["cluster", "code"], name="indicator_code_unique"),
+            models.CheckConstraint(condition=Q(weight__gte=1), name="indicator_weight_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} · {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("indicators:indicator-detail", args=[self.cluster.slug, self.pk])
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.measure != self.Measure.QUALITATIVE
+
+    def territory_list(self) -> list[str]:
+        return [t.strip() for t in self.territories.split(",") if t.strip()]
+
+    def dimensions(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        """The chosen dimensions with their values: [(dimension, [(value, label)])]."""
+        chosen = []
+        if self.by_sex:
+            chosen.append(("sex", list(SEXES)))
+        if self.by_age:
+            chosen.append(("age", list(AGE_BANDS)))
+        if self.by_disability:
+            chosen.append(("disability", list(DISABILITY)))
+        territories = self.territory_list()
+        if territories:
+            chosen.append(("territory", [(t, t) for t in territories]))
+        return chosen
+
+    def cells(self) -> list[tuple[str, str]]:
+        """Every disaggregation cell as (key, label), e.g. ("sex=female|age=children", ...).
+        The total is not among them (its key is "")."""
+        dimensions = self.dimensions()
+        if not dimensions:
+            return []
+        names = [name for name, _values in dimensions]
+        result = []
+        for combo in itertools.product(*(values for _name, values in dimensions)):
+            key = "|".join(
+                f"{name}={value}" for name, (value, _label) in zip(names, combo, strict=True)
+            )
+            label = " · ".join(str(label) for _value, label in combo)
+            result.append((key, label))
+        return result
+
+
+def parse_cell(key: str) -> dict[str, str]:
+    return dict(part.split("=", 1) for part in key.split("|") if "=" in part)
+
+
+class ReportingPeriod(models.Model):
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="periods")
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"))
+    due = models.DateField(_("reports due by"))
+    locked_at = models.DateTimeField(_("locked at"), null=True, blank=True)
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("reporting period")
+        verbose_name_plural = _("reporting periods")
+        ordering = ["start"]
+        constraints = [
+            models.UniqueConstraint(fields=["cluster", "start"], name="period_start_unique"),
+            models.CheckConstraint(
+                condition=Q(end__gte=models.F("start")), name="period_end_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(due__gte=models.F("end")), name="period_due_after_end"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        if self.start.month == 1 and self.end.month == 12:
+            return str(self.start.year)
+        if self.start.month == self.end.month:
+            return f"{self.start:%Y-%m}"
+        return f"{self.start.year} T{(self.start.month - 1) // 3 + 1}"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.locked_at is not None
+
+    def is_open(self, today: timezone.datetime | None = None) -> bool:
+        """Reports can be made from the period's start until it is locked."""
+        today = today or timezone.localdate()
+        return not self.is_locked and today >= self.start
+
+
+class Report(models.Model):
+    """One member entity's values for one indicator and one period."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned")
+        VALIDATED = "validated", _("Validated")
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="reports")
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="reports")
+    membership = models.ForeignKey(
+        Membership,
+        verbose_name=_("member entity"),
+        on_delete=models.PROTECT,
+        related_name="reports",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    text_value = models.TextField(_("qualitative value"), blank=True, max_length=5000)
+    comment = models.TextField(_("comment"), blank=True, max_length=2000)
+    return_reason = models.TextField(_("reason for returning"), blank=True, max_length=2000)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    validated_at = models.DateTimeField(null=True, blank=True)
+    validated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        ordering = ["period__start", "indicator__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "period", "membership"], name="report_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="returned") | ~Q(return_reason=""),
+                name="report_returned_has_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "indicator"])]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} · {self.period} · {self.membership.actor}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+
+
+class Measurement(models.Model):
+    """One cell of a report: a disaggregation cell, or the total (cell "")."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="measurements")
+    cell = models.CharField(max_length=200, blank=True)
+    value = models.DecimalField(max_digits=14, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("measurement")
+        verbose_name_plural = _("measurements")
+        constraints = [
+            models.UniqueConstraint(fields=["report", "cell"], name="measurement_unique_cell"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cell or 'total'}={self.value}"
+
+
+class ReportEvent(models.Model):
+    """Who did what to a report, and when."""
+
+    class Action(models.TextChoices):
+        SAVED = "saved", _("saved a draft")
+        SUBMITTED = "submitted", _("submitted")
+        VALIDATED = "validated", _("validated")
+        RETURNED = "returned", _("returned it")
+        IMPORTED = "imported", _("imported it from a file")
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    action = models.CharField(max_length=12, choices=Action.choices)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("report event")
+        verbose_name_plural = _("report events")
+
+    def __str__(self) -> str:
+        return f"{self.report} · {self.get_action_display()}"

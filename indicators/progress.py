@@ -1,0 +1,209 @@
+"""Progress of indicators and objectives: one computation for pages, dashboard and PDFs.
+
+Validated values are aggregated in the database per indicator and period (one query for
+any number of indicators); the few period values are then combined here.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Avg, Count, Sum
+from django.utils import timezone
+
+from indicators.models import Indicator, Measurement, Objective, Report
+
+ACHIEVED, ON_TRACK, AT_RISK, OFF_TRACK, NO_DATA = (
+    "achieved",
+    "on_track",
+    "at_risk",
+    "off_track",
+    "no_data",
+)
+STATUSES = (ACHIEVED, ON_TRACK, AT_RISK, OFF_TRACK, NO_DATA)
+# Progress at least this share of the time elapsed is on track; at least AT_RISK_SHARE of
+# it is at risk; below, off track.
+ON_TRACK_SHARE = 0.9
+AT_RISK_SHARE = 0.6
+
+
+def progress_fraction(
+    *, baseline: Decimal | None, target: Decimal | None, current: Decimal | None
+) -> float | None:
+    """(current - baseline) / (target - baseline); None when it cannot be computed.
+
+    The formula serves both directions: for a decrease the target is below the baseline,
+    so a fall gives a positive progress.
+    """
+    if current is None or target is None:
+        return None
+    baseline = baseline if baseline is not None else Decimal(0)
+    if target == baseline:
+        return None
+    return float((current - baseline) / (target - baseline))
+
+
+def progress_status(
+    *,
+    baseline: Decimal | None,
+    target: Decimal | None,
+    current: Decimal | None,
+    direction: str,
+    expected: float,
+) -> tuple[float | None, str]:
+    """The progress fraction and its status.
+
+    ``expected`` is the share of the way from baseline date to target date already elapsed
+    (0..1): progress is judged against where the indicator should be by now.
+    """
+    if current is None:
+        return None, NO_DATA
+    if target is None:
+        return None, NO_DATA
+    baseline_value = baseline if baseline is not None else Decimal(0)
+    if target == baseline_value:
+        # No distance to cover: the target is met or it is not.
+        met = current >= target if direction == Indicator.Direction.INCREASE else current <= target
+        return (1.0 if met else 0.0), (ACHIEVED if met else OFF_TRACK)
+    fraction = progress_fraction(baseline=baseline_value, target=target, current=current)
+    if fraction >= 1:
+        return fraction, ACHIEVED
+    if fraction >= expected * ON_TRACK_SHARE:
+        return fraction, ON_TRACK
+    if fraction >= expected * AT_RISK_SHARE:
+        return fraction, AT_RISK
+    return fraction, OFF_TRACK
+
+
+def elapsed_share(start: date | None, end: date | None, today: date | None = None) -> float:
+    """How far today is between start and end (0..1); 1 without dates (judge as due)."""
+    if start is None or end is None or end <= start:
+        return 1.0
+    today = today or timezone.localdate()
+    return min(1.0, max(0.0, (today - start).days / (end - start).days))
+
+
+@dataclass
+class IndicatorProgress:
+    indicator: Indicator
+    current: Decimal | None
+    fraction: float | None
+    status: str
+    periods: list[tuple[int, Decimal]] = field(default_factory=list)  # (period id, value)
+    reporting_members: int = 0
+
+
+def period_values(indicators: Sequence[Indicator]) -> dict[int, list[tuple[int, date, Decimal]]]:
+    """Validated totals per indicator and period, aggregated in the database:
+    {indicator id: [(period id, period start, value)]} in period order. Numbers add up
+    across member entities; percentages are averaged."""
+    rows = (
+        Measurement.objects.filter(
+            report__indicator__in=[i.pk for i in indicators],
+            report__status=Report.Status.VALIDATED,
+            cell="",
+        )
+        .values("report__indicator_id", "report__period_id", "report__period__start")
+        .annotate(total=Sum("value"), mean=Avg("value"), members=Count("report__membership"))
+        .order_by("report__indicator_id", "report__period__start")
+    )
+    measure = {i.pk: i.measure for i in indicators}
+    result: dict[int, list[tuple[int, date, Decimal]]] = defaultdict(list)
+    for row in rows:
+        indicator_id = row["report__indicator_id"]
+        value = (
+            row["mean"] if measure[indicator_id] == Indicator.Measure.PERCENTAGE else row["total"]
+        )
+        result[indicator_id].append(
+            (
+                row["report__period_id"],
+                row["report__period__start"],
+                Decimal(value).quantize(Decimal("0.01")),
+            )
+        )
+    return result
+
+
+def combine(indicator: Indicator, values: Sequence[Decimal]) -> Decimal | None:
+    """The indicator's current value from its period values (oldest first)."""
+    if not values:
+        return None
+    if indicator.target_kind == Indicator.TargetKind.PER_PERIOD:
+        return values[-1]
+    if indicator.aggregation == Indicator.Aggregation.SUM:
+        return sum(values, Decimal(0))
+    if indicator.aggregation == Indicator.Aggregation.AVERAGE:
+        return (sum(values, Decimal(0)) / len(values)).quantize(Decimal("0.01"))
+    return values[-1]
+
+
+def indicators_progress(
+    indicators: Iterable[Indicator], today: date | None = None
+) -> dict[int, IndicatorProgress]:
+    indicators = list(indicators)
+    by_indicator = period_values(indicators)
+    result = {}
+    for indicator in indicators:
+        periods = by_indicator.get(indicator.pk, [])
+        values = [value for _pk, _start, value in periods]
+        current = combine(indicator, values) if indicator.is_numeric else None
+        fraction, status = (
+            progress_status(
+                baseline=indicator.baseline_value,
+                target=indicator.target_value,
+                current=current,
+                direction=indicator.direction,
+                expected=elapsed_share(indicator.baseline_date, indicator.target_date, today),
+            )
+            if indicator.is_numeric
+            else (None, NO_DATA)
+        )
+        result[indicator.pk] = IndicatorProgress(
+            indicator=indicator,
+            current=current,
+            fraction=fraction,
+            status=status,
+            periods=[(pk, value) for pk, _start, value in periods],
+        )
+    return result
+
+
+@dataclass
+class ObjectiveProgress:
+    objective: Objective
+    fraction: float | None
+    status: str
+
+
+def objective_progress(
+    objective: Objective, progress: dict[int, IndicatorProgress]
+) -> ObjectiveProgress:
+    """Weighted roll-up of the objective's indicators with data (each capped at 100%)."""
+    weighted, weights, weight_by_status = 0.0, 0, defaultdict(int)
+    for indicator in objective.indicators.all():
+        item = progress.get(indicator.pk)
+        if item is None or item.fraction is None:
+            continue
+        weighted += min(max(item.fraction, 0.0), 1.0) * indicator.weight
+        weights += indicator.weight
+        weight_by_status[item.status] += indicator.weight
+    if not weights:
+        return ObjectiveProgress(objective, None, NO_DATA)
+    return ObjectiveProgress(objective, weighted / weights, rolled_up_status(weight_by_status))
+
+
+def rolled_up_status(weight_by_status: dict[str, int]) -> str:
+    """Achieved when every indicator is; off track when at least half the weight is;
+    at risk when any indicator is behind; on track otherwise."""
+    total = sum(weight_by_status.values())
+    if weight_by_status.get(ACHIEVED, 0) == total:
+        return ACHIEVED
+    if weight_by_status.get(OFF_TRACK, 0) * 2 >= total:
+        return OFF_TRACK
+    if weight_by_status.get(OFF_TRACK, 0) or weight_by_status.get(AT_RISK, 0):
+        return AT_RISK
+    return ON_TRACK

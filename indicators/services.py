@@ -1,0 +1,211 @@
+"""Changes to objectives, indicators, periods and reports.
+
+Each function runs in one transaction, records who did what, and raises IndicatorError
+with a message for the person when the change is not allowed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from clusters.models import Cluster, Membership
+from indicators.models import Indicator, Measurement, Report, ReportEvent, ReportingPeriod
+from indicators.periods import MONTHS_PER_PERIOD, periods_between
+
+
+class IndicatorError(Exception):
+    """A change refused for a reason the person can act on."""
+
+
+def periods_ensure(cluster: Cluster, until: date | None = None) -> None:
+    """Create the cluster's reporting periods from its start up to the current one."""
+    until = until or timezone.localdate()
+    first = timezone.localdate(cluster.created_at) if cluster.created_at else until
+    months = MONTHS_PER_PERIOD[cluster.reporting_period]
+    ReportingPeriod.objects.bulk_create(
+        [
+            ReportingPeriod(cluster=cluster, start=start, end=end, due=due)
+            for start, end, due in periods_between(min(first, until), until, months)
+        ],
+        ignore_conflicts=True,
+    )
+
+
+@transaction.atomic
+def period_lock(*, period: ReportingPeriod, by: User) -> ReportingPeriod:
+    period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    if period.is_locked:
+        raise IndicatorError(_("This period is already locked."))
+    period.locked_at = timezone.now()
+    period.locked_by = by
+    period.save(update_fields=["locked_at", "locked_by"])
+    return period
+
+
+def can_report(indicator: Indicator, membership: Membership | None) -> bool:
+    """Lead and member entities report; when the indicator names responsible members,
+    only those."""
+    if membership is None or not membership.takes_positions:
+        return False
+    responsible = [m.pk for m in indicator.responsible.all()]
+    return not responsible or membership.pk in responsible
+
+
+def check_total(
+    indicator: Indicator, cells: Mapping[str, Decimal | None], total: Decimal | None
+) -> Decimal | None:
+    """The report's total: the one given, or the sum of the cells when all are given.
+
+    For numbers, a total given along with every cell must equal their sum; percentages
+    do not add up, so their total is never derived.
+    """
+    given = [value for value in cells.values() if value is not None]
+    if indicator.measure != Indicator.Measure.NUMBER:
+        return total
+    complete = bool(cells) and len(given) == len(cells)
+    if total is None:
+        return sum(given, Decimal(0)) if complete else None
+    if complete and sum(given, Decimal(0)) != total:
+        raise IndicatorError(
+            _("The total (%(total)s) does not agree with the sum of the cells (%(sum)s).")
+            % {"total": total, "sum": sum(given, Decimal(0))}
+        )
+    return total
+
+
+@transaction.atomic
+def report_save(
+    *,
+    indicator: Indicator,
+    period: ReportingPeriod,
+    membership: Membership,
+    by: User,
+    cells: Mapping[str, Decimal | None],
+    total: Decimal | None,
+    text_value: str = "",
+    comment: str = "",
+    submit: bool = False,
+    event: str | None = None,
+) -> Report:
+    """Save (and optionally submit) a member entity's values for one indicator and period."""
+    if indicator.cluster_id != period.cluster_id or membership.cluster_id != indicator.cluster_id:
+        raise IndicatorError(_("This indicator, period and entity are not of the same cluster."))
+    period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    if period.is_locked:
+        raise IndicatorError(
+            _("The period %(period)s is locked: nothing in it can change.") % {"period": period}
+        )
+    if not can_report(indicator, membership):
+        raise IndicatorError(
+            _("%(entity)s does not report on this indicator.") % {"entity": membership.actor}
+        )
+    valid_cells = {key for key, _label in indicator.cells()}
+    unknown = set(cells) - valid_cells
+    if unknown:
+        raise IndicatorError(
+            _("Unknown disaggregation cell: %(cell)s.") % {"cell": ", ".join(sorted(unknown))}
+        )
+    total = check_total(indicator, cells, total)
+    if (
+        submit
+        and indicator.is_numeric
+        and total is None
+        and not any(v is not None for v in cells.values())
+    ):
+        raise IndicatorError(_("Give at least the total before submitting."))
+    if submit and not indicator.is_numeric and not text_value.strip():
+        raise IndicatorError(_("Describe the situation before submitting."))
+
+    report, _created = Report.objects.select_for_update().get_or_create(
+        indicator=indicator, period=period, membership=membership
+    )
+    if not report.is_editable:
+        raise IndicatorError(
+            _("This report is %(status)s: it can no longer be changed.")
+            % {"status": report.get_status_display().lower()}
+        )
+    report.measurements.all().delete()
+    rows = [
+        Measurement(report=report, cell=key, value=value)
+        for key, value in cells.items()
+        if value is not None
+    ]
+    if total is not None:
+        rows.append(Measurement(report=report, cell="", value=total))
+    Measurement.objects.bulk_create(rows)
+    report.text_value = text_value
+    report.comment = comment
+    report.updated_by = by
+    if submit:
+        report.status = Report.Status.SUBMITTED
+        report.submitted_at = timezone.now()
+    report.save()
+    action = event or (ReportEvent.Action.SUBMITTED if submit else ReportEvent.Action.SAVED)
+    ReportEvent.objects.create(report=report, user=by, action=action)
+    return report
+
+
+def _locked_submitted(report: Report) -> Report:
+    report = Report.objects.select_for_update().select_related("period").get(pk=report.pk)
+    if report.period.is_locked:
+        raise IndicatorError(
+            _("The period %(period)s is locked: nothing in it can change.")
+            % {"period": report.period}
+        )
+    if report.status != Report.Status.SUBMITTED:
+        raise IndicatorError(
+            _("Only submitted reports can be validated or returned; this one is %(status)s.")
+            % {"status": report.get_status_display().lower()}
+        )
+    return report
+
+
+@transaction.atomic
+def report_validate(*, report: Report, by: User) -> Report:
+    report = _locked_submitted(report)
+    report.status = Report.Status.VALIDATED
+    report.validated_at = timezone.now()
+    report.validated_by = by
+    report.return_reason = ""
+    report.save(
+        update_fields=["status", "validated_at", "validated_by", "return_reason", "updated_at"]
+    )
+    ReportEvent.objects.create(report=report, user=by, action=ReportEvent.Action.VALIDATED)
+    return report
+
+
+@transaction.atomic
+def report_return(*, report: Report, by: User, reason: str) -> Report:
+    reason = reason.strip()
+    if not reason:
+        raise IndicatorError(_("Say why the report is returned, so the entity can correct it."))
+    report = _locked_submitted(report)
+    report.status = Report.Status.RETURNED
+    report.return_reason = reason
+    report.save(update_fields=["status", "return_reason", "updated_at"])
+    ReportEvent.objects.create(
+        report=report, user=by, action=ReportEvent.Action.RETURNED, note=reason
+    )
+    return report
+
+
+def indicator_save(form, *, cluster: Cluster) -> Indicator:
+    """Save an indicator form, turning a duplicate code into a form error."""
+    try:
+        with transaction.atomic():
+            indicator = form.save(commit=False)
+            indicator.cluster = cluster
+            indicator.save()
+            form.save_m2m()
+    except IntegrityError:
+        raise IndicatorError(
+            _("Another indicator of this cluster already has this code.")
+        ) from None
+    return indicator

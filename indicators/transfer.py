@@ -1,0 +1,983 @@
+"""Reports in and out of spreadsheets: import from CSV or XLSX, a template to fill in,
+and an export of validated values with HXL hashtags.
+
+An import is all or nothing: every row is checked and every error collected (with the
+row number a person sees in a spreadsheet) before anything is written; when the file is
+good, everything is saved in one transaction with bulk queries, so that ten thousand rows
+cost a few dozen queries rather than tens of thousands.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import IO
+
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from accounts.models import User
+from clusters.models import Cluster, Membership
+from indicators.models import (
+    HXL_SEX,
+    Indicator,
+    Measurement,
+    Report,
+    ReportEvent,
+    ReportingPeriod,
+    parse_cell,
+)
+from indicators.services import IndicatorError, can_report, check_total
+from rights.models import AGE_BANDS, SEXES
+from rights.selectors import FORMULA_STARTS, spreadsheet_safe
+
+# Limits that keep one upload from exhausting the server: a file of the maximum number
+# of rows is well under the byte limits.
+MAX_ROWS = 50_000
+MAX_BYTES = 20 * 1024 * 1024
+# An XLSX is a zip: its unpacked size is checked before parsing, against zip bombs.
+MAX_XLSX_UNPACKED = 200 * 1024 * 1024
+
+REQUIRED_COLUMNS = ("indicator", "period", "cell", "value")
+OPTIONAL_COLUMNS = ("text", "comment")
+TEMPLATE_HEADER = (
+    "indicator",
+    "indicator_name",
+    "period",
+    "period_label",
+    "cell",
+    "cell_label",
+    "value",
+    "text",
+    "comment",
+)
+TEMPLATE_WIDTHS = (12, 40, 12, 12, 34, 40, 12, 40, 40)
+
+# The database column is DECIMAL(14, 2).
+MAX_INTEGER_DIGITS = 12
+MAX_DECIMALS = 2
+# One decimal separator, point or comma (Catalan and Spanish spreadsheets write "1,5");
+# no exponent, no thousands separator: "1,500" is refused (three decimals) rather than
+# silently read as 1.5 or 1500.
+NUMBER = re.compile(r"[+-]?(\d+(?:[.,]\d*)?|[.,]\d+)")
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+MAX_TEXT = 5000
+MAX_COMMENT = 2000
+
+XLSX_SIGNATURE = b"PK\x03\x04"
+# Text-looking formats that are not CSV: refused even when their bytes happen to be UTF-8.
+OTHER_SIGNATURES = (b"%PDF-", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"\xd0\xcf\x11\xe0", b"{\\rtf")
+
+# HXL hashtags of the export, all from the HXL 1.1 hashtag dictionary
+# (https://hxlstandard.org/standard/1-1final/dictionary/). The total has no attribute:
+# the dictionary has no +total, and a #reached column without disaggregation attributes
+# is the overall figure.
+HXL_HEAD = (
+    "#org",
+    "#org+code",
+    "#indicator+code",
+    "#indicator+name",
+    "#date+start",
+    "#date+end",
+    "#adm1",
+    "#reached",
+)
+HXL_SEX_AGE = tuple(
+    (sex, age, f"#reached+{HXL_SEX[sex]}+{age}") for sex, _s in SEXES for age, _a in AGE_BANDS
+)
+HXL_TAGS = (*HXL_HEAD, *(tag for _sex, _age, tag in HXL_SEX_AGE))
+EXPORT_WIDTHS = (30, 18, 14, 40, 12, 12, 20, 12, *(14 for _tag in HXL_SEX_AGE))
+
+
+class ImportRefused(Exception):
+    """The file cannot be imported; ``errors`` are (row, message) pairs, sorted by row.
+
+    Rows are numbered as in a spreadsheet: the header is row 1, the first data row is
+    row 2; row 0 is a problem of the whole file."""
+
+    def __init__(self, errors: list[tuple[int, str]]) -> None:
+        self.errors = sorted(errors, key=lambda error: error[0])
+        super().__init__("; ".join(f"{row}: {message}" for row, message in self.errors[:5]))
+
+
+# ---------------------------------------------------------------------------------------
+# Reading a file
+
+
+def read_rows(upload: File | IO[bytes]) -> list[dict[str, str]]:
+    """The data rows of a CSV or XLSX file as {column: text}, for the known columns present.
+
+    The i-th dict is spreadsheet row i + 2: blank rows inside the table are kept (as
+    empty values) so that the numbering stays the one the person sees."""
+    content = _read_bytes(upload)
+    if not content:
+        raise ImportRefused([(0, _("The file is empty."))])
+    table = _xlsx_table(content) if content.startswith(XLSX_SIGNATURE) else _csv_table(content)
+    return _rows_from_table(table)
+
+
+def _not_a_table() -> ImportRefused:
+    return ImportRefused([(0, _("The file is not a CSV or XLSX file."))])
+
+
+def _read_bytes(upload: File | IO[bytes]) -> bytes:
+    if hasattr(upload, "seek"):
+        upload.seek(0)
+    content = upload.read(MAX_BYTES + 1)
+    if len(content) > MAX_BYTES:
+        raise ImportRefused(
+            [(0, _("The file is larger than %(size)s MB.") % {"size": MAX_BYTES // 2**20})]
+        )
+    return content
+
+
+def _csv_table(content: bytes) -> list[list[str]]:
+    # The format is decided by the content, whatever the name says: NUL bytes or the
+    # signature of another format mean it is not a text table.
+    if b"\x00" in content or content.startswith(OTHER_SIGNATURES):
+        raise _not_a_table()
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise _encoding_refused(content) from None
+    if not text.strip():
+        raise ImportRefused([(0, _("The file is empty."))])
+    try:
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
+    except csv.Error:
+        raise _not_a_table() from None
+
+
+def _encoding_refused(content: bytes) -> ImportRefused:
+    """A text file in another encoding (Excel's "CSV" on Windows is often Windows-1252)
+    deserves a message that says how to fix it; binary content does not."""
+    controls = set(range(32)) - {9, 10, 13}
+    if any(byte in controls for byte in content[:4096]):
+        return _not_a_table()
+    return ImportRefused(
+        [(0, _("The CSV file is not in UTF-8: save it as “CSV UTF-8” and try again."))]
+    )
+
+
+def _delimiter(text: str) -> str:
+    # Spreadsheets in Catalan or Spanish save CSV with semicolons.
+    try:
+        return csv.Sniffer().sniff(text[:1024], delimiters=",;").delimiter
+    except csv.Error:
+        return ","
+
+
+def _xlsx_table(content: bytes) -> list[Sequence[object]]:
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError):
+        raise _not_a_table() from None
+    if unpacked > MAX_XLSX_UNPACKED:
+        raise ImportRefused(
+            [(0, _("The file is larger than %(size)s MB.") % {"size": MAX_BYTES // 2**20})]
+        )
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds of errors on files it cannot read
+        raise _not_a_table() from None
+    try:
+        if not workbook.worksheets:
+            return []
+        sheet = workbook.worksheets[0]
+        # Files written by other programs may declare wrong dimensions; read what is there.
+        sheet.reset_dimensions()
+        return _capped(sheet.iter_rows(values_only=True))
+    except ImportRefused:
+        raise
+    except Exception:  # a corrupt sheet fails only while it is read
+        raise _not_a_table() from None
+    finally:
+        workbook.close()
+
+
+def _capped(rows: Iterable[Sequence[object]]) -> list[Sequence[object]]:
+    """The header and up to MAX_ROWS data rows; more data refuses the file. Blank rows
+    past the limit (formatted but empty spreadsheet rows) are not kept."""
+    kept: list[Sequence[object]] = []
+    for row in rows:
+        if len(kept) <= MAX_ROWS:
+            kept.append(row)
+        elif not _is_blank(row):
+            raise _too_many_rows()
+    return kept
+
+
+def _too_many_rows() -> ImportRefused:
+    return ImportRefused(
+        [(0, _("The file has more than %(limit)s rows: split it.") % {"limit": MAX_ROWS})]
+    )
+
+
+def _is_blank(row: Sequence[object]) -> bool:
+    return all(_text(value) == "" for value in row)
+
+
+def _rows_from_table(table: Sequence[Sequence[object]]) -> list[dict[str, str]]:
+    if not table or all(_is_blank(row) for row in table):
+        raise ImportRefused([(0, _("The file is empty."))])
+    positions = _column_positions(table[0])
+    data = list(table[1:])
+    while data and _is_blank(data[-1]):
+        data.pop()
+    if not data:
+        raise ImportRefused([(0, _("The file is empty."))])
+    if len(data) > MAX_ROWS:
+        raise _too_many_rows()
+    return [
+        {name: _text(row[i]) if i < len(row) else "" for name, i in positions.items()}
+        for row in data
+    ]
+
+
+def _column_positions(header: Sequence[object]) -> dict[str, int]:
+    """Where each known column is; other columns (labels of the template) are ignored."""
+    known = (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)
+    positions: dict[str, int] = {}
+    for i, value in enumerate(header):
+        name = _text(value).lower()
+        if name not in known:
+            continue
+        if name in positions:
+            raise ImportRefused(
+                [(0, _("The column “%(column)s” appears more than once.") % {"column": name})]
+            )
+        positions[name] = i
+    missing = [name for name in REQUIRED_COLUMNS if name not in positions]
+    if missing:
+        raise ImportRefused(
+            [(0, _("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)})]
+        )
+    return positions
+
+
+def _text(value: object) -> str:
+    """A cell as the text a person typed: dates as YYYY-MM-DD, numbers without float noise."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        # repr is the shortest text that gives the float back: 0.1 stays "0.1".
+        return format(Decimal(repr(value)), "f")
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value).strip()
+
+
+# ---------------------------------------------------------------------------------------
+# Importing
+
+
+@dataclass
+class _Row:
+    number: int
+    indicator: Indicator
+    period: ReportingPeriod
+    cell: str
+    value: Decimal | None
+    text: str
+    comment: str
+
+
+@dataclass
+class _Cells:
+    """An indicator's cell keys, and the keys by their lower-cased parts so that
+    "age=children|sex=female" or "Sex=Female | age=children" find "sex=female|age=children".
+    Computed once per indicator: Indicator.cells() translates every label."""
+
+    keys: list[str]
+    by_parts: dict[frozenset[tuple[str, str]], str]
+
+
+def _cells(cache: dict[int, _Cells], indicator: Indicator) -> _Cells:
+    if indicator.pk not in cache:
+        keys = [key for key, _label in indicator.cells()]
+        by_parts = {
+            frozenset((name.lower(), value.lower()) for name, value in parse_cell(key).items()): key
+            for key in keys
+        }
+        cache[indicator.pk] = _Cells(keys, by_parts)
+    return cache[indicator.pk]
+
+
+@dataclass
+class _Draft:
+    """What the file says about one report (one indicator and period)."""
+
+    indicator: Indicator
+    period: ReportingPeriod
+    rows: list[_Row] = field(default_factory=list)
+
+
+@dataclass
+class _Change:
+    """A report to write: ``report`` is None when it is new."""
+
+    indicator: Indicator
+    period: ReportingPeriod
+    report: Report | None
+    values: dict[str, Decimal]
+    text: str
+    comment: str
+
+
+def import_reports(
+    *,
+    cluster: Cluster,
+    membership: Membership,
+    by: User,
+    upload: File | IO[bytes],
+    submit: bool,
+) -> int:
+    """Import an entity's values from a CSV or XLSX file; the number of reports saved.
+
+    Blank rows and rows without value, text or comment (template rows left empty) are
+    skipped; a report whose values are those already stored is left alone. Raises
+    ImportRefused with every error when any row is wrong, having saved nothing."""
+    rows = read_rows(upload)
+    if membership.cluster_id != cluster.pk:
+        raise ImportRefused([(0, _("This entity is not a member of this cluster."))])
+    columns = set(rows[0])
+    with transaction.atomic():
+        indicators = {i.code: i for i in cluster.indicators.prefetch_related("responsible")}
+        periods = _periods_locked(cluster, rows)
+        errors: list[tuple[int, str]] = []
+        cells: dict[int, _Cells] = {}
+        drafts = _drafts(_checked_rows(rows, indicators, periods, cells, errors))
+        existing = _reports_locked(membership, drafts)
+        changes = []
+        for draft in drafts.values():
+            change = _checked_report(
+                draft, existing, membership, columns, cells, submit=submit, errors=errors
+            )
+            if change is not None:
+                changes.append(change)
+        if errors:
+            raise ImportRefused(errors)
+        _save(changes, membership=membership, by=by, submit=submit)
+    return len(changes)
+
+
+def _periods_locked(cluster: Cluster, rows: list[dict[str, str]]) -> dict[date, ReportingPeriod]:
+    """The periods the file names, locked until the end of the import: locking a period
+    or saving a report through the form waits for it (report_save locks the period too)."""
+    starts = set()
+    for row in rows:
+        start = _parse_date(row["period"])
+        if start is not None:
+            starts.add(start)
+    periods = ReportingPeriod.objects.select_for_update().filter(cluster=cluster, start__in=starts)
+    return {period.start: period for period in periods.order_by("pk")}
+
+
+def _parse_date(raw: str) -> date | None:
+    if not ISO_DATE.fullmatch(raw):
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        return None
+
+
+def _checked_rows(
+    rows: list[dict[str, str]],
+    indicators: Mapping[str, Indicator],
+    periods: Mapping[date, ReportingPeriod],
+    cells: dict[int, _Cells],
+    errors: list[tuple[int, str]],
+) -> list[_Row]:
+    seen: dict[tuple[int, int, str], int] = {}
+    good = []
+    for index, raw in enumerate(rows):
+        number = index + 2
+        value_text = raw["value"]
+        text = _unescaped(raw.get("text", ""))
+        comment = _unescaped(raw.get("comment", ""))
+        if not (value_text or text or comment):
+            continue  # blank, or a template row left empty
+        problems: list[str] = []
+        indicator = _row_indicator(raw["indicator"], indicators, problems)
+        period = _row_period(raw["period"], periods, problems)
+        cell = None
+        if indicator is not None:
+            cell = _row_cell(raw["cell"], indicator, _cells(cells, indicator), problems)
+        value = _row_value(value_text, indicator, problems)
+        if len(text) > MAX_TEXT:
+            problems.append(
+                _("The text is longer than %(limit)s characters.") % {"limit": MAX_TEXT}
+            )
+        if len(comment) > MAX_COMMENT:
+            problems.append(
+                _("The comment is longer than %(limit)s characters.") % {"limit": MAX_COMMENT}
+            )
+        if indicator is not None and period is not None and cell is not None:
+            key = (indicator.pk, period.pk, cell)
+            if key in seen:
+                problems.append(
+                    _("Row %(row)s already gives this indicator, period and cell.")
+                    % {"row": seen[key]}
+                )
+            else:
+                seen[key] = number
+        if problems:
+            errors.extend((number, problem) for problem in problems)
+            continue
+        good.append(_Row(number, indicator, period, cell, value, text, comment))
+    return good
+
+
+def _unescaped(text: str) -> str:
+    """Undo the apostrophe that CSV downloads put before a text starting like a formula."""
+    if text.startswith("'") and text[1:2] and text[1:].startswith(FORMULA_STARTS):
+        return text[1:]
+    return text
+
+
+def _row_indicator(
+    code: str, indicators: Mapping[str, Indicator], problems: list[str]
+) -> Indicator | None:
+    if not code:
+        problems.append(_("The indicator code is missing."))
+        return None
+    indicator = indicators.get(code)
+    if indicator is None:
+        # Another cluster's indicators are not named: to this cluster they do not exist.
+        problems.append(_("There is no indicator “%(code)s” in this cluster.") % {"code": code})
+    return indicator
+
+
+def _row_period(
+    raw: str, periods: Mapping[date, ReportingPeriod], problems: list[str]
+) -> ReportingPeriod | None:
+    if not raw:
+        problems.append(_("The period is missing: give its start date as YYYY-MM-DD."))
+        return None
+    start = _parse_date(raw)
+    if start is None:
+        problems.append(
+            _("“%(value)s” is not a date: give the period's start date as YYYY-MM-DD.")
+            % {"value": raw}
+        )
+        return None
+    period = periods.get(start)
+    if period is None:
+        problems.append(
+            _("No reporting period of this cluster starts on %(date)s.") % {"date": raw}
+        )
+    return period
+
+
+def _row_cell(raw: str, indicator: Indicator, cells: _Cells, problems: list[str]) -> str | None:
+    if not raw:
+        return ""
+    parts = [part.split("=", 1) for part in raw.split("|")]
+    if all(len(part) == 2 for part in parts):
+        key = cells.by_parts.get(
+            frozenset((n.strip().lower(), v.strip().lower()) for n, v in parts)
+        )
+        if key is not None and len(parts) == len(parse_cell(key)):
+            return key
+    problems.append(
+        _("“%(cell)s” is not a cell of indicator %(code)s.") % {"cell": raw, "code": indicator.code}
+    )
+    return None
+
+
+def _row_value(raw: str, indicator: Indicator | None, problems: list[str]) -> Decimal | None:
+    if not raw:
+        return None
+    if indicator is not None and not indicator.is_numeric:
+        problems.append(
+            _("Indicator %(code)s is qualitative: write in the text column, not in the value.")
+            % {"code": indicator.code}
+        )
+        return None
+    try:
+        value = parse_number(raw)
+    except ValueError as error:
+        problems.append(str(error))
+        return None
+    if (
+        indicator is not None
+        and indicator.measure == Indicator.Measure.PERCENTAGE
+        and not Decimal(0) <= value <= Decimal(100)
+    ):
+        problems.append(
+            _("A percentage must be between 0 and 100, not %(value)s.") % {"value": raw}
+        )
+        return None
+    return value
+
+
+def parse_number(raw: str) -> Decimal:
+    """A number as people write it ("1,5" or "1.5"), within what the database stores.
+    ValueError with a message for the person otherwise."""
+    text = raw.strip()
+    if not NUMBER.fullmatch(text):
+        raise ValueError(_("“%(value)s” is not a number.") % {"value": raw})
+    unsigned = text.lstrip("+-")
+    integer, _sep, decimals = unsigned.replace(",", ".").partition(".")
+    if len(integer.lstrip("0")) > MAX_INTEGER_DIGITS:
+        raise ValueError(
+            _("%(value)s has more than %(digits)s digits before the decimal point.")
+            % {"value": raw, "digits": MAX_INTEGER_DIGITS}
+        )
+    if len(decimals) > MAX_DECIMALS:
+        raise ValueError(
+            _("%(value)s has more than %(decimals)s decimals.")
+            % {"value": raw, "decimals": MAX_DECIMALS}
+        )
+    try:
+        return Decimal(text.replace(",", "."))
+    except InvalidOperation:  # pragma: no cover - the pattern admits only valid numbers
+        raise ValueError(_("“%(value)s” is not a number.") % {"value": raw}) from None
+
+
+def _drafts(rows: list[_Row]) -> dict[tuple[int, int], _Draft]:
+    drafts: dict[tuple[int, int], _Draft] = {}
+    for row in rows:
+        key = (row.indicator.pk, row.period.pk)
+        drafts.setdefault(key, _Draft(row.indicator, row.period)).rows.append(row)
+    return drafts
+
+
+def _reports_locked(
+    membership: Membership, drafts: Mapping[tuple[int, int], _Draft]
+) -> dict[tuple[int, int], Report]:
+    """The entity's existing reports for the file's indicators and periods, locked so that
+    no validation or form save slips in between the checks and the writes."""
+    if not drafts:
+        return {}
+    reports = (
+        Report.objects.select_for_update()
+        .filter(
+            membership=membership,
+            indicator__in={key[0] for key in drafts},
+            period__in={key[1] for key in drafts},
+        )
+        .prefetch_related("measurements")
+        .order_by("pk")
+    )
+    return {(r.indicator_id, r.period_id): r for r in reports}
+
+
+def _checked_report(
+    draft: _Draft,
+    existing: Mapping[tuple[int, int], Report],
+    membership: Membership,
+    columns: set[str],
+    cells: dict[int, _Cells],
+    *,
+    submit: bool,
+    errors: list[tuple[int, str]],
+) -> _Change | None:
+    """The change one report needs, None when nothing changes; errors are added."""
+    indicator, period = draft.indicator, draft.period
+    first = draft.rows[0].number
+    report = existing.get((indicator.pk, period.pk))
+    text = _report_text(draft, "text", errors)
+    comment = _report_text(draft, "comment", errors)
+    if "text" not in columns:
+        text = report.text_value if report else ""
+    if "comment" not in columns:
+        comment = report.comment if report else ""
+    values = _report_values(draft, _cells(cells, indicator).keys, errors)
+    if values is None:
+        return None
+    # A template downloaded with the stored values is imported back as it is: rows of
+    # reports that cannot change any more are no error, and nothing is rewritten (unless
+    # an editable report is being submitted).
+    if (
+        report is not None
+        and _unchanged(report, values, text, comment)
+        and not (submit and report.is_editable)
+    ):
+        return None
+    problem = _report_problem(indicator, period, membership, report)
+    if problem is None and submit:
+        problem = _submit_problem(indicator, values, text)
+    if problem is not None:
+        errors.append((first, problem))
+        return None
+    return _Change(indicator, period, report, values, text, comment)
+
+
+def _report_text(draft: _Draft, column: str, errors: list[tuple[int, str]]) -> str:
+    """The report's text or comment: the one given, on whichever of its rows."""
+    given = [(row.number, getattr(row, column)) for row in draft.rows if getattr(row, column)]
+    for number, value in given[1:]:
+        if value != given[0][1]:
+            message = (
+                _("Another text for the same report is given in row %(row)s.")
+                if column == "text"
+                else _("Another comment for the same report is given in row %(row)s.")
+            )
+            errors.append((number, message % {"row": given[0][0]}))
+    return given[0][1] if given else ""
+
+
+def _report_values(
+    draft: _Draft, keys: list[str], errors: list[tuple[int, str]]
+) -> dict[str, Decimal] | None:
+    """{cell: value} with the total under "" (derived from complete cells when missing);
+    None when the total disagrees with the cells."""
+    indicator = draft.indicator
+    cells: dict[str, Decimal | None] = dict.fromkeys(keys)
+    total, total_row = None, draft.rows[0].number
+    for row in draft.rows:
+        if row.cell == "":
+            total, total_row = row.value, row.number
+        elif row.value is not None:
+            cells[row.cell] = row.value
+    try:
+        total = check_total(indicator, cells, total)
+    except IndicatorError as error:
+        errors.append((total_row, str(error)))
+        return None
+    values = {key: value for key, value in cells.items() if value is not None}
+    if total is not None:
+        values[""] = total
+    return values
+
+
+def _unchanged(report: Report, values: Mapping[str, Decimal], text: str, comment: str) -> bool:
+    stored = {m.cell: m.value for m in report.measurements.all()}
+    return stored == values and report.text_value == text and report.comment == comment
+
+
+def _report_problem(
+    indicator: Indicator,
+    period: ReportingPeriod,
+    membership: Membership,
+    report: Report | None,
+) -> str | None:
+    """Why this entity cannot change this report now, if it cannot. The messages are
+    mostly those of the report form (indicators.services): they share their translations."""
+    if period.is_locked:
+        return _("The period %(period)s is locked: nothing in it can change.") % {"period": period}
+    if period.start > timezone.localdate():
+        return _("The period %(period)s has not started yet.") % {"period": period}
+    if not can_report(indicator, membership):
+        return _("%(entity)s does not report on this indicator.") % {"entity": membership.actor}
+    if report is not None and not report.is_editable:
+        return _("This report is %(status)s: it can no longer be changed.") % {
+            "status": report.get_status_display().lower()
+        }
+    return None
+
+
+def _submit_problem(indicator: Indicator, values: Mapping[str, Decimal], text: str) -> str | None:
+    if indicator.is_numeric and not values:
+        return _("Give at least the total before submitting.")
+    if not indicator.is_numeric and not text.strip():
+        return _("Describe the situation before submitting.")
+    return None
+
+
+def _save(changes: list[_Change], *, membership: Membership, by: User, submit: bool) -> None:
+    """Write every change with bulk queries: a handful of queries whatever the size."""
+    now = timezone.now()
+    new = [
+        Report(
+            indicator=change.indicator,
+            period=change.period,
+            membership=membership,
+            status=Report.Status.SUBMITTED if submit else Report.Status.DRAFT,
+            text_value=change.text,
+            comment=change.comment,
+            updated_by=by,
+            submitted_at=now if submit else None,
+        )
+        for change in changes
+        if change.report is None
+    ]
+    Report.objects.bulk_create(new)
+    new_reports = iter(new)
+    old: list[Report] = []
+    for change in changes:
+        if change.report is None:
+            change.report = next(new_reports)
+            continue
+        report = change.report
+        report.text_value, report.comment = change.text, change.comment
+        report.updated_by, report.updated_at = by, now
+        if submit:
+            report.status, report.submitted_at = Report.Status.SUBMITTED, now
+        # Without submitting, a returned report stays returned (with its reason), as
+        # when it is saved through the form.
+        old.append(report)
+    if old:
+        Report.objects.bulk_update(
+            old,
+            ["status", "text_value", "comment", "updated_by", "updated_at", "submitted_at"],
+            batch_size=500,
+        )
+        # Chunks keep each query under the database's limit of parameters.
+        ids = [report.pk for report in old]
+        for start in range(0, len(ids), 5000):
+            Measurement.objects.filter(report_id__in=ids[start : start + 5000]).delete()
+    Measurement.objects.bulk_create(
+        Measurement(report=change.report, cell=cell, value=value)
+        for change in changes
+        for cell, value in change.values.items()
+    )
+    ReportEvent.objects.bulk_create(
+        ReportEvent(
+            report=change.report, user=by, action=ReportEvent.Action.IMPORTED, created_at=now
+        )
+        for change in changes
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# The template
+
+
+def template_rows(cluster: Cluster, membership: Membership) -> list[list[object]]:
+    """The header, then one row per indicator the entity reports on, open period and cell
+    (the total first), with the values already stored."""
+    today = timezone.localdate()
+    indicators = [
+        indicator
+        for indicator in cluster.indicators.prefetch_related("responsible")
+        if can_report(indicator, membership)
+    ]
+    periods = list(cluster.periods.filter(locked_at__isnull=True, start__lte=today))
+    reports = {
+        (r.indicator_id, r.period_id): r
+        for r in Report.objects.filter(
+            membership=membership, indicator__in=indicators, period__in=periods
+        ).prefetch_related("measurements")
+    }
+    rows: list[list[object]] = [list(TEMPLATE_HEADER)]
+    total_label = _("Total")
+    for indicator in indicators:
+        # Qualitative indicators are described in words: no cells to give numbers in.
+        cells = indicator.cells() if indicator.is_numeric else []
+        for period in periods:
+            report = reports.get((indicator.pk, period.pk))
+            values = {m.cell: m.value for m in report.measurements.all()} if report else {}
+            head = [indicator.code, indicator.name, period.start, period.label]
+            rows.append(
+                [
+                    *head,
+                    "",
+                    total_label,
+                    _number(values.get("")),
+                    report.text_value if report else "",
+                    report.comment if report else "",
+                ]
+            )
+            rows.extend(
+                [*head, key, str(label), _number(values.get(key)), "", ""] for key, label in cells
+            )
+    return rows
+
+
+def template_xlsx(cluster: Cluster, membership: Membership) -> bytes:
+    return _xlsx(
+        template_rows(cluster, membership), title=_("Values"), header_rows=1, widths=TEMPLATE_WIDTHS
+    )
+
+
+def template_csv(cluster: Cluster, membership: Membership) -> str:
+    """UTF-8 text beginning with a byte-order mark, so that spreadsheets read accents."""
+    return _csv(template_rows(cluster, membership))
+
+
+# ---------------------------------------------------------------------------------------
+# The HXL export
+
+
+def export_rows(cluster: Cluster) -> list[list[object]]:
+    """Validated values of the cluster: a header of names, the HXL hashtag row, then one
+    row per report (per report and territory for indicators by territory).
+
+    Qualitative indicators are left out: the file carries numbers. A sex and age column is
+    the sum over the other dimensions (disability) of its cells, empty when the indicator
+    is not by sex and age, when one of those cells has no value, or when it would add up
+    percentages."""
+    reports = (
+        Report.objects.filter(indicator__cluster=cluster, status=Report.Status.VALIDATED)
+        .exclude(indicator__measure=Indicator.Measure.QUALITATIVE)
+        .select_related("indicator", "period", "membership__actor")
+        .prefetch_related("measurements")
+        .order_by("indicator__code", "period__start", "membership__actor__name")
+    )
+    rows: list[list[object]] = [_export_header(), list(HXL_TAGS)]
+    cells: dict[int, list[tuple[str, dict[str, str]]]] = {}
+    for report in reports:
+        indicator = report.indicator
+        if indicator.pk not in cells:
+            cells[indicator.pk] = [(key, parse_cell(key)) for key, _label in indicator.cells()]
+        rows.extend(_export_report_rows(report, cells[indicator.pk], cluster.territory))
+    return rows
+
+
+def export_csv(cluster: Cluster) -> str:
+    """UTF-8 text beginning with a byte-order mark; the HXL hashtags are the second line."""
+    return _csv(export_rows(cluster))
+
+
+def export_xlsx(cluster: Cluster) -> bytes:
+    return _xlsx(export_rows(cluster), title=_("Indicators"), header_rows=2, widths=EXPORT_WIDTHS)
+
+
+def _export_header() -> list[object]:
+    return [
+        _("Entity"),
+        _("Entity code"),
+        _("Indicator code"),
+        _("Indicator"),
+        _("Period start"),
+        _("Period end"),
+        _("Territory"),
+        _("Total"),
+        *(
+            f"{sex_label} · {age_label}"
+            for _sex, sex_label in SEXES
+            for _age, age_label in AGE_BANDS
+        ),
+    ]
+
+
+def _export_report_rows(
+    report: Report, cells: list[tuple[str, dict[str, str]]], cluster_territory: str
+) -> list[list[object]]:
+    indicator, period, actor = report.indicator, report.period, report.membership.actor
+    values = {m.cell: m.value for m in report.measurements.all()}
+    head = [actor.name, actor.slug, indicator.code, indicator.name, period.start, period.end]
+    territories = indicator.territory_list()
+    if territories and any(key for key in values):
+        rows = []
+        for territory in territories:
+            own = [(key, parts) for key, parts in cells if parts.get("territory") == territory]
+            if any(key in values for key, _parts in own):
+                total = _combined(indicator, [values.get(key) for key, _parts in own])
+                rows.append([*head, territory, total, *_sex_age(indicator, own, values)])
+        return rows
+    # Without values by territory the report's figures are those of the whole cluster.
+    return [
+        [
+            *head,
+            cluster_territory,
+            _number(values.get("")),
+            *_sex_age(indicator, cells, values),
+        ]
+    ]
+
+
+def _sex_age(
+    indicator: Indicator,
+    cells: list[tuple[str, dict[str, str]]],
+    values: Mapping[str, Decimal],
+) -> list[object]:
+    if not (indicator.by_sex and indicator.by_age):
+        return ["" for _item in HXL_SEX_AGE]
+    return [
+        _combined(
+            indicator,
+            [
+                values.get(key)
+                for key, parts in cells
+                if parts.get("sex") == sex and parts.get("age") == age
+            ],
+        )
+        for sex, age, _tag in HXL_SEX_AGE
+    ]
+
+
+def _combined(indicator: Indicator, values: list[Decimal | None]) -> object:
+    """The sum of the values, or empty when one is missing (a partial sum would pass for
+    the whole) or when percentages would be added up."""
+    if not values or any(value is None for value in values):
+        return ""
+    if indicator.measure == Indicator.Measure.PERCENTAGE and len(values) > 1:
+        return ""
+    return _number(sum(values, Decimal(0)))
+
+
+# ---------------------------------------------------------------------------------------
+# Writing files
+
+
+def _number(value: Decimal | None) -> object:
+    """12 rather than 12.00; empty for no value."""
+    if value is None:
+        return ""
+    if value == value.to_integral_value():
+        return int(value)
+    return value.quantize(Decimal("0.01"))
+
+
+def _csv(rows: list[list[object]]) -> str:
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow([_csv_value(value) for value in row])
+    return buffer.getvalue()
+
+
+def _csv_value(value: object) -> object:
+    if isinstance(value, date):
+        return value.isoformat()
+    # A text starting with = + - @ would run as a formula when the file is opened.
+    return spreadsheet_safe(value)
+
+
+def _xlsx(
+    rows: list[list[object]], *, title: str, header_rows: int, widths: Sequence[int]
+) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title[:31])
+    sheet.freeze_panes = f"A{header_rows + 1}"
+    for i, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = width
+    bold = Font(bold=True)
+    for number, row in enumerate(rows):
+        sheet.append(
+            [_xlsx_cell(sheet, value, bold if number < header_rows else None) for value in row]
+        )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _xlsx_cell(sheet: object, value: object, font: Font | None) -> WriteOnlyCell:
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        # Stored as text even when it starts with "=": a name is never run as a formula.
+        cell.data_type = "s"
+    elif isinstance(value, date):
+        cell.number_format = "yyyy-mm-dd"
+    if font is not None:
+        cell.font = font
+    return cell

@@ -1,0 +1,492 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Sum
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from clusters.access import (
+    ClusterAccess,
+    cluster_for_coordinator,
+    cluster_for_editor,
+    cluster_for_reader,
+)
+from clusters.models import Cluster
+from indicators import charts, services, transfer
+from indicators.filters import IndicatorFilter, ReportFilter
+from indicators.forms import ImportForm, IndicatorForm, ObjectiveForm, ReportForm, ReturnForm
+from indicators.models import Indicator, Measurement, Report, parse_cell
+from indicators.progress import indicators_progress, objective_progress
+from indicators.selectors import entity_reports, open_periods, overdue_by_entity
+from indicators.services import IndicatorError
+from rights.models import AGE_BANDS, SEXES
+
+
+def paginate(request: HttpRequest, items) -> tuple[object, str]:
+    page = Paginator(items, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return page, query.urlencode()
+
+
+def status_labels() -> dict[str, str]:
+    return {
+        "achieved": _("Achieved"),
+        "on_track": _("On track"),
+        "at_risk": _("At risk"),
+        "off_track": _("Off track"),
+        "no_data": _("No data"),
+    }
+
+
+def progress_svg(item, id_prefix: str) -> str:
+    labels = status_labels()
+    return charts.progress_bar_svg(
+        progress=item.fraction,
+        status=item.status,
+        title=_("Progress: %(status)s") % {"status": labels[item.status]},
+        description=_("Progress towards the target: %(status)s.") % {"status": labels[item.status]},
+        labels=labels,
+        id_prefix=id_prefix,
+    )
+
+
+@login_required
+def objective_list(request: HttpRequest, slug: str) -> HttpResponse:
+    cluster, access = cluster_for_reader(request, slug)
+    services.periods_ensure(cluster)
+    indicators_qs = Indicator.objects.select_related("cluster", "right__instrument").order_by("code")
+    found = IndicatorFilter(request.GET or None, queryset=indicators_qs, cluster=cluster)
+    objectives = cluster.objectives.prefetch_related(
+        Prefetch("indicators", queryset=found.qs if found.is_valid() else indicators_qs),
+        "sdg_targets",
+        "rights_issues",
+    )
+    objectives = list(objectives)
+    progress = indicators_progress([i for o in objectives for i in o.indicators.all()])
+    rows = []
+    for objective in objectives:
+        rolled = objective_progress(objective, progress)
+        items = [
+            (i, progress[i.pk], progress_svg(progress[i.pk], f"p-{i.pk}"))
+            for i in objective.indicators.all()
+        ]
+        rows.append((objective, rolled, progress_svg(rolled, f"o-{objective.pk}"), items))
+    return render(
+        request,
+        "indicators/objective_list.html",
+        {
+            "cluster": cluster,
+            "access": access,
+            "rows": rows,
+            "filter": found,
+            "labels": status_labels(),
+        },
+    )
+
+
+def _form_page(request, cluster, access, form, title, back) -> HttpResponse:
+    return render(
+        request,
+        "indicators/form.html",
+        {"cluster": cluster, "access": access, "form": form, "title": title, "back": back},
+    )
+
+
+@login_required
+def objective_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
+    cluster, access = cluster_for_coordinator(request, slug)
+    objective = get_object_or_404(cluster.objectives, pk=pk) if pk else None
+    form = ObjectiveForm(request.POST or None, instance=objective, cluster=cluster)
+    if request.method == "POST" and form.is_valid():
+        if cluster.objectives.filter(code=form.cleaned_data["code"]).exclude(pk=pk).exists():
+            form.add_error("code", _("Another objective of this cluster already has this code."))
+        else:
+            form.save()
+            messages.success(request, _("The objective has been saved."))
+            return redirect("indicators:objective-list", slug=cluster.slug)
+    title = _("Edit the objective") if objective else _("New objective")
+    return _form_page(
+        request, cluster, access, form, title, reverse("indicators:objective-list", args=[slug])
+    )
+
+
+@login_required
+def indicator_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
+    cluster, access = cluster_for_coordinator(request, slug)
+    indicator = get_object_or_404(cluster.indicators, pk=pk) if pk else None
+    form = IndicatorForm(request.POST or None, instance=indicator, cluster=cluster)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.indicator_save(form, cluster=cluster)
+        except IndicatorError as error:
+            form.add_error("code", str(error))
+        else:
+            messages.success(request, _("The indicator has been saved."))
+            return redirect(saved)
+    title = _("Edit the indicator") if indicator else _("New indicator")
+    return _form_page(
+        request, cluster, access, form, title, reverse("indicators:objective-list", args=[slug])
+    )
+
+
+@login_required
+def indicator_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    cluster, access = cluster_for_reader(request, slug)
+    indicator = get_object_or_404(
+        cluster.indicators.select_related("objective", "right__instrument", "sdg_indicator"), pk=pk
+    )
+    item = indicators_progress([indicator])[indicator.pk]
+    periods = {p.pk: p for p in cluster.periods.all()}
+    points = [(periods[pk].label, float(value)) for pk, value in item.periods]
+    labels = status_labels()
+    line = charts.line_chart_svg(
+        points=points,
+        target=float(indicator.target_value) if indicator.target_value is not None else None,
+        baseline=float(indicator.baseline_value) if indicator.baseline_value is not None else None,
+        title=_("%(indicator)s over the periods") % {"indicator": indicator.name},
+        description=_("Validated values by period, against the baseline and the target."),
+        labels={"target": _("Target"), "baseline": _("Baseline"), "no_data": _("No data")},
+        unit=indicator.unit,
+        id_prefix="values",
+    )
+    breakdown = _breakdown_svg(indicator) if indicator.by_sex or indicator.by_age else ""
+    reports = (
+        indicator.reports.select_related("period", "membership__actor", "validated_by")
+        .prefetch_related("measurements")
+        .order_by("-period__start", "membership__actor__name")
+    )
+    page, query = paginate(request, reports)
+    return render(
+        request,
+        "indicators/indicator_detail.html",
+        {
+            "cluster": cluster,
+            "access": access,
+            "indicator": indicator,
+            "progress": item,
+            "progress_svg": progress_svg(item, "progress"),
+            "line_svg": line,
+            "breakdown_svg": breakdown,
+            "page": page,
+            "query": query,
+            "labels": labels,
+        },
+    )
+
+
+def _breakdown_svg(indicator: Indicator) -> str:
+    """Validated values of the latest period with data, by age band and sex."""
+    latest = (
+        Report.objects.filter(indicator=indicator, status=Report.Status.VALIDATED)
+        .order_by("-period__start")
+        .values_list("period_id", flat=True)
+        .first()
+    )
+    sums = (
+        Measurement.objects.filter(
+            report__indicator=indicator,
+            report__status=Report.Status.VALIDATED,
+            report__period_id=latest,
+        )
+        .exclude(cell="")
+        .values("cell")
+        .annotate(total=Sum("value"))
+    )
+    by = {}
+    for row in sums:
+        cell = parse_cell(row["cell"])
+        key = (cell.get("age", ""), cell.get("sex", ""))
+        by[key] = by.get(key, 0) + float(row["total"])
+    ages = list(AGE_BANDS) if indicator.by_age else [("", _("All ages"))]
+    sexes = list(SEXES) if indicator.by_sex else [("", _("All"))]
+    rows = [
+        (str(age_label), [(str(sex_label), by.get((age, sex), 0.0)) for sex, sex_label in sexes])
+        for age, age_label in ages
+    ]
+    return charts.breakdown_chart_svg(
+        rows=rows,
+        title=_("%(indicator)s by sex and age") % {"indicator": indicator.name},
+        description=_("Validated values of the latest period with data, by age band and sex."),
+        id_prefix="breakdown",
+        unit=indicator.unit,
+    )
+
+
+def _reporting_entity(request: HttpRequest, slug: str) -> tuple[Cluster, ClusterAccess]:
+    cluster, access = cluster_for_editor(request, slug)
+    if access.membership is None or not access.is_member:
+        raise PermissionDenied
+    return cluster, access
+
+
+@login_required
+def reporting(request: HttpRequest, slug: str) -> HttpResponse:
+    """My entity's reporting page: what is returned, overdue, due, in draft, and done."""
+    cluster, access = _reporting_entity(request, slug)
+    services.periods_ensure(cluster)
+    rows = entity_reports(cluster, access.membership, open_periods(cluster))
+    page, query = paginate(request, rows)
+    return render(
+        request,
+        "indicators/reporting.html",
+        {
+            "cluster": cluster,
+            "access": access,
+            "page": page,
+            "query": query,
+            "import_form": ImportForm(),
+        },
+    )
+
+
+@login_required
+def report_edit(request: HttpRequest, slug: str, indicator_pk: int, period_pk: int) -> HttpResponse:
+    cluster, access = _reporting_entity(request, slug)
+    indicator = get_object_or_404(
+        cluster.indicators.prefetch_related("responsible"), pk=indicator_pk
+    )
+    period = get_object_or_404(cluster.periods, pk=period_pk)
+    membership = access.membership
+    if not services.can_report(indicator, membership):
+        raise PermissionDenied
+    report = (
+        Report.objects.filter(indicator=indicator, period=period, membership=membership)
+        .prefetch_related("measurements", Prefetch("events", to_attr="history"))
+        .first()
+    )
+    initial = _initial(indicator, report)
+    form = ReportForm(request.POST or None, indicator=indicator, initial=initial)
+    editable = not period.is_locked and (report is None or report.is_editable)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_save(
+                indicator=indicator,
+                period=period,
+                membership=membership,
+                by=request.user,
+                cells=form.cell_values(),
+                total=form.cleaned_data.get("total"),
+                text_value=form.cleaned_data.get("text_value", ""),
+                comment=form.cleaned_data["comment"],
+                submit="submit" in request.POST,
+            )
+        except IndicatorError as error:
+            form.add_error(None, str(error))
+        else:
+            done = (
+                _("The report has been submitted.")
+                if "submit" in request.POST
+                else _("The draft has been saved.")
+            )
+            messages.success(request, done)
+            return redirect("indicators:reporting", slug=cluster.slug)
+    return render(
+        request,
+        "indicators/report_form.html",
+        {
+            "cluster": cluster,
+            "access": access,
+            "indicator": indicator,
+            "period": period,
+            "report": report,
+            "form": form,
+            "editable": editable,
+            "grid": _grid(indicator, form),
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
+def _initial(indicator: Indicator, report: Report | None) -> dict:
+    if report is None:
+        return {}
+    values = {m.cell: m.value for m in report.measurements.all()}
+    initial = {"total": values.get(""), "text_value": report.text_value, "comment": report.comment}
+    for index, (key, _label) in enumerate(indicator.cells()):
+        initial[f"cell_{index}"] = values.get(key)
+    return initial
+
+
+def _grid(indicator: Indicator, form: ReportForm):
+    """Rows of (sex label, [(age label, field)]) when the cells are exactly sex by age."""
+    if [name for name, _v in indicator.dimensions()] != ["sex", "age"]:
+        return None
+    fields = iter(form.cell_fields())
+    return [
+        (label, [(age_label, next(fields)) for _a, age_label in AGE_BANDS]) for _s, label in SEXES
+    ]
+
+
+@login_required
+def validation_queue(request: HttpRequest, slug: str) -> HttpResponse:
+    cluster, access = cluster_for_coordinator(request, slug)
+    reports = (
+        Report.objects.filter(indicator__cluster=cluster)
+        .select_related("indicator__cluster", "period", "membership__actor", "updated_by")
+        .prefetch_related("measurements")
+        .order_by("submitted_at", "id")
+    )
+    data = request.GET.copy()
+    data.setdefault("status", Report.Status.SUBMITTED)
+    found = ReportFilter(data, queryset=reports, cluster=cluster)
+    page, query = paginate(request, found.qs if found.is_valid() else reports.none())
+    return render(
+        request,
+        "indicators/validation_queue.html",
+        {
+            "cluster": cluster,
+            "access": access,
+            "filter": found,
+            "page": page,
+            "query": query,
+            "return_form": ReturnForm(),
+            "overdue": overdue_by_entity(cluster),
+        },
+    )
+
+
+def _queue_redirect(request: HttpRequest, cluster: Cluster) -> HttpResponse:
+    return redirect(
+        f"{reverse('indicators:validation-queue', args=[cluster.slug])}?{request.GET.urlencode()}"
+    )
+
+
+@login_required
+@require_POST
+def report_validate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    cluster, _access = cluster_for_coordinator(request, slug)
+    report = get_object_or_404(Report.objects.filter(indicator__cluster=cluster), pk=pk)
+    try:
+        services.report_validate(report=report, by=request.user)
+    except IndicatorError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The report has been validated."))
+    return _queue_redirect(request, cluster)
+
+
+@login_required
+@require_POST
+def report_return(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    cluster, _access = cluster_for_coordinator(request, slug)
+    report = get_object_or_404(Report.objects.filter(indicator__cluster=cluster), pk=pk)
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why the report is returned, so the entity can correct it."))
+        return _queue_redirect(request, cluster)
+    try:
+        services.report_return(report=report, by=request.user, reason=form.cleaned_data["reason"])
+    except IndicatorError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The report has been returned to the entity."))
+    return _queue_redirect(request, cluster)
+
+
+@login_required
+def period_list(request: HttpRequest, slug: str) -> HttpResponse:
+    cluster, access = cluster_for_reader(request, slug)
+    services.periods_ensure(cluster)
+    periods = cluster.periods.select_related("locked_by").order_by("-start")
+    page, query = paginate(request, periods)
+    return render(
+        request,
+        "indicators/period_list.html",
+        {"cluster": cluster, "access": access, "page": page, "query": query},
+    )
+
+
+@login_required
+@require_POST
+def period_lock(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    cluster, _access = cluster_for_coordinator(request, slug)
+    period = get_object_or_404(cluster.periods, pk=pk)
+    try:
+        services.period_lock(period=period, by=request.user)
+    except IndicatorError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The period %(period)s is locked.") % {"period": period})
+    return redirect("indicators:period-list", slug=cluster.slug)
+
+
+@login_required
+def report_import(request: HttpRequest, slug: str) -> HttpResponse:
+    cluster, access = _reporting_entity(request, slug)
+    errors: list[tuple[int, str]] = []
+    form = ImportForm()
+    if request.method == "POST":
+        # Refused before the body is read: a huge upload never reaches the disk.
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+        if length > settings.IMPORT_MAX_BYTES:
+            errors = [
+                (
+                    0,
+                    _("The file is too large: the limit is %(mb)s MB.")
+                    % {"mb": settings.IMPORT_MAX_BYTES // 2**20},
+                )
+            ]
+        else:
+            form = ImportForm(request.POST, request.FILES)
+            if form.is_valid():
+                try:
+                    count = transfer.import_reports(
+                        cluster=cluster,
+                        membership=access.membership,
+                        by=request.user,
+                        upload=form.cleaned_data["file"],
+                        submit=form.cleaned_data["submit"],
+                    )
+                except transfer.ImportRefused as refused:
+                    errors = refused.errors
+                else:
+                    messages.success(
+                        request, _("%(count)s reports have been imported.") % {"count": count}
+                    )
+                    return redirect("indicators:reporting", slug=cluster.slug)
+    return render(
+        request,
+        "indicators/import.html",
+        {"cluster": cluster, "access": access, "form": form, "errors": errors},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def import_template(request: HttpRequest, slug: str) -> HttpResponse:
+    cluster, access = _reporting_entity(request, slug)
+    response = HttpResponse(
+        transfer.template_xlsx(cluster, access.membership),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="{cluster.slug}-measurements-template.xlsx"'
+    )
+    return response
+
+
+@login_required
+def export_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    cluster, _access = cluster_for_reader(request, slug)
+    response = HttpResponse(transfer.export_csv(cluster), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{cluster.slug}-measurements-hxl.csv"'
+    return response
+
+
+@login_required
+def export_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
+    cluster, _access = cluster_for_reader(request, slug)
+    response = HttpResponse(
+        transfer.export_xlsx(cluster),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{cluster.slug}-measurements.xlsx"'
+    return response

@@ -1,0 +1,281 @@
+from __future__ import annotations
+
+from decimal import Decimal as D
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from indicators import services
+from indicators.models import Indicator, Objective, Report
+from tests.conftest import World
+
+
+def url(world: World, name: str, **kwargs) -> str:
+    return reverse(f"indicators:{name}", kwargs={"slug": world.cluster.slug, **kwargs})
+
+
+def report_url(world: World, indicator=None, period=None) -> str:
+    return url(
+        world,
+        "report-edit",
+        indicator_pk=(indicator or world.indicator).pk,
+        period_pk=(period or world.period).pk,
+    )
+
+
+def grid(**values) -> dict:
+    data = {"total": "", "cell_0": "", "cell_1": "", "cell_2": "", "comment": ""}
+    data.update({k: str(v) for k, v in values.items()})
+    return data
+
+
+@pytest.fixture
+def fresh(world: World) -> World:
+    """The member's report sent back, so it can be edited again."""
+    services.report_return(
+        report=world.report, by=world.users["coordinator"], reason="Check the men"
+    )
+    return world
+
+
+def test_the_member_corrects_a_returned_report_and_submits_it(fresh: World):
+    client = fresh.client("member")
+    page = client.get(report_url(fresh)).content.decode()
+    assert "Check the men" in page
+    response = client.post(report_url(fresh), {**grid(cell_0=6, cell_1=5, cell_2=1), "submit": ""})
+    assert response.status_code == 302
+    fresh.report.refresh_from_db()
+    assert fresh.report.status == Report.Status.SUBMITTED
+    assert fresh.report.measurements.get(cell="").value == D(12)
+
+
+def test_saving_without_submitting_keeps_it_returned_with_its_reason(fresh: World):
+    fresh.client("member").post(report_url(fresh), {**grid(total=3), "save": ""})
+    fresh.report.refresh_from_db()
+    assert fresh.report.status == Report.Status.RETURNED
+    assert fresh.report.is_editable
+    assert fresh.report.measurements.get(cell="").value == D(3)
+
+
+@pytest.mark.parametrize(
+    ("values", "error"),
+    [
+        ({"cell_0": "many"}, "Enter a number"),
+        ({"total": "1e999"}, "no more than 14 digits"),
+        ({"total": "99", "cell_0": "6", "cell_1": "5", "cell_2": "1"}, "does not agree"),
+        ({"total": "1.234"}, "no more than 2 decimal places"),
+    ],
+)
+def test_bad_values_are_refused_and_change_nothing(fresh: World, values, error):
+    before = list(fresh.report.measurements.values_list("cell", "value"))
+    response = fresh.client("member").post(report_url(fresh), {**grid(**values), "submit": ""})
+    assert response.status_code == 400
+    assert error in response.content.decode()
+    fresh.report.refresh_from_db()
+    assert fresh.report.status == Report.Status.RETURNED
+    assert list(fresh.report.measurements.values_list("cell", "value")) == before
+
+
+def test_a_locked_period_refuses_changes(fresh: World):
+    services.period_lock(period=fresh.period, by=fresh.users["coordinator"])
+    response = fresh.client("member").post(report_url(fresh), {**grid(total=3), "submit": ""})
+    assert response.status_code == 400
+    assert "locked" in response.content.decode()
+    fresh.report.refresh_from_db()
+    assert fresh.report.status == Report.Status.RETURNED
+
+
+def test_another_clusters_indicator_is_not_found(world: World):
+    theirs = Indicator.objects.get(code="S1")
+    response = world.client("member").get(report_url(world, indicator=theirs))
+    assert response.status_code == 404
+    detail = world.client("member").get(url(world, "indicator-detail", pk=theirs.pk))
+    assert detail.status_code == 404
+
+
+def test_the_coordinator_validates_and_returns_from_the_queue(world: World):
+    client = world.client("coordinator")
+    queue = client.get(url(world, "validation-queue"))
+    assert list(queue.context["page"]) == [world.report]
+    no_reason = client.post(
+        url(world, "report-return", pk=world.report.pk), {"reason": ""}, follow=True
+    )
+    assert "Say why the report is returned" in no_reason.content.decode()
+    client.post(url(world, "report-validate", pk=world.report.pk))
+    world.report.refresh_from_db()
+    assert world.report.status == Report.Status.VALIDATED
+    assert world.report.validated_by == world.users["coordinator"]
+    again = client.post(url(world, "report-validate", pk=world.report.pk), follow=True)
+    assert "Only submitted reports" in again.content.decode()
+
+
+def test_another_clusters_report_cannot_be_validated(world: World):
+    other = world.other_cluster
+    services.periods_ensure(other)
+    theirs = services.report_save(
+        indicator=Indicator.objects.get(code="S1"),
+        period=other.periods.get(),
+        membership=other.memberships.get(),
+        by=world.users["outsider"],
+        cells={},
+        total=D(5),
+        submit=True,
+    )
+    response = world.client("coordinator").post(url(world, "report-validate", pk=theirs.pk))
+    assert response.status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.status == Report.Status.SUBMITTED
+
+
+def test_the_reporting_page_shows_returned_and_overdue_first(fresh: World):
+    body = fresh.client("member").get(url(fresh, "reporting")).content.decode()
+    assert "Returned" in body and "Check the men" in body
+
+
+def test_objective_codes_are_unique_in_a_cluster(world: World):
+    response = world.client("coordinator").post(
+        url(world, "objective-create"), {"code": "o1", "statement": "Duplicate"}
+    )
+    assert "already has this code" in response.content.decode()
+    assert world.cluster.objectives.count() == 1
+
+
+INDICATOR = {
+    "code": "I9",
+    "name": "Evictions without alternative",
+    "type": "outcome",
+    "measure": "number",
+    "direction": "decrease",
+    "aggregation": "latest",
+    "target_kind": "cumulative",
+    "baseline_value": "80",
+    "target_value": "20",
+    "data_source": "administrative",
+    "frequency": "quarterly",
+    "hxl_tag": "#affected",
+    "weight": "1",
+}
+
+
+def test_the_coordinator_defines_an_indicator(world: World):
+    data = {**INDICATOR, "objective": world.indicator.objective_id, "by_sex": "on", "by_age": "on"}
+    response = world.client("coordinator").post(url(world, "indicator-create"), data)
+    indicator = world.cluster.indicators.get(code="I9")
+    assert response.url == indicator.get_absolute_url()
+    assert len(indicator.cells()) == 12
+
+
+@pytest.mark.parametrize(
+    ("overrides", "error"),
+    [
+        ({"target_value": "90"}, "For a decrease the target is below the baseline"),
+        ({"measure": "percentage", "baseline_value": "180"}, "between 0 and 100"),
+        ({"code": "i1"}, "already has this code"),
+        ({"hxl_tag": "#bad tag"}, "A hashtag is"),
+        ({"type": "magic"}, "Select a valid choice"),
+    ],
+)
+def test_bad_indicator_definitions_are_refused(world: World, overrides, error):
+    data = {**INDICATOR, "objective": world.indicator.objective_id, **overrides}
+    response = world.client("coordinator").post(url(world, "indicator-create"), data)
+    assert error in response.content.decode()
+    assert not world.cluster.indicators.filter(name="Evictions without alternative").exists()
+
+
+def test_an_objective_of_another_cluster_cannot_be_chosen(world: World):
+    theirs = Objective.objects.get(code="O1", cluster=world.other_cluster)
+    response = world.client("coordinator").post(
+        url(world, "indicator-create"), {**INDICATOR, "objective": theirs.pk}
+    )
+    assert "Select a valid choice" in response.content.decode()
+
+
+def add_measurements(world: World, count: int) -> None:
+    lead = world.cluster.memberships.get(role="lead")
+    for n in range(count):
+        indicator = Indicator.objects.create(
+            cluster=world.cluster,
+            objective=world.indicator.objective,
+            code=f"X{n}",
+            name=f"Extra {n}",
+            type="process",
+            measure="number",
+            direction="increase",
+            aggregation="sum",
+            target_value=10,
+            data_source="survey",
+        )
+        for membership in (world.member_membership, lead):
+            report = services.report_save(
+                indicator=indicator,
+                period=world.period,
+                membership=membership,
+                by=world.users["member"],
+                cells={},
+                total=D(n),
+                submit=True,
+            )
+            services.report_validate(report=report, by=world.users["coordinator"])
+
+
+def test_objectives_page_runs_a_fixed_number_of_queries(
+    world: World, django_assert_num_queries, django_assert_max_num_queries
+):
+    client = world.client("observer")
+    add_measurements(world, 2)
+    with django_assert_max_num_queries(30) as small:
+        client.get(url(world, "objective-list"))
+    world.cluster.indicators.filter(code__startswith="X").delete()
+    add_measurements(world, 12)
+    with django_assert_num_queries(len(small.captured_queries)):
+        response = client.get(url(world, "objective-list"))
+    assert response.status_code == 200
+
+
+def test_indicator_detail_runs_a_fixed_number_of_queries(
+    world: World, django_assert_num_queries, django_assert_max_num_queries
+):
+    client = world.client("observer")
+    services.report_validate(report=world.report, by=world.users["coordinator"])
+    with django_assert_max_num_queries(30) as small:
+        client.get(url(world, "indicator-detail", pk=world.indicator.pk))
+    lead = world.cluster.memberships.get(role="lead")
+    report = services.report_save(
+        indicator=world.indicator,
+        period=world.period,
+        membership=lead,
+        by=world.users["coordinator"],
+        cells={"sex=female": D(1), "sex=male": D(1), "sex=nonbinary": D(1)},
+        total=None,
+        submit=True,
+    )
+    services.report_validate(report=report, by=world.users["coordinator"])
+    with django_assert_num_queries(len(small.captured_queries)):
+        response = client.get(url(world, "indicator-detail", pk=world.indicator.pk))
+    assert "<svg" in response.content.decode()
+
+
+def test_a_huge_upload_is_refused_before_it_is_read(world: World, settings):
+    settings.IMPORT_MAX_BYTES = 1024
+    response = world.client("member").post(
+        url(world, "import"),
+        {
+            "file": SimpleUploadedFile(
+                "big.csv", b"indicator,period,cell,value\n" + b"I1,2025-01-01,,1\n" * 200
+            )
+        },
+    )
+    assert response.status_code == 400
+    assert "too large" in response.content.decode()
+    assert Report.objects.count() == 1
+
+
+def test_locking_a_period_twice_says_so(world: World):
+    client = world.client("coordinator")
+    client.post(url(world, "period-lock", pk=world.period.pk))
+    again = client.post(url(world, "period-lock", pk=world.period.pk), follow=True)
+    assert "already locked" in again.content.decode()
+    world.period.refresh_from_db()
+    assert world.period.locked_at <= timezone.now()
