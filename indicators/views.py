@@ -62,7 +62,9 @@ def progress_svg(item, id_prefix: str) -> str:
 def objective_list(request: HttpRequest, slug: str) -> HttpResponse:
     cluster, access = cluster_for_reader(request, slug)
     services.periods_ensure(cluster)
-    indicators_qs = Indicator.objects.select_related("cluster", "right__instrument").order_by("code")
+    indicators_qs = Indicator.objects.select_related("cluster", "right__instrument").order_by(
+        "code"
+    )
     found = IndicatorFilter(request.GET or None, queryset=indicators_qs, cluster=cluster)
     objectives = cluster.objectives.prefetch_related(
         Prefetch("indicators", queryset=found.qs if found.is_valid() else indicators_qs),
