@@ -249,10 +249,12 @@ INDICATORS = [
         "data_source": S.EVENT_BASED,
         "hxl_tag": "#reached",
         "reporters": {
-            "energia-justa": 0.45,
-            "grup-exclusio-residencial": 0.2,
-            "llar-solidaria": 0.2,
+            "energia-justa": 0.4,
+            "grup-exclusio-residencial": 0.15,
+            "llar-solidaria": 0.15,
             "xarxa-migrades": 0.15,
+            # The demo member reports by sex and age too, so its grid shows.
+            "av-nou-barris": 0.15,
         },
         "path": (85, 175),
         "noise": 0.1,

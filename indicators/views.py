@@ -457,7 +457,14 @@ def report_import(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "indicators/import.html",
-        {"cluster": cluster, "access": access, "form": form, "errors": errors},
+        {
+            "cluster": cluster,
+            "access": access,
+            "form": form,
+            # A bad 50,000-row file reports every row; the first hundred are enough to act on.
+            "errors": errors[:100],
+            "more_errors": max(0, len(errors) - 100),
+        },
         status=400 if request.method == "POST" else 200,
     )
 
