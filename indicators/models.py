@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from clusters.models import Cluster, Membership
 from rights.models import AGE_BANDS, SEXES, Right, RightsIssue, SDGIndicator, SDGTarget
@@ -229,7 +230,7 @@ class ReportingPeriod(models.Model):
     )
 
     class Meta:
-        verbose_name = _("reporting period")
+        verbose_name = pgettext_lazy("one period", "reporting period")
         verbose_name_plural = _("reporting periods")
         ordering = ["start"]
         constraints = [
@@ -270,7 +271,7 @@ class Report(models.Model):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted")
         RETURNED = "returned", _("Returned")
-        VALIDATED = "validated", _("Validated")
+        VALIDATED = "validated", pgettext_lazy("report status", "Validated")
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="reports")
     period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="reports")
