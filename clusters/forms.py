@@ -35,6 +35,20 @@ class ClusterForm(forms.ModelForm):
     def clean_name(self) -> str:
         return " ".join(self.cleaned_data["name"].split())
 
+    def clean_reporting_period(self) -> str:
+        value = self.cleaned_data["reporting_period"]
+        # Periods already made (by the indicators part, through the reverse relation) would
+        # overlap with periods of another length and count values twice.
+        if (
+            self.instance.pk
+            and "reporting_period" in self.changed_data
+            and self.instance.periods.exists()
+        ):
+            raise forms.ValidationError(
+                _("Reporting has started with these periods: the period cannot change any more.")
+            )
+        return value
+
 
 class ClusterCreateForm(ClusterForm):
     lead_actor = forms.ModelChoiceField(

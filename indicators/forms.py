@@ -101,6 +101,18 @@ class IndicatorForm(forms.ModelForm):
     def clean_code(self) -> str:
         return self.cleaned_data["code"].strip().upper()
 
+    # Changing these would reinterpret the values already validated.
+    STABLE_FIELDS = ("measure", "by_sex", "by_age", "by_disability", "territories")
+
+    def _check_definition_is_stable(self) -> None:
+        if not self.instance.pk or not self.instance.reports.filter(status="validated").exists():
+            return
+        for name in self.STABLE_FIELDS:
+            if name in self.changed_data:
+                self.add_error(
+                    name, _("Validated values use this definition: create a new indicator instead.")
+                )
+
     def clean_hxl_tag(self) -> str:
         tag = self.cleaned_data["hxl_tag"].strip().lower()
         if tag and not tag.startswith("#"):
@@ -127,6 +139,19 @@ class IndicatorForm(forms.ModelForm):
                 self.add_error(
                     "target_value", _("For a decrease the target is below the baseline.")
                 )
+        if direction == Indicator.Direction.DECREASE and target is not None and baseline is None:
+            self.add_error("baseline_value", _("A decrease is measured from a baseline: give it."))
+        aggregation = data.get("aggregation")
+        cumulative = data.get("target_kind") == Indicator.TargetKind.CUMULATIVE
+        is_percentage = data.get("measure") == Indicator.Measure.PERCENTAGE
+        if is_percentage and aggregation == Indicator.Aggregation.SUM:
+            self.add_error("aggregation", _("Percentages do not add up: choose average or latest."))
+        if direction == Indicator.Direction.DECREASE and aggregation == "sum" and cumulative:
+            self.add_error(
+                "aggregation",
+                _("A cumulative sum can only grow: for a decrease choose average or latest."),
+            )
+        self._check_definition_is_stable()
         start, end = data.get("baseline_date"), data.get("target_date")
         if start and end and end <= start:
             self.add_error("target_date", _("The target date comes after the baseline date."))

@@ -64,6 +64,9 @@ def progress_status(
         return None, NO_DATA
     if target is None:
         return None, NO_DATA
+    if baseline is None and direction == Indicator.Direction.DECREASE:
+        # A fall is measured from somewhere: without a baseline there is no progress to show.
+        return None, NO_DATA
     baseline_value = baseline if baseline is not None else Decimal(0)
     if target == baseline_value:
         # No distance to cover: the target is met or it is not.

@@ -19,6 +19,8 @@ from clusters.models import Cluster, Membership
 from indicators.models import Indicator, Measurement, Report, ReportEvent, ReportingPeriod
 from indicators.periods import MONTHS_PER_PERIOD, periods_between
 
+VALUE_LIMIT = Decimal("999999999999.99")
+
 
 class IndicatorError(Exception):
     """A change refused for a reason the person can act on."""
@@ -43,6 +45,15 @@ def period_lock(*, period: ReportingPeriod, by: User) -> ReportingPeriod:
     period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
     if period.is_locked:
         raise IndicatorError(_("This period is already locked."))
+    waiting = period.reports.filter(status=Report.Status.SUBMITTED).count()
+    if waiting:
+        raise IndicatorError(
+            _(
+                "%(count)s reports of this period are waiting for validation: "
+                "validate or return them first."
+            )
+            % {"count": waiting}
+        )
     period.locked_at = timezone.now()
     period.locked_by = by
     period.save(update_fields=["locked_at", "locked_by"])
@@ -69,6 +80,8 @@ def check_total(
     given = [value for value in cells.values() if value is not None]
     if indicator.measure != Indicator.Measure.NUMBER:
         return total
+    if total is None and given and abs(sum(given, Decimal(0))) > VALUE_LIMIT:
+        raise IndicatorError(_("The sum of the cells is too large to be stored."))
     complete = bool(cells) and len(given) == len(cells)
     if total is None:
         return sum(given, Decimal(0)) if complete else None
@@ -102,6 +115,8 @@ def report_save(
         raise IndicatorError(
             _("The period %(period)s is locked: nothing in it can change.") % {"period": period}
         )
+    if period.start > timezone.localdate():
+        raise IndicatorError(_("The period %(period)s has not started yet.") % {"period": period})
     if not can_report(indicator, membership):
         raise IndicatorError(
             _("%(entity)s does not report on this indicator.") % {"entity": membership.actor}
@@ -113,13 +128,10 @@ def report_save(
             _("Unknown disaggregation cell: %(cell)s.") % {"cell": ", ".join(sorted(unknown))}
         )
     total = check_total(indicator, cells, total)
-    if (
-        submit
-        and indicator.is_numeric
-        and total is None
-        and not any(v is not None for v in cells.values())
-    ):
-        raise IndicatorError(_("Give at least the total before submitting."))
+    if submit and indicator.is_numeric and total is None:
+        # Progress reads the total: cells alone, when some are missing (or percentages,
+        # which do not add up), would count for nothing.
+        raise IndicatorError(_("Give the total, or every cell so that it can be added up."))
     if submit and not indicator.is_numeric and not text_value.strip():
         raise IndicatorError(_("Describe the situation before submitting."))
 

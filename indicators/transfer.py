@@ -49,7 +49,12 @@ from rights.selectors import FORMULA_STARTS, spreadsheet_safe
 MAX_ROWS = 50_000
 MAX_BYTES = 20 * 1024 * 1024
 # An XLSX is a zip: its unpacked size is checked before parsing, against zip bombs.
-MAX_XLSX_UNPACKED = 200 * 1024 * 1024
+# The unpacked sheet may be several times the upload, but not more: a small file that
+# unpacks to hundreds of MB would tie up a worker (an "XLSX bomb").
+MAX_XLSX_UNPACKED = 25 * 1024 * 1024
+# Only the first columns matter (the template has 9); a row of millions of cells is refused
+# work, not data.
+MAX_COLUMNS = 30
 
 REQUIRED_COLUMNS = ("indicator", "period", "cell", "value")
 OPTIONAL_COLUMNS = ("text", "comment")
@@ -200,7 +205,7 @@ def _xlsx_table(content: bytes) -> list[Sequence[object]]:
         sheet = workbook.worksheets[0]
         # Files written by other programs may declare wrong dimensions; read what is there.
         sheet.reset_dimensions()
-        return _capped(sheet.iter_rows(values_only=True))
+        return _capped(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS))
     except ImportRefused:
         raise
     except Exception:  # a corrupt sheet fails only while it is read
@@ -364,7 +369,7 @@ def import_reports(
         raise ImportRefused([(0, _("This entity is not a member of this cluster."))])
     columns = set(rows[0])
     with transaction.atomic():
-        indicators = {i.code: i for i in cluster.indicators.prefetch_related("responsible")}
+        indicators = {i.code.upper(): i for i in cluster.indicators.prefetch_related("responsible")}
         periods = _periods_locked(cluster, rows)
         errors: list[tuple[int, str]] = []
         cells: dict[int, _Cells] = {}
@@ -464,7 +469,7 @@ def _row_indicator(
     if not code:
         problems.append(_("The indicator code is missing."))
         return None
-    indicator = indicators.get(code)
+    indicator = indicators.get(code.strip().upper())
     if indicator is None:
         # Another cluster's indicators are not named: to this cluster they do not exist.
         problems.append(_("There is no indicator “%(code)s” in this cluster.") % {"code": code})

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,11 +23,11 @@ from clusters.models import Cluster
 from indicators import charts, services, transfer
 from indicators.filters import IndicatorFilter, ReportFilter
 from indicators.forms import ImportForm, IndicatorForm, ObjectiveForm, ReportForm, ReturnForm
-from indicators.models import Indicator, Measurement, Report, parse_cell
+from indicators.models import Indicator, Measurement, Report, ReportEvent, parse_cell
 from indicators.progress import indicators_progress, objective_progress
 from indicators.selectors import entity_reports, open_periods, overdue_by_entity
 from indicators.services import IndicatorError
-from rights.models import AGE_BANDS, SEXES
+from rights.models import AGE_BANDS, SEXES, RightsIssue
 
 
 def paginate(request: HttpRequest, items) -> tuple[object, str]:
@@ -69,7 +70,7 @@ def objective_list(request: HttpRequest, slug: str) -> HttpResponse:
     objectives = cluster.objectives.prefetch_related(
         Prefetch("indicators", queryset=found.qs if found.is_valid() else indicators_qs),
         "sdg_targets",
-        "rights_issues",
+        Prefetch("rights_issues", queryset=RightsIssue.objects.select_related("cluster")),
     )
     objectives = list(objectives)
     progress = indicators_progress([i for o in objectives for i in o.indicators.all()])
@@ -111,9 +112,16 @@ def objective_edit(request: HttpRequest, slug: str, pk: int | None = None) -> Ht
         if cluster.objectives.filter(code=form.cleaned_data["code"]).exclude(pk=pk).exists():
             form.add_error("code", _("Another objective of this cluster already has this code."))
         else:
-            form.save()
-            messages.success(request, _("The objective has been saved."))
-            return redirect("indicators:objective-list", slug=cluster.slug)
+            try:
+                with transaction.atomic():
+                    form.save()
+            except IntegrityError:  # the same code saved at the same moment by someone else
+                form.add_error(
+                    "code", _("Another objective of this cluster already has this code.")
+                )
+            else:
+                messages.success(request, _("The objective has been saved."))
+                return redirect("indicators:objective-list", slug=cluster.slug)
     title = _("Edit the objective") if objective else _("New objective")
     return _form_page(
         request, cluster, access, form, title, reverse("indicators:objective-list", args=[slug])
@@ -261,7 +269,12 @@ def report_edit(request: HttpRequest, slug: str, indicator_pk: int, period_pk: i
         raise PermissionDenied
     report = (
         Report.objects.filter(indicator=indicator, period=period, membership=membership)
-        .prefetch_related("measurements", Prefetch("events", to_attr="history"))
+        .prefetch_related(
+            "measurements",
+            Prefetch(
+                "events", queryset=ReportEvent.objects.select_related("user"), to_attr="history"
+            ),
+        )
         .first()
     )
     initial = _initial(indicator, report)
@@ -427,7 +440,10 @@ def report_import(request: HttpRequest, slug: str) -> HttpResponse:
     form = ImportForm()
     if request.method == "POST":
         # Refused before the body is read: a huge upload never reaches the disk.
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = settings.IMPORT_MAX_BYTES + 1  # a forged length is refused like a huge one
         if length > settings.IMPORT_MAX_BYTES:
             errors = [
                 (

@@ -59,7 +59,8 @@ def test_a_person_without_an_entity_cannot_create_a_cluster(db, client):
 
 def test_coordinator_edits_the_settings_and_it_is_recorded(world: World):
     url = reverse("clusters:edit", args=[world.cluster.slug])
-    data = {**VALID, "name": "Renamed cluster", "status": "active"}
+    # The reporting period stays: the cluster already has periods.
+    data = {**VALID, "name": "Renamed cluster", "status": "active", "reporting_period": "quarterly"}
     response = world.client("coordinator").post(url, data)
     assert response.status_code == 302
     world.cluster.refresh_from_db()

@@ -273,9 +273,125 @@ def test_a_huge_upload_is_refused_before_it_is_read(world: World, settings):
 
 
 def test_locking_a_period_twice_says_so(world: World):
+    services.report_validate(report=world.report, by=world.users["coordinator"])
     client = world.client("coordinator")
     client.post(url(world, "period-lock", pk=world.period.pk))
     again = client.post(url(world, "period-lock", pk=world.period.pk), follow=True)
     assert "already locked" in again.content.decode()
     world.period.refresh_from_db()
     assert world.period.locked_at <= timezone.now()
+
+
+def test_a_forged_content_length_is_refused_not_an_error(world: World):
+    response = world.client("member").post(
+        url(world, "import"), data=b"x", content_type="text/plain", CONTENT_LENGTH="abc"
+    )
+    assert response.status_code == 400
+    assert "too large" in response.content.decode()
+
+
+def test_cells_whose_sum_overflows_are_refused(fresh: World):
+    big = "999999999999.99"
+    response = fresh.client("member").post(
+        report_url(fresh), {**grid(cell_0=big, cell_1=big, cell_2=big), "submit": ""}
+    )
+    assert response.status_code == 400
+    assert "too large" in response.content.decode()
+
+
+def test_submitting_incomplete_cells_without_a_total_is_refused(fresh: World):
+    response = fresh.client("member").post(report_url(fresh), {**grid(cell_0=4), "submit": ""})
+    assert response.status_code == 400
+    assert "Give the total, or every cell" in response.content.decode()
+    fresh.report.refresh_from_db()
+    assert fresh.report.status == Report.Status.RETURNED
+
+
+def test_a_period_with_reports_waiting_cannot_be_locked(world: World):
+    response = world.client("coordinator").post(
+        url(world, "period-lock", pk=world.period.pk), follow=True
+    )
+    assert "waiting for validation" in response.content.decode()
+    world.period.refresh_from_db()
+    assert not world.period.is_locked
+
+
+def test_a_period_that_has_not_started_takes_no_report(world: World):
+    from datetime import timedelta
+
+    from indicators.models import ReportingPeriod
+
+    start = world.period.end + timedelta(days=1)
+    future = ReportingPeriod.objects.create(
+        cluster=world.cluster,
+        start=start,
+        end=start + timedelta(days=89),
+        due=start + timedelta(days=119),
+    )
+    with pytest.raises(services.IndicatorError, match="has not started"):
+        services.report_save(
+            indicator=world.indicator,
+            period=future,
+            membership=world.member_membership,
+            by=world.users["member"],
+            cells={},
+            total=D(1),
+            submit=True,
+        )
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field_error"),
+    [
+        ({"baseline_value": ""}, "A decrease is measured from a baseline"),
+        (
+            {
+                "measure": "percentage",
+                "aggregation": "sum",
+                "baseline_value": "80",
+                "target_value": "20",
+            },
+            "Percentages do not add up",
+        ),
+        ({"aggregation": "sum", "target_kind": "cumulative"}, "A cumulative sum can only grow"),
+    ],
+)
+def test_indicator_definitions_that_cannot_show_progress_are_refused(
+    world: World, overrides, field_error
+):
+    data = {**INDICATOR, "objective": world.indicator.objective_id, **overrides}
+    response = world.client("coordinator").post(url(world, "indicator-create"), data)
+    assert field_error in response.content.decode()
+    assert not world.cluster.indicators.filter(code="I9").exists()
+
+
+def test_the_definition_is_fixed_once_values_are_validated(world: World):
+    services.report_validate(report=world.report, by=world.users["coordinator"])
+    data = {
+        **INDICATOR,
+        "code": "I1",
+        "objective": world.indicator.objective_id,
+        "direction": "increase",
+        "baseline_value": "0",
+        "target_value": "100",
+        "aggregation": "sum",
+        "by_age": "on",
+    }
+    response = world.client("coordinator").post(
+        url(world, "indicator-edit", pk=world.indicator.pk), data
+    )
+    assert "Validated values use this definition" in response.content.decode()
+    world.indicator.refresh_from_db()
+    assert world.indicator.by_sex and not world.indicator.by_age
+
+
+def test_the_cluster_reporting_period_is_fixed_once_periods_exist(world: World):
+    from tests.clusters.test_clusters import VALID
+
+    response = world.client("coordinator").post(
+        reverse("clusters:edit", args=[world.cluster.slug]),
+        {**VALID, "status": "active", "reporting_period": "monthly"},
+    )
+    assert "the period cannot change any more" in response.content.decode()
+    world.cluster.refresh_from_db()
+    assert world.cluster.reporting_period == "quarterly"

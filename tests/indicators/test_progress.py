@@ -98,3 +98,9 @@ def test_elapsed_share():
 )
 def test_objective_status_rolls_up_by_weight(weights, status):
     assert rolled_up_status(weights) == status
+
+
+def test_a_decrease_without_baseline_shows_no_progress():
+    assert progress_status(
+        baseline=None, target=D(10), current=D(5), direction=DOWN, expected=0.5
+    ) == (None, NO_DATA)
