@@ -194,7 +194,8 @@ def test_an_objective_of_another_cluster_cannot_be_chosen(world: World):
 
 def add_measurements(world: World, count: int) -> None:
     lead = world.cluster.memberships.get(role="lead")
-    for n in range(count):
+    start = world.cluster.indicators.filter(code__startswith="X").count()
+    for n in range(start, start + count):
         indicator = Indicator.objects.create(
             cluster=world.cluster,
             objective=world.indicator.objective,
@@ -395,3 +396,19 @@ def test_the_cluster_reporting_period_is_fixed_once_periods_exist(world: World):
     assert "the period cannot change any more" in response.content.decode()
     world.cluster.refresh_from_db()
     assert world.cluster.reporting_period == "quarterly"
+
+
+@pytest.mark.parametrize(
+    ("person", "name"),
+    [("coordinator", "validation-queue"), ("member", "reporting"), ("observer", "period-list")],
+)
+def test_queue_reporting_and_periods_run_a_fixed_number_of_queries(
+    world: World, person, name, django_assert_num_queries, django_assert_max_num_queries
+):
+    client = world.client(person)
+    add_measurements(world, 1)
+    with django_assert_max_num_queries(30) as small:
+        client.get(url(world, name))
+    add_measurements(world, 8)
+    with django_assert_num_queries(len(small.captured_queries)):
+        assert client.get(url(world, name)).status_code == 200
