@@ -10,6 +10,7 @@ from django.db.models import Prefetch, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -56,6 +57,7 @@ def progress_svg(item, id_prefix: str) -> str:
         description=_("Progress towards the target: %(status)s.") % {"status": labels[item.status]},
         labels=labels,
         id_prefix=id_prefix,
+        decimal_mark=get_format("DECIMAL_SEPARATOR"),
     )
 
 
@@ -166,6 +168,7 @@ def indicator_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         labels={"target": _("Target"), "baseline": _("Baseline"), "no_data": _("No data")},
         unit=indicator.unit,
         id_prefix="values",
+        decimal_mark=get_format("DECIMAL_SEPARATOR"),
     )
     breakdown = _breakdown_svg(indicator) if indicator.by_sex or indicator.by_age else ""
     reports = (
@@ -227,6 +230,7 @@ def _breakdown_svg(indicator: Indicator) -> str:
         description=_("Validated values of the latest period with data, by age band and sex."),
         id_prefix="breakdown",
         unit=indicator.unit,
+        decimal_mark=get_format("DECIMAL_SEPARATOR"),
     )
 
 
