@@ -385,6 +385,12 @@ class AuditEntry(models.Model):
         MEMBER_ROLE_CHANGED = "member_role_changed", _("changed the role of an entity")
         MEMBER_REMOVED = "member_removed", _("removed an entity")
         MEMBER_LEFT = "member_left", _("left the cluster")
+        PROPOSAL_CREATED = "proposal_created", _("drafted a proposal")
+        PROPOSAL_SUBMITTED = "proposal_submitted", _("submitted a proposal")
+        PROPOSAL_SENT_BACK = "proposal_sent_back", _("sent a proposal back")
+        PROPOSAL_OPENED = "proposal_opened", _("opened a proposal for positions")
+        STANCE_TAKEN = "stance_taken", _("took a position")
+        DECISION_RECORDED = "decision_recorded", _("recorded a decision")
 
     cluster = models.ForeignKey(
         Cluster, verbose_name=_("cluster"), on_delete=models.CASCADE, related_name="audit"

@@ -128,6 +128,9 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 600, minimum=1)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 540, minimum=1)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Europe/Madrid"
+CELERY_BEAT_SCHEDULE = {
+    "close-due-proposals": {"task": "planning.tasks.close_due_proposals", "schedule": 300.0},
+}
 
 # Accounts
 AUTH_USER_MODEL = "accounts.User"

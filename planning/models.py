@@ -1,0 +1,211 @@
+"""Proposals, deliberation, stances and decisions.
+
+One stance per member entity and round (a database constraint), every change of stance
+kept in StanceChange, and decisions that are never edited once recorded.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from clusters.models import Cluster, Membership
+from indicators.models import Objective
+from rights.models import RightsIssue
+
+
+class Proposal(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", pgettext_lazy("proposal status", "Submitted")
+        OPEN = "open", _("Open for positions")
+        DECIDED = "decided", _("Decided")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    class Subject(models.TextChoices):
+        ACTION = "action", _("A joint action or a position of the cluster")
+        VALIDATE_RIGHTS_ISSUE = "validate_rights_issue", _("Validate a rights issue")
+
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="proposals")
+    proposer = models.ForeignKey(
+        Membership,
+        verbose_name=_("proposing entity"),
+        on_delete=models.PROTECT,
+        related_name="proposals",
+    )
+    subject = models.CharField(
+        _("what is decided"), max_length=30, choices=Subject.choices, default=Subject.ACTION
+    )
+    rights_issue_to_validate = models.ForeignKey(
+        RightsIssue,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="validation_proposals",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), max_length=10000)
+    rationale = models.TextField(_("rationale"), max_length=10000, blank=True)
+    rights_issues = models.ManyToManyField(
+        RightsIssue, verbose_name=_("rights issues it serves"), blank=True, related_name="proposals"
+    )
+    objectives = models.ManyToManyField(
+        Objective, verbose_name=_("objectives it serves"), blank=True, related_name="proposals"
+    )
+    estimated_cost = models.DecimalField(
+        _("estimated cost (€)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
+    )
+    round = models.PositiveSmallIntegerField(_("round"), default=1)
+    opens_at = models.DateTimeField(_("opened at"), null=True, blank=True)
+    closes_at = models.DateTimeField(_("closes at"), null=True, blank=True)
+    sent_back_reason = models.TextField(_("why it was sent back"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(estimated_cost__isnull=True) | Q(estimated_cost__gte=0),
+                name="proposal_cost_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="open") | Q(closes_at__isnull=False),
+                name="proposal_open_has_closing",
+            ),
+            models.CheckConstraint(
+                condition=~Q(subject="validate_rights_issue")
+                | Q(rights_issue_to_validate__isnull=False),
+                name="proposal_validation_names_issue",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+
+class Position(models.TextChoices):
+    AGREE = "agree", _("Agree")
+    ABSTAIN = "abstain", _("Abstain")
+    DISAGREE = "disagree", _("Disagree")
+    BLOCK = "block", _("Block")
+
+
+REASON_REQUIRED = (Position.DISAGREE, Position.BLOCK)
+
+
+class Stance(models.Model):
+    """The current position of one member entity in one round of a proposal."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="stances")
+    membership = models.ForeignKey(
+        Membership, verbose_name=_("entity"), on_delete=models.PROTECT, related_name="stances"
+    )
+    round = models.PositiveSmallIntegerField(default=1)
+    position = models.CharField(_("position"), max_length=10, choices=Position.choices)
+    reason = models.TextField(_("reason"), max_length=5000, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("stance")
+        verbose_name_plural = _("stances")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "membership", "round"], name="stance_one_per_entity"
+            ),
+            models.CheckConstraint(
+                condition=~Q(position__in=["disagree", "block"]) | ~Q(reason=""),
+                name="stance_reason_for_objections",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membership.actor} · {self.get_position_display()}"
+
+
+class StanceChange(models.Model):
+    """Every position an entity took, kept when it changes."""
+
+    stance = models.ForeignKey(Stance, on_delete=models.CASCADE, related_name="changes")
+    position = models.CharField(max_length=10, choices=Position.choices)
+    reason = models.TextField(blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.stance} → {self.position}"
+
+
+class Decision(models.Model):
+    """The record of a closed round. Never edited: a new fact is a new decision."""
+
+    class Outcome(models.TextChoices):
+        ADOPTED = "adopted", _("Adopted")
+        REJECTED = "rejected", _("Rejected")
+        NO_QUORUM = "no_quorum", _("No quorum")
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="decisions")
+    round = models.PositiveSmallIntegerField(default=1)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
+    reason = models.CharField(max_length=20)
+    rule = models.CharField(_("rule applied"), max_length=30)
+    quorum = models.PositiveSmallIntegerField()
+    threshold = models.PositiveSmallIntegerField()
+    majority = models.PositiveSmallIntegerField()
+    agree = models.PositiveIntegerField()
+    abstain = models.PositiveIntegerField()
+    disagree = models.PositiveIntegerField()
+    block = models.PositiveIntegerField()
+    eligible = models.PositiveIntegerField()
+    quorum_reached = models.BooleanField()
+    second_round_possible = models.BooleanField(default=False)
+    minutes = models.TextField(_("minutes"), blank=True, max_length=20000)
+    review_date = models.DateField(_("review date"), null=True, blank=True)
+    decided_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        ordering = ["decided_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "round"], name="decision_one_per_round"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.proposal} · {self.get_outcome_display()}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise ValueError("A decision is never edited once recorded.")
+        super().save(*args, **kwargs)

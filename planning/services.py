@@ -1,0 +1,259 @@
+"""Changes to proposals, stances and decisions.
+
+Each function runs in one transaction, writes the cluster's audit entry, and raises
+PlanningError with a message for the person when the change is not allowed.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from clusters.models import AuditEntry, Membership
+from clusters.services import audit
+from planning.consensus import Rule, RuleKind, Tally, decide
+from planning.models import REASON_REQUIRED, Decision, Position, Proposal, Stance, StanceChange
+from rights.services import rights_issue_validate
+
+
+class PlanningError(Exception):
+    """A change refused for a reason the person can act on."""
+
+
+def _locked(proposal: Proposal) -> Proposal:
+    return Proposal.objects.select_for_update().select_related("cluster").get(pk=proposal.pk)
+
+
+@transaction.atomic
+def proposal_create(*, membership: Membership, by: User, **fields: Any) -> Proposal:
+    if not membership.takes_positions:
+        raise PlanningError(_("Only lead and member entities make proposals."))
+    proposal = Proposal.objects.create(
+        cluster=membership.cluster, proposer=membership, created_by=by, **fields
+    )
+    audit(
+        cluster=membership.cluster,
+        by=by,
+        action=AuditEntry.Action.PROPOSAL_CREATED,
+        target=proposal,
+    )
+    return proposal
+
+
+@transaction.atomic
+def proposal_submit(*, proposal: Proposal, by: User) -> Proposal:
+    proposal = _locked(proposal)
+    if proposal.status != Proposal.Status.DRAFT:
+        raise PlanningError(_("Only a draft can be submitted."))
+    proposal.status = Proposal.Status.SUBMITTED
+    proposal.save(update_fields=["status"])
+    audit(
+        cluster=proposal.cluster,
+        by=by,
+        action=AuditEntry.Action.PROPOSAL_SUBMITTED,
+        target=proposal,
+    )
+    return proposal
+
+
+@transaction.atomic
+def proposal_open(*, proposal: Proposal, by: User, closes_at: datetime) -> Proposal:
+    proposal = _locked(proposal)
+    if proposal.status != Proposal.Status.SUBMITTED:
+        raise PlanningError(_("Only a submitted proposal can be opened for positions."))
+    if closes_at <= timezone.now():
+        raise PlanningError(_("The closing date must be in the future."))
+    proposal.status = Proposal.Status.OPEN
+    proposal.opens_at = timezone.now()
+    proposal.closes_at = closes_at
+    proposal.save(update_fields=["status", "opens_at", "closes_at"])
+    audit(
+        cluster=proposal.cluster, by=by, action=AuditEntry.Action.PROPOSAL_OPENED, target=proposal
+    )
+    return proposal
+
+
+@transaction.atomic
+def proposal_send_back(*, proposal: Proposal, by: User, reason: str) -> Proposal:
+    proposal = _locked(proposal)
+    if proposal.status != Proposal.Status.SUBMITTED:
+        raise PlanningError(_("Only a submitted proposal can be sent back."))
+    if not reason.strip():
+        raise PlanningError(_("Say why the proposal is sent back."))
+    proposal.status = Proposal.Status.DRAFT
+    proposal.sent_back_reason = reason.strip()
+    proposal.save(update_fields=["status", "sent_back_reason"])
+    audit(
+        cluster=proposal.cluster,
+        by=by,
+        action=AuditEntry.Action.PROPOSAL_SENT_BACK,
+        target=proposal,
+    )
+    return proposal
+
+
+def stance_take(
+    *, proposal: Proposal, membership: Membership, by: User, position: str, reason: str = ""
+) -> Stance:
+    """Take or change an entity's position. Two representatives saving at once leave
+    exactly one current stance: the unique constraint decides, and the loser updates."""
+    try:
+        return _stance_take(proposal, membership, by, position, reason)
+    except IntegrityError:
+        # The other request created the row first: this one becomes a change of it.
+        return _stance_take(proposal, membership, by, position, reason)
+
+
+@transaction.atomic
+def _stance_take(
+    proposal: Proposal, membership: Membership, by: User, position: str, reason: str
+) -> Stance:
+    proposal = _locked_open(proposal)
+    if membership.cluster_id != proposal.cluster_id or not membership.takes_positions:
+        raise PlanningError(_("Only the cluster's lead and member entities take positions."))
+    if position not in Position.values:
+        raise PlanningError(_("Choose a valid position."))
+    reason = reason.strip()
+    if position in REASON_REQUIRED and not reason:
+        raise PlanningError(_("Say why: a disagreement or a block needs its reason."))
+    stance, created = Stance.objects.select_for_update().get_or_create(
+        proposal=proposal,
+        membership=membership,
+        round=proposal.round,
+        defaults={"position": position, "reason": reason, "by": by},
+    )
+    if not created:
+        stance.position, stance.reason, stance.by = position, reason, by
+        stance.save(update_fields=["position", "reason", "by", "updated_at"])
+    StanceChange.objects.create(stance=stance, position=position, reason=reason, by=by)
+    audit(
+        cluster=proposal.cluster,
+        by=by,
+        action=AuditEntry.Action.STANCE_TAKEN,
+        target=proposal,
+        entity=membership.actor.name,
+        position=position,
+    )
+    return stance
+
+
+def _locked_open(proposal: Proposal) -> Proposal:
+    proposal = _locked(proposal)
+    if proposal.status != Proposal.Status.OPEN:
+        raise PlanningError(_("This proposal is not open for positions."))
+    if proposal.closes_at and proposal.closes_at <= timezone.now():
+        raise PlanningError(_("The time for positions on this proposal is over."))
+    return proposal
+
+
+def tally_for(proposal: Proposal) -> Tally:
+    counts = {position: 0 for position in Position.values}
+    for position in proposal.stances.filter(
+        round=proposal.round, membership__status=Membership.Status.ACTIVE
+    ).values_list("position", flat=True):
+        counts[position] += 1
+    eligible = proposal.cluster.memberships.voting().count()
+    return Tally(eligible=eligible, **counts)
+
+
+def rule_for(proposal: Proposal) -> Rule:
+    cluster = proposal.cluster
+    return Rule(
+        RuleKind(cluster.decision_rule),
+        quorum=cluster.quorum,
+        threshold=cluster.consensus_threshold,
+        majority=cluster.qualified_majority,
+    )
+
+
+@transaction.atomic
+def proposal_decide(
+    *, proposal: Proposal, by: User | None, minutes: str = "", review_date: date | None = None
+) -> Decision:
+    """Close the current round: record the decision and apply it when adopted."""
+    proposal = _locked(proposal)
+    if proposal.status != Proposal.Status.OPEN:
+        raise PlanningError(
+            _("This proposal is not open: it has already been decided or withdrawn.")
+        )
+    rule = rule_for(proposal)
+    tally = tally_for(proposal)
+    outcome = decide(rule, tally, second_round=proposal.round > 1)
+    decision = Decision.objects.create(
+        proposal=proposal,
+        round=proposal.round,
+        outcome=outcome.result.value,
+        reason=outcome.reason.value,
+        rule=rule.kind.value,
+        quorum=rule.quorum,
+        threshold=rule.threshold,
+        majority=rule.majority,
+        agree=tally.agree,
+        abstain=tally.abstain,
+        disagree=tally.disagree,
+        block=tally.block,
+        eligible=tally.eligible,
+        quorum_reached=outcome.quorum_reached,
+        second_round_possible=outcome.second_round_possible,
+        minutes=minutes,
+        review_date=review_date,
+        decided_by=by,
+    )
+    proposal.status = Proposal.Status.DECIDED
+    proposal.save(update_fields=["status"])
+    audit(
+        cluster=proposal.cluster,
+        by=by,
+        action=AuditEntry.Action.DECISION_RECORDED,
+        target=proposal,
+        outcome=decision.outcome,
+        tally=[tally.agree, tally.abstain, tally.disagree, tally.block, tally.eligible],
+    )
+    if decision.outcome == Decision.Outcome.ADOPTED and proposal.rights_issue_to_validate_id:
+        rights_issue_validate(issue=proposal.rights_issue_to_validate, by=by, decision=decision)
+    return decision
+
+
+@transaction.atomic
+def proposal_second_round(*, proposal: Proposal, by: User, closes_at: datetime) -> Proposal:
+    """After a block under "consensus, then qualified majority", reopen for a vote."""
+    proposal = _locked(proposal)
+    last = proposal.decisions.filter(round=proposal.round).first()
+    if proposal.status != Proposal.Status.DECIDED or last is None or not last.second_round_possible:
+        raise PlanningError(
+            _("A second round is only possible after a block under consensus then majority.")
+        )
+    if closes_at <= timezone.now():
+        raise PlanningError(_("The closing date must be in the future."))
+    proposal.round += 1
+    proposal.status = Proposal.Status.OPEN
+    proposal.closes_at = closes_at
+    proposal.save(update_fields=["round", "status", "closes_at"])
+    audit(
+        cluster=proposal.cluster,
+        by=by,
+        action=AuditEntry.Action.PROPOSAL_OPENED,
+        target=proposal,
+        round=proposal.round,
+    )
+    return proposal
+
+
+def proposals_close_due(now: datetime | None = None) -> int:
+    """Decide every open proposal whose closing time has passed (run by Celery beat)."""
+    now = now or timezone.now()
+    closed = 0
+    for proposal in Proposal.objects.filter(status=Proposal.Status.OPEN, closes_at__lte=now):
+        try:
+            proposal_decide(
+                proposal=proposal, by=None, minutes=_("Closed automatically at its closing date.")
+            )
+        except PlanningError:
+            continue  # decided meanwhile by the coordinator
+        closed += 1
+    return closed

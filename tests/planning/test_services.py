@@ -1,0 +1,222 @@
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from clusters.models import AuditEntry
+from planning import services
+from planning.models import Decision, Proposal, Stance, StanceChange
+from planning.tasks import close_due_proposals
+from rights.models import Cause, Consequence, DutyBearer, RightsHolderGroup, RightsIssue
+from tests.conftest import World, build_world
+from tests.factories import ActorUserFactory
+
+
+def proposal(world: World, **fields) -> Proposal:
+    created = services.proposal_create(
+        membership=world.member_membership,
+        by=world.users["member"],
+        title=fields.pop("title", "Emergency housing fund"),
+        description="A shared fund for families evicted without alternative",
+        **fields,
+    )
+    services.proposal_submit(proposal=created, by=world.users["member"])
+    return services.proposal_open(
+        proposal=created,
+        by=world.users["coordinator"],
+        closes_at=timezone.now() + timedelta(days=7),
+    )
+
+
+def take(world: World, p: Proposal, membership, position: str, reason: str = "", person="member"):
+    return services.stance_take(
+        proposal=p, membership=membership, by=world.users[person], position=position, reason=reason
+    )
+
+
+def test_the_lifecycle_from_draft_to_adoption(world: World):
+    p = proposal(world)
+    lead = world.cluster.memberships.get(role="lead")
+    take(world, p, world.member_membership, "agree")
+    take(world, p, lead, "agree", person="coordinator")
+    decision = services.proposal_decide(proposal=p, by=world.users["coordinator"], minutes="Agreed")
+    p.refresh_from_db()
+    assert p.status == Proposal.Status.DECIDED
+    # 2 voting entities (lead and member), both agree: quorum and threshold met.
+    assert (decision.outcome, decision.agree, decision.eligible, decision.quorum_reached) == (
+        "adopted",
+        2,
+        2,
+        True,
+    )
+    actions = set(AuditEntry.objects.filter(cluster=world.cluster).values_list("action", flat=True))
+    assert {
+        "proposal_created",
+        "proposal_submitted",
+        "proposal_opened",
+        "stance_taken",
+        "decision_recorded",
+    } <= actions
+
+
+def test_a_block_with_its_reason_rejects(world: World):
+    p = proposal(world)
+    take(world, p, world.member_membership, "agree")
+    lead = world.cluster.memberships.get(role="lead")
+    take(world, p, lead, "block", reason="It duplicates the council's fund", person="coordinator")
+    decision = services.proposal_decide(proposal=p, by=world.users["coordinator"])
+    assert (decision.outcome, decision.reason) == ("rejected", "blocked")
+
+
+@pytest.mark.parametrize("position", ["disagree", "block"])
+def test_objections_need_a_reason(world: World, position):
+    p = proposal(world)
+    with pytest.raises(services.PlanningError, match="needs its reason"):
+        take(world, p, world.member_membership, position, reason="   ")
+    assert not Stance.objects.filter(proposal=p).exists()
+
+
+def test_observers_take_no_position(world: World):
+    p = proposal(world)
+    with pytest.raises(services.PlanningError, match="lead and member entities"):
+        take(world, p, world.observer_membership, "agree", person="observer")
+
+
+def test_another_clusters_entity_takes_no_position(world: World):
+    p = proposal(world)
+    theirs = world.other_cluster.memberships.get()
+    with pytest.raises(services.PlanningError, match="lead and member entities"):
+        take(world, p, theirs, "agree", person="outsider")
+
+
+def test_no_position_once_closed_and_no_closing_twice(world: World):
+    p = proposal(world)
+    services.proposal_decide(proposal=p, by=world.users["coordinator"])
+    with pytest.raises(services.PlanningError, match="not open"):
+        take(world, p, world.member_membership, "agree")
+    with pytest.raises(services.PlanningError, match="already been decided"):
+        services.proposal_decide(proposal=p, by=world.users["coordinator"])
+    assert Decision.objects.filter(proposal=p).count() == 1
+
+
+def test_changing_a_stance_keeps_every_change(world: World):
+    p = proposal(world)
+    take(world, p, world.member_membership, "disagree", reason="Too expensive")
+    stance = take(world, p, world.member_membership, "agree")
+    assert Stance.objects.filter(proposal=p).count() == 1
+    assert stance.position == "agree" and stance.reason == ""
+    assert list(StanceChange.objects.filter(stance=stance).values_list("position", flat=True)) == [
+        "disagree",
+        "agree",
+    ]
+
+
+def test_a_decision_is_never_edited(world: World):
+    decision = services.proposal_decide(proposal=proposal(world), by=world.users["coordinator"])
+    decision.minutes = "Rewritten"
+    with pytest.raises(ValueError, match="never edited"):
+        decision.save()
+
+
+def test_no_quorum_when_too_few_take_a_position(world: World):
+    world.cluster.quorum = 100
+    world.cluster.save()
+    p = proposal(world)
+    take(world, p, world.member_membership, "agree")
+    decision = services.proposal_decide(proposal=p, by=world.users["coordinator"])
+    assert (decision.outcome, decision.quorum_reached) == ("no_quorum", False)
+
+
+def test_consensus_then_majority_second_round(world: World):
+    world.cluster.decision_rule = "consensus_then_majority"
+    world.cluster.qualified_majority = 50
+    world.cluster.save()
+    p = proposal(world)
+    lead = world.cluster.memberships.get(role="lead")
+    take(world, p, world.member_membership, "agree")
+    take(world, p, lead, "block", reason="Not now", person="coordinator")
+    first = services.proposal_decide(proposal=p, by=world.users["coordinator"])
+    assert first.outcome == "rejected" and first.second_round_possible
+    services.proposal_second_round(
+        proposal=p, by=world.users["coordinator"], closes_at=timezone.now() + timedelta(days=3)
+    )
+    p.refresh_from_db()
+    take(world, p, world.member_membership, "agree")
+    second = services.proposal_decide(proposal=p, by=world.users["coordinator"])
+    # One of two entities agrees: 50% of the members, the qualified majority here.
+    assert (second.round, second.outcome) == (2, "adopted")
+
+
+def complete_issue(issue: RightsIssue) -> None:
+    consequence = Consequence.objects.create(issue=issue, description="Overcrowding")
+    Cause.objects.create(issue=issue, level="immediate", description="Arrears").consequences.add(
+        consequence
+    )
+    RightsHolderGroup.objects.create(issue=issue, name="Families", female_adults=3)
+    DutyBearer.objects.create(issue=issue, outside_body="City council", obligation="fulfil")
+    RightsIssue.objects.filter(pk=issue.pk).update(gender_analysis="Women head most households")
+
+
+def test_an_adopted_proposal_validates_its_rights_issue(world: World):
+    complete_issue(world.issue)
+    p = proposal(world, subject="validate_rights_issue", rights_issue_to_validate=world.issue)
+    lead = world.cluster.memberships.get(role="lead")
+    take(world, p, world.member_membership, "agree")
+    take(world, p, lead, "agree", person="coordinator")
+    decision = services.proposal_decide(proposal=p, by=world.users["coordinator"])
+    world.issue.refresh_from_db()
+    assert world.issue.status == RightsIssue.Status.VALIDATED
+    assert world.issue.changes.get(action="validated").details["decision"] == str(decision)
+
+
+def test_the_periodic_task_closes_proposals_past_their_date(world: World):
+    p = proposal(world)
+    take(world, p, world.member_membership, "agree")
+    Proposal.objects.filter(pk=p.pk).update(closes_at=timezone.now() - timedelta(minutes=1))
+    still_open = proposal(world, title="Later")
+    assert close_due_proposals() == 1
+    p.refresh_from_db()
+    still_open.refresh_from_db()
+    assert p.status == "decided" and still_open.status == "open"
+    assert p.decisions.get().decided_by is None
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL's concurrency")
+@pytest.mark.django_db(transaction=True)
+def test_two_representatives_saving_at_once_leave_one_stance():
+    world = build_world()
+    colleague = ActorUserFactory(actor=world.member_actor, role="representative").user
+    p = proposal(world)
+    barrier = threading.Barrier(2)
+    errors: list[Exception] = []
+
+    def save(user, position, reason):
+        try:
+            barrier.wait()
+            services.stance_take(
+                proposal=p,
+                membership=world.member_membership,
+                by=user,
+                position=position,
+                reason=reason,
+            )
+        except Exception as error:  # the outcome is what is asserted
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=save, args=(world.users["member"], "agree", "")),
+        threading.Thread(target=save, args=(colleague, "disagree", "Too costly")),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert Stance.objects.filter(proposal=p).count() == 1
+    assert StanceChange.objects.filter(stance__proposal=p).count() == 2
