@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include("clusters.urls")),
     path("", include("rights.urls")),
     path("", include("indicators.urls")),
+    path("", include("planning.urls")),
     path("admin/", admin.site.urls),
 ]

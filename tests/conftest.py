@@ -4,16 +4,19 @@ data must never leak into the first one's pages."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from django.core.files.base import ContentFile
 from django.test import Client
+from django.utils import timezone
 
 from accounts.models import User
 from actors.models import Actor, ActorUser
 from clusters.models import Cluster, Membership
 from config.celery import app as celery_app
 from indicators.models import Indicator, Objective, Report, ReportingPeriod
+from planning.models import Proposal
 from rights.models import Evidence, RightsIssue
 from tests.factories import (
     ActorFactory,
@@ -88,6 +91,7 @@ class World:
     indicator: Indicator
     period: ReportingPeriod
     report: Report
+    proposal: Proposal
 
     def client(self, person: str) -> Client:
         client = Client()
@@ -148,6 +152,7 @@ def build_world() -> World:
     )
     RightsIssueFactory(cluster=other, title="Secret evictions issue")
     indicator, period, report = build_indicators(cluster, member_m, users["member"])
+    proposal = build_open_proposal(member_m, users["member"], users["coordinator"])
     other_objective = Objective.objects.create(cluster=other, code="O1", statement="Secret goal")
     Indicator.objects.create(
         cluster=other,
@@ -177,6 +182,22 @@ def build_world() -> World:
         indicator=indicator,
         period=period,
         report=report,
+        proposal=proposal,
+    )
+
+
+def build_open_proposal(membership: Membership, author: User, coordinator: User) -> Proposal:
+    from planning import services
+
+    proposal = services.proposal_create(
+        membership=membership,
+        by=author,
+        title="Shared emergency housing fund",
+        description="A fund for families evicted without alternative",
+    )
+    services.proposal_submit(proposal=proposal, by=author)
+    return services.proposal_open(
+        proposal=proposal, by=coordinator, closes_at=timezone.now() + timedelta(days=7)
     )
 
 

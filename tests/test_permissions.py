@@ -115,6 +115,11 @@ def report_cell(w: World) -> dict:
 # Reporting is done by lead and member entities (the coordinator's lead entity too).
 REPORTER = cluster_rule(200, 200, 403, 403)
 
+
+def proposal(w: World) -> dict:
+    return {"slug": w.cluster.slug, "pk": w.proposal.pk}
+
+
 MATRIX: dict[str, Row] = {
     "home": Row(lambda w: {}, everyone(200)),
     "set_language": Row(lambda w: {}, everyone(302, anonymous=302), method="post"),
@@ -184,6 +189,18 @@ MATRIX: dict[str, Row] = {
     ),
     "indicators:export-csv": Row(slug, READER),
     "indicators:export-xlsx": Row(slug, READER),
+    "planning:proposal-list": Row(slug, READER),
+    "planning:proposal-create": Row(slug, REPORTER),
+    "planning:proposal-detail": Row(proposal, READER),
+    # Only the proposing entity edits, and only a draft: the world's proposal is open.
+    "planning:proposal-edit": Row(proposal, cluster_rule(403, 403, 403, 403)),
+    # Only the proposing entity submits (the world's proposal is already open: a message).
+    "planning:proposal-submit": Row(proposal, cluster_rule(403, 302, 403, 403), method="post"),
+    "planning:proposal-open": Row(proposal, COORDINATOR_POST, method="post"),
+    "planning:proposal-send-back": Row(proposal, COORDINATOR_POST, method="post"),
+    "planning:stance-take": Row(proposal, EDITOR_POST, method="post"),
+    "planning:proposal-decide": Row(proposal, COORDINATOR_POST, method="post"),
+    "planning:proposal-second-round": Row(proposal, COORDINATOR_POST, method="post"),
     # For administrators of an entity that may leave (the lead hands over first).
     "clusters:leave": Row(slug, cluster_rule(403, 200, 200, 200, representative=403)),
 }

@@ -1,0 +1,170 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
+from planning import services
+from planning.models import Proposal, Stance
+from tests.conftest import World
+from tests.factories import ActorUserFactory, MembershipFactory
+
+
+def url(world: World, name: str, proposal: Proposal | None = None) -> str:
+    kwargs = {"slug": world.cluster.slug}
+    if proposal is not None:
+        kwargs["pk"] = proposal.pk
+    return reverse(f"planning:{name}", kwargs=kwargs)
+
+
+def in_a_week() -> str:
+    return (timezone.localtime() + timedelta(days=7)).strftime("%Y-%m-%dT%H:%M")
+
+
+def test_from_draft_to_decision_through_the_pages(world: World):
+    member, coordinator = world.client("member"), world.client("coordinator")
+    member.post(
+        url(world, "proposal-create"),
+        {"title": "Legal aid rota", "subject": "action", "description": "Lawyers on call"},
+    )
+    proposal = world.cluster.proposals.get(title="Legal aid rota")
+    assert proposal.status == "draft" and proposal.proposer == world.member_membership
+    member.post(url(world, "proposal-submit", proposal))
+    coordinator.post(url(world, "proposal-open", proposal), {"closes_at": in_a_week()})
+    proposal.refresh_from_db()
+    assert proposal.status == "open"
+    member.post(url(world, "stance-take", proposal), {"position": "agree", "reason": ""})
+    coordinator.post(url(world, "stance-take", proposal), {"position": "agree", "reason": ""})
+    response = coordinator.post(
+        url(world, "proposal-decide", proposal), {"minutes": "Agreed by all"}, follow=True
+    )
+    body = response.content.decode()
+    assert "Adopted" in body and "Agreed by all" in body
+    again = coordinator.post(url(world, "proposal-decide", proposal), {"minutes": ""}, follow=True)
+    assert "already been decided" in again.content.decode()
+    assert proposal.decisions.count() == 1
+
+
+def test_an_objection_without_its_reason_is_refused(world: World):
+    response = world.client("member").post(
+        url(world, "stance-take", world.proposal), {"position": "block", "reason": ""}, follow=True
+    )
+    assert "needs its reason" in response.content.decode()
+    assert not Stance.objects.filter(proposal=world.proposal).exists()
+
+
+def test_observers_cannot_take_a_position(world: World):
+    response = world.client("observer").post(
+        url(world, "stance-take", world.proposal), {"position": "agree"}
+    )
+    assert response.status_code == 403
+    assert not Stance.objects.filter(proposal=world.proposal).exists()
+
+
+def test_the_page_shows_who_has_not_answered(world: World):
+    services.stance_take(
+        proposal=world.proposal,
+        membership=world.member_membership,
+        by=world.users["member"],
+        position="agree",
+    )
+    body = (
+        world.client("observer").get(url(world, "proposal-detail", world.proposal)).content.decode()
+    )
+    assert "Not answered yet:" in body
+    assert "Lead Foundation" in body.split("Not answered yet:")[1]
+
+
+def test_an_opening_date_in_the_past_is_refused(world: World):
+    draft = services.proposal_create(
+        membership=world.member_membership, by=world.users["member"], title="X", description="Y"
+    )
+    services.proposal_submit(proposal=draft, by=world.users["member"])
+    past = (timezone.localtime() - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    response = world.client("coordinator").post(
+        url(world, "proposal-open", draft), {"closes_at": past}, follow=True
+    )
+    assert "must be in the future" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == "submitted"
+
+
+def test_drafts_are_seen_only_by_their_entity_and_the_coordinator(world: World):
+    draft = services.proposal_create(
+        membership=world.member_membership,
+        by=world.users["member"],
+        title="Private idea",
+        description="Y",
+    )
+    assert world.client("member").get(url(world, "proposal-detail", draft)).status_code == 200
+    assert world.client("coordinator").get(url(world, "proposal-detail", draft)).status_code == 200
+    assert world.client("observer").get(url(world, "proposal-detail", draft)).status_code == 404
+    assert (
+        "Private idea"
+        not in world.client("observer").get(url(world, "proposal-list")).content.decode()
+    )
+
+
+def test_another_clusters_proposal_is_not_found(world: World):
+    other = world.other_cluster
+    theirs = services.proposal_create(
+        membership=other.memberships.get(),
+        by=world.users["outsider"],
+        title="Theirs",
+        description="Z",
+    )
+    for name in ("proposal-detail", "proposal-edit"):
+        assert world.client("coordinator").get(url(world, name, theirs)).status_code == 404
+    response = world.client("coordinator").post(url(world, "proposal-decide", theirs))
+    assert response.status_code == 404
+
+
+def test_a_negative_cost_is_refused(world: World):
+    response = world.client("member").post(
+        url(world, "proposal-create"),
+        {"title": "T", "subject": "action", "description": "D", "estimated_cost": "-5"},
+    )
+    assert "greater than or equal to 0" in response.content.decode()
+    assert not world.cluster.proposals.filter(title="T").exists()
+
+
+def test_a_validation_proposal_names_its_issue(world: World):
+    response = world.client("member").post(
+        url(world, "proposal-create"),
+        {"title": "Validate RI-1", "subject": "validate_rights_issue", "description": "D"},
+    )
+    assert "Choose the rights issue to validate" in response.content.decode()
+
+
+def test_the_detail_runs_the_same_queries_with_5_or_40_stances(
+    world: World, django_assert_num_queries, django_assert_max_num_queries
+):
+    client = world.client("observer")
+
+    def add_stances(n: int) -> None:
+        for _ in range(n):
+            membership = MembershipFactory(cluster=world.cluster)
+            user = ActorUserFactory(actor=membership.actor).user
+            services.stance_take(
+                proposal=world.proposal, membership=membership, by=user, position="agree"
+            )
+
+    add_stances(5)
+    with django_assert_max_num_queries(30) as small:
+        client.get(url(world, "proposal-detail", world.proposal))
+    add_stances(35)
+    with django_assert_num_queries(len(small.captured_queries)):
+        response = client.get(url(world, "proposal-detail", world.proposal))
+    assert response.content.decode().count('class="badge ok"') >= 40
+
+
+def test_the_stance_form_shows_the_entitys_current_position(world: World):
+    services.stance_take(
+        proposal=world.proposal,
+        membership=world.member_membership,
+        by=world.users["member"],
+        position="abstain",
+    )
+    response = world.client("member").get(url(world, "proposal-detail", world.proposal))
+    assert response.context["stance_form"].initial["position"] == "abstain"
