@@ -29,4 +29,5 @@ urlpatterns = [
         name="invitation-revoke",
     ),
     path("c/<slug:slug>/leave/", views.leave, name="leave"),
+    path("c/<slug:slug>/audit/", views.audit_log, name="audit-log"),
 ]

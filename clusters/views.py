@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -31,7 +32,7 @@ from clusters.forms import (
     LeaveForm,
     RoleForm,
 )
-from clusters.models import Cluster, Invitation, Membership
+from clusters.models import AuditEntry, Cluster, Invitation, Membership
 from clusters.services import ClusterError
 from clusters.tokens import invitation_from_token, make_invitation_token
 
@@ -402,3 +403,26 @@ def invitation_logout(request: HttpRequest, token: str) -> HttpResponse:
     """Log out from another account to accept an invitation sent to a different address."""
     logout(request)
     return redirect("clusters:invitation-accept", token=token)
+
+
+@login_required
+def audit_log(request: HttpRequest, slug: str) -> HttpResponse:
+    """Who did what, when, on what: the cluster's audit trail, for the coordinator."""
+    cluster, access = cluster_for_coordinator(request, slug)
+    entries = cluster.audit.select_related("actor_user").order_by("-created_at", "-id")
+    action = request.GET.get("action", "")
+    if action in AuditEntry.Action.values:
+        entries = entries.filter(action=action)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "clusters/audit_log.html",
+        {
+            "cluster": cluster,
+            "access": access,
+            "page": page,
+            "action": action,
+            "actions": AuditEntry.Action.choices,
+            "query": f"action={action}" if action in AuditEntry.Action.values else "",
+        },
+    )

@@ -201,6 +201,7 @@ MATRIX: dict[str, Row] = {
     "planning:stance-take": Row(proposal, EDITOR_POST, method="post"),
     "planning:proposal-decide": Row(proposal, COORDINATOR_POST, method="post"),
     "planning:proposal-second-round": Row(proposal, COORDINATOR_POST, method="post"),
+    "clusters:audit-log": Row(slug, COORDINATOR_ONLY),
     # For administrators of an entity that may leave (the lead hands over first).
     "clusters:leave": Row(slug, cluster_rule(403, 200, 200, 200, representative=403)),
 }

@@ -118,3 +118,32 @@ def test_home_lists_only_my_clusters_with_fixed_queries(
     # Every active entity of the shared cluster is counted, not only the viewer's own.
     assert "4 active entities" in body
     assert "Secret other cluster" not in body
+
+
+def test_the_coordinator_reads_the_activity_with_a_fixed_number_of_queries(
+    world: World, django_assert_num_queries, django_assert_max_num_queries
+):
+    from clusters.services import audit
+
+    client = world.client("coordinator")
+    url = reverse("clusters:audit-log", args=[world.cluster.slug])
+    audit(
+        cluster=world.other_cluster,
+        by=world.users["outsider"],
+        action="member_left",
+        target="Secret move",
+    )
+    with django_assert_max_num_queries(20) as small:
+        client.get(url)
+    for n in range(30):
+        audit(
+            cluster=world.cluster,
+            by=world.users["member"],
+            action="stance_taken",
+            target=f"Proposal {n}",
+        )
+    with django_assert_num_queries(len(small.captured_queries)):
+        body = client.get(url, {"action": "stance_taken"}).content.decode()
+    assert body.count("Proposal ") == 30
+    assert "Secret move" not in body
+    assert client.get(url, {"action": "nonsense", "page": "x"}).status_code == 200

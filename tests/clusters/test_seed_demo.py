@@ -9,6 +9,7 @@ from django.urls import reverse
 from accounts.models import User
 from actors.models import Actor, ActorUser, Capacity
 from clusters.models import AuditEntry, Cluster, ClusterRole, Invitation, Membership
+from planning.models import Decision, Proposal, Stance
 from rights.models import (
     Cause,
     Consequence,
@@ -34,6 +35,9 @@ MODELS = (
     RightsHolderGroup,
     DutyBearer,
     RightsIssueChange,
+    Proposal,
+    Stance,
+    Decision,
 )
 
 
@@ -59,6 +63,11 @@ def test_seed_demo_builds_a_realistic_cluster_and_running_it_twice_changes_nothi
     assert {c.level for c in evictions.causes.all()} == {"immediate", "underlying", "structural"}
     assert evictions.holder_groups.exists() and evictions.duty_bearers.exists()
     assert evictions.gender_analysis
+    # Proposals in every state, one rejected by a block with its reason.
+    statuses = set(cluster.proposals.values_list("status", flat=True))
+    assert statuses == {"draft", "open", "decided"}
+    outcomes = set(Decision.objects.values_list("outcome", "reason"))
+    assert outcomes == {("adopted", "agreed"), ("rejected", "blocked")}
 
 
 def test_the_five_demo_accounts_log_in_with_their_roles(db, client, settings):

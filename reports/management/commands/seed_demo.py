@@ -13,6 +13,7 @@ from django.db import transaction
 
 from clusters.demo import DEMO_PASSWORD, PEOPLE, seed_clusters
 from indicators.demo import seed_indicators
+from planning.demo import seed_planning
 from rights.demo import seed_rights
 
 
@@ -37,6 +38,7 @@ class Command(BaseCommand):
         coordinator = cluster.roles.select_related("user").first().user
         seed_rights(cluster, coordinator)
         seed_indicators(cluster, coordinator)
+        seed_planning(cluster, coordinator)
         self.stdout.write(self.style.SUCCESS(f"Demo cluster ready: /c/{cluster.slug}/"))
         self.stdout.write(f"Demo logins, password {DEMO_PASSWORD}:")
         for email, *_ in PEOPLE:
