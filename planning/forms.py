@@ -96,3 +96,12 @@ class DecideForm(forms.Form):
     review_date = forms.DateField(
         label=_("Review date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label=_("Comment"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    parent = forms.IntegerField(
+        required=False, widget=forms.HiddenInput, min_value=1, max_value=2**62
+    )

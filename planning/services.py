@@ -17,7 +17,16 @@ from accounts.models import User
 from clusters.models import AuditEntry, Membership
 from clusters.services import audit
 from planning.consensus import Rule, RuleKind, Tally, decide
-from planning.models import REASON_REQUIRED, Decision, Position, Proposal, Stance, StanceChange
+from planning.models import (
+    REASON_REQUIRED,
+    Comment,
+    CommentRevision,
+    Decision,
+    Position,
+    Proposal,
+    Stance,
+    StanceChange,
+)
 from rights.services import rights_issue_validate
 
 
@@ -257,3 +266,46 @@ def proposals_close_due(now: datetime | None = None) -> int:
             continue  # decided meanwhile by the coordinator
         closed += 1
     return closed
+
+
+@transaction.atomic
+def comment_add(
+    *,
+    proposal: Proposal,
+    by: User,
+    membership: Membership | None,
+    body: str,
+    parent: Comment | None = None,
+) -> Comment:
+    proposal = _locked(proposal)
+    if proposal.status != Proposal.Status.OPEN:
+        raise PlanningError(_("Comments are taken while the proposal is open."))
+    body = body.strip()
+    if not body:
+        raise PlanningError(_("Write the comment first."))
+    if parent is not None:
+        if parent.proposal_id != proposal.pk:
+            raise PlanningError(_("That comment is not on this proposal."))
+        # One level of replies: answering a reply answers its thread.
+        parent = parent.parent or parent
+    return Comment.objects.create(
+        proposal=proposal, parent=parent, membership=membership, author=by, body=body
+    )
+
+
+@transaction.atomic
+def comment_edit(*, comment: Comment, by: User, body: str) -> Comment:
+    comment = Comment.objects.select_for_update().select_related("proposal").get(pk=comment.pk)
+    if comment.author_id != by.pk:
+        raise PlanningError(_("Only its author can edit a comment."))
+    if comment.proposal.status != Proposal.Status.OPEN:
+        raise PlanningError(_("Comments are taken while the proposal is open."))
+    body = body.strip()
+    if not body:
+        raise PlanningError(_("Write the comment first."))
+    if body != comment.body:
+        CommentRevision.objects.create(comment=comment, body=comment.body)
+        comment.body = body
+        comment.edited_at = timezone.now()
+        comment.save(update_fields=["body", "edited_at"])
+    return comment

@@ -17,6 +17,12 @@ urlpatterns = [
         name="proposal-send-back",
     ),
     path("c/<slug:slug>/proposals/<int:pk>/stance/", views.stance_take, name="stance-take"),
+    path("c/<slug:slug>/proposals/<int:pk>/comments/", views.comment_add, name="comment-add"),
+    path(
+        "c/<slug:slug>/proposals/<int:pk>/comments/<int:comment_pk>/edit/",
+        views.comment_edit,
+        name="comment-edit",
+    ),
     path("c/<slug:slug>/proposals/<int:pk>/decide/", views.proposal_decide, name="proposal-decide"),
     path(
         "c/<slug:slug>/proposals/<int:pk>/second-round/",

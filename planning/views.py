@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -19,8 +19,15 @@ from clusters.access import (
 )
 from clusters.models import Cluster
 from planning import services
-from planning.forms import DecideForm, OpenForm, ProposalForm, SendBackForm, StanceForm
-from planning.models import Proposal
+from planning.forms import (
+    CommentForm,
+    DecideForm,
+    OpenForm,
+    ProposalForm,
+    SendBackForm,
+    StanceForm,
+)
+from planning.models import Comment, Proposal
 from planning.services import PlanningError
 
 # Drafts and submitted proposals are seen by their entity and the coordinator only.
@@ -145,6 +152,17 @@ def proposal_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "stances": stances,
             "waiting": waiting,
             "decisions": proposal.decisions.select_related("decided_by"),
+            "comments": proposal.comments.filter(parent=None)
+            .select_related("author", "membership__actor")
+            .prefetch_related(
+                Prefetch(
+                    "replies",
+                    queryset=Comment.objects.select_related("author", "membership__actor"),
+                ),
+                "revisions",
+                "replies__revisions",
+            ),
+            "comment_form": CommentForm(),
             "rights_issues": proposal.rights_issues.all(),
             "objectives": proposal.objectives.all(),
             "own_entity": _own_entity(access, proposal),
@@ -287,3 +305,43 @@ def proposal_second_round(request: HttpRequest, slug: str, pk: int) -> HttpRespo
         _("A second round is open: a qualified majority decides."),
         coordinator=True,
     )
+
+
+@login_required
+@require_POST
+def comment_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    form = CommentForm(request.POST)
+
+    def add(proposal: Proposal, access: ClusterAccess) -> None:
+        if not form.is_valid():
+            raise PlanningError(" ".join(e for errors in form.errors.values() for e in errors))
+        parent = None
+        if form.cleaned_data["parent"]:
+            parent = proposal.comments.filter(pk=form.cleaned_data["parent"]).first()
+            if parent is None:
+                raise PlanningError(_("That comment is not on this proposal."))
+        services.comment_add(
+            proposal=proposal,
+            by=request.user,
+            membership=access.membership,
+            body=form.cleaned_data["body"],
+            parent=parent,
+        )
+
+    return _act(request, slug, pk, add, _("Your comment has been added."), coordinator=False)
+
+
+@login_required
+@require_POST
+def comment_edit(request: HttpRequest, slug: str, pk: int, comment_pk: int) -> HttpResponse:
+    form = CommentForm(request.POST)
+
+    def change(proposal: Proposal, access: ClusterAccess) -> None:
+        comment = proposal.comments.filter(pk=comment_pk).first()
+        if comment is None:
+            raise Http404
+        if not form.is_valid():
+            raise PlanningError(" ".join(e for errors in form.errors.values() for e in errors))
+        services.comment_edit(comment=comment, by=request.user, body=form.cleaned_data["body"])
+
+    return _act(request, slug, pk, change, _("Your comment has been changed."), coordinator=False)

@@ -199,6 +199,13 @@ MATRIX: dict[str, Row] = {
     "planning:proposal-open": Row(proposal, COORDINATOR_POST, method="post"),
     "planning:proposal-send-back": Row(proposal, COORDINATOR_POST, method="post"),
     "planning:stance-take": Row(proposal, EDITOR_POST, method="post"),
+    "planning:comment-add": Row(proposal, EDITOR_POST, method="post"),
+    # No such comment on the proposal: 404 for whoever may comment.
+    "planning:comment-edit": Row(
+        lambda w: {**proposal(w), "comment_pk": 999999},
+        cluster_rule(404, 404, 403, 403),
+        method="post",
+    ),
     "planning:proposal-decide": Row(proposal, COORDINATOR_POST, method="post"),
     "planning:proposal-second-round": Row(proposal, COORDINATOR_POST, method="post"),
     "clusters:audit-log": Row(slug, COORDINATOR_ONLY),

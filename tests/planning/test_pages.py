@@ -168,3 +168,106 @@ def test_the_stance_form_shows_the_entitys_current_position(world: World):
     )
     response = world.client("member").get(url(world, "proposal-detail", world.proposal))
     assert response.context["stance_form"].initial["position"] == "abstain"
+
+
+def test_deliberation_is_threaded_one_level_and_edits_are_kept(world: World):
+    member, coordinator = world.client("member"), world.client("coordinator")
+    member.post(url(world, "comment-add", world.proposal), {"body": "Who manages the fund?"})
+    question = world.proposal.comments.get()
+    coordinator.post(
+        url(world, "comment-add", world.proposal),
+        {"body": "The lead entity.", "parent": question.pk},
+    )
+    answer = world.proposal.comments.get(parent=question)
+    # A reply to a reply joins the same thread.
+    member.post(url(world, "comment-add", world.proposal), {"body": "Agreed.", "parent": answer.pk})
+    assert world.proposal.comments.filter(parent=question).count() == 2
+    member.post(
+        reverse("planning:comment-edit", args=[world.cluster.slug, world.proposal.pk, question.pk]),
+        {"body": "Who manages the fund, and how?"},
+    )
+    question.refresh_from_db()
+    assert question.body == "Who manages the fund, and how?" and question.edited_at
+    assert list(question.revisions.values_list("body", flat=True)) == ["Who manages the fund?"]
+    body = (
+        world.client("observer").get(url(world, "proposal-detail", world.proposal)).content.decode()
+    )
+    assert "Earlier versions" in body and "The lead entity." in body
+
+
+def test_only_the_author_edits_a_comment(world: World):
+    world.client("member").post(url(world, "comment-add", world.proposal), {"body": "Mine"})
+    comment = world.proposal.comments.get()
+    response = world.client("coordinator").post(
+        reverse("planning:comment-edit", args=[world.cluster.slug, world.proposal.pk, comment.pk]),
+        {"body": "Hijacked"},
+        follow=True,
+    )
+    assert "Only its author" in response.content.decode()
+    comment.refresh_from_db()
+    assert comment.body == "Mine"
+
+
+def test_observers_do_not_comment_and_empty_comments_are_refused(world: World):
+    assert (
+        world.client("observer")
+        .post(url(world, "comment-add", world.proposal), {"body": "Hi"})
+        .status_code
+        == 403
+    )
+    response = world.client("member").post(
+        url(world, "comment-add", world.proposal), {"body": "   "}, follow=True
+    )
+    assert "This field is required" in response.content.decode()
+    assert not world.proposal.comments.exists()
+
+
+def test_a_reply_to_another_proposals_comment_is_refused(world: World):
+    other = services.proposal_create(
+        membership=world.member_membership, by=world.users["member"], title="Other", description="D"
+    )
+    services.proposal_submit(proposal=other, by=world.users["member"])
+    services.proposal_open(
+        proposal=other, by=world.users["coordinator"], closes_at=timezone.now() + timedelta(days=1)
+    )
+    foreign = services.comment_add(
+        proposal=other, by=world.users["member"], membership=world.member_membership, body="There"
+    )
+    response = world.client("member").post(
+        url(world, "comment-add", world.proposal),
+        {"body": "Here", "parent": foreign.pk},
+        follow=True,
+    )
+    assert "not on this proposal" in response.content.decode()
+    assert not world.proposal.comments.exists()
+
+
+def test_the_detail_runs_the_same_queries_with_few_or_many_comments(
+    world: World, django_assert_num_queries, django_assert_max_num_queries
+):
+    client = world.client("observer")
+
+    def add_comments(n: int) -> None:
+        for i in range(n):
+            top = services.comment_add(
+                proposal=world.proposal,
+                by=world.users["member"],
+                membership=world.member_membership,
+                body=f"Point {i}",
+            )
+            services.comment_add(
+                proposal=world.proposal,
+                by=world.users["coordinator"],
+                membership=None,
+                body="Reply",
+                parent=top,
+            )
+            services.comment_edit(comment=top, by=world.users["member"], body=f"Point {i}, revised")
+
+    add_comments(2)
+    with django_assert_max_num_queries(40) as small:
+        client.get(url(world, "proposal-detail", world.proposal))
+    add_comments(20)
+    with django_assert_num_queries(len(small.captured_queries)):
+        response = client.get(url(world, "proposal-detail", world.proposal))
+    assert response.content.decode().count("revised") == 22
