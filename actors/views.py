@@ -1,10 +1,8 @@
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
@@ -14,6 +12,7 @@ from django.utils.translation import gettext as _
 from actors.filters import ActorFilter
 from actors.forms import ActorForm, CapacityFormSet
 from actors.models import Actor, ThematicArea
+from config.paging import paginate
 
 
 def actor_for_admin(request: HttpRequest, slug: str) -> Actor:
@@ -32,13 +31,9 @@ def directory(request: HttpRequest) -> HttpResponse:
     actor_filter = ActorFilter(request.GET or None, queryset=actors)
     # A malformed filter (an unknown kind, say) shows the form errors over the full list.
     queryset = actor_filter.qs if actor_filter.is_valid() else actors
-    page = Paginator(queryset, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = paginate(request, queryset)
     return render(
-        request,
-        "actors/directory.html",
-        {"filter": actor_filter, "page": page, "query": query.urlencode()},
+        request, "actors/directory.html", {"filter": actor_filter, "page": page, "query": query}
     )
 
 

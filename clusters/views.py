@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -35,6 +34,7 @@ from clusters.forms import (
 from clusters.models import AuditEntry, Cluster, Invitation, Membership
 from clusters.services import ClusterError
 from clusters.tokens import invitation_from_token, make_invitation_token
+from config.paging import paginate
 
 
 @login_required
@@ -413,7 +413,7 @@ def audit_log(request: HttpRequest, slug: str) -> HttpResponse:
     action = request.GET.get("action", "")
     if action in AuditEntry.Action.values:
         entries = entries.filter(action=action)
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    page, query = paginate(request, entries, per_page=50)
     return render(
         request,
         "clusters/audit_log.html",
@@ -423,6 +423,6 @@ def audit_log(request: HttpRequest, slug: str) -> HttpResponse:
             "page": page,
             "action": action,
             "actions": AuditEntry.Action.choices,
-            "query": f"action={action}" if action in AuditEntry.Action.values else "",
+            "query": query,
         },
     )

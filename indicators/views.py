@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, Sum
 from django.http import HttpRequest, HttpResponse
@@ -21,6 +20,7 @@ from clusters.access import (
     cluster_for_reader,
 )
 from clusters.models import Cluster
+from config.paging import paginate
 from indicators import charts, services, transfer
 from indicators.filters import IndicatorFilter, ReportFilter
 from indicators.forms import ImportForm, IndicatorForm, ObjectiveForm, ReportForm, ReturnForm
@@ -29,13 +29,6 @@ from indicators.progress import indicators_progress, objective_progress
 from indicators.selectors import entity_reports, open_periods, overdue_by_entity
 from indicators.services import IndicatorError
 from rights.models import AGE_BANDS, SEXES, RightsIssue
-
-
-def paginate(request: HttpRequest, items) -> tuple[object, str]:
-    page = Paginator(items, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return page, query.urlencode()
 
 
 def status_labels() -> dict[str, str]:

@@ -1,10 +1,8 @@
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,6 +16,7 @@ from clusters.access import (
     cluster_for_reader,
 )
 from clusters.models import Cluster
+from config.paging import paginate
 from planning import services
 from planning.forms import (
     CommentForm,
@@ -70,7 +69,7 @@ def proposal_list(request: HttpRequest, slug: str) -> HttpResponse:
     status = request.GET.get("status", "")
     if status in Proposal.Status.values:
         proposals = proposals.filter(status=status)
-    page = Paginator(proposals, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    page, query = paginate(request, proposals)
     return render(
         request,
         "planning/proposal_list.html",
@@ -78,7 +77,7 @@ def proposal_list(request: HttpRequest, slug: str) -> HttpResponse:
             "cluster": cluster,
             "access": access,
             "page": page,
-            "query": f"status={status}" if status in Proposal.Status.values else "",
+            "query": query,
             "status": status,
             "statuses": Proposal.Status.choices,
         },

@@ -68,13 +68,29 @@ class Instrument(Translated):
         return self.tr("name")
 
 
-class SDGGoal(Translated):
-    number = models.PositiveSmallIntegerField(_("number"), unique=True)
+class SDGText(Translated):
+    """An SDG goal, target or indicator: a title in three languages, and where the Catalan
+    one is missing in the source, the language it falls back to."""
+
     title_ca = models.TextField()
     title_es = models.TextField()
     title_en = models.TextField()
-    # Where the Catalan text is missing in the source, the language it falls back to.
     ca_source = models.CharField(max_length=2, default="ca")
+
+    class Meta:
+        abstract = True
+
+    @property
+    def title(self) -> str:
+        return self.tr("title")
+
+    @property
+    def is_fallback(self) -> bool:
+        return current_language() == "ca" and self.ca_source != "ca"
+
+
+class SDGGoal(SDGText):
+    number = models.PositiveSmallIntegerField(_("number"), unique=True)
 
     class Meta:
         verbose_name = _("SDG goal")
@@ -84,19 +100,11 @@ class SDGGoal(Translated):
     def __str__(self) -> str:
         return f"{self.number}. {self.title}"
 
-    @property
-    def title(self) -> str:
-        return self.tr("title")
 
-
-class SDGTarget(Translated):
+class SDGTarget(SDGText):
     goal = models.ForeignKey(SDGGoal, on_delete=models.PROTECT, related_name="targets")
     code = models.CharField(_("code"), max_length=10, unique=True)
     position = models.PositiveSmallIntegerField()
-    title_ca = models.TextField()
-    title_es = models.TextField()
-    title_en = models.TextField()
-    ca_source = models.CharField(max_length=2, default="ca")
 
     class Meta:
         verbose_name = _("SDG target")
@@ -106,23 +114,11 @@ class SDGTarget(Translated):
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
 
-    @property
-    def title(self) -> str:
-        return self.tr("title")
 
-    @property
-    def is_fallback(self) -> bool:
-        return current_language() == "ca" and self.ca_source != "ca"
-
-
-class SDGIndicator(Translated):
+class SDGIndicator(SDGText):
     target = models.ForeignKey(SDGTarget, on_delete=models.PROTECT, related_name="indicators")
     code = models.CharField(_("code"), max_length=12, unique=True)
     position = models.PositiveSmallIntegerField()
-    title_ca = models.TextField()
-    title_es = models.TextField()
-    title_en = models.TextField()
-    ca_source = models.CharField(max_length=2, default="ca")
 
     class Meta:
         verbose_name = _("SDG indicator")
@@ -131,14 +127,6 @@ class SDGIndicator(Translated):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
-
-    @property
-    def title(self) -> str:
-        return self.tr("title")
-
-    @property
-    def is_fallback(self) -> bool:
-        return current_language() == "ca" and self.ca_source != "ca"
 
 
 class Right(Translated):

@@ -2,10 +2,8 @@ from __future__ import annotations
 
 import csv
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from clusters.access import cluster_for_coordinator, cluster_for_editor, cluster_for_reader
 from clusters.models import Cluster
+from config.paging import paginate
 from rights import services
 from rights.filters import CatalogueFilter, RightsIssueFilter, TargetFilter
 from rights.forms import PARTS, EvidenceForm, RightsIssueForm
@@ -27,13 +26,6 @@ from rights.models import (
 )
 from rights.selectors import issue_problem_tree, issue_rows_for_export
 from rights.services import RightsError
-
-
-def paginate(request: HttpRequest, queryset) -> tuple[object, str]:
-    page = Paginator(queryset, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return page, query.urlencode()
 
 
 @login_required
