@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django import forms
 from django.contrib.auth.forms import AdminUserCreationForm as DjangoAdminUserCreationForm
 from django.contrib.auth.forms import UserChangeForm
 
@@ -24,3 +25,11 @@ class AdminUserChangeForm(UserChangeForm):
 
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip().lower()
+
+
+class PreferencesForm(forms.ModelForm):
+    """What a person changes about themselves: their name, language and emails."""
+
+    class Meta:
+        model = User
+        fields = ("first_name", "last_name", "language", "notify_by_email")

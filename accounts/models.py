@@ -41,6 +41,14 @@ class User(AbstractUser):
         blank=True,
         help_text=_("The language of the pages and of the emails you receive."),
     )
+    notify_by_email = models.BooleanField(
+        _("email me about proposals"),
+        default=True,
+        help_text=_(
+            "A proposal opened for positions, one closing in 48 hours that your entity "
+            "has not answered, and a decision taken."
+        ),
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

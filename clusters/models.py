@@ -391,6 +391,15 @@ class AuditEntry(models.Model):
         PROPOSAL_OPENED = "proposal_opened", _("opened a proposal for positions")
         STANCE_TAKEN = "stance_taken", _("took a position")
         DECISION_RECORDED = "decision_recorded", _("recorded a decision")
+        RIGHTS_ISSUE_VALIDATED = "rights_issue_validated", _("validated a rights issue")
+        OBJECTIVES_ADOPTED = "objectives_adopted", _("adopted objectives")
+        REPORT_VALIDATED = "report_validated", _("validated a report")
+        REPORT_RETURNED = "report_returned", _("returned a report")
+        ACTION_CREATED = "action_created", _("created a joint action")
+        ACTION_CHANGED = "action_changed", _("changed a joint action")
+        ACTION_UPDATE_POSTED = "action_update_posted", _("posted an update on a joint action")
+        CONTRIBUTION_ADDED = "contribution_added", _("recorded a contribution")
+        CONTRIBUTION_REMOVED = "contribution_removed", _("removed a contribution")
 
     cluster = models.ForeignKey(
         Cluster, verbose_name=_("cluster"), on_delete=models.CASCADE, related_name="audit"

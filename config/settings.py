@@ -130,6 +130,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Europe/Madrid"
 CELERY_BEAT_SCHEDULE = {
     "close-due-proposals": {"task": "planning.tasks.close_due_proposals", "schedule": 300.0},
+    "remind-closing-proposals": {
+        "task": "planning.tasks.remind_closing_proposals",
+        "schedule": 900.0,
+    },
 }
 
 # Accounts

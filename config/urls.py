@@ -1,12 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from accounts.views import set_language
+from accounts.views import preferences, set_language
 from clusters.views import home
 
 urlpatterns = [
     path("", home, name="home"),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("me/", preferences, name="preferences"),
     path("accounts/", include("allauth.urls")),
     path("actors/", include("actors.urls")),
     path("", include("clusters.urls")),

@@ -27,8 +27,8 @@ class ObjectiveForm(forms.ModelForm):
 
     class Meta:
         model = Objective
-        fields = ["code", "statement", "rights_issues", "sdg_targets"]
-        widgets = {"statement": forms.Textarea(attrs={"rows": 3})}
+        fields = ["code", "statement", "rights_issues", "sdg_targets", "status"]
+        widgets = {"statement": forms.Textarea(attrs={"rows": 3}), "status": forms.RadioSelect}
 
     def __init__(self, *args: object, cluster: Cluster, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -36,9 +36,23 @@ class ObjectiveForm(forms.ModelForm):
         self.fields["rights_issues"].queryset = cluster.rights_issues.filter(
             status=RightsIssue.Status.VALIDATED
         )
+        if self.instance.pk and self.instance.status == Objective.Status.ADOPTED:
+            # An adopted objective stays adopted: a change of it is put to the cluster as
+            # a new proposed objective.
+            del self.fields["status"]
+        else:
+            self.fields["status"].required = False
+            self.fields["status"].help_text = _(
+                "A proposed objective is adopted by a cluster decision: a member entity "
+                "proposes it and the cluster takes positions."
+            )
 
     def clean_code(self) -> str:
         return self.cleaned_data["code"].strip().upper()
+
+    def clean_status(self) -> str:
+        """Left empty, an objective keeps its status; a new one is adopted."""
+        return self.cleaned_data["status"] or self.instance.status or Objective.Status.ADOPTED
 
 
 class IndicatorForm(forms.ModelForm):

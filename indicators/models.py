@@ -23,6 +23,11 @@ from rights.models import AGE_BANDS, SEXES, Right, RightsIssue, SDGIndicator, SD
 
 
 class Objective(models.Model):
+    class Status(models.TextChoices):
+        # A proposed objective waits for a cluster decision (a proposal that adopts it).
+        PROPOSED = "proposed", _("Proposed, awaiting a decision")
+        ADOPTED = "adopted", _("Adopted")
+
     cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="objectives")
     code = models.CharField(_("code"), max_length=20)
     statement = models.TextField(_("statement"), max_length=2000)
@@ -35,6 +40,10 @@ class Objective(models.Model):
     sdg_targets = models.ManyToManyField(
         SDGTarget, verbose_name=_("SDG targets"), related_name="objectives", blank=True
     )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.ADOPTED
+    )
+    adopted_at = models.DateTimeField(_("adopted at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -6,7 +6,7 @@ with a message for the person when the change is not allowed.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
 
@@ -15,8 +15,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from clusters.models import Cluster, Membership
-from indicators.models import Indicator, Measurement, Report, ReportEvent, ReportingPeriod
+from clusters.models import AuditEntry, Cluster, Membership
+from clusters.services import audit
+from indicators.models import (
+    Indicator,
+    Measurement,
+    Objective,
+    Report,
+    ReportEvent,
+    ReportingPeriod,
+)
 from indicators.periods import MONTHS_PER_PERIOD, periods_between
 
 VALUE_LIMIT = Decimal("999999999999.99")
@@ -165,7 +173,11 @@ def report_save(
 
 
 def _locked_submitted(report: Report) -> Report:
-    report = Report.objects.select_for_update().select_related("period").get(pk=report.pk)
+    report = (
+        Report.objects.select_for_update(of=("self",))
+        .select_related("period", "indicator__cluster", "membership__actor")
+        .get(pk=report.pk)
+    )
     if report.period.is_locked:
         raise IndicatorError(
             _("The period %(period)s is locked: nothing in it can change.")
@@ -190,7 +202,18 @@ def report_validate(*, report: Report, by: User) -> Report:
         update_fields=["status", "validated_at", "validated_by", "return_reason", "updated_at"]
     )
     ReportEvent.objects.create(report=report, user=by, action=ReportEvent.Action.VALIDATED)
+    _audit_report(report, by, AuditEntry.Action.REPORT_VALIDATED)
     return report
+
+
+def _audit_report(report: Report, by: User, action: str, **data: object) -> None:
+    audit(
+        cluster=report.indicator.cluster,
+        by=by,
+        action=action,
+        target=report,
+        **data,
+    )
 
 
 @transaction.atomic
@@ -205,6 +228,7 @@ def report_return(*, report: Report, by: User, reason: str) -> Report:
     ReportEvent.objects.create(
         report=report, user=by, action=ReportEvent.Action.RETURNED, note=reason
     )
+    _audit_report(report, by, AuditEntry.Action.REPORT_RETURNED, reason=reason)
     return report
 
 
@@ -221,3 +245,25 @@ def indicator_save(form, *, cluster: Cluster) -> Indicator:
             _("Another indicator of this cluster already has this code.")
         ) from None
     return indicator
+
+
+@transaction.atomic
+def objectives_adopt(*, objectives: Iterable[Objective], by: User | None, decision: object) -> int:
+    """Adopt the proposed objectives a cluster decision names; adopted ones stay as they are."""
+    pks = [objective.pk for objective in objectives]
+    proposed = Objective.objects.select_for_update().filter(
+        pk__in=pks, status=Objective.Status.PROPOSED
+    )
+    adopted = list(proposed.select_related("cluster"))
+    for objective in adopted:
+        objective.status = Objective.Status.ADOPTED
+        objective.adopted_at = timezone.now()
+        objective.save(update_fields=["status", "adopted_at"])
+        audit(
+            cluster=objective.cluster,
+            by=by,
+            action=AuditEntry.Action.OBJECTIVES_ADOPTED,
+            target=objective,
+            decision=str(decision),
+        )
+    return len(adopted)

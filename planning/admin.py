@@ -2,7 +2,15 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from planning.models import Decision, Proposal, Stance, StanceChange
+from planning.models import (
+    ActionUpdate,
+    Contribution,
+    Decision,
+    JointAction,
+    Proposal,
+    Stance,
+    StanceChange,
+)
 
 
 class StanceInline(admin.TabularInline):
@@ -54,3 +62,27 @@ class DecisionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: object, obj: object = None) -> bool:
         return False
+
+
+class ContributionInline(admin.TabularInline):
+    model = Contribution
+    extra = 0
+    raw_id_fields = ["membership"]
+
+
+class ActionUpdateInline(admin.StackedInline):
+    model = ActionUpdate
+    extra = 0
+    readonly_fields = ["author", "membership", "created_at"]
+
+
+@admin.register(JointAction)
+class JointActionAdmin(admin.ModelAdmin):
+    list_display = ["title", "cluster", "objective", "lead", "territory", "start", "end", "status"]
+    list_filter = ["status", "gender_marker", "cluster"]
+    search_fields = ["title", "territory", "lead__actor__name"]
+    date_hierarchy = "start"
+    raw_id_fields = ["lead", "participants", "proposal"]
+    filter_horizontal = ["indicators"]
+    list_select_related = ["cluster", "objective", "lead__actor"]
+    inlines = [ContributionInline, ActionUpdateInline]

@@ -1,15 +1,18 @@
-"""Demo data of the planning part: proposals in every state. Idempotent."""
+"""Demo data of the planning part: proposals in every state, and an action plan with
+contributions of several members and progress updates. Idempotent."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
+from decimal import Decimal
 
 from django.utils import timezone
 
 from accounts.models import User
-from clusters.models import Cluster
-from planning import services
-from planning.models import Proposal
+from clusters.models import Cluster, Membership
+from indicators.models import Objective
+from planning import actions, services
+from planning.models import JointAction, Proposal
 
 
 def seed_planning(cluster: Cluster, coordinator: User) -> None:
@@ -119,4 +122,136 @@ def seed_planning(cluster: Cluster, coordinator: User) -> None:
         proposal=census,
         by=coordinator,
         minutes="Rebutjada per un bloqueig: es revisarà amb l'Oficina.",
+    )
+
+    proposed = Objective.objects.create(
+        cluster=cluster,
+        code="O4",
+        statement="Que cap persona jove del districte hagi de marxar-ne per no poder pagar "
+        "un lloguer: accés a habitatge assequible per a menors de 35 anys.",
+        status=Objective.Status.PROPOSED,
+    )
+    youth = new(
+        "sindicat-llogateres",
+        "Adoptar l'objectiu O4 sobre l'habitatge jove",
+        "Proposem que el clúster adopti l'objectiu O4 i que en definim els indicadors.",
+        subject=Proposal.Subject.ADOPT_OBJECTIVES,
+    )
+    youth.objectives.set([proposed])
+    services.proposal_submit(proposal=youth, by=by("sindicat-llogateres"))
+
+    seed_actions(cluster, coordinator, members, by, adopted=rota)
+
+
+def seed_actions(
+    cluster: Cluster,
+    coordinator: User,
+    members: dict[str, Membership],
+    by,
+    adopted: Proposal,
+) -> None:
+    """Joint actions of the first three objectives: O1 has two in the same territory (an
+    overlap) and O3 none (a gap), so the coverage page has something to say."""
+    objectives = {o.code: o for o in cluster.objectives.prefetch_related("indicators")}
+    today = timezone.localdate()
+    year = today.year
+
+    def action(code: str, lead: str, others: list[str], **fields) -> JointAction:
+        objective = objectives[code]
+        return actions.action_create(
+            cluster=cluster,
+            by=coordinator,
+            objective=objective,
+            indicators=list(objective.indicators.all())[:2],
+            lead=members[lead],
+            participants=[members[slug] for slug in others],
+            **fields,
+        )
+
+    def give(target: JointAction, slug: str, kind: str, amount: int, text: str) -> None:
+        actions.contribution_add(
+            action=target,
+            membership=members[slug],
+            by=by(slug),
+            kind=kind,
+            amount=Decimal(amount),
+            description=text,
+        )
+
+    def note(target: JointAction, slug: str, text: str, **fields) -> None:
+        actions.update_post(
+            action=target,
+            by=by(slug),
+            membership=members[slug],
+            is_coordinator=False,
+            note=text,
+            **fields,
+        )
+
+    rota = action(
+        "O1",
+        "dret-i-habitatge",
+        ["av-nou-barris", "llar-solidaria"],
+        proposal=adopted,
+        title="Torn d'advocacia per als llançaments",
+        description="Una advocada acompanya cada família el dia del llançament i demana "
+        "la suspensió quan no hi ha alternativa.",
+        territory="Nou Barris, Barcelona",
+        start=date(year, 1, 15),
+        end=date(year, 12, 31),
+        budget=Decimal("18000"),
+        status=JointAction.Status.IN_PROGRESS,
+        progress=35,
+        gender_marker=JointAction.GenderMarker.SIGNIFICANT,
+    )
+    give(rota, "dret-i-habitatge", "staff_hours", 360, "Dues advocades, mig dia a la setmana")
+    give(rota, "llar-solidaria", "money", 6000, "Desplaçaments i procuradors")
+    give(rota, "av-nou-barris", "space", 120, "Local de l'associació per a les entrevistes")
+    note(rota, "dret-i-habitatge", "Quaranta llançaments acompanyats; dotze suspesos.")
+    note(rota, "av-nou-barris", "Les famílies arriben derivades pel punt d'assessorament.")
+
+    point = action(
+        "O1",
+        "av-nou-barris",
+        ["sindicat-llogateres", "xarxa-acollida"],
+        title="Punt d'assessorament setmanal",
+        description="Cada dimarts, al casal, voluntariat format atén les famílies amenaçades.",
+        territory="Nou Barris, Barcelona",
+        start=date(year - 1, 9, 1),
+        end=today - timedelta(days=20),
+        budget=Decimal("4000"),
+        status=JointAction.Status.IN_PROGRESS,
+        progress=80,
+        gender_marker=JointAction.GenderMarker.SIGNIFICANT,
+    )
+    give(point, "av-nou-barris", "staff_hours", 800, "Voluntariat del punt")
+    give(point, "xarxa-acollida", "in_kind", 1500, "Materials de difusió en sis llengües")
+    note(point, "av-nou-barris", "Cal tancar l'avaluació abans de renovar-lo.", progress=80)
+
+    energy = action(
+        "O2",
+        "energia-justa",
+        ["acces-total", "coop-la-teulada"],
+        title="Auditories energètiques a llars llogateres",
+        territory="Nou Barris, Barcelona",
+        start=date(year, 3, 1),
+        end=date(year + 1, 2, 28),
+        budget=Decimal("25000"),
+        status=JointAction.Status.PLANNED,
+        gender_marker=JointAction.GenderMarker.NOT_TARGETED,
+    )
+    give(energy, "energia-justa", "staff_hours", 240, "Tècnics auditors")
+    give(energy, "coop-la-teulada", "money", 5000, "Petites reparacions d'aïllament")
+
+    action(
+        "O2",
+        "acces-total",
+        [],
+        title="Campanya de bo social",
+        territory="Nou Barris, Barcelona",
+        start=date(year - 1, 1, 1),
+        end=date(year - 1, 12, 31),
+        status=JointAction.Status.COMPLETED,
+        progress=100,
+        gender_marker=JointAction.GenderMarker.NOT_TARGETED,
     )

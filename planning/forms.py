@@ -5,7 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Cluster
-from planning.models import REASON_REQUIRED, Position, Proposal
+from indicators.models import Objective
+from planning.models import REASON_REQUIRED, Contribution, JointAction, Position, Proposal
 from rights.models import RightsIssue
 
 
@@ -46,6 +47,14 @@ class ProposalForm(forms.ModelForm):
             self.add_error("rights_issue_to_validate", _("Choose the rights issue to validate."))
         if not validating:
             data["rights_issue_to_validate"] = None
+        adopting = data.get("subject") == Proposal.Subject.ADOPT_OBJECTIVES
+        proposed = [
+            o for o in data.get("objectives") or [] if o.status == Objective.Status.PROPOSED
+        ]
+        if adopting and not proposed:
+            self.add_error(
+                "objectives", _("Tick the proposed objectives the cluster is asked to adopt.")
+            )
         return data
 
 
@@ -105,3 +114,110 @@ class CommentForm(forms.Form):
     parent = forms.IntegerField(
         required=False, widget=forms.HiddenInput, min_value=1, max_value=2**62
     )
+
+
+def _entity_choices(field: forms.ModelChoiceField, members: object) -> None:
+    field.queryset = members
+    field.label_from_instance = lambda membership: membership.actor.name
+
+
+class JointActionForm(forms.ModelForm):
+    """The coordinator's form of a joint action; the service checks the same rules."""
+
+    class Meta:
+        model = JointAction
+        fields = [
+            "title",
+            "description",
+            "objective",
+            "indicators",
+            "lead",
+            "participants",
+            "territory",
+            "start",
+            "end",
+            "budget",
+            "status",
+            "progress",
+            "gender_marker",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "indicators": forms.CheckboxSelectMultiple,
+            "participants": forms.CheckboxSelectMultiple,
+            "start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "gender_marker": forms.RadioSelect,
+        }
+
+    def __init__(self, *args: object, cluster: Cluster, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["objective"].queryset = cluster.objectives.filter(
+            status=Objective.Status.ADOPTED
+        )
+        self.fields["indicators"].queryset = cluster.indicators.select_related(
+            "objective"
+        ).order_by("code")
+        self.fields["indicators"].label_from_instance = lambda i: f"{i.code} · {i.name}"
+        self.fields["indicators"].help_text = _("Indicators of the action's objective.")
+        members = cluster.memberships.voting().select_related("actor").order_by("actor__name")
+        _entity_choices(self.fields["lead"], members)
+        _entity_choices(self.fields["participants"], members)
+        self.fields["participants"].help_text = _("Besides the lead entity.")
+
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("The action cannot end before it starts."))
+        objective = data.get("objective")
+        stray = [
+            i
+            for i in data.get("indicators") or []
+            if i.objective_id != getattr(objective, "pk", None)
+        ]
+        if objective and stray:
+            self.add_error(
+                "indicators",
+                _("These indicators belong to another objective: %(codes)s.")
+                % {"codes": ", ".join(i.code for i in stray)},
+            )
+        return data
+
+
+class ContributionForm(forms.ModelForm):
+    class Meta:
+        model = Contribution
+        fields = ["membership", "kind", "amount", "description"]
+        widgets = {"amount": forms.NumberInput(attrs={"min": 0, "step": "0.01"})}
+
+    def __init__(self, *args: object, entities: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        _entity_choices(self.fields["membership"], entities)
+        self.fields["amount"].help_text = _("Euros for money and in kind; hours otherwise.")
+
+    def clean_amount(self) -> object:
+        amount = self.cleaned_data["amount"]
+        if amount is not None and amount < 0:
+            raise forms.ValidationError(_("A contribution cannot be below zero."))
+        return amount
+
+
+class ActionUpdateForm(forms.Form):
+    note = forms.CharField(
+        label=_("What has happened"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    progress = forms.IntegerField(
+        label=_("Progress (%)"), required=False, min_value=0, max_value=100
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Unchanged")), *JointAction.Status.choices],
+    )
+
+    def __init__(self, *args: object, leads: bool, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        if not leads:
+            # Participants add notes; the lead entity and the coordinator move the progress.
+            del self.fields["progress"], self.fields["status"]

@@ -7,9 +7,11 @@ kept in StanceChange, and decisions that are never edited once recorded.
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -29,6 +31,7 @@ class Proposal(models.Model):
     class Subject(models.TextChoices):
         ACTION = "action", _("A joint action or a position of the cluster")
         VALIDATE_RIGHTS_ISSUE = "validate_rights_issue", _("Validate a rights issue")
+        ADOPT_OBJECTIVES = "adopt_objectives", _("Adopt proposed objectives and their indicators")
 
     cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="proposals")
     proposer = models.ForeignKey(
@@ -71,6 +74,8 @@ class Proposal(models.Model):
     opens_at = models.DateTimeField(_("opened at"), null=True, blank=True)
     closes_at = models.DateTimeField(_("closes at"), null=True, blank=True)
     sent_back_reason = models.TextField(_("why it was sent back"), blank=True)
+    # The round whose "closing in 48 hours" reminder went out, so it goes out once.
+    reminded_round = models.PositiveSmallIntegerField(default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -247,3 +252,177 @@ class CommentRevision(models.Model):
 
     def __str__(self) -> str:
         return self.body[:60]
+
+
+class JointAction(models.Model):
+    """An action the cluster carries out together, using each member's resources."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        IN_PROGRESS = "in_progress", _("In progress")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class GenderMarker(models.IntegerChoices):
+        # OECD DAC gender equality policy marker.
+        NOT_TARGETED = 0, _("0 · Not targeted")
+        SIGNIFICANT = 1, _("1 · Significant objective")
+        PRINCIPAL = 2, _("2 · Principal objective")
+
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="joint_actions")
+    proposal = models.ForeignKey(
+        Proposal,
+        verbose_name=_("from the proposal"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="joint_actions",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), max_length=10000, blank=True)
+    objective = models.ForeignKey(
+        Objective,
+        verbose_name=_("objective"),
+        on_delete=models.PROTECT,
+        related_name="joint_actions",
+    )
+    indicators = models.ManyToManyField(
+        "indicators.Indicator",
+        verbose_name=_("indicators it moves"),
+        blank=True,
+        related_name="joint_actions",
+    )
+    lead = models.ForeignKey(
+        Membership,
+        verbose_name=_("lead entity"),
+        on_delete=models.PROTECT,
+        related_name="led_actions",
+    )
+    participants = models.ManyToManyField(
+        Membership,
+        verbose_name=_("participating entities"),
+        blank=True,
+        related_name="joint_actions",
+    )
+    territory = models.CharField(_("territory"), max_length=200)
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"))
+    budget = models.DecimalField(
+        _("budget (€)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PLANNED
+    )
+    progress = models.PositiveSmallIntegerField(
+        _("progress (%)"), default=0, validators=[MaxValueValidator(100)]
+    )
+    gender_marker = models.PositiveSmallIntegerField(
+        _("gender equality marker"),
+        choices=GenderMarker.choices,
+        default=GenderMarker.NOT_TARGETED,
+        help_text=_("OECD DAC: 0 not targeted, 1 significant objective, 2 principal objective."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("joint action")
+        verbose_name_plural = _("joint actions")
+        ordering = ["start", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gte=F("start")), name="action_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(budget__isnull=True) | Q(budget__gte=0),
+                name="action_budget_not_negative",
+            ),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="action_progress_percent"),
+            models.CheckConstraint(
+                condition=Q(gender_marker__in=[0, 1, 2]), name="action_gender_marker_dac"
+            ),
+        ]
+        indexes = [models.Index(fields=["cluster", "status", "end"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("planning:action-detail", args=[self.cluster.slug, self.pk])
+
+    @property
+    def is_late(self) -> bool:
+        """Past its end date and neither completed nor cancelled."""
+        closed = (self.Status.COMPLETED, self.Status.CANCELLED)
+        return self.status not in closed and self.end < timezone.localdate()
+
+
+class Contribution(models.Model):
+    """What one member entity puts into a joint action."""
+
+    class Kind(models.TextChoices):
+        MONEY = "money", _("Money (€)")
+        STAFF_HOURS = "staff_hours", _("Staff hours")
+        IN_KIND = "in_kind", _("In kind (€ value)")
+        SPACE = "space", _("Space (hours of use)")
+
+    action = models.ForeignKey(JointAction, on_delete=models.CASCADE, related_name="contributions")
+    membership = models.ForeignKey(
+        Membership, verbose_name=_("entity"), on_delete=models.PROTECT, related_name="contributions"
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    amount = models.DecimalField(
+        _("amount"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    description = models.CharField(_("description"), max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("contribution")
+        verbose_name_plural = _("contributions")
+        ordering = ["membership__actor__name", "kind"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="contribution_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membership.actor} · {self.get_kind_display()} {self.amount}"
+
+
+class ActionUpdate(models.Model):
+    """A progress note on a joint action, by its lead or a participant."""
+
+    action = models.ForeignKey(JointAction, on_delete=models.CASCADE, related_name="updates")
+    membership = models.ForeignKey(
+        Membership, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    note = models.TextField(_("note"), max_length=5000)
+    progress = models.PositiveSmallIntegerField(
+        _("progress (%)"), null=True, blank=True, validators=[MaxValueValidator(100)]
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=JointAction.Status.choices, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("action update")
+        verbose_name_plural = _("action updates")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.note[:60]

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from clusters.models import AuditEntry, Membership
 from clusters.services import audit
+from indicators.services import objectives_adopt
 from planning.consensus import Rule, RuleKind, Tally, decide
 from planning.models import (
     REASON_REQUIRED,
@@ -27,11 +28,20 @@ from planning.models import (
     Stance,
     StanceChange,
 )
-from rights.services import rights_issue_validate
+from rights.services import RightsError, rights_issue_validate, validation_problems
 
 
 class PlanningError(Exception):
     """A change refused for a reason the person can act on."""
+
+
+def _after_commit(task_name: str, object_id: int) -> None:
+    """Queue a notification once the change is committed. Robust: a broker outage is
+    logged rather than turning a decision that happened into an error page."""
+    from planning import tasks
+
+    task = getattr(tasks, task_name)
+    transaction.on_commit(lambda: task.delay(object_id), robust=True)
 
 
 def _locked(proposal: Proposal) -> Proposal:
@@ -77,6 +87,11 @@ def proposal_open(*, proposal: Proposal, by: User, closes_at: datetime) -> Propo
         raise PlanningError(_("Only a submitted proposal can be opened for positions."))
     if closes_at <= timezone.now():
         raise PlanningError(_("The closing date must be in the future."))
+    issue = proposal.rights_issue_to_validate
+    if issue is not None and (problems := validation_problems(issue)):
+        raise PlanningError(
+            " ".join([_("The rights issue cannot be put to a decision yet."), *problems])
+        )
     proposal.status = Proposal.Status.OPEN
     proposal.opens_at = timezone.now()
     proposal.closes_at = closes_at
@@ -84,6 +99,7 @@ def proposal_open(*, proposal: Proposal, by: User, closes_at: datetime) -> Propo
     audit(
         cluster=proposal.cluster, by=by, action=AuditEntry.Action.PROPOSAL_OPENED, target=proposal
     )
+    _after_commit("notify_proposal_opened", proposal.pk)
     return proposal
 
 
@@ -223,9 +239,33 @@ def proposal_decide(
         outcome=decision.outcome,
         tally=[tally.agree, tally.abstain, tally.disagree, tally.block, tally.eligible],
     )
-    if decision.outcome == Decision.Outcome.ADOPTED and proposal.rights_issue_to_validate_id:
-        rights_issue_validate(issue=proposal.rights_issue_to_validate, by=by, decision=decision)
+    if decision.outcome == Decision.Outcome.ADOPTED:
+        _apply(proposal, decision, by)
+    _after_commit("notify_proposal_decided", decision.pk)
     return decision
+
+
+def _apply(proposal: Proposal, decision: Decision, by: User | None) -> None:
+    """Carry out what an adopted proposal asked the cluster to decide.
+
+    The decision stands whatever happens here: if the issue changed since it was opened
+    (validated meanwhile, say), the audit trail says why nothing was applied."""
+    try:
+        with transaction.atomic():
+            if proposal.subject == Proposal.Subject.VALIDATE_RIGHTS_ISSUE:
+                rights_issue_validate(
+                    issue=proposal.rights_issue_to_validate, by=by, decision=decision
+                )
+            elif proposal.subject == Proposal.Subject.ADOPT_OBJECTIVES:
+                objectives_adopt(objectives=proposal.objectives.all(), by=by, decision=decision)
+    except RightsError as error:
+        audit(
+            cluster=proposal.cluster,
+            by=by,
+            action=AuditEntry.Action.DECISION_RECORDED,
+            target=proposal,
+            not_applied=str(error),
+        )
 
 
 @transaction.atomic
@@ -250,6 +290,7 @@ def proposal_second_round(*, proposal: Proposal, by: User, closes_at: datetime) 
         target=proposal,
         round=proposal.round,
     )
+    _after_commit("notify_proposal_opened", proposal.pk)
     return proposal
 
 

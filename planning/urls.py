@@ -1,6 +1,6 @@
 from django.urls import path
 
-from planning import views
+from planning import action_views, views
 
 app_name = "planning"
 
@@ -28,5 +28,31 @@ urlpatterns = [
         "c/<slug:slug>/proposals/<int:pk>/second-round/",
         views.proposal_second_round,
         name="proposal-second-round",
+    ),
+    path("c/<slug:slug>/actions/", action_views.action_list, name="action-list"),
+    path("c/<slug:slug>/actions/new/", action_views.action_edit, name="action-create"),
+    path("c/<slug:slug>/actions/<int:pk>/", action_views.action_detail, name="action-detail"),
+    path("c/<slug:slug>/actions/<int:pk>/edit/", action_views.action_edit, name="action-edit"),
+    path(
+        "c/<slug:slug>/actions/<int:pk>/contributions/",
+        action_views.contribution_add,
+        name="contribution-add",
+    ),
+    path(
+        "c/<slug:slug>/actions/<int:pk>/contributions/<int:contribution_pk>/remove/",
+        action_views.contribution_remove,
+        name="contribution-remove",
+    ),
+    path("c/<slug:slug>/actions/<int:pk>/updates/", action_views.update_add, name="update-add"),
+    path("c/<slug:slug>/who-does-what/", action_views.who_does_what, name="who-does-what"),
+    path(
+        "c/<slug:slug>/who-does-what.csv",
+        action_views.who_does_what_csv,
+        name="who-does-what-csv",
+    ),
+    path(
+        "c/<slug:slug>/actions/coverage/",
+        action_views.gaps_and_overlaps,
+        name="gaps-and-overlaps",
     ),
 ]

@@ -26,7 +26,7 @@ from planning.forms import (
     SendBackForm,
     StanceForm,
 )
-from planning.models import Comment, Proposal
+from planning.models import Comment, Decision, Proposal
 from planning.services import PlanningError
 
 # Drafts and submitted proposals are seen by their entity and the coordinator only.
@@ -141,6 +141,7 @@ def proposal_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     stance_form = StanceForm(
         initial={"position": mine.position, "reason": mine.reason} if mine else None
     )
+    decisions = list(proposal.decisions.select_related("decided_by"))
     return render(
         request,
         "planning/proposal_detail.html",
@@ -150,7 +151,11 @@ def proposal_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "proposal": proposal,
             "stances": stances,
             "waiting": waiting,
-            "decisions": proposal.decisions.select_related("decided_by"),
+            "decisions": decisions,
+            "adopted": proposal.status == Proposal.Status.DECIDED
+            and bool(decisions)
+            and decisions[-1].outcome == Decision.Outcome.ADOPTED,
+            "actions": proposal.joint_actions.order_by("start"),
             "comments": proposal.comments.filter(parent=None)
             .select_related("author", "membership__actor")
             .prefetch_related(

@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from clusters.models import Cluster
+from clusters.models import AuditEntry, Cluster
+from clusters.services import audit
 from rights.models import (
     Cause,
     Consequence,
@@ -205,6 +206,13 @@ def rights_issue_validate(
         issue,
         by,
         RightsIssueChange.Action.VALIDATED,
+        decision=str(decision) if decision is not None else "",
+    )
+    audit(
+        cluster=issue.cluster,
+        by=by,
+        action=AuditEntry.Action.RIGHTS_ISSUE_VALIDATED,
+        target=issue,
         decision=str(decision) if decision is not None else "",
     )
     return issue

@@ -4,7 +4,8 @@ data must never leak into the first one's pages."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from django.core.files.base import ContentFile
@@ -16,7 +17,7 @@ from actors.models import Actor, ActorUser
 from clusters.models import Cluster, Membership
 from config.celery import app as celery_app
 from indicators.models import Indicator, Objective, Report, ReportingPeriod
-from planning.models import Proposal
+from planning.models import Contribution, JointAction, Proposal
 from rights.models import Evidence, RightsIssue
 from tests.factories import (
     ActorFactory,
@@ -92,6 +93,8 @@ class World:
     period: ReportingPeriod
     report: Report
     proposal: Proposal
+    action: JointAction
+    contribution: Contribution
 
     def client(self, person: str) -> Client:
         client = Client()
@@ -116,7 +119,7 @@ def build_world() -> World:
     institution_actor = ActorFactory(name="Funding Institution", kind=Actor.Kind.OTHER)
     outsider_actor = ActorFactory(name="Outsider Entity")
 
-    MembershipFactory(cluster=cluster, actor=lead, role=Membership.Role.LEAD)
+    lead_m = MembershipFactory(cluster=cluster, actor=lead, role=Membership.Role.LEAD)
     member_m = MembershipFactory(cluster=cluster, actor=member_actor)
     observer_m = MembershipFactory(
         cluster=cluster, actor=observer_actor, role=Membership.Role.OBSERVER
@@ -125,7 +128,7 @@ def build_world() -> World:
         cluster=cluster, actor=institution_actor, role=Membership.Role.INSTITUTION
     )
     # The outsider's entity is the lead of another cluster, with data of its own.
-    MembershipFactory(cluster=other, actor=outsider_actor, role=Membership.Role.LEAD)
+    outsider_m = MembershipFactory(cluster=other, actor=outsider_actor, role=Membership.Role.LEAD)
     InvitationFactory(cluster=other, email="secret-invitee@example.org")
 
     users = {
@@ -154,6 +157,10 @@ def build_world() -> World:
     indicator, period, report = build_indicators(cluster, member_m, users["member"])
     proposal = build_open_proposal(member_m, users["member"], users["coordinator"])
     other_objective = Objective.objects.create(cluster=other, code="O1", statement="Secret goal")
+    action, contribution = build_action(
+        indicator.objective, [indicator], member_m, lead_m, users["coordinator"]
+    )
+    build_action(other_objective, [], outsider_m, None, users["outsider"], prefix="Secret")
     Indicator.objects.create(
         cluster=other,
         objective=other_objective,
@@ -183,7 +190,48 @@ def build_world() -> World:
         period=period,
         report=report,
         proposal=proposal,
+        action=action,
+        contribution=contribution,
     )
+
+
+def build_action(
+    objective: Objective,
+    indicators: list[Indicator],
+    lead: Membership,
+    participant: Membership | None,
+    by: User,
+    prefix: str = "Legal",
+) -> tuple[JointAction, Contribution]:
+    """A running joint action of the objective, with one contribution of its lead."""
+    from planning import actions
+
+    action = actions.action_create(
+        cluster=objective.cluster,
+        by=by,
+        title=f"{prefix} joint action in the district",
+        description="Free legal advice before every eviction hearing",
+        objective=objective,
+        indicators=indicators,
+        lead=lead,
+        participants=[participant] if participant else [],
+        territory="Ciutat Vella",
+        start=date(2026, 1, 1),
+        end=date(2026, 12, 31),
+        budget=Decimal("12000"),
+        status=JointAction.Status.IN_PROGRESS,
+        progress=40,
+        gender_marker=JointAction.GenderMarker.SIGNIFICANT,
+    )
+    contribution = actions.contribution_add(
+        action=action,
+        membership=lead,
+        by=by,
+        kind=Contribution.Kind.STAFF_HOURS,
+        amount=Decimal("120"),
+        description="Two lawyers, one day a week",
+    )
+    return action, contribution
 
 
 def build_open_proposal(membership: Membership, author: User, coordinator: User) -> Proposal:

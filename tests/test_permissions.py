@@ -25,6 +25,7 @@ OTHER_CLUSTER_SECRETS = (
     "Secret other cluster",
     "secret-invitee@example.org",
     "Secret evictions issue",
+    "Secret joint action",
 )
 SECRETS = {person: OTHER_CLUSTER_SECRETS for person in PEOPLE} | {
     "outsider": ("Housing rights cluster",)
@@ -120,9 +121,14 @@ def proposal(w: World) -> dict:
     return {"slug": w.cluster.slug, "pk": w.proposal.pk}
 
 
+def action(w: World) -> dict:
+    return {"slug": w.cluster.slug, "pk": w.action.pk}
+
+
 MATRIX: dict[str, Row] = {
     "home": Row(lambda w: {}, everyone(200)),
     "set_language": Row(lambda w: {}, everyone(302, anonymous=302), method="post"),
+    "preferences": Row(lambda w: {}, everyone(200)),
     "actors:directory": Row(lambda w: {}, everyone(200)),
     "actors:detail": Row(lambda w: {"slug": w.outsider_actor.slug}, everyone(200)),
     "actors:edit": Row(
@@ -208,6 +214,23 @@ MATRIX: dict[str, Row] = {
     ),
     "planning:proposal-decide": Row(proposal, COORDINATOR_POST, method="post"),
     "planning:proposal-second-round": Row(proposal, COORDINATOR_POST, method="post"),
+    "planning:action-list": Row(slug, READER),
+    "planning:action-detail": Row(action, READER),
+    "planning:action-create": Row(slug, COORDINATOR_ONLY),
+    "planning:action-edit": Row(action, COORDINATOR_ONLY),
+    # An empty form is refused with a message and a redirect back to the action.
+    "planning:contribution-add": Row(action, EDITOR_POST, method="post"),
+    # The member entity leads the world's action and gave its contribution; its
+    # representative may remove it like the coordinator.
+    "planning:contribution-remove": Row(
+        lambda w: {**action(w), "contribution_pk": w.contribution.pk},
+        EDITOR_POST,
+        method="post",
+    ),
+    "planning:update-add": Row(action, EDITOR_POST, method="post"),
+    "planning:who-does-what": Row(slug, READER),
+    "planning:who-does-what-csv": Row(slug, READER),
+    "planning:gaps-and-overlaps": Row(slug, READER),
     "clusters:audit-log": Row(slug, COORDINATOR_ONLY),
     # For administrators of an entity that may leave (the lead hands over first).
     "clusters:leave": Row(slug, cluster_rule(403, 200, 200, 200, representative=403)),

@@ -30,6 +30,7 @@ def wait_for(condition, timeout: float = 15.0) -> bool:
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_sends_the_invitation_email_once():
     world = build_world()
+    mail.outbox.clear()  # the world's proposal was announced when it opened
     celery_app.conf.task_always_eager = False  # the shared fixture restores it
     celery_app.control.purge()
     with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):

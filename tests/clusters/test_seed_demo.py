@@ -9,7 +9,8 @@ from django.urls import reverse
 from accounts.models import User
 from actors.models import Actor, ActorUser, Capacity
 from clusters.models import AuditEntry, Cluster, ClusterRole, Invitation, Membership
-from planning.models import Decision, Proposal, Stance
+from planning.coverage import coverage
+from planning.models import ActionUpdate, Contribution, Decision, JointAction, Proposal, Stance
 from rights.models import (
     Cause,
     Consequence,
@@ -38,6 +39,9 @@ MODELS = (
     Proposal,
     Stance,
     Decision,
+    JointAction,
+    Contribution,
+    ActionUpdate,
 )
 
 
@@ -65,9 +69,18 @@ def test_seed_demo_builds_a_realistic_cluster_and_running_it_twice_changes_nothi
     assert evictions.gender_analysis
     # Proposals in every state, one rejected by a block with its reason.
     statuses = set(cluster.proposals.values_list("status", flat=True))
-    assert statuses == {"draft", "open", "decided"}
+    assert statuses == {"draft", "submitted", "open", "decided"}
     outcomes = set(Decision.objects.values_list("outcome", "reason"))
     assert outcomes == {("adopted", "agreed"), ("rejected", "blocked")}
+    # An action plan: one action from the adopted proposal, contributions of several
+    # members, updates, a late action, and the gap and overlap the coverage page shows.
+    assert cluster.joint_actions.count() >= 4
+    assert cluster.joint_actions.filter(proposal__decisions__outcome="adopted").exists()
+    assert Contribution.objects.values("membership").distinct().count() >= 5
+    assert ActionUpdate.objects.count() >= 3
+    assert any(action.is_late for action in cluster.joint_actions.all())
+    found = coverage(cluster)
+    assert found.has_gaps and found.has_overlaps
 
 
 def test_the_five_demo_accounts_log_in_with_their_roles(db, client, settings):

@@ -137,26 +137,49 @@ def test_a_validation_proposal_names_its_issue(world: World):
     assert "Choose the rights issue to validate" in response.content.decode()
 
 
-def test_the_detail_runs_the_same_queries_with_5_or_40_stances(
+def test_the_detail_runs_the_same_queries_with_5_or_200_stances_and_comments(
     world: World, django_assert_num_queries, django_assert_max_num_queries
 ):
     client = world.client("observer")
 
-    def add_stances(n: int) -> None:
-        for _ in range(n):
+    def add(first: int, last: int) -> None:
+        for i in range(first, last + 1):
             membership = MembershipFactory(cluster=world.cluster)
             user = ActorUserFactory(actor=membership.actor).user
             services.stance_take(
                 proposal=world.proposal, membership=membership, by=user, position="agree"
             )
+            thread = services.comment_add(
+                proposal=world.proposal, by=user, membership=membership, body=f"Point {i}"
+            )
+            services.comment_edit(comment=thread, by=user, body=f"Point {i}, revised")
+            services.comment_add(
+                proposal=world.proposal, by=user, membership=membership, body="+1", parent=thread
+            )
 
-    add_stances(5)
+    add(1, 5)
     with django_assert_max_num_queries(30) as small:
         client.get(url(world, "proposal-detail", world.proposal))
-    add_stances(35)
+    add(6, 200)
     with django_assert_num_queries(len(small.captured_queries)):
         response = client.get(url(world, "proposal-detail", world.proposal))
-    assert response.content.decode().count('class="badge ok"') >= 40
+    page = response.content.decode()
+    assert page.count('class="badge ok"') >= 200
+    assert "Point 200, revised" in page
+
+
+def test_adopting_objectives_asks_for_a_proposed_one(world: World):
+    response = world.client("member").post(
+        url(world, "proposal-create"),
+        {
+            "title": "Adopt O1",
+            "subject": "adopt_objectives",
+            "description": "D",
+            "objectives": [world.indicator.objective_id],  # already adopted
+        },
+    )
+    assert "Tick the proposed objectives" in response.content.decode()
+    assert not Proposal.objects.filter(title="Adopt O1").exists()
 
 
 def test_the_stance_form_shows_the_entitys_current_position(world: World):

@@ -8,10 +8,13 @@ from django.db import connection
 from django.utils import timezone
 
 from clusters.models import AuditEntry
+from indicators import services as indicator_services
+from indicators.models import Objective
 from planning import services
 from planning.models import Decision, Proposal, Stance, StanceChange
 from planning.tasks import close_due_proposals
 from rights.models import Cause, Consequence, DutyBearer, RightsHolderGroup, RightsIssue
+from rights.services import rights_issue_validate
 from tests.conftest import World, build_world
 from tests.factories import ActorUserFactory
 
@@ -220,3 +223,77 @@ def test_two_representatives_saving_at_once_leave_one_stance():
     assert errors == []
     assert Stance.objects.filter(proposal=p).count() == 1
     assert StanceChange.objects.filter(stance__proposal=p).count() == 2
+
+
+def agree_all(world: World, p: Proposal) -> None:
+    lead = world.cluster.memberships.get(role="lead")
+    take(world, p, world.member_membership, "agree")
+    take(world, p, lead, "agree", person="coordinator")
+
+
+def test_an_adopted_proposal_adopts_the_proposed_objectives(world: World):
+    proposed = Objective.objects.create(
+        cluster=world.cluster, code="O2", statement="Rent caps", status="proposed"
+    )
+    p = proposal(world, subject=Proposal.Subject.ADOPT_OBJECTIVES)
+    p.objectives.set([proposed, world.indicator.objective])
+    agree_all(world, p)
+    services.proposal_decide(proposal=p, by=world.users["coordinator"])
+    proposed.refresh_from_db()
+    assert proposed.status == Objective.Status.ADOPTED and proposed.adopted_at
+    entry = AuditEntry.objects.get(action="objectives_adopted")
+    assert entry.target.startswith("O2") and "Adopted" in entry.data["decision"]
+
+
+def test_a_rejected_proposal_leaves_the_objective_proposed(world: World):
+    proposed = Objective.objects.create(
+        cluster=world.cluster, code="O2", statement="Rent caps", status="proposed"
+    )
+    p = proposal(world, subject=Proposal.Subject.ADOPT_OBJECTIVES)
+    p.objectives.set([proposed])
+    take(world, p, world.member_membership, "block", "Caps are out of our remit")
+    services.proposal_decide(proposal=p, by=world.users["coordinator"])
+    proposed.refresh_from_db()
+    assert proposed.status == Objective.Status.PROPOSED
+
+
+def test_an_issue_validated_meanwhile_leaves_the_decision_standing(world: World):
+    issue = world.issue
+    complete_issue(issue)
+    p = proposal(
+        world, subject=Proposal.Subject.VALIDATE_RIGHTS_ISSUE, rights_issue_to_validate=issue
+    )
+    agree_all(world, p)
+    rights_issue_validate(issue=issue, by=world.users["coordinator"])
+    decision = services.proposal_decide(proposal=p, by=world.users["coordinator"])
+    assert decision.outcome == "adopted"
+    entry = AuditEntry.objects.filter(action="decision_recorded", data__has_key="not_applied")
+    assert "cannot be changed" in entry.get().data["not_applied"]
+
+
+def test_an_incomplete_issue_cannot_be_put_to_a_decision(world: World):
+    created = services.proposal_create(
+        membership=world.member_membership,
+        by=world.users["member"],
+        title="Validate the bare issue",
+        description="D",
+        subject=Proposal.Subject.VALIDATE_RIGHTS_ISSUE,
+        rights_issue_to_validate=world.issue,
+    )
+    services.proposal_submit(proposal=created, by=world.users["member"])
+    with pytest.raises(services.PlanningError, match="cannot be put to a decision yet"):
+        services.proposal_open(
+            proposal=created,
+            by=world.users["coordinator"],
+            closes_at=timezone.now() + timedelta(days=3),
+        )
+    created.refresh_from_db()
+    assert created.status == Proposal.Status.SUBMITTED
+
+
+def test_validations_are_in_the_cluster_audit_trail(world: World):
+    indicator_services.report_return(
+        report=world.report, by=world.users["coordinator"], reason="Check totals"
+    )
+    entry = AuditEntry.objects.get(action="report_returned")
+    assert entry.data["reason"] == "Check totals" and entry.target.startswith("I1")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.test.utils import override_settings
 
 from clusters.demo import DEMO_PASSWORD, PEOPLE, seed_clusters
 from indicators.demo import seed_indicators
@@ -27,18 +28,21 @@ class Command(BaseCommand):
             help="Load it even with DEBUG off (it creates a superuser with a public password).",
         )
 
-    @transaction.atomic
     def handle(self, *args: object, **options: object) -> None:
         if not (settings.DEBUG or options["force"]):
             raise CommandError(
                 "The demo creates accounts with a published password, including a superuser: "
                 "it only runs with DEBUG on, or with --force."
             )
-        cluster = seed_clusters()
-        coordinator = cluster.roles.select_related("user").first().user
-        seed_rights(cluster, coordinator)
-        seed_indicators(cluster, coordinator)
-        seed_planning(cluster, coordinator)
+        # The demo's people have no mailboxes (addresses at demo.example): the emails its
+        # proposals would send are dropped here, where Celery runs in the same process.
+        no_mail = override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
+        with no_mail, transaction.atomic():
+            cluster = seed_clusters()
+            coordinator = cluster.roles.select_related("user").first().user
+            seed_rights(cluster, coordinator)
+            seed_indicators(cluster, coordinator)
+            seed_planning(cluster, coordinator)
         self.stdout.write(self.style.SUCCESS(f"Demo cluster ready: /c/{cluster.slug}/"))
         self.stdout.write(f"Demo logins, password {DEMO_PASSWORD}:")
         for email, *_ in PEOPLE:

@@ -1,0 +1,117 @@
+"""Emails about proposals: opened for positions, closing in 48 hours, decided.
+
+They go to the people of the member entities (lead and member roles) who have not turned
+them off, one message per person in that person's language. The services enqueue them
+after the transaction commits; the Celery tasks call these functions, which tests call
+directly too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.db.models import F, QuerySet
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from accounts.models import User
+from clusters.models import Membership
+from planning.models import Decision, Proposal
+
+REMINDER_BEFORE = timedelta(hours=48)
+
+
+def recipients(memberships: QuerySet[Membership]) -> QuerySet[User]:
+    """The people of these entities who want the emails."""
+    return (
+        User.objects.filter(
+            is_active=True,
+            notify_by_email=True,
+            actor_links__actor__memberships__in=memberships,
+        )
+        .distinct()
+        .order_by("email")
+    )
+
+
+def _send(people: Iterable[User], template: str, context: dict) -> int:
+    """One message per person (addresses of other entities stay private), in their language."""
+    messages = []
+    for person in people:
+        with translation.override(person.language or settings.LANGUAGE_CODE):
+            subject = render_to_string(f"planning/email/{template}_subject.txt", context)
+            body = render_to_string(f"planning/email/{template}_body.txt", context)
+        messages.append(EmailMessage(" ".join(subject.split()), body, None, [person.email]))
+    if not messages:
+        return 0
+    return get_connection().send_messages(messages) or 0
+
+
+def _link(proposal: Proposal) -> str:
+    path = reverse("planning:proposal-detail", args=[proposal.cluster.slug, proposal.pk])
+    return settings.SITE_URL + path
+
+
+def proposal_opened(proposal_id: int) -> int:
+    """To every member entity's people, when a proposal (or its second round) opens."""
+    proposal = (
+        Proposal.objects.select_related("cluster", "proposer__actor")
+        .filter(pk=proposal_id, status=Proposal.Status.OPEN)
+        .first()
+    )
+    if proposal is None:  # decided or withdrawn before the worker got to it
+        return 0
+    people = recipients(proposal.cluster.memberships.voting())
+    return _send(people, "opened", {"proposal": proposal, "link": _link(proposal)})
+
+
+def proposal_decided(decision_id: int) -> int:
+    decision = (
+        Decision.objects.select_related("proposal__cluster", "proposal__proposer__actor")
+        .filter(pk=decision_id)
+        .first()
+    )
+    if decision is None:
+        return 0
+    proposal = decision.proposal
+    people = recipients(proposal.cluster.memberships.voting())
+    context = {"proposal": proposal, "decision": decision, "link": _link(proposal)}
+    return _send(people, "decided", context)
+
+
+def _claim_reminder(proposal: Proposal) -> bool:
+    """Mark the round as reminded; False if another run already did (a conditional update,
+    so two beat runs or workers never send the reminder twice)."""
+    return bool(
+        Proposal.objects.filter(pk=proposal.pk, reminded_round__lt=F("round")).update(
+            reminded_round=F("round")
+        )
+    )
+
+
+def remind_closing(now: datetime | None = None) -> int:
+    """Periodic: for proposals closing within 48 hours, remind the entities that have
+    not taken a position in the current round. Returns the emails sent."""
+    now = now or timezone.now()
+    due = Proposal.objects.filter(
+        status=Proposal.Status.OPEN,
+        closes_at__gt=now,
+        closes_at__lte=now + REMINDER_BEFORE,
+        reminded_round__lt=F("round"),
+    ).select_related("cluster")
+    sent = 0
+    for proposal in due:
+        with transaction.atomic():
+            if not _claim_reminder(proposal):
+                continue
+            silent = proposal.cluster.memberships.voting().exclude(
+                stances__proposal=proposal, stances__round=proposal.round
+            )
+            context = {"proposal": proposal, "link": _link(proposal)}
+            sent += _send(recipients(silent), "closing", context)
+    return sent
