@@ -23,6 +23,7 @@ from clusters.access import (
     cluster_for_user,
     leavable_memberships,
 )
+from clusters.filters import AuditFilter
 from clusters.forms import (
     ClusterCreateForm,
     ClusterForm,
@@ -31,7 +32,7 @@ from clusters.forms import (
     LeaveForm,
     RoleForm,
 )
-from clusters.models import AuditEntry, Cluster, Invitation, Membership
+from clusters.models import Cluster, Invitation, Membership
 from clusters.services import ClusterError
 from clusters.tokens import invitation_from_token, make_invitation_token
 from config.paging import paginate
@@ -410,10 +411,9 @@ def audit_log(request: HttpRequest, slug: str) -> HttpResponse:
     """Who did what, when, on what: the cluster's audit trail, for the coordinator."""
     cluster, access = cluster_for_coordinator(request, slug)
     entries = cluster.audit.select_related("actor_user").order_by("-created_at", "-id")
-    action = request.GET.get("action", "")
-    if action in AuditEntry.Action.values:
-        entries = entries.filter(action=action)
-    page, query = paginate(request, entries, per_page=50)
+    found = AuditFilter(request.GET or None, queryset=entries, cluster=cluster)
+    # An invalid filter shows its error and the whole trail.
+    page, query = paginate(request, found.qs if found.is_valid() else entries, per_page=50)
     return render(
         request,
         "clusters/audit_log.html",
@@ -421,8 +421,7 @@ def audit_log(request: HttpRequest, slug: str) -> HttpResponse:
             "cluster": cluster,
             "access": access,
             "page": page,
-            "action": action,
-            "actions": AuditEntry.Action.choices,
+            "filter": found,
             "query": query,
         },
     )

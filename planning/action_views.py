@@ -124,7 +124,10 @@ def action_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             ],
             "updates": action.updates.select_related("author", "membership__actor"),
             "taking_part": taking_part,
-            "contribution_form": ContributionForm(entities=entities)
+            "contribution_form": ContributionForm(
+                entities=entities,
+                initial={"membership": access.membership} if taking_part else None,
+            )
             if entities is not None and (access.is_coordinator or taking_part)
             else None,
             "update_form": ActionUpdateForm(leads=_leads(action, access))

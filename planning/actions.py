@@ -206,7 +206,8 @@ def update_post(
         raise PlanningError(_("Choose a valid status."))
     update = ActionUpdate.objects.create(
         action=action,
-        membership=membership,
+        # The entity is named only when it takes part (a coordinator may not).
+        membership=membership if takes_part(action, membership) else None,
         author=by,
         note=note,
         progress=progress,

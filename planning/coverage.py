@@ -3,7 +3,8 @@ or overlaps.
 
 A gap is a territory where an objective's rights issues were found and no joint action of
 that objective runs; an overlap is an objective with several actions in one territory.
-Cancelled actions count for neither.
+Only running actions count (planned or in progress): completed and cancelled ones cover
+no present need.
 """
 
 from __future__ import annotations
@@ -106,6 +107,7 @@ def csv_lines(rows: Iterable[Row]) -> Iterator[str]:
         )
 
 
+RUNNING = (JointAction.Status.PLANNED, JointAction.Status.IN_PROGRESS)
 # How much an issue's spelling of a territory outweighs the actions' spellings.
 ISSUE_WEIGHT = 10**9
 
@@ -178,8 +180,7 @@ def coverage(cluster: Cluster) -> Coverage:
         needed[pk] = {key(t, ISSUE_WEIGHT) for t in found}
     counts: dict[int, Counter[str]] = defaultdict(Counter)
     running = (
-        JointAction.objects.filter(cluster=cluster, objective__in=by_objective)
-        .exclude(status=JointAction.Status.CANCELLED)
+        JointAction.objects.filter(cluster=cluster, objective__in=by_objective, status__in=RUNNING)
         .values("objective_id", "territory")
         .annotate(n=Count("id"))
     )

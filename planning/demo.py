@@ -72,13 +72,14 @@ def seed_planning(cluster: Cluster, coordinator: User) -> None:
     )
     stance(fund, "dones-i-llar", "abstain")
 
-    rota = opened(
-        new(
-            "dret-i-habitatge",
-            "Torn d'advocacia per als llançaments",
-            "Un torn d'advocades que acompanya les famílies el dia del llançament.",
-        )
+    rota = new(
+        "dret-i-habitatge",
+        "Torn d'advocacia per als llançaments",
+        "Un torn d'advocades que acompanya les famílies el dia del llançament.",
+        estimated_cost=18000,
     )
+    rota.objectives.set(cluster.objectives.filter(code="O1"))
+    rota = opened(rota)
     for slug in (
         "dret-i-habitatge",
         "av-nou-barris",

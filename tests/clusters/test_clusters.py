@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.urls import reverse
+from django.utils import timezone
 
 from actors.models import ThematicArea
 from clusters.models import AuditEntry, Cluster, ClusterRole, Membership
@@ -147,3 +150,21 @@ def test_the_coordinator_reads_the_activity_with_a_fixed_number_of_queries(
     assert body.count("Proposal ") == 30
     assert "Secret move" not in body
     assert client.get(url, {"action": "nonsense", "page": "x"}).status_code == 200
+
+
+def test_the_activity_filters_by_person_date_and_subject(world: World):
+    client = world.client("coordinator")
+    url = reverse("clusters:audit-log", args=[world.cluster.slug])
+    member = world.users["member"]
+    by_member = client.get(url, {"person": member.pk}).context["page"]
+    assert by_member.object_list and {e.actor_user for e in by_member} == {member}
+    about = client.get(url, {"about": "legal joint action"}).context["page"]
+    assert {e.action for e in about} == {"action_created", "contribution_added"}
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    assert not client.get(url, {"since": tomorrow}).context["page"].object_list
+    # Someone from the other cluster is not a choice; a bad date says so.
+    response = client.get(url, {"person": world.users["outsider"].pk, "since": "soon"})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Select a valid choice" in body and "Enter a valid date" in body
+    assert "outsider@example.org" not in body
