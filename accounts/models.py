@@ -42,11 +42,12 @@ class User(AbstractUser):
         help_text=_("The language of the pages and of the emails you receive."),
     )
     notify_by_email = models.BooleanField(
-        _("email me about proposals"),
+        _("email me about proposals and reports"),
         default=True,
         help_text=_(
             "A proposal opened for positions, one closing in 48 hours that your entity "
-            "has not answered, and a decision taken."
+            "has not answered, a decision taken, and a report published for the "
+            "institutions."
         ),
     )
 

@@ -400,6 +400,8 @@ class AuditEntry(models.Model):
         ACTION_UPDATE_POSTED = "action_update_posted", _("posted an update on a joint action")
         CONTRIBUTION_ADDED = "contribution_added", _("recorded a contribution")
         CONTRIBUTION_REMOVED = "contribution_removed", _("removed a contribution")
+        REPORT_REQUESTED = "report_requested", _("asked for a PDF report")
+        REPORT_PUBLISHED = "report_published", _("published a report")
 
     cluster = models.ForeignKey(
         Cluster, verbose_name=_("cluster"), on_delete=models.CASCADE, related_name="audit"

@@ -121,6 +121,13 @@ else:
     CELERY_BROKER_URL = "memory://"
     CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
+# A task taken by a worker that dies (killed, machine lost) goes back to the queue after
+# this many seconds. It must exceed the longest task (the time limit below), or a slow
+# report would be handed to a second worker while the first still renders it (harmless,
+# the job is claimed once, but wasted work).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=1),
+}
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -130,6 +137,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Europe/Madrid"
 CELERY_BEAT_SCHEDULE = {
     "close-due-proposals": {"task": "planning.tasks.close_due_proposals", "schedule": 300.0},
+    "schedule-period-reports": {
+        "task": "reports.tasks.schedule_period_reports",
+        "schedule": 6 * 3600.0,
+    },
     "remind-closing-proposals": {
         "task": "planning.tasks.remind_closing_proposals",
         "schedule": 900.0,
@@ -243,6 +254,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # WeasyPrint logs every layout step at INFO, and every CSS rule it skips as a warning.
+    "loggers": {
+        "weasyprint": {"level": "ERROR"},
+        "weasyprint.progress": {"level": "ERROR"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # Evidence files attached to a rights analysis.

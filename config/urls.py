@@ -14,5 +14,6 @@ urlpatterns = [
     path("", include("rights.urls")),
     path("", include("indicators.urls")),
     path("", include("planning.urls")),
+    path("", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

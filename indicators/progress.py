@@ -100,17 +100,22 @@ class IndicatorProgress:
     reporting_members: int = 0
 
 
-def period_values(indicators: Sequence[Indicator]) -> dict[int, list[tuple[int, date, Decimal]]]:
+def period_values(
+    indicators: Sequence[Indicator], until: date | None = None
+) -> dict[int, list[tuple[int, date, Decimal]]]:
     """Validated totals per indicator and period, aggregated in the database:
     {indicator id: [(period id, period start, value)]} in period order. Numbers add up
-    across member entities; percentages are averaged."""
+    across member entities; percentages are averaged. With ``until``, only the periods
+    that start by that date (the state of things at the end of a period)."""
+    measurements = Measurement.objects.filter(
+        report__indicator__in=[i.pk for i in indicators],
+        report__status=Report.Status.VALIDATED,
+        cell="",
+    )
+    if until is not None:
+        measurements = measurements.filter(report__period__start__lte=until)
     rows = (
-        Measurement.objects.filter(
-            report__indicator__in=[i.pk for i in indicators],
-            report__status=Report.Status.VALIDATED,
-            cell="",
-        )
-        .values("report__indicator_id", "report__period_id", "report__period__start")
+        measurements.values("report__indicator_id", "report__period_id", "report__period__start")
         .annotate(total=Sum("value"), mean=Avg("value"), members=Count("report__membership"))
         .order_by("report__indicator_id", "report__period__start")
     )
@@ -147,8 +152,9 @@ def combine(indicator: Indicator, values: Sequence[Decimal]) -> Decimal | None:
 def indicators_progress(
     indicators: Iterable[Indicator], today: date | None = None
 ) -> dict[int, IndicatorProgress]:
+    """Progress as of ``today`` (default: now): a past date leaves out later periods."""
     indicators = list(indicators)
-    by_indicator = period_values(indicators)
+    by_indicator = period_values(indicators, until=today)
     result = {}
     for indicator in indicators:
         periods = by_indicator.get(indicator.pk, [])

@@ -5,11 +5,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch, Sum
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,37 +20,20 @@ from clusters.access import (
 )
 from clusters.models import Cluster
 from config.paging import paginate
-from indicators import charts, services, transfer
+from indicators import services, transfer
+from indicators.figures import (
+    indicator_breakdown_svg,
+    indicator_line_svg,
+    progress_svg,
+    status_labels,
+)
 from indicators.filters import IndicatorFilter, ReportFilter
 from indicators.forms import ImportForm, IndicatorForm, ObjectiveForm, ReportForm, ReturnForm
-from indicators.models import Indicator, Measurement, Report, ReportEvent, parse_cell
+from indicators.models import Indicator, Report, ReportEvent
 from indicators.progress import indicators_progress, objective_progress
 from indicators.selectors import entity_reports, open_periods, overdue_by_entity
 from indicators.services import IndicatorError
 from rights.models import AGE_BANDS, SEXES, RightsIssue
-
-
-def status_labels() -> dict[str, str]:
-    return {
-        "achieved": _("Achieved"),
-        "on_track": _("On track"),
-        "at_risk": _("At risk"),
-        "off_track": _("Off track"),
-        "no_data": _("No data"),
-    }
-
-
-def progress_svg(item, id_prefix: str) -> str:
-    labels = status_labels()
-    return charts.progress_bar_svg(
-        progress=item.fraction,
-        status=item.status,
-        title=_("Progress: %(status)s") % {"status": labels[item.status]},
-        description=_("Progress towards the target: %(status)s.") % {"status": labels[item.status]},
-        labels=labels,
-        id_prefix=id_prefix,
-        decimal_mark=get_format("DECIMAL_SEPARATOR"),
-    )
 
 
 @login_required
@@ -150,20 +132,13 @@ def indicator_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
     item = indicators_progress([indicator])[indicator.pk]
     periods = {p.pk: p for p in cluster.periods.all()}
-    points = [(periods[pk].label, float(value)) for pk, value in item.periods]
     labels = status_labels()
-    line = charts.line_chart_svg(
-        points=points,
-        target=float(indicator.target_value) if indicator.target_value is not None else None,
-        baseline=float(indicator.baseline_value) if indicator.baseline_value is not None else None,
-        title=_("%(indicator)s over the periods") % {"indicator": indicator.name},
-        description=_("Validated values by period, against the baseline and the target."),
-        labels={"target": _("Target"), "baseline": _("Baseline"), "no_data": _("No data")},
-        unit=indicator.unit,
-        id_prefix="values",
-        decimal_mark=get_format("DECIMAL_SEPARATOR"),
+    line = indicator_line_svg(indicator, item, periods, "values")
+    breakdown = (
+        indicator_breakdown_svg(indicator, "breakdown")
+        if indicator.by_sex or indicator.by_age
+        else ""
     )
-    breakdown = _breakdown_svg(indicator) if indicator.by_sex or indicator.by_age else ""
     reports = (
         indicator.reports.select_related("period", "membership__actor", "validated_by")
         .prefetch_related("measurements")
@@ -185,45 +160,6 @@ def indicator_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "query": query,
             "labels": labels,
         },
-    )
-
-
-def _breakdown_svg(indicator: Indicator) -> str:
-    """Validated values of the latest period with data, by age band and sex."""
-    latest = (
-        Report.objects.filter(indicator=indicator, status=Report.Status.VALIDATED)
-        .order_by("-period__start")
-        .values_list("period_id", flat=True)
-        .first()
-    )
-    sums = (
-        Measurement.objects.filter(
-            report__indicator=indicator,
-            report__status=Report.Status.VALIDATED,
-            report__period_id=latest,
-        )
-        .exclude(cell="")
-        .values("cell")
-        .annotate(total=Sum("value"))
-    )
-    by = {}
-    for row in sums:
-        cell = parse_cell(row["cell"])
-        key = (cell.get("age", ""), cell.get("sex", ""))
-        by[key] = by.get(key, 0) + float(row["total"])
-    ages = list(AGE_BANDS) if indicator.by_age else [("", _("All ages"))]
-    sexes = list(SEXES) if indicator.by_sex else [("", _("All"))]
-    rows = [
-        (str(age_label), [(str(sex_label), by.get((age, sex), 0.0)) for sex, sex_label in sexes])
-        for age, age_label in ages
-    ]
-    return charts.breakdown_chart_svg(
-        rows=rows,
-        title=_("%(indicator)s by sex and age") % {"indicator": indicator.name},
-        description=_("Validated values of the latest period with data, by age band and sex."),
-        id_prefix="breakdown",
-        unit=indicator.unit,
-        decimal_mark=get_format("DECIMAL_SEPARATOR"),
     )
 
 

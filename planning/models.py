@@ -215,6 +215,11 @@ class Decision(models.Model):
             raise ValueError("A decision is never edited once recorded.")
         super().save(*args, **kwargs)
 
+    @property
+    def rule_label(self) -> str:
+        rules = dict(Cluster.DecisionRule.choices)
+        return str(rules.get(self.rule, self.rule))
+
 
 class Comment(models.Model):
     """Deliberation on a proposal, threaded one level; every edit keeps the text before."""

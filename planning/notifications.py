@@ -14,29 +14,16 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts.models import User
-from clusters.models import Membership
+from clusters.selectors import people_to_email
 from planning.models import Decision, Proposal
 
 REMINDER_BEFORE = timedelta(hours=48)
-
-
-def recipients(memberships: QuerySet[Membership]) -> QuerySet[User]:
-    """The people of these entities who want the emails."""
-    return (
-        User.objects.filter(
-            is_active=True,
-            notify_by_email=True,
-            actor_links__actor__memberships__in=memberships,
-        )
-        .distinct()
-        .order_by("email")
-    )
 
 
 def _send(people: Iterable[User], template: str, context: dict) -> int:
@@ -66,7 +53,7 @@ def proposal_opened(proposal_id: int) -> int:
     )
     if proposal is None:  # decided or withdrawn before the worker got to it
         return 0
-    people = recipients(proposal.cluster.memberships.voting())
+    people = people_to_email(proposal.cluster.memberships.voting())
     return _send(people, "opened", {"proposal": proposal, "link": _link(proposal)})
 
 
@@ -79,7 +66,7 @@ def proposal_decided(decision_id: int) -> int:
     if decision is None:
         return 0
     proposal = decision.proposal
-    people = recipients(proposal.cluster.memberships.voting())
+    people = people_to_email(proposal.cluster.memberships.voting())
     context = {"proposal": proposal, "decision": decision, "link": _link(proposal)}
     return _send(people, "decided", context)
 
@@ -113,5 +100,5 @@ def remind_closing(now: datetime | None = None) -> int:
                 stances__proposal=proposal, stances__round=proposal.round
             )
             context = {"proposal": proposal, "link": _link(proposal)}
-            sent += _send(recipients(silent), "closing", context)
+            sent += _send(people_to_email(silent), "closing", context)
     return sent

@@ -18,6 +18,7 @@ from clusters.models import Cluster, Membership
 from config.celery import app as celery_app
 from indicators.models import Indicator, Objective, Report, ReportingPeriod
 from planning.models import Contribution, JointAction, Proposal
+from reports.models import ReportJob
 from rights.models import Evidence, RightsIssue
 from tests.factories import (
     ActorFactory,
@@ -95,6 +96,7 @@ class World:
     proposal: Proposal
     action: JointAction
     contribution: Contribution
+    published_report: ReportJob
 
     def client(self, person: str) -> Client:
         client = Client()
@@ -161,6 +163,8 @@ def build_world() -> World:
         indicator.objective, [indicator], member_m, lead_m, users["coordinator"]
     )
     build_action(other_objective, [], outsider_m, None, users["outsider"], prefix="Secret")
+    published_report = build_published_report(cluster)
+    build_published_report(other)
     Indicator.objects.create(
         cluster=other,
         objective=other_objective,
@@ -192,7 +196,19 @@ def build_world() -> World:
         proposal=proposal,
         action=action,
         contribution=contribution,
+        published_report=published_report,
     )
+
+
+def build_published_report(cluster: Cluster) -> ReportJob:
+    """A finished, published dossier (its file a stand-in, not a rendering)."""
+    job = ReportJob.objects.create(
+        cluster=cluster, kind=ReportJob.Kind.DOSSIER, language="en", status="done", progress=100
+    )
+    job.file.save("dossier.pdf", ContentFile(b"%PDF-1.4 dossier"), save=False)
+    job.published_at = timezone.now()
+    job.save()
+    return job
 
 
 def build_action(

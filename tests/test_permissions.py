@@ -121,6 +121,10 @@ def proposal(w: World) -> dict:
     return {"slug": w.cluster.slug, "pk": w.proposal.pk}
 
 
+def published_report(w: World) -> dict:
+    return {"slug": w.cluster.slug, "pk": w.published_report.pk}
+
+
 def action(w: World) -> dict:
     return {"slug": w.cluster.slug, "pk": w.action.pk}
 
@@ -231,6 +235,15 @@ MATRIX: dict[str, Row] = {
     "planning:who-does-what": Row(slug, READER),
     "planning:who-does-what-csv": Row(slug, READER),
     "planning:gaps-and-overlaps": Row(slug, READER),
+    "reports:published": Row(lambda w: {}, everyone(200)),
+    "reports:list": Row(slug, cluster_rule(200, 200, 200, 200)),
+    # An empty request is refused with the form's errors.
+    "reports:request": Row(slug, cluster_rule(400, 403, 403, 403), method="post"),
+    # The world's report is published: everyone inside reads and downloads it.
+    "reports:detail": Row(published_report, cluster_rule(200, 200, 200, 200)),
+    "reports:download": Row(published_report, cluster_rule(200, 200, 200, 200)),
+    # Publishing it again is refused with a message (and a redirect to it).
+    "reports:publish": Row(published_report, COORDINATOR_POST, method="post"),
     "clusters:audit-log": Row(slug, COORDINATOR_ONLY),
     # For administrators of an entity that may leave (the lead hands over first).
     "clusters:leave": Row(slug, cluster_rule(403, 200, 200, 200, representative=403)),

@@ -1,0 +1,314 @@
+"""What each report says: the sections read from every part of the platform.
+
+The functions return plain data and SVG strings; the PDF templates lay them out. They run
+inside ``translation.override(job.language)`` so labels and charts speak the report's
+language. Each section reads in a few queries whatever the size of the cluster, except
+the per-indicator charts (two queries each), which only the PDF task draws.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+
+from actors.models import Capacity
+from clusters.access import ROLE_RANK
+from clusters.models import Cluster, Membership
+from indicators.figures import (
+    indicator_breakdown_svg,
+    indicator_line_svg,
+    progress_svg,
+    status_labels,
+)
+from indicators.models import Indicator, Objective, ReportingPeriod
+from indicators.progress import (
+    STATUSES,
+    IndicatorProgress,
+    ObjectiveProgress,
+    indicators_progress,
+    objective_progress,
+)
+from planning.models import Contribution, Decision, JointAction, Position, Stance
+from rights.models import SEXES, Cause, Right, RightsIssue, SDGTarget
+from rights.selectors import issue_problem_tree
+
+# The badge colour of each progress status in the PDF.
+STATUS_CLASSES = {"achieved": "ok", "on_track": "ok", "at_risk": "warn", "off_track": "danger"}
+
+
+@dataclass
+class IndicatorSection:
+    indicator: Indicator
+    progress: IndicatorProgress
+    bar: str
+    line: str = ""
+    breakdown: str = ""
+
+    @property
+    def status_label(self) -> str:
+        return status_labels()[self.progress.status]
+
+    @property
+    def status_class(self) -> str:
+        return STATUS_CLASSES.get(self.progress.status, "")
+
+    @property
+    def percent(self) -> int | None:
+        fraction = self.progress.fraction
+        return None if fraction is None else round(100 * fraction)
+
+
+@dataclass
+class ObjectiveSection:
+    objective: Objective
+    progress: ObjectiveProgress
+    bar: str
+    indicators: list[IndicatorSection]
+
+
+def objectives(
+    cluster: Cluster, *, today: date, period: ReportingPeriod | None = None
+) -> list[ObjectiveSection]:
+    """Adopted objectives with their indicators' progress as of ``today`` and their charts
+    (values over the periods; by sex and age for the period, or the latest one)."""
+    found = list(
+        cluster.objectives.filter(status=Objective.Status.ADOPTED).prefetch_related(
+            Prefetch(
+                "indicators",
+                queryset=Indicator.objects.select_related("right__instrument").order_by("code"),
+            ),
+            "sdg_targets",
+        )
+    )
+    progress = indicators_progress([i for o in found for i in o.indicators.all()], today=today)
+    periods = {p.pk: p for p in cluster.periods.all()}
+    sections = []
+    for objective in found:
+        items = []
+        for indicator in objective.indicators.all():
+            item = progress[indicator.pk]
+            disaggregated = indicator.by_sex or indicator.by_age
+            items.append(
+                IndicatorSection(
+                    indicator=indicator,
+                    progress=item,
+                    bar=progress_svg(item, f"bar-{indicator.pk}"),
+                    line=indicator_line_svg(indicator, item, periods, f"line-{indicator.pk}")
+                    if indicator.is_numeric
+                    else "",
+                    breakdown=indicator_breakdown_svg(
+                        indicator, f"sexage-{indicator.pk}", period.pk if period else None
+                    )
+                    if disaggregated and indicator.is_numeric
+                    else "",
+                )
+            )
+        rolled = objective_progress(objective, progress)
+        sections.append(
+            ObjectiveSection(objective, rolled, progress_svg(rolled, f"obj-{objective.pk}"), items)
+        )
+    return sections
+
+
+def status_counts(sections: list[ObjectiveSection]) -> list[tuple[str, str, int]]:
+    """(status, label, number of indicators) in the order of the statuses."""
+    counts = defaultdict(int)
+    for section in sections:
+        for item in section.indicators:
+            counts[item.progress.status] += 1
+    labels = status_labels()
+    return [(status, labels[status], counts[status]) for status in STATUSES]
+
+
+@dataclass
+class DecisionRecord:
+    decision: Decision
+    objections: list[Stance] = field(default_factory=list)
+
+
+def decisions(
+    cluster: Cluster, date_from: date | None = None, date_to: date | None = None
+) -> list[DecisionRecord]:
+    """The decisions taken between the dates (all of them without dates), each with the
+    disagreements and blocks of its round and their reasons."""
+    found = Decision.objects.filter(proposal__cluster=cluster).select_related(
+        "proposal__proposer__actor", "decided_by"
+    )
+    if date_from:
+        found = found.filter(decided_at__date__gte=date_from)
+    if date_to:
+        found = found.filter(decided_at__date__lte=date_to)
+    records = [DecisionRecord(d) for d in found.order_by("decided_at", "pk")]
+    by_round = {(r.decision.proposal_id, r.decision.round): r for r in records}
+    objections = (
+        Stance.objects.filter(
+            proposal__in={r.decision.proposal_id for r in records},
+            position__in=[Position.DISAGREE, Position.BLOCK],
+        )
+        .select_related("membership__actor")
+        .order_by("membership__actor__name")
+    )
+    for stance in objections:
+        record = by_round.get((stance.proposal_id, stance.round))
+        if record is not None:
+            record.objections.append(stance)
+    return records
+
+
+@dataclass
+class Participation:
+    entity: str
+    role: str
+    answered: int
+    total: int
+
+    @property
+    def rate(self) -> int:
+        return round(100 * self.answered / self.total) if self.total else 0
+
+
+def participation(cluster: Cluster, records: list[DecisionRecord]) -> list[Participation]:
+    """For each lead and member entity: in how many of these decisions it took a position."""
+    rounds = {(r.decision.proposal_id, r.decision.round) for r in records}
+    answered = defaultdict(int)
+    stances = Stance.objects.filter(
+        proposal__in={proposal for proposal, _round in rounds}
+    ).values_list("membership_id", "proposal_id", "round")
+    for membership_id, proposal_id, round_ in stances:
+        if (proposal_id, round_) in rounds:
+            answered[membership_id] += 1
+    members = (
+        cluster.memberships.filter(role__in=Membership.VOTING_ROLES)
+        .filter(Q(status=Membership.Status.ACTIVE) | Q(pk__in=answered.keys()))
+        .select_related("actor")
+        .order_by("actor__name")
+    )
+    return [
+        Participation(m.actor.name, m.get_role_display(), answered[m.pk], len(records))
+        for m in members
+    ]
+
+
+def joint_actions(
+    cluster: Cluster, date_from: date | None = None, date_to: date | None = None
+) -> list[JointAction]:
+    """The actions running at some point between the dates (all without dates)."""
+    found = cluster.joint_actions.select_related("objective", "lead__actor").prefetch_related(
+        Prefetch("participants", queryset=Membership.objects.select_related("actor")),
+        Prefetch(
+            "contributions", queryset=Contribution.objects.select_related("membership__actor")
+        ),
+        "indicators",
+    )
+    if date_from:
+        found = found.filter(end__gte=date_from)
+    if date_to:
+        found = found.filter(start__lte=date_to)
+    return list(found.order_by("objective__code", "start", "title"))
+
+
+@dataclass
+class MemberContributions:
+    entity: str
+    by_kind: dict[str, Decimal]
+    actions: int
+
+
+def contributions_by_member(actions: list[JointAction]) -> list[MemberContributions]:
+    """Totals per entity and kind over these actions (uses their prefetched contributions)."""
+    totals: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    involved: dict[str, set[int]] = defaultdict(set)
+    for action in actions:
+        for contribution in action.contributions.all():
+            name = contribution.membership.actor.name
+            totals[name][contribution.kind] += contribution.amount
+            involved[name].add(action.pk)
+    return [
+        MemberContributions(name, dict(totals[name]), len(involved[name]))
+        for name in sorted(totals, key=str.casefold)
+    ]
+
+
+def contribution_kinds() -> list[tuple[str, str]]:
+    return list(Contribution.Kind.choices)
+
+
+def rights_issues(cluster: Cluster) -> list[tuple[RightsIssue, str]]:
+    """The current version of every issue, with its parts and its problem tree."""
+    issues = (
+        cluster.rights_issues.current()
+        .prefetch_related(
+            Prefetch("rights", queryset=Right.objects.select_related("instrument")),
+            Prefetch("sdg_targets", queryset=SDGTarget.objects.select_related("goal")),
+            "consequences",
+            Prefetch("causes", queryset=Cause.objects.prefetch_related("consequences")),
+            "holder_groups",
+            "duty_bearers__membership__actor",
+            "capacity_gaps",
+            "evidence",
+        )
+        .order_by("number")
+    )
+    return [(issue, issue_problem_tree(issue)) for issue in issues]
+
+
+def members(cluster: Cluster) -> list[Membership]:
+    """Active entities, the lead first, then members, observers and institutions."""
+    found = (
+        cluster.memberships.active()
+        .select_related("actor")
+        .prefetch_related(
+            Prefetch("actor__capacities", queryset=Capacity.objects.order_by("kind", "pk"))
+        )
+    )
+    return sorted(found, key=lambda m: (-ROLE_RANK[m.role], m.actor.name.casefold()))
+
+
+def consensus_report(cluster: Cluster, date_from: date, date_to: date) -> dict:
+    records = decisions(cluster, date_from, date_to)
+    return {
+        "decisions": records,
+        "adopted": sum(r.decision.outcome == Decision.Outcome.ADOPTED for r in records),
+        "participation": participation(cluster, records),
+        "date_from": date_from,
+        "date_to": date_to,
+    }
+
+
+def progress_report(cluster: Cluster, period: ReportingPeriod) -> dict:
+    sections = objectives(cluster, today=period.end, period=period)
+    actions = joint_actions(cluster, period.start, period.end)
+    return {
+        "period": period,
+        "objectives": sections,
+        "status_counts": status_counts(sections),
+        "actions": actions,
+        "contributions": contributions_by_member(actions),
+        "kinds": contribution_kinds(),
+    }
+
+
+def dossier(cluster: Cluster) -> dict:
+    today = timezone.localdate()
+    sections = objectives(cluster, today=today)
+    actions = joint_actions(cluster)
+    records = decisions(cluster)
+    return {
+        "members": members(cluster),
+        "areas": list(cluster.thematic_areas.all()),
+        "issues": rights_issues(cluster),
+        "objectives": sections,
+        "status_counts": status_counts(sections),
+        "decisions": records,
+        "participation": participation(cluster, records),
+        "actions": actions,
+        "contributions": contributions_by_member(actions),
+        "kinds": contribution_kinds(),
+        "periods": list(cluster.periods.order_by("start")),
+        "sex_labels": [label for _value, label in SEXES],
+    }

@@ -1,0 +1,133 @@
+"""A PDF report asked for by a coordinator (or by Celery beat), rendered by a Celery task.
+
+The job is the unit of work and of publication: the task claims it with a conditional
+update, writes its file under a name of its own (a rerun overwrites it), and a published
+job never changes again; a new version is a new job.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from clusters.models import Cluster
+from indicators.models import ReportingPeriod
+
+
+def report_file_name(job: ReportJob, filename: str) -> str:
+    """One name per job, so a rerun of the task replaces the file instead of adding one."""
+    return f"reports/{job.cluster_id}/{job.kind}-{job.pk}.pdf"
+
+
+class ReportJob(models.Model):
+    class Kind(models.TextChoices):
+        CONSENSUS = "consensus", _("Consensus report")
+        PROGRESS = "progress", _("Progress report")
+        DOSSIER = "dossier", _("Dossier of the cluster")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Being prepared")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    ACTIVE = (Status.QUEUED, Status.RUNNING)
+
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="report_jobs")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    period = models.ForeignKey(
+        ReportingPeriod,
+        verbose_name=_("reporting period"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="report_jobs",
+    )
+    date_from = models.DateField(_("from"), null=True, blank=True)
+    date_to = models.DateField(_("to"), null=True, blank=True)
+    # The parameters in one canonical string: two requests for the same report compare equal.
+    params = models.CharField(max_length=100, blank=True, editable=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(100)])
+    file = models.FileField(_("file"), upload_to=report_file_name, blank=True)
+    checksum = models.CharField(_("SHA-256 checksum"), max_length=64, blank=True)
+    pages = models.PositiveIntegerField(_("pages"), null=True, blank=True)
+    size = models.PositiveIntegerField(_("size in bytes"), null=True, blank=True)
+    error = models.TextField(_("why it failed"), blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    scheduled = models.BooleanField(
+        _("scheduled"),
+        default=False,
+        help_text=_("Made at the end of a reporting period and published when ready."),
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("asked for at"), auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(_("ready at"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            # A second request for the same report while one is being made is refused.
+            models.UniqueConstraint(
+                fields=["cluster", "kind", "language", "params"],
+                condition=Q(status__in=["queued", "running"]),
+                name="report_one_active_per_request",
+            ),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="report_progress_percent"),
+            models.CheckConstraint(
+                condition=Q(published_at__isnull=True) | Q(status="done"),
+                name="report_published_when_done",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="progress") | Q(period__isnull=False),
+                name="report_progress_has_period",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="consensus")
+                | (Q(date_from__isnull=False) & Q(date_to__gte=models.F("date_from"))),
+                name="report_consensus_has_dates",
+            ),
+        ]
+        indexes = [models.Index(fields=["cluster", "status", "published_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.subject} ({self.get_language_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reports:detail", args=[self.cluster.slug, self.pk])
+
+    @property
+    def subject(self) -> str:
+        """What the report covers: its period, dates, or the whole cluster."""
+        if self.kind == self.Kind.PROGRESS and self.period_id:
+            return str(self.period)
+        if self.kind == self.Kind.CONSENSUS and self.date_from and self.date_to:
+            return f"{self.date_from:%d/%m/%Y} \u2013 {self.date_to:%d/%m/%Y}"
+        return str(self.cluster)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+    def download_name(self) -> str:
+        return f"{self.cluster.slug}-{self.kind}-{self.pk}-{self.language}.pdf"

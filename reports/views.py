@@ -1,0 +1,130 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q, QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from clusters.access import ClusterAccess, cluster_for_coordinator, cluster_for_user
+from clusters.models import Cluster, ClusterRole, Membership
+from config.paging import paginate
+from reports import services
+from reports.forms import ReportRequestForm
+from reports.models import ReportJob
+
+
+def visible_jobs(cluster: Cluster, access: ClusterAccess) -> QuerySet[ReportJob]:
+    """The coordinator sees every report; everyone else inside, the published ones."""
+    jobs = cluster.report_jobs.select_related("period", "requested_by", "cluster")
+    return jobs if access.is_coordinator else jobs.filter(published_at__isnull=False)
+
+
+def _job(cluster: Cluster, access: ClusterAccess, pk: int) -> ReportJob:
+    job = visible_jobs(cluster, access).filter(pk=pk).first()
+    if job is None:
+        raise Http404
+    return job
+
+
+def _list_page(request, cluster, access, form, status=200) -> HttpResponse:
+    page, query = paginate(request, visible_jobs(cluster, access))
+    return render(
+        request,
+        "reports/list.html",
+        {"cluster": cluster, "access": access, "page": page, "query": query, "form": form},
+        status=status,
+    )
+
+
+@login_required
+def report_list(request: HttpRequest, slug: str) -> HttpResponse:
+    cluster, access = cluster_for_user(request, slug)
+    form = ReportRequestForm(cluster=cluster) if access.is_coordinator else None
+    return _list_page(request, cluster, access, form)
+
+
+@login_required
+@require_POST
+def report_request(request: HttpRequest, slug: str) -> HttpResponse:
+    cluster, access = cluster_for_coordinator(request, slug)
+    form = ReportRequestForm(request.POST, cluster=cluster)
+    if not form.is_valid():
+        return _list_page(request, cluster, access, form, status=400)
+    data = form.cleaned_data
+    try:
+        job, created = services.report_request(
+            cluster=cluster,
+            kind=data["kind"],
+            language=data["language"],
+            by=request.user,
+            period=data["period"],
+            date_from=data["date_from"],
+            date_to=data["date_to"],
+        )
+    except services.ReportError as error:
+        form.add_error(None, str(error))
+        return _list_page(request, cluster, access, form, status=400)
+    if created:
+        messages.success(request, _("The report is queued: this page follows it."))
+    else:
+        messages.info(request, _("The same report is already being prepared: here it is."))
+    return redirect(job.get_absolute_url())
+
+
+@login_required
+def report_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    cluster, access = cluster_for_user(request, slug)
+    job = _job(cluster, access, pk)
+    return render(
+        request, "reports/detail.html", {"cluster": cluster, "access": access, "job": job}
+    )
+
+
+@login_required
+def report_download(request: HttpRequest, slug: str, pk: int) -> FileResponse:
+    cluster, access = cluster_for_user(request, slug)
+    job = _job(cluster, access, pk)
+    if job.status != ReportJob.Status.DONE or not job.file:
+        raise Http404
+    try:
+        handle = job.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(
+        handle, as_attachment=True, filename=job.download_name(), content_type="application/pdf"
+    )
+
+
+@login_required
+@require_POST
+def report_publish(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    cluster, access = cluster_for_coordinator(request, slug)
+    job = _job(cluster, access, pk)
+    try:
+        services.report_publish(job=job, by=request.user)
+    except services.ReportError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The report is published: the institutions can read it."))
+    return redirect(job.get_absolute_url())
+
+
+@login_required
+def published_reports(request: HttpRequest) -> HttpResponse:
+    """Every published report of the clusters the person is part of: the institutions'
+    reading room."""
+    user = request.user
+    clusters = Cluster.objects.filter(
+        Q(memberships__in=Membership.objects.active().filter(actor__people__user=user))
+        | Q(roles__user=user, roles__role=ClusterRole.Role.COORDINATOR)
+    )
+    jobs = (
+        ReportJob.objects.filter(cluster__in=clusters, published_at__isnull=False)
+        .select_related("cluster", "period")
+        .order_by("-published_at", "-pk")
+    )
+    page, query = paginate(request, jobs)
+    return render(request, "reports/published.html", {"page": page, "query": query})
