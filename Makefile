@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export DJANGO_SETTINGS_MODULE := config.settings
 
-.PHONY: run test setup install translations lint format messages clean
+.PHONY: run test setup install translations lint format messages clean bench-pdf
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is needed (set PYTHON=... to use another)"; exit 1; }
@@ -32,6 +32,15 @@ test: setup
 	$(BIN)/ruff check .
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The dossier of a large cluster against WeasyPrint's plain-text floor (not a test:
+# figures depend on the machine). Builds its own SQLite database of the large demo.
+BENCH_DB ?= /tmp/clusters-bench.sqlite3
+bench-pdf: setup
+	rm -f $(BENCH_DB)
+	DEBUG=1 DATABASE_URL=sqlite:///$(BENCH_DB) MEDIA_ROOT=/tmp/clusters-bench-media $(BIN)/python manage.py migrate --no-input -v0
+	DEBUG=1 DATABASE_URL=sqlite:///$(BENCH_DB) MEDIA_ROOT=/tmp/clusters-bench-media $(BIN)/python manage.py seed_demo --large
+	DEBUG=1 DATABASE_URL=sqlite:///$(BENCH_DB) MEDIA_ROOT=/tmp/clusters-bench-media $(BIN)/python tests/bench/bench_pdf.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

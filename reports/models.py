@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Cluster
@@ -118,7 +119,10 @@ class ReportJob(models.Model):
         if self.kind == self.Kind.PROGRESS and self.period_id:
             return str(self.period)
         if self.kind == self.Kind.CONSENSUS and self.date_from and self.date_to:
-            return f"{self.date_from:%d/%m/%Y} \u2013 {self.date_to:%d/%m/%Y}"
+            start, end = (
+                date_format(d, "SHORT_DATE_FORMAT") for d in (self.date_from, self.date_to)
+            )
+            return f"{start} \u2013 {end}"
         return str(self.cluster)
 
     @property

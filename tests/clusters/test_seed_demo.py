@@ -11,6 +11,7 @@ from actors.models import Actor, ActorUser, Capacity
 from clusters.models import AuditEntry, Cluster, ClusterRole, Invitation, Membership
 from planning.coverage import coverage
 from planning.models import ActionUpdate, Contribution, Decision, JointAction, Proposal, Stance
+from reports.models import ReportJob
 from rights.models import (
     Cause,
     Consequence,
@@ -42,6 +43,7 @@ MODELS = (
     JointAction,
     Contribution,
     ActionUpdate,
+    ReportJob,
 )
 
 
@@ -81,6 +83,8 @@ def test_seed_demo_builds_a_realistic_cluster_and_running_it_twice_changes_nothi
     assert any(action.is_late for action in cluster.joint_actions.all())
     found = coverage(cluster)
     assert found.has_gaps and found.has_overlaps
+    # The last period's progress report, asked for (the worker renders and publishes it).
+    assert cluster.report_jobs.get().scheduled
 
 
 def test_the_five_demo_accounts_log_in_with_their_roles(db, client, settings):
@@ -110,3 +114,33 @@ def test_seed_demo_refuses_to_run_in_production_without_force(db, settings):
     with pytest.raises(CommandError, match="only runs with DEBUG on"):
         call_command("seed_demo", stdout=StringIO())
     assert not User.objects.exists()
+
+
+def test_the_large_demo_cluster_has_the_promised_size_and_is_built_once(db):
+    from django.db.models import Count
+
+    from indicators.models import Measurement
+    from planning.models import Comment
+    from reports.large_demo import SLUG
+
+    call_command("seed_demo", force=True, large=True, stdout=StringIO())
+    call_command("seed_demo", force=True, large=True, stdout=StringIO())
+    cluster = Cluster.objects.get(slug=SLUG)
+    assert cluster.memberships.count() == 300
+    assert cluster.indicators.count() == 40
+    assert Measurement.objects.filter(report__indicator__cluster=cluster).count() >= 100_000
+    assert cluster.proposals.count() == 300
+    assert Stance.objects.filter(proposal__cluster=cluster).count() >= 30_000
+    assert Comment.objects.filter(proposal__cluster=cluster).count() == 2000
+    assert cluster.joint_actions.count() == 300
+    assert Contribution.objects.filter(action__cluster=cluster).count() == 1500
+    # A realistic spread: proposals in every state, decisions both ways, some actions late.
+    assert set(cluster.proposals.values_list("status", flat=True)) == {
+        "draft",
+        "submitted",
+        "open",
+        "decided",
+    }
+    outcomes = Decision.objects.filter(proposal__cluster=cluster).values("outcome")
+    assert {row["outcome"] for row in outcomes.annotate(n=Count("id"))} >= {"adopted", "rejected"}
+    assert any(action.is_late for action in cluster.joint_actions.all())

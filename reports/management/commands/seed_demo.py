@@ -7,14 +7,19 @@ nothing.
 
 from __future__ import annotations
 
+import time
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.test.utils import override_settings
 
+from accounts.models import User
 from clusters.demo import DEMO_PASSWORD, PEOPLE, seed_clusters
 from indicators.demo import seed_indicators
 from planning.demo import seed_planning
+from reports.demo import seed_reports
+from reports.large_demo import seed_large
 from rights.demo import seed_rights
 
 
@@ -26,6 +31,12 @@ class Command(BaseCommand):
             "--force",
             action="store_true",
             help="Load it even with DEBUG off (it creates a superuser with a public password).",
+        )
+        parser.add_argument(
+            "--large",
+            action="store_true",
+            help="Also build a large cluster (300 entities, 100,000 measurements, 30,000 "
+            "positions) to measure the pages and the PDFs against.",
         )
 
     def handle(self, *args: object, **options: object) -> None:
@@ -43,6 +54,14 @@ class Command(BaseCommand):
             seed_rights(cluster, coordinator)
             seed_indicators(cluster, coordinator)
             seed_planning(cluster, coordinator)
+            seed_reports(cluster, coordinator)
+        if options["large"]:
+            member = User.objects.filter(email="member@demo.example").first()
+            started = time.monotonic()
+            large = seed_large(coordinator, member)
+            self.stdout.write(
+                f"Large cluster ready in {time.monotonic() - started:.0f} s: /c/{large.slug}/"
+            )
         self.stdout.write(self.style.SUCCESS(f"Demo cluster ready: /c/{cluster.slug}/"))
         self.stdout.write(f"Demo logins, password {DEMO_PASSWORD}:")
         for email, *_ in PEOPLE:

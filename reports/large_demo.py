@@ -1,0 +1,412 @@
+"""``seed_demo --large``: a cluster the size of a big metropolitan network, to measure the
+pages and the PDFs against (300 entities, 40 indicators, about 100,000 measurements, 300
+proposals with 30,000 positions and 2,000 comments, 300 joint actions with 1,500
+contributions).
+
+Rows are written with bulk inserts in a few hundred statements; statuses and dates are
+spread the way a real cluster's are (most of the past validated, the last period half
+reported, most proposals decided, a few late actions). Idempotent: a second run finds the
+cluster and stops. The random generator is seeded, so two runs build the same data.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from actors.models import Actor, ActorUser, Capacity
+from clusters.models import Cluster, ClusterRole, Membership
+from indicators.models import Indicator, Measurement, Objective, Report
+from indicators.services import periods_ensure
+from planning.consensus import Rule, RuleKind, Tally, decide
+from planning.models import (
+    ActionUpdate,
+    Comment,
+    Contribution,
+    Decision,
+    JointAction,
+    Position,
+    Proposal,
+    Stance,
+)
+from rights.models import Cause, Consequence, DutyBearer, RightsHolderGroup, RightsIssue
+
+SLUG = "xarxa-metropolitana"
+ENTITIES = 300
+INDICATORS_PER_OBJECTIVE = 5
+OBJECTIVES = 8
+REPORTERS_PER_INDICATOR = 105
+PROPOSALS = 300
+STANCES_PER_PROPOSAL = 112
+COMMENTS = 2000
+ACTIONS = 300
+CONTRIBUTIONS_PER_ACTION = 5
+BATCH = 2000
+
+DISTRICTS = [
+    "Ciutat Vella",
+    "Eixample",
+    "Sants-Montjuïc",
+    "Les Corts",
+    "Sarrià-Sant Gervasi",
+    "Gràcia",
+    "Horta-Guinardó",
+    "Nou Barris",
+    "Sant Andreu",
+    "Sant Martí",
+    "L'Hospitalet",
+    "Badalona",
+]
+KINDS = ["ngo", "community_group", "public_administration", "university", "company", "network"]
+THEMES = [
+    "habitatge assequible",
+    "pobresa energètica",
+    "desnonaments",
+    "infrahabitatge",
+    "dones i habitatge",
+    "joves i emancipació",
+    "persones grans",
+    "sensellarisme",
+]
+
+
+def seed_large(coordinator: User, member: User | None = None) -> Cluster:
+    existing = Cluster.objects.filter(slug=SLUG).first()
+    if existing is not None:
+        return existing
+    rng = random.Random(2030)
+    with transaction.atomic():
+        cluster = _cluster(coordinator)
+        memberships = _entities(cluster, rng, member)
+        voting = [m for m in memberships if m.role in Membership.VOTING_ROLES]
+        objectives = _rights_and_objectives(cluster, rng)
+        _measurements(cluster, objectives, voting, coordinator, rng)
+        _proposals(cluster, voting, coordinator, rng)
+        _actions(cluster, objectives, voting, coordinator, rng)
+    return cluster
+
+
+def _cluster(coordinator: User) -> Cluster:
+    cluster = Cluster.objects.create(
+        name="Xarxa Metropolitana pel Dret a l'Habitatge",
+        slug=SLUG,
+        kind=Cluster.Kind.SOCIAL,
+        common_goal="Que cap persona de l'àrea metropolitana perdi l'habitatge sense "
+        "alternativa i que l'habitatge digne sigui un dret efectiu per a tothom.",
+        territory="Àrea metropolitana de Barcelona",
+        status=Cluster.Status.ACTIVE,
+        reporting_period=Cluster.ReportingPeriod.QUARTERLY,
+        # In a network of 300, a third of the entities answering makes a quorum.
+        quorum=33,
+    )
+    # Two years of history: eight quarterly periods.
+    Cluster.objects.filter(pk=cluster.pk).update(created_at=timezone.now() - timedelta(days=730))
+    cluster.refresh_from_db()
+    ClusterRole.objects.create(cluster=cluster, user=coordinator)
+    periods_ensure(cluster)
+    return cluster
+
+
+def _entities(cluster: Cluster, rng: random.Random, member: User | None) -> list[Membership]:
+    actors = Actor.objects.bulk_create(
+        [
+            Actor(
+                name=f"Entitat {n:03d} · {rng.choice(THEMES).capitalize()}",
+                slug=f"{SLUG}-entitat-{n:03d}",
+                kind=KINDS[n % len(KINDS)],
+                territory=DISTRICTS[n % len(DISTRICTS)],
+                description="Entitat de la xarxa metropolitana.",
+            )
+            for n in range(1, ENTITIES + 1)
+        ],
+        batch_size=BATCH,
+    )
+    Capacity.objects.bulk_create(
+        [
+            Capacity(
+                actor=actor,
+                kind=rng.choice(["staff", "expertise", "funding", "volunteers", "space"]),
+                description=f"Capacitat de {actor.name}",
+                quantity=Decimal(rng.randint(1, 40)),
+                unit="persones",
+            )
+            for actor in actors
+        ],
+        batch_size=BATCH,
+    )
+
+    def role(n: int) -> str:
+        if n == 0:
+            return Membership.Role.LEAD
+        if n >= ENTITIES - 7:
+            return Membership.Role.INSTITUTION
+        if n >= ENTITIES - 19:
+            return Membership.Role.OBSERVER
+        return Membership.Role.MEMBER
+
+    memberships = [
+        Membership(cluster=cluster, actor=actor, role=role(n), status=Membership.Status.ACTIVE)
+        for n, actor in enumerate(actors)
+    ]
+    if member is not None:
+        # The demo's member person also represents an entity of the large cluster.
+        ActorUser.objects.get_or_create(
+            user=member, actor=actors[1], defaults={"role": ActorUser.Role.ADMIN}
+        )
+    return Membership.objects.bulk_create(memberships, batch_size=BATCH)
+
+
+def _rights_and_objectives(cluster: Cluster, rng: random.Random) -> list[Objective]:
+    for n, theme in enumerate(THEMES, start=1):
+        issue = RightsIssue.objects.create(
+            cluster=cluster,
+            number=n,
+            title=f"Vulneració del dret a l'habitatge: {theme}",
+            description=f"Anàlisi de {theme} a l'àrea metropolitana.",
+            territory=DISTRICTS[n % len(DISTRICTS)],
+            gender_analysis="Les dones encapçalen la majoria de llars afectades.",
+            status=RightsIssue.Status.VALIDATED,
+            validated_at=timezone.now() - timedelta(days=600),
+        )
+        consequences = Consequence.objects.bulk_create(
+            [Consequence(issue=issue, description=f"Conseqüència {k} de {theme}") for k in range(4)]
+        )
+        for k, level in enumerate(["immediate", "underlying", "structural"] * 2):
+            cause = Cause.objects.create(issue=issue, level=level, description=f"Causa {k}")
+            cause.consequences.set(rng.sample(consequences, 2))
+        RightsHolderGroup.objects.create(issue=issue, name="Llars afectades", female_adults=120)
+        DutyBearer.objects.create(issue=issue, outside_body="Ajuntament", obligation="fulfil")
+    objectives = []
+    for n, theme in enumerate(THEMES[:OBJECTIVES], start=1):
+        objective = Objective.objects.create(
+            cluster=cluster, code=f"O{n}", statement=f"Reduir {theme} a l'àrea metropolitana."
+        )
+        objective.rights_issues.set(cluster.rights_issues.filter(number=n))
+        objectives.append(objective)
+        Indicator.objects.bulk_create(
+            [
+                Indicator(
+                    cluster=cluster,
+                    objective=objective,
+                    code=f"I{n}.{k}",
+                    name=f"Llars ateses ({theme}), indicador {k}",
+                    type=["structural", "process", "outcome"][k % 3],
+                    measure="number",
+                    unit="llars",
+                    direction="increase",
+                    aggregation="sum",
+                    baseline_value=Decimal(0),
+                    target_value=Decimal(40000),
+                    by_sex=True,
+                    data_source="administrative",
+                )
+                for k in range(1, INDICATORS_PER_OBJECTIVE + 1)
+            ]
+        )
+    return objectives
+
+
+def _measurements(
+    cluster: Cluster,
+    objectives: list[Objective],
+    voting: list[Membership],
+    coordinator: User,
+    rng: random.Random,
+) -> None:
+    periods = list(cluster.periods.order_by("start"))
+    today = timezone.localdate()
+    past = [p for p in periods if p.end < today]
+    indicators = list(cluster.indicators.order_by("code"))
+    reports = []
+    for indicator in indicators:
+        reporters = rng.sample(voting, min(REPORTERS_PER_INDICATOR, len(voting)))
+        for period in past:
+            latest = period == past[-1]
+            for membership in reporters:
+                status = (
+                    rng.choice(["validated", "submitted", "submitted", "returned", "draft"])
+                    if latest
+                    else "validated"
+                )
+                reports.append(
+                    Report(
+                        indicator=indicator,
+                        period=period,
+                        membership=membership,
+                        status=status,
+                        return_reason="Reviseu el total" if status == "returned" else "",
+                        updated_by=coordinator,
+                    )
+                )
+    reports = Report.objects.bulk_create(reports, batch_size=BATCH)
+    measurements = []
+    for report in reports:
+        women, men = rng.randint(0, 30), rng.randint(0, 25)
+        measurements += [
+            Measurement(report=report, cell="", value=Decimal(women + men)),
+            Measurement(report=report, cell="sex=female", value=Decimal(women)),
+            Measurement(report=report, cell="sex=male", value=Decimal(men)),
+        ]
+    Measurement.objects.bulk_create(measurements, batch_size=BATCH * 5)
+
+
+def _proposals(
+    cluster: Cluster, voting: list[Membership], coordinator: User, rng: random.Random
+) -> None:
+    now = timezone.now()
+    statuses = ["decided"] * 240 + ["open"] * 30 + ["submitted"] * 15 + ["draft"] * 15
+    proposals = Proposal.objects.bulk_create(
+        [
+            Proposal(
+                cluster=cluster,
+                proposer=rng.choice(voting),
+                title=f"Proposta {n:03d}: {rng.choice(THEMES)}",
+                description="Proposta d'acció conjunta de la xarxa.",
+                status=status,
+                opens_at=now - timedelta(days=700 - 2 * n)
+                if status in ("open", "decided")
+                else None,
+                closes_at=(now + timedelta(days=rng.randint(1, 10)))
+                if status == "open"
+                else (now - timedelta(days=690 - 2 * n) if status == "decided" else None),
+                created_by=coordinator,
+            )
+            for n, status in enumerate(statuses)
+        ],
+        batch_size=BATCH,
+    )
+    rule = Rule(
+        RuleKind(cluster.decision_rule),
+        quorum=cluster.quorum,
+        threshold=cluster.consensus_threshold,
+        majority=cluster.qualified_majority,
+    )
+    stances, decisions = [], []
+    positions = [Position.AGREE] * 14 + [Position.ABSTAIN] * 3 + [Position.DISAGREE] * 2
+    for proposal in proposals:
+        if proposal.status not in ("open", "decided"):
+            continue
+        block = rng.random() < 0.08
+        chosen = rng.sample(voting, STANCES_PER_PROPOSAL)
+        counts = {p: 0 for p in Position.values}
+        for k, membership in enumerate(chosen):
+            position = Position.BLOCK if block and k == 0 else rng.choice(positions)
+            counts[position] += 1
+            stances.append(
+                Stance(
+                    proposal=proposal,
+                    membership=membership,
+                    position=position,
+                    reason="Cal concretar el pressupost."
+                    if position in ("disagree", "block")
+                    else "",
+                    by=coordinator,
+                )
+            )
+        if proposal.status == "decided":
+            tally = Tally(eligible=len(voting), **counts)
+            outcome = decide(rule, tally)
+            decisions.append(
+                Decision(
+                    proposal=proposal,
+                    outcome=outcome.result.value,
+                    reason=outcome.reason.value,
+                    rule=rule.kind.value,
+                    quorum=rule.quorum,
+                    threshold=rule.threshold,
+                    majority=rule.majority,
+                    eligible=tally.eligible,
+                    quorum_reached=outcome.quorum_reached,
+                    second_round_possible=outcome.second_round_possible,
+                    minutes="Decidida a l'assemblea de la xarxa.",
+                    decided_by=coordinator,
+                    **counts,
+                )
+            )
+    Stance.objects.bulk_create(stances, batch_size=BATCH * 5)
+    decisions = Decision.objects.bulk_create(decisions, batch_size=BATCH)
+    # Decisions keep the date their proposal closed, not the date of the seeding.
+    for decision in decisions:
+        Decision.objects.filter(pk=decision.pk).update(decided_at=decision.proposal.closes_at)
+    open_ones = [p for p in proposals if p.status in ("open", "decided")]
+    Comment.objects.bulk_create(
+        [
+            Comment(
+                proposal=rng.choice(open_ones),
+                membership=rng.choice(voting),
+                author=coordinator,
+                body=f"Aportació {n} al debat.",
+            )
+            for n in range(COMMENTS)
+        ],
+        batch_size=BATCH,
+    )
+
+
+def _actions(
+    cluster: Cluster,
+    objectives: list[Objective],
+    voting: list[Membership],
+    coordinator: User,
+    rng: random.Random,
+) -> None:
+    today = timezone.localdate()
+    actions = []
+    for n in range(ACTIONS):
+        start = today - timedelta(days=rng.randint(-60, 600))
+        end = start + timedelta(days=rng.randint(60, 400))
+        status = (
+            "completed"
+            if end < today and rng.random() < 0.8
+            else rng.choice(["planned", "in_progress", "in_progress", "cancelled"])
+        )
+        actions.append(
+            JointAction(
+                cluster=cluster,
+                title=f"Acció conjunta {n:03d}",
+                objective=objectives[n % len(objectives)],
+                lead=rng.choice(voting),
+                territory=DISTRICTS[n % len(DISTRICTS)],
+                start=start,
+                end=end,
+                budget=Decimal(rng.randint(1, 50) * 1000),
+                status=status,
+                progress=100 if status == "completed" else rng.randint(0, 90),
+                gender_marker=rng.choice([0, 1, 1, 2]),
+                created_by=coordinator,
+            )
+        )
+    actions = JointAction.objects.bulk_create(actions, batch_size=BATCH)
+    links, contributions, updates = [], [], []
+    through = JointAction.participants.through
+    for action in actions:
+        others = rng.sample([m for m in voting if m.pk != action.lead_id], 3)
+        links += [through(jointaction_id=action.pk, membership_id=m.pk) for m in others]
+        for membership in [action.lead_id, *(m.pk for m in others), action.lead_id][
+            :CONTRIBUTIONS_PER_ACTION
+        ]:
+            contributions.append(
+                Contribution(
+                    action=action,
+                    membership_id=membership,
+                    kind=rng.choice(Contribution.Kind.values),
+                    amount=Decimal(rng.randint(10, 5000)),
+                    created_by=coordinator,
+                )
+            )
+        updates.append(
+            ActionUpdate(
+                action=action,
+                membership_id=action.lead_id,
+                author=coordinator,
+                note="Avenç segons el calendari.",
+            )
+        )
+    through.objects.bulk_create(links, batch_size=BATCH)
+    Contribution.objects.bulk_create(contributions, batch_size=BATCH)
+    ActionUpdate.objects.bulk_create(updates, batch_size=BATCH)
