@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Prefetch
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from clusters.models import Cluster, Membership
@@ -73,27 +73,65 @@ def open_periods(cluster: Cluster, today: date | None = None) -> list[ReportingP
     return list(cluster.periods.filter(start__lte=today, locked_at__isnull=True).order_by("-start"))
 
 
-def overdue_by_entity(cluster: Cluster, today: date | None = None) -> list[tuple[Membership, int]]:
-    """How many reports each entity owes past their due date, in unlocked periods."""
+@dataclass
+class EntityReporting:
+    """What one entity owes in the unlocked periods, and where its reports stand."""
+
+    membership: Membership
+    overdue: int = 0  # owed for periods past their due date
+    due: int = 0  # owed for periods still open for reporting
+    awaiting: int = 0  # submitted, waiting for the coordinator
+    returned: int = 0  # sent back to the entity to correct
+
+    @property
+    def total(self) -> int:
+        return self.overdue + self.due + self.awaiting + self.returned
+
+
+def reporting_by_entity(cluster: Cluster, today: date | None = None) -> list[EntityReporting]:
+    """Per lead and member entity, aggregated in the database (five queries whatever the
+    size): an entity owes a report for each indicator it reports on (all, or those that
+    name it responsible) and each unlocked period; submitted or validated ones are done."""
     today = today or timezone.localdate()
-    periods = list(cluster.periods.filter(due__lt=today, locked_at__isnull=True))
-    if not periods:
-        return []
+    periods = list(cluster.periods.filter(locked_at__isnull=True, start__lte=today))
+    past_due = [p.pk for p in periods if p.due < today]
+    still_due = [p.pk for p in periods if p.due >= today]
     members = list(cluster.memberships.voting().select_related("actor").order_by("actor__name"))
-    indicators = list(cluster.indicators.prefetch_related(Prefetch("responsible")))
-    done = set(
-        Report.objects.filter(
-            period__in=periods, status__in=[Report.Status.SUBMITTED, Report.Status.VALIDATED]
-        ).values_list("membership_id", "indicator_id", "period_id")
+    for_everyone = cluster.indicators.filter(responsible__isnull=True).count()
+    named = dict(
+        Indicator.responsible.through.objects.filter(indicator__cluster=cluster)
+        .values("membership_id")
+        .annotate(n=Count("id"))
+        .values_list("membership_id", "n")
     )
+    done = [Report.Status.SUBMITTED, Report.Status.VALIDATED]
+    counts = {
+        row["membership_id"]: row
+        for row in Report.objects.filter(indicator__cluster=cluster, period__in=periods)
+        .values("membership_id")
+        .annotate(
+            done_past=Count("id", filter=Q(period__in=past_due, status__in=done)),
+            done_open=Count("id", filter=Q(period__in=still_due, status__in=done)),
+            awaiting=Count("id", filter=Q(status=Report.Status.SUBMITTED)),
+            returned=Count("id", filter=Q(status=Report.Status.RETURNED)),
+        )
+    }
     result = []
     for member in members:
-        owed = 0
-        for indicator in indicators:
-            responsible = indicator.responsible.all()
-            if responsible and member not in responsible:
-                continue
-            owed += sum((member.pk, indicator.pk, p.pk) not in done for p in periods)
-        if owed:
-            result.append((member, owed))
+        applicable = for_everyone + named.get(member.pk, 0)
+        row = counts.get(member.pk, {})
+        result.append(
+            EntityReporting(
+                membership=member,
+                overdue=max(0, applicable * len(past_due) - row.get("done_past", 0)),
+                due=max(0, applicable * len(still_due) - row.get("done_open", 0)),
+                awaiting=row.get("awaiting", 0),
+                returned=row.get("returned", 0),
+            )
+        )
     return result
+
+
+def overdue_by_entity(cluster: Cluster, today: date | None = None) -> list[tuple[Membership, int]]:
+    """How many reports each entity owes past their due date, in unlocked periods."""
+    return [(e.membership, e.overdue) for e in reporting_by_entity(cluster, today) if e.overdue]

@@ -30,7 +30,7 @@ from indicators.figures import (
 from indicators.filters import IndicatorFilter, ReportFilter
 from indicators.forms import ImportForm, IndicatorForm, ObjectiveForm, ReportForm, ReturnForm
 from indicators.models import Indicator, Report, ReportEvent
-from indicators.progress import indicators_progress, objective_progress
+from indicators.progress import STATUSES, indicators_progress, objective_progress
 from indicators.selectors import entity_reports, open_periods, overdue_by_entity
 from indicators.services import IndicatorError
 from rights.models import AGE_BANDS, SEXES, RightsIssue
@@ -51,13 +51,18 @@ def objective_list(request: HttpRequest, slug: str) -> HttpResponse:
     )
     objectives = list(objectives)
     progress = indicators_progress([i for o in objectives for i in o.indicators.all()])
+    # ?status=at_risk (from the dashboard): only the indicators in that state.
+    status = request.GET.get("status", "")
     rows = []
     for objective in objectives:
         rolled = objective_progress(objective, progress)
         items = [
             (i, progress[i.pk], progress_svg(progress[i.pk], f"p-{i.pk}"))
             for i in objective.indicators.all()
+            if status not in STATUSES or progress[i.pk].status == status
         ]
+        if status in STATUSES and not items:
+            continue
         rows.append((objective, rolled, progress_svg(rolled, f"o-{objective.pk}"), items))
     return render(
         request,
@@ -68,6 +73,7 @@ def objective_list(request: HttpRequest, slug: str) -> HttpResponse:
             "rows": rows,
             "filter": found,
             "labels": status_labels(),
+            "status": status,
         },
     )
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Cluster, Membership
@@ -32,9 +33,13 @@ class JointActionFilter(django_filters.FilterSet):
         label=_("Running until"), field_name="start", lookup_expr="lte", widget=DATE
     )
 
+    late = django_filters.BooleanFilter(
+        label=_("Late"), method="filter_late", widget=forms.CheckboxInput
+    )
+
     class Meta:
         model = JointAction
-        fields = ["objective", "member", "territory", "status", "after", "before"]
+        fields = ["objective", "member", "territory", "status", "after", "before", "late"]
 
     def __init__(self, *args: object, cluster: Cluster, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -42,6 +47,15 @@ class JointActionFilter(django_filters.FilterSet):
         members = cluster.memberships.filter(role__in=Membership.VOTING_ROLES)
         self.filters["member"].queryset = members.select_related("actor").order_by("actor__name")
         self.filters["member"].field.label_from_instance = lambda m: m.actor.name
+
+    def filter_late(
+        self, queryset: QuerySet[JointAction], name: str, value: bool
+    ) -> QuerySet[JointAction]:
+        """Planned or in progress past their end date."""
+        if not value:
+            return queryset
+        running = [JointAction.Status.PLANNED, JointAction.Status.IN_PROGRESS]
+        return queryset.filter(status__in=running, end__lt=timezone.localdate())
 
     def filter_member(
         self, queryset: QuerySet[JointAction], name: str, value: Membership

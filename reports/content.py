@@ -72,10 +72,11 @@ class ObjectiveSection:
 
 
 def objectives(
-    cluster: Cluster, *, today: date, period: ReportingPeriod | None = None
+    cluster: Cluster, *, today: date, period: ReportingPeriod | None = None, charts: bool = True
 ) -> list[ObjectiveSection]:
     """Adopted objectives with their indicators' progress as of ``today`` and their charts
-    (values over the periods; by sex and age for the period, or the latest one)."""
+    (values over the periods; by sex and age for the period, or the latest one). Without
+    ``charts``, only the progress bars: a fixed number of queries, for pages."""
     found = list(
         cluster.objectives.filter(status=Objective.Status.ADOPTED).prefetch_related(
             Prefetch(
@@ -86,20 +87,20 @@ def objectives(
         )
     )
     progress = indicators_progress([i for o in found for i in o.indicators.all()], today=today)
-    periods = {p.pk: p for p in cluster.periods.all()}
+    periods = {p.pk: p for p in cluster.periods.all()} if charts else {}
     sections = []
     for objective in found:
         items = []
         for indicator in objective.indicators.all():
             item = progress[indicator.pk]
-            disaggregated = indicator.by_sex or indicator.by_age
+            disaggregated = charts and (indicator.by_sex or indicator.by_age)
             items.append(
                 IndicatorSection(
                     indicator=indicator,
                     progress=item,
                     bar=progress_svg(item, f"bar-{indicator.pk}"),
                     line=indicator_line_svg(indicator, item, periods, f"line-{indicator.pk}")
-                    if indicator.is_numeric
+                    if charts and indicator.is_numeric
                     else "",
                     breakdown=indicator_breakdown_svg(
                         indicator, f"sexage-{indicator.pk}", period.pk if period else None

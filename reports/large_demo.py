@@ -20,8 +20,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from actors.models import Actor, ActorUser, Capacity
-from clusters.models import Cluster, ClusterRole, Membership
-from indicators.models import Indicator, Measurement, Objective, Report
+from clusters.models import AuditEntry, Cluster, ClusterRole, Membership
+from indicators.models import Indicator, Measurement, Objective, Report, ReportingPeriod
 from indicators.services import periods_ensure
 from planning.consensus import Rule, RuleKind, Tally, decide
 from planning.models import (
@@ -201,7 +201,10 @@ def _rights_and_objectives(cluster: Cluster, rng: random.Random) -> list[Objecti
                     direction="increase",
                     aggregation="sum",
                     baseline_value=Decimal(0),
-                    target_value=Decimal(40000),
+                    # Targets from easily met to far off, so every status shows.
+                    target_value=Decimal(rng.choice([15000, 25000, 40000, 60000])),
+                    baseline_date=timezone.localdate(cluster.created_at),
+                    target_date=timezone.localdate(cluster.created_at) + timedelta(days=1095),
                     by_sex=True,
                     data_source="administrative",
                 )
@@ -222,9 +225,14 @@ def _measurements(
     today = timezone.localdate()
     past = [p for p in periods if p.end < today]
     indicators = list(cluster.indicators.order_by("code"))
-    reports = []
+    reports, responsible = [], []
     for indicator in indicators:
         reporters = rng.sample(voting, min(REPORTERS_PER_INDICATOR, len(voting)))
+        # The entities an indicator names are the ones that owe its reports.
+        responsible += [
+            Indicator.responsible.through(indicator_id=indicator.pk, membership_id=m.pk)
+            for m in reporters
+        ]
         for period in past:
             latest = period == past[-1]
             for membership in reporters:
@@ -243,7 +251,12 @@ def _measurements(
                         updated_by=coordinator,
                     )
                 )
+    Indicator.responsible.through.objects.bulk_create(responsible, batch_size=BATCH)
     reports = Report.objects.bulk_create(reports, batch_size=BATCH)
+    # Older periods are closed: only the last two are still open to reports.
+    for period in past[:-2]:
+        period.locked_at = timezone.now()
+    ReportingPeriod.objects.bulk_update(past[:-2], ["locked_at"])
     measurements = []
     for report in reports:
         women, men = rng.randint(0, 30), rng.randint(0, 25)
@@ -410,3 +423,16 @@ def _actions(
     through.objects.bulk_create(links, batch_size=BATCH)
     Contribution.objects.bulk_create(contributions, batch_size=BATCH)
     ActionUpdate.objects.bulk_create(updates, batch_size=BATCH)
+    AuditEntry.objects.bulk_create(
+        [
+            AuditEntry(
+                cluster=cluster,
+                actor_user=coordinator,
+                action=AuditEntry.Action.ACTION_UPDATE_POSTED,
+                target=str(action),
+                created_at=timezone.now() - timedelta(hours=n),
+            )
+            for n, action in enumerate(actions)
+        ],
+        batch_size=BATCH,
+    )

@@ -2,16 +2,25 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from clusters.access import ClusterAccess, cluster_for_coordinator, cluster_for_user
+from clusters.access import (
+    ClusterAccess,
+    cluster_for_coordinator,
+    cluster_for_editor,
+    cluster_for_user,
+)
 from clusters.models import Cluster, ClusterRole, Membership
 from config.paging import paginate
+from indicators.figures import status_labels
+from planning.models import Contribution, JointAction
 from reports import services
+from reports.dashboard import coordinator_dashboard, member_todo, participation
 from reports.forms import ReportRequestForm
 from reports.models import ReportJob
 
@@ -128,3 +137,44 @@ def published_reports(request: HttpRequest) -> HttpResponse:
     )
     page, query = paginate(request, jobs)
     return render(request, "reports/published.html", {"page": page, "query": query})
+
+
+@login_required
+def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    cluster, access = cluster_for_coordinator(request, slug)
+    context = {
+        "cluster": cluster,
+        "access": access,
+        "labels": status_labels(),
+        "action_statuses": JointAction.Status.choices,
+        "contribution_kinds": Contribution.Kind.choices,
+    }
+    return render(request, "reports/dashboard.html", context | coordinator_dashboard(cluster))
+
+
+@login_required
+def participation_list(request: HttpRequest, slug: str) -> HttpResponse:
+    cluster, access = cluster_for_coordinator(request, slug)
+    decisions, rows = participation(cluster)
+    page, query = paginate(request, rows, per_page=50)
+    return render(
+        request,
+        "reports/participation.html",
+        {
+            "cluster": cluster,
+            "access": access,
+            "decisions": decisions,
+            "page": page,
+            "query": query,
+        },
+    )
+
+
+@login_required
+def todo(request: HttpRequest, slug: str) -> HttpResponse:
+    """The home of a member entity's representative in a cluster."""
+    cluster, access = cluster_for_editor(request, slug)
+    if access.membership is None or not access.is_member:
+        raise PermissionDenied
+    context = member_todo(cluster, access.membership, request.user)
+    return render(request, "reports/todo.html", {"cluster": cluster, "access": access} | context)

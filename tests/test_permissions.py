@@ -236,6 +236,9 @@ MATRIX: dict[str, Row] = {
     "planning:who-does-what-csv": Row(slug, READER),
     "planning:gaps-and-overlaps": Row(slug, READER),
     "reports:published": Row(lambda w: {}, everyone(200)),
+    "reports:dashboard": Row(slug, COORDINATOR_ONLY),
+    "reports:participation": Row(slug, COORDINATOR_ONLY),
+    "reports:todo": Row(slug, REPORTER),
     "reports:list": Row(slug, cluster_rule(200, 200, 200, 200)),
     # An empty request is refused with the form's errors.
     "reports:request": Row(slug, cluster_rule(400, 403, 403, 403), method="post"),

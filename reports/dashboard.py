@@ -1,0 +1,190 @@
+"""The coordinator's dashboard and each member entity's to-do list: the live form of the
+progress report, read with a fixed number of queries whatever the size of the cluster
+(counts and sums are aggregated in the database; lists are cut to their first rows, each
+with a link to the whole list)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import Count, F, Max, Q, Sum
+from django.utils import timezone
+
+from accounts.models import User
+from clusters.models import AuditEntry, Cluster, Invitation, Membership
+from clusters.tokens import make_invitation_token
+from indicators.selectors import entity_reports, open_periods, reporting_by_entity
+from planning.models import Contribution, Decision, JointAction, Proposal, Stance
+from reports.content import objectives, status_counts
+
+# How many rows a dashboard list shows before its "see all" link.
+TOP = 8
+# A running action without an update for this long asks its lead entity for one.
+UPDATE_EVERY = timedelta(days=30)
+RUNNING = (JointAction.Status.PLANNED, JointAction.Status.IN_PROGRESS)
+
+
+@dataclass
+class EntityParticipation:
+    membership: Membership
+    answered: int
+    decisions: int
+
+    @property
+    def rate(self) -> int:
+        return round(100 * self.answered / self.decisions) if self.decisions else 0
+
+
+def participation(cluster: Cluster) -> tuple[int, list[EntityParticipation]]:
+    """(number of decisions, each lead and member entity's positions in them), lowest
+    participation first. Two aggregate queries plus the entities."""
+    decisions = Decision.objects.filter(proposal__cluster=cluster).count()
+    answered = dict(
+        Stance.objects.filter(proposal__cluster=cluster, proposal__decisions__round=F("round"))
+        .values("membership_id")
+        .annotate(n=Count("id"))
+        .values_list("membership_id", "n")
+    )
+    members = cluster.memberships.voting().select_related("actor").order_by("actor__name")
+    rows = [EntityParticipation(m, answered.get(m.pk, 0), decisions) for m in members]
+    return decisions, sorted(rows, key=lambda row: row.rate)
+
+
+@dataclass
+class OpenProposal:
+    proposal: Proposal
+    waiting: int  # entities that have not taken a position yet
+
+    @property
+    def time_left(self) -> timedelta:
+        return max(self.proposal.closes_at - timezone.now(), timedelta(0))
+
+
+def open_proposals(cluster: Cluster, voting: int) -> list[OpenProposal]:
+    """Open proposals, the first to close first, with how many entities have not answered."""
+    proposals = (
+        cluster.proposals.filter(status=Proposal.Status.OPEN)
+        .select_related("proposer__actor")
+        .annotate(
+            answered=Count(
+                "stances",
+                filter=Q(stances__round=F("round"), stances__membership__status="active"),
+            )
+        )
+        .order_by("closes_at")
+    )
+    return [OpenProposal(p, max(0, voting - p.answered)) for p in proposals]
+
+
+def coordinator_dashboard(cluster: Cluster) -> dict:
+    today = timezone.localdate()
+    members = cluster.memberships.active()
+    voting = cluster.memberships.voting().count()
+    decisions, entities = participation(cluster)
+    answered = sum(row.answered for row in entities)
+    sections = objectives(cluster, today=today, charts=False)
+    reporting = reporting_by_entity(cluster, today)
+    actions = cluster.joint_actions.all()
+    late = Q(status__in=RUNNING, end__lt=today)
+    return {
+        "members": members.count(),
+        "members_by_role": dict(
+            members.values("role").annotate(n=Count("id")).values_list("role", "n")
+        ),
+        "voting": voting,
+        "decisions": decisions,
+        "participation_rate": round(100 * answered / (decisions * len(entities)))
+        if decisions and entities
+        else None,
+        "least_participating": entities[:TOP],
+        "open_proposals": open_proposals(cluster, voting)[:TOP],
+        "open_count": cluster.proposals.filter(status=Proposal.Status.OPEN).count(),
+        "objectives": sections,
+        "status_counts": status_counts(sections),
+        "reporting": sorted(
+            (e for e in reporting if e.total), key=lambda e: (-e.overdue, -e.total)
+        )[:TOP],
+        "reporting_totals": {
+            key: sum(getattr(e, key) for e in reporting)
+            for key in ("overdue", "due", "awaiting", "returned")
+        },
+        "actions_by_status": dict(
+            actions.values("status").annotate(n=Count("id")).values_list("status", "n")
+        ),
+        "late_actions": list(
+            actions.filter(late).select_related("lead__actor", "objective").order_by("end")[:TOP]
+        ),
+        "late_count": actions.filter(late).count(),
+        "contributions_by_kind": dict(
+            Contribution.objects.filter(action__cluster=cluster)
+            .values("kind")
+            .annotate(total=Sum("amount"))
+            .values_list("kind", "total")
+        ),
+        "top_contributors": list(
+            Contribution.objects.filter(action__cluster=cluster)
+            .values("membership_id", "membership__actor__name")
+            .annotate(n=Count("id"), money=Sum("amount", filter=Q(kind="money")))
+            .order_by("-n", "membership__actor__name")[:TOP]
+        ),
+        "activity": list(
+            AuditEntry.objects.filter(cluster=cluster)
+            .select_related("actor_user")
+            .order_by("-created_at", "-id")[:TOP]
+        ),
+    }
+
+
+@dataclass
+class LedAction:
+    action: JointAction
+    last_update: object  # datetime or None
+
+    @property
+    def reason(self) -> str:
+        return "late" if self.action.is_late else "no_update"
+
+
+def member_todo(cluster: Cluster, membership: Membership, user: User) -> dict:
+    """What the entity owes: positions, reports, updates of the actions it leads; and the
+    invitations waiting for this person."""
+    now = timezone.now()
+    answered = Stance.objects.filter(membership=membership, round=F("proposal__round"))
+    positions = list(
+        cluster.proposals.filter(status=Proposal.Status.OPEN)
+        .exclude(pk__in=answered.values("proposal_id"))
+        .select_related("proposer__actor")
+        .order_by("closes_at")
+    )
+    owed = [
+        row
+        for row in entity_reports(cluster, membership, open_periods(cluster))
+        if row.status in ("missing", "draft", "returned")
+    ]
+    led = [
+        LedAction(action, action.last_update)
+        for action in membership.led_actions.filter(status__in=RUNNING)
+        .annotate(last_update=Max("updates__created_at"))
+        .filter(
+            Q(last_update__isnull=True)
+            | Q(last_update__lt=now - UPDATE_EVERY)
+            | Q(end__lt=timezone.localdate())
+        )
+        .select_related("objective", "cluster")
+        .order_by("end")
+    ]
+    invitations = [
+        (invitation, make_invitation_token(invitation))
+        for invitation in Invitation.objects.pending()
+        .filter(email__iexact=user.email, expires_at__gt=now)
+        .select_related("cluster")
+        .order_by("expires_at")
+    ]
+    return {
+        "positions": positions,
+        "reports": owed,
+        "returned": sum(1 for row in owed if row.status == "returned"),
+        "led_actions": led,
+        "invitations": invitations,
+    }
