@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export DJANGO_SETTINGS_MODULE := config.settings
 
-.PHONY: run test setup install translations lint format messages clean bench-pdf
+.PHONY: run test setup install translations lint format messages clean bench bench-pdf
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is needed (set PYTHON=... to use another)"; exit 1; }
@@ -32,6 +32,11 @@ test: setup
 	$(BIN)/ruff check .
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Pages on the demo and the large cluster against gunicorn and PostgreSQL, then 20 users
+# of load (not a test: figures depend on the machine). Needs PostgreSQL on 127.0.0.1.
+bench: setup
+	tests/bench/run_pages.sh
 
 # The dossier of a large cluster against WeasyPrint's plain-text floor (not a test:
 # figures depend on the machine). Builds its own SQLite database of the large demo.

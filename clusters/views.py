@@ -38,6 +38,12 @@ from clusters.tokens import invitation_from_token, make_invitation_token
 from config.paging import paginate
 
 
+def health(request: HttpRequest) -> HttpResponse:
+    """For load balancers and container health checks: the web process answers. It reads
+    nothing (the benchmark uses it as the trivial view to compare pages with)."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """My clusters: where I coordinate or represent an entity, and invitations waiting."""

@@ -2,10 +2,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts.views import preferences, set_language
-from clusters.views import home
+from clusters.views import health, home
 
 urlpatterns = [
     path("", home, name="home"),
+    path("health/", health, name="health"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("me/", preferences, name="preferences"),
     path("accounts/", include("allauth.urls")),

@@ -4,6 +4,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Cluster, Membership
+from config.widgets import LongSelect
 from indicators.models import Indicator, Objective, Report, ReportingPeriod
 
 
@@ -18,7 +19,10 @@ class ReportFilter(django_filters.FilterSet):
     )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Report.Status.choices)
     member = django_filters.ModelChoiceFilter(
-        label=_("Member entity"), field_name="membership", queryset=Membership.objects.none()
+        label=_("Member entity"),
+        field_name="membership",
+        queryset=Membership.objects.none(),
+        widget=LongSelect,
     )
     period = django_filters.ModelChoiceFilter(
         label=_("Period"), queryset=ReportingPeriod.objects.none()

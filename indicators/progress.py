@@ -6,12 +6,14 @@ any number of indicators); the few period values are then combined here.
 
 from __future__ import annotations
 
+import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Avg, Count, Sum
 from django.utils import timezone
 
@@ -100,13 +102,50 @@ class IndicatorProgress:
     reporting_members: int = 0
 
 
+# Validated values change only when a report is validated (a validated report is never
+# edited): the services bump the cluster's version then, and the aggregation below is
+# read from the cache (Redis in production, shared by every process) until the next one.
+# The timeout only bounds the life of entries no version will ever ask for again.
+VALUES_CACHE_SECONDS = 3600
+
+
+def _version_key(cluster_id: int) -> str:
+    return f"indicators:values-version:{cluster_id}"
+
+
+def values_changed(cluster_id: int) -> None:
+    """Forget the cached validated values of the cluster (call after a validation)."""
+    try:
+        cache.incr(_version_key(cluster_id))
+    except ValueError:  # no version yet: nothing cached under the old one either
+        cache.set(_version_key(cluster_id), 1, None)
+
+
 def period_values(
     indicators: Sequence[Indicator], until: date | None = None
 ) -> dict[int, list[tuple[int, date, Decimal]]]:
     """Validated totals per indicator and period, aggregated in the database:
     {indicator id: [(period id, period start, value)]} in period order. Numbers add up
     across member entities; percentages are averaged. With ``until``, only the periods
-    that start by that date (the state of things at the end of a period)."""
+    that start by that date (the state of things at the end of a period). Cached per
+    cluster until its next validation."""
+    clusters = {i.cluster_id for i in indicators}
+    if len(clusters) != 1:
+        return _period_values(indicators, until)
+    cluster_id = clusters.pop()
+    version = cache.get(_version_key(cluster_id), 0)
+    ids = ",".join(str(pk) for pk in sorted(i.pk for i in indicators))
+    key = f"indicators:values:{cluster_id}:{version}:{until}:{zlib.crc32(ids.encode())}:{len(ids)}"
+    found = cache.get(key)
+    if found is None:
+        found = dict(_period_values(indicators, until))
+        cache.set(key, found, VALUES_CACHE_SECONDS)
+    return found
+
+
+def _period_values(
+    indicators: Sequence[Indicator], until: date | None
+) -> dict[int, list[tuple[int, date, Decimal]]]:
     measurements = Measurement.objects.filter(
         report__indicator__in=[i.pk for i in indicators],
         report__status=Report.Status.VALIDATED,

@@ -88,7 +88,9 @@ class EntityReporting:
         return self.overdue + self.due + self.awaiting + self.returned
 
 
-def reporting_by_entity(cluster: Cluster, today: date | None = None) -> list[EntityReporting]:
+def reporting_by_entity(
+    cluster: Cluster, today: date | None = None, members: list[Membership] | None = None
+) -> list[EntityReporting]:
     """Per lead and member entity, aggregated in the database (five queries whatever the
     size): an entity owes a report for each indicator it reports on (all, or those that
     name it responsible) and each unlocked period; submitted or validated ones are done."""
@@ -96,7 +98,8 @@ def reporting_by_entity(cluster: Cluster, today: date | None = None) -> list[Ent
     periods = list(cluster.periods.filter(locked_at__isnull=True, start__lte=today))
     past_due = [p.pk for p in periods if p.due < today]
     still_due = [p.pk for p in periods if p.due >= today]
-    members = list(cluster.memberships.voting().select_related("actor").order_by("actor__name"))
+    if members is None:
+        members = list(cluster.memberships.voting().select_related("actor").order_by("actor__name"))
     for_everyone = cluster.indicators.filter(responsible__isnull=True).count()
     named = dict(
         Indicator.responsible.through.objects.filter(indicator__cluster=cluster)

@@ -26,6 +26,7 @@ from indicators.models import (
     ReportingPeriod,
 )
 from indicators.periods import MONTHS_PER_PERIOD, periods_between
+from indicators.progress import values_changed
 
 VALUE_LIMIT = Decimal("999999999999.99")
 
@@ -203,6 +204,10 @@ def report_validate(*, report: Report, by: User) -> Report:
     )
     ReportEvent.objects.create(report=report, user=by, action=ReportEvent.Action.VALIDATED)
     _audit_report(report, by, AuditEntry.Action.REPORT_VALIDATED)
+    # Now, and again once committed: a reader between the two may cache the old values.
+    cluster_id = report.indicator.cluster_id
+    values_changed(cluster_id)
+    transaction.on_commit(lambda: values_changed(cluster_id))
     return report
 
 

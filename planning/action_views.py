@@ -285,7 +285,8 @@ def update_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def who_does_what(request: HttpRequest, slug: str) -> HttpResponse:
     cluster, access = cluster_for_reader(request, slug)
     found, found_actions = _filtered(request, cluster)
-    page, query = paginate(request, coverage.actions_for_table(found_actions))
+    # Fewer actions per page than elsewhere: each brings a row per entity taking part.
+    page, query = paginate(request, coverage.actions_for_table(found_actions), per_page=10)
     member = found.form.cleaned_data.get("member") if found.is_valid() else None
     return render(
         request,

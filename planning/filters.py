@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Cluster, Membership
+from config.widgets import LongSelect
 from indicators.models import Objective
 from planning.models import JointAction
 
@@ -20,7 +21,10 @@ class JointActionFilter(django_filters.FilterSet):
         label=_("Objective"), queryset=Objective.objects.none()
     )
     member = django_filters.ModelChoiceFilter(
-        label=_("Member entity"), queryset=Membership.objects.none(), method="filter_member"
+        label=_("Member entity"),
+        queryset=Membership.objects.none(),
+        method="filter_member",
+        widget=LongSelect,
     )
     territory = django_filters.CharFilter(
         label=_("Territory"), lookup_expr="icontains", max_length=200

@@ -36,9 +36,15 @@ class EntityParticipation:
         return round(100 * self.answered / self.decisions) if self.decisions else 0
 
 
-def participation(cluster: Cluster) -> tuple[int, list[EntityParticipation]]:
+def voting_members(cluster: Cluster) -> list[Membership]:
+    return list(cluster.memberships.voting().select_related("actor").order_by("actor__name"))
+
+
+def participation(
+    cluster: Cluster, members: list[Membership] | None = None
+) -> tuple[int, list[EntityParticipation]]:
     """(number of decisions, each lead and member entity's positions in them), lowest
-    participation first. Two aggregate queries plus the entities."""
+    participation first. Two aggregate queries, plus the entities unless given."""
     decisions = Decision.objects.filter(proposal__cluster=cluster).count()
     answered = dict(
         Stance.objects.filter(proposal__cluster=cluster, proposal__decisions__round=F("round"))
@@ -46,7 +52,8 @@ def participation(cluster: Cluster) -> tuple[int, list[EntityParticipation]]:
         .annotate(n=Count("id"))
         .values_list("membership_id", "n")
     )
-    members = cluster.memberships.voting().select_related("actor").order_by("actor__name")
+    if members is None:
+        members = voting_members(cluster)
     rows = [EntityParticipation(m, answered.get(m.pk, 0), decisions) for m in members]
     return decisions, sorted(rows, key=lambda row: row.rate)
 
@@ -80,11 +87,12 @@ def open_proposals(cluster: Cluster, voting: int) -> list[OpenProposal]:
 def coordinator_dashboard(cluster: Cluster) -> dict:
     today = timezone.localdate()
     members = cluster.memberships.active()
-    voting = cluster.memberships.voting().count()
-    decisions, entities = participation(cluster)
+    entities_voting = voting_members(cluster)
+    voting = len(entities_voting)
+    decisions, entities = participation(cluster, entities_voting)
     answered = sum(row.answered for row in entities)
     sections = objectives(cluster, today=today, charts=False)
-    reporting = reporting_by_entity(cluster, today)
+    reporting = reporting_by_entity(cluster, today, entities_voting)
     actions = cluster.joint_actions.all()
     late = Q(status__in=RUNNING, end__lt=today)
     return {

@@ -131,6 +131,7 @@ def action(w: World) -> dict:
 
 MATRIX: dict[str, Row] = {
     "home": Row(lambda w: {}, everyone(200)),
+    "health": Row(lambda w: {}, everyone(200, anonymous=200)),
     "set_language": Row(lambda w: {}, everyone(302, anonymous=302), method="post"),
     "preferences": Row(lambda w: {}, everyone(200)),
     "actors:directory": Row(lambda w: {}, everyone(200)),

@@ -183,15 +183,15 @@ def test_pages_run_the_same_queries_on_the_demo_and_the_large_cluster(
             on_large = queries(client, reverse(name, args=[large.slug]))
             counts[name] = (len(on_demo), len(on_large))
     assert {name: a for name, (a, b) in counts.items() if a != b} == {}, counts
-    # The dashboard's 28 queries: session, user, cluster, coordinator role, memberships
-    # (access, 5); active entities and by role, entities taking positions (3); decisions,
-    # positions per entity, the entities (participation, 3); open proposals with their
-    # answers, their count (2); objectives, indicators, SDG targets, validated values
-    # (progress, 4); unlocked periods, indicators for everyone, named indicators, reports
-    # per entity, the entities (reporting, 5); actions by status, the late ones, their count
-    # (3); contributions by kind, by entity (2); the latest activity (1).
+    # The dashboard's 25 queries: session, user, cluster, coordinator role, memberships
+    # (access, 5); active entities, by role, the entities taking positions (3); decisions,
+    # positions per entity (participation, 2); open proposals with their answers, their
+    # count (2); objectives, indicators, SDG targets (progress, 3; the validated values are
+    # cached once read, until the next validation); unlocked periods, indicators for
+    # everyone, named indicators, reports per entity (reporting, 4); actions by status, the
+    # late ones, their count (3); contributions by kind, by entity (2); the activity (1).
     client.force_login(coordinator)
-    with django_assert_max_num_queries(28):
+    with django_assert_max_num_queries(25):
         client.get(reverse("reports:dashboard", args=[large.slug]))
     # The to-do page's 12 queries: access (5); open proposals without the entity's
     # position (1); open periods, indicators, their responsible entities, the entity's
@@ -200,3 +200,15 @@ def test_pages_run_the_same_queries_on_the_demo_and_the_large_cluster(
     client.force_login(people["member"])
     with django_assert_max_num_queries(12):
         client.get(reverse("reports:todo", args=[large.slug]))
+
+
+def test_a_validation_shows_at_once_though_progress_is_cached(
+    world: World, django_capture_on_commit_callbacks
+):
+    from indicators import services as indicator_services
+
+    before = {s: n for s, _label, n in dashboard(world)["status_counts"]}
+    with django_capture_on_commit_callbacks(execute=True):
+        indicator_services.report_validate(report=world.report, by=world.users["coordinator"])
+    after = {s: n for s, _label, n in dashboard(world)["status_counts"]}
+    assert (before["no_data"], after["no_data"]) == (1, 0)
