@@ -168,7 +168,7 @@ def _prefill(proposal: Proposal) -> dict:
 @login_required
 def action_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
     cluster, access = cluster_for_coordinator(request, slug)
-    action = _action(cluster, pk) if pk else None
+    action = _action(cluster, pk) if pk is not None else None
     proposal = _from_proposal(request, cluster) if action is None else action.proposal
     form = JointActionForm(
         request.POST or None,

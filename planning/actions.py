@@ -56,12 +56,16 @@ def _check(
     fields: dict[str, Any],
     participants: Iterable[Membership],
     indicators: Iterable[Indicator],
+    already: set[int] = frozenset(),
 ) -> None:
-    """The rules the database cannot see across tables: everything is of this cluster."""
+    """The rules the database cannot see across tables: everything is of this cluster, and
+    entities joining the action are active members (those already on it may have left)."""
     if fields["objective"].cluster_id != cluster.pk:
         raise PlanningError(_("Choose one of this cluster's objectives."))
     members = [fields["lead"], *participants]
-    if any(m.cluster_id != cluster.pk or not m.takes_positions for m in members):
+    if any(m.cluster_id != cluster.pk for m in members) or any(
+        not m.takes_positions for m in members if m.pk not in already
+    ):
         raise PlanningError(_("The lead and the participants must be active member entities."))
     if any(i.objective_id != fields["objective"].pk for i in indicators):
         raise PlanningError(_("Choose indicators of the action's objective."))
@@ -102,7 +106,8 @@ def action_change(
 ) -> JointAction:
     action = JointAction.objects.select_for_update().get(pk=action.pk)
     participants, indicators = list(participants), list(indicators)
-    _check(action.cluster, fields, participants, indicators)
+    already = {action.lead_id, *action.participants.values_list("pk", flat=True)}
+    _check(action.cluster, fields, participants, indicators, already)
     changed = sorted(name for name, value in fields.items() if getattr(action, name) != value)
     for name, value in fields.items():
         setattr(action, name, value)
@@ -165,6 +170,14 @@ def contribution_add(
 
 @transaction.atomic
 def contribution_remove(*, contribution: Contribution, by: User) -> None:
+    contribution = (
+        Contribution.objects.select_for_update()
+        .select_related("action__cluster", "membership__actor")
+        .filter(pk=contribution.pk)
+        .first()
+    )
+    if contribution is None:  # removed by a request a moment before: nothing to do
+        return
     action = contribution.action
     audit(
         cluster=action.cluster,

@@ -21,6 +21,7 @@ from clusters.models import Cluster, Membership
 from indicators.models import Objective
 from planning.models import JointAction
 from rights.models import RightsIssue
+from rights.selectors import spreadsheet_safe
 
 # The HXL hashtags of the CSV export, column by column (https://hxlstandard.org).
 HXL_ROW = (
@@ -92,19 +93,19 @@ def csv_lines(rows: Iterable[Row]) -> Iterator[str]:
     yield writer.writerow(HXL_ROW)
     for row in rows:
         action = row.action
-        yield writer.writerow(
-            [
-                row.entity,
-                _("Lead") if row.leads else _("Participant"),
-                f"{action.objective.code} · {action.objective.statement}",
-                action.title,
-                action.territory,
-                action.start.isoformat(),
-                action.end.isoformat(),
-                action.get_status_display(),
-                action.progress,
-            ]
-        )
+        values = [
+            row.entity,
+            _("Lead") if row.leads else _("Participant"),
+            f"{action.objective.code} · {action.objective.statement}",
+            action.title,
+            action.territory,
+            action.start.isoformat(),
+            action.end.isoformat(),
+            action.get_status_display(),
+            action.progress,
+        ]
+        # Typed texts starting with = + - @ would run as formulas in a spreadsheet.
+        yield writer.writerow([spreadsheet_safe(value) for value in values])
 
 
 RUNNING = (JointAction.Status.PLANNED, JointAction.Status.IN_PROGRESS)
@@ -152,13 +153,14 @@ class Coverage:
 
 
 def coverage(cluster: Cluster) -> Coverage:
-    """Three queries whatever the size: objectives with their issues' territories, and the
-    count of running actions per objective and territory, aggregated in the database."""
+    """Four queries whatever the size: objectives with their issues, the issues' newest
+    territories, and the count of running actions per objective and territory, aggregated
+    in the database."""
     objectives = list(
         cluster.objectives.filter(status=Objective.Status.ADOPTED).prefetch_related(
             Prefetch(
                 "rights_issues",
-                queryset=RightsIssue.objects.only("id", "territory"),
+                queryset=RightsIssue.objects.only("id", "number", "territory"),
             )
         )
     )
@@ -172,9 +174,14 @@ def coverage(cluster: Cluster) -> Coverage:
         return tidy.casefold()
 
     by_objective = {o.pk: ObjectiveCoverage(objective=o) for o in objectives}
+    # An objective may name an issue revised since: its newest version says where it is.
+    current = dict(cluster.rights_issues.current().values_list("number", "territory"))
     needed: dict[int, set[str]] = {}
     for pk, item in by_objective.items():
-        found = [i.territory for i in item.objective.rights_issues.all() if i.territory.strip()]
+        territories = [
+            current.get(i.number, i.territory) for i in item.objective.rights_issues.all()
+        ]
+        found = [t for t in territories if t.strip()]
         if not found and cluster.territory.strip():
             found = [cluster.territory]
         needed[pk] = {key(t, ISSUE_WEIGHT) for t in found}

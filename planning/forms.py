@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -160,7 +161,17 @@ class JointActionForm(forms.ModelForm):
         ).order_by("code")
         self.fields["indicators"].label_from_instance = lambda i: f"{i.code} · {i.name}"
         self.fields["indicators"].help_text = _("Indicators of the action's objective.")
-        members = cluster.memberships.voting().select_related("actor").order_by("actor__name")
+        members = cluster.memberships.voting()
+        if self.instance.pk:
+            # Entities that have left stay on the actions they took part in.
+            taking_part = Q(pk=self.instance.lead_id) | Q(joint_actions=self.instance)
+            members = cluster.memberships.filter(
+                Q(pk__in=members.values("pk")) | taking_part
+            ).distinct()
+            # Progress and status move with the updates of the lead entity: an edit must
+            # not put back the values the form was loaded with.
+            del self.fields["progress"], self.fields["status"]
+        members = members.select_related("actor").order_by("actor__name")
         _entity_choices(self.fields["lead"], members)
         _entity_choices(self.fields["participants"], members)
         self.fields["participants"].help_text = _("Besides the lead entity.")

@@ -8,12 +8,13 @@ directly too.
 
 from __future__ import annotations
 
+import logging
+import smtplib
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -21,9 +22,10 @@ from django.utils import timezone, translation
 
 from accounts.models import User
 from clusters.selectors import people_to_email
-from planning.models import Decision, Proposal
+from planning.models import Decision, Proposal, Stance
 
 REMINDER_BEFORE = timedelta(hours=48)
+logger = logging.getLogger(__name__)
 
 
 def _send(people: Iterable[User], template: str, context: dict) -> int:
@@ -93,12 +95,17 @@ def remind_closing(now: datetime | None = None) -> int:
     ).select_related("cluster")
     sent = 0
     for proposal in due:
-        with transaction.atomic():
-            if not _claim_reminder(proposal):
-                continue
-            silent = proposal.cluster.memberships.voting().exclude(
-                stances__proposal=proposal, stances__round=proposal.round
-            )
-            context = {"proposal": proposal, "link": _link(proposal)}
+        # Claimed (and committed) first: a mail failure then costs this round's reminder
+        # for some people, never a second copy for the others.
+        if not _claim_reminder(proposal):
+            continue
+        answered = Stance.objects.filter(proposal=proposal, round=proposal.round)
+        silent = proposal.cluster.memberships.voting().exclude(
+            pk__in=answered.values("membership_id")
+        )
+        context = {"proposal": proposal, "link": _link(proposal)}
+        try:
             sent += _send(people_to_email(silent), "closing", context)
+        except (OSError, smtplib.SMTPException):
+            logger.exception("The closing reminder of proposal %s was not sent", proposal.pk)
     return sent

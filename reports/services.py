@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from datetime import date
+from datetime import date, timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -111,8 +111,12 @@ def report_request(
             params=params,
             status__in=ReportJob.ACTIVE,
         ).first()
-        if running is None:
-            raise
+        if running is None:  # it finished in between: the person may ask again
+            raise ReportError(_("The same report has just been finished: ask again.")) from None
+        if running.status == ReportJob.Status.QUEUED:
+            # Its task may have been lost (broker down when it was asked for): queue it
+            # again; the claim makes a duplicate harmless.
+            _enqueue("render_report", running.pk)
         return running, False
     _enqueue("render_report", job.pk)
     return job, True
@@ -131,25 +135,45 @@ def _set_progress(job_id: int, percent: int) -> None:
     ReportJob.objects.filter(pk=job_id, status=ReportJob.Status.RUNNING).update(progress=percent)
 
 
-def _claim(job_id: int) -> bool:
-    return bool(
-        ReportJob.objects.filter(
-            pk=job_id, status__in=ReportJob.ACTIVE, published_at__isnull=True
-        ).update(
+def _stale_after() -> timedelta:
+    """A running job older than this lost its worker: the task's hard time limit would
+    have ended it, and the broker hands a lost task back only after its visibility
+    timeout, so a redelivered task finds the job at least this old."""
+    visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout", 3600)
+    return timedelta(seconds=min(settings.CELERY_TASK_TIME_LIMIT, visibility))
+
+
+def _claim(job_id: int) -> int | None:
+    """Take the job for this run; returns the attempt number, or None if another run has
+    it (queued jobs, and running ones whose worker was lost, can be taken)."""
+    stale = timezone.now() - _stale_after()
+    claimable = Q(status=ReportJob.Status.QUEUED) | Q(
+        status=ReportJob.Status.RUNNING, started_at__lt=stale
+    )
+    with transaction.atomic():
+        claimed = (
+            ReportJob.objects.filter(claimable, pk=job_id, published_at__isnull=True)
+            .select_for_update()
+            .first()
+        )
+        if claimed is None:
+            return None
+        ReportJob.objects.filter(pk=job_id).update(
             status=ReportJob.Status.RUNNING,
             started_at=timezone.now(),
             progress=5,
             attempts=F("attempts") + 1,
             error="",
         )
-    )
+        return claimed.attempts + 1
 
 
 def report_render(job_id: int) -> bool:
     """Render a claimed job to its file. False when there was nothing to do or it failed."""
     from reports.render import render_pdf
 
-    if not _claim(job_id):
+    attempt = _claim(job_id)
+    if attempt is None:
         return False
     job = ReportJob.objects.select_related("cluster", "period").get(pk=job_id)
     try:
@@ -164,18 +188,22 @@ def report_render(job_id: int) -> bool:
         logger.exception("Report %s failed", job_id)
         report_fail(job_id, _("The report could not be made: %(error)s") % {"error": error})
         return False
-    finished = ReportJob.objects.filter(pk=job_id, status=ReportJob.Status.RUNNING).update(
-        status=ReportJob.Status.DONE,
-        file=name,
-        checksum=hashlib.sha256(pdf).hexdigest(),
-        pages=pages,
-        size=len(pdf),
-        progress=100,
-        finished_at=timezone.now(),
-    )
-    if finished and job.scheduled:
-        job.refresh_from_db()
-        report_publish(job=job, by=None)
+    with transaction.atomic():
+        # Only if no later run took the job over meanwhile; a scheduled report is
+        # published in the same transaction, so it is never left finished but unpublished.
+        finished = ReportJob.objects.filter(
+            pk=job_id, status=ReportJob.Status.RUNNING, attempts=attempt
+        ).update(
+            status=ReportJob.Status.DONE,
+            file=name,
+            checksum=hashlib.sha256(pdf).hexdigest(),
+            pages=pages,
+            size=len(pdf),
+            progress=100,
+            finished_at=timezone.now(),
+        )
+        if finished and job.scheduled:
+            report_publish(job=job, by=None)
     return bool(finished)
 
 
@@ -219,7 +247,10 @@ def schedule_period_reports(today: date | None = None) -> int:
     for cluster in Cluster.objects.exclude(status=Cluster.Status.CLOSED):
         periods_ensure(cluster)
         period = cluster.periods.filter(end__lt=today).order_by("-end").first()
-        if period is None or period.report_jobs.filter(scheduled=True).exists():
+        if period is None:
+            continue
+        made = period.report_jobs.filter(scheduled=True).exclude(status=ReportJob.Status.FAILED)
+        if made.exists():
             continue
         _job, created = report_request(
             cluster=cluster,

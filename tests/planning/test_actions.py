@@ -408,3 +408,31 @@ def test_is_late_knows_todays_date(world: World):
     assert action.is_late
     action.status = JointAction.Status.CANCELLED
     assert not action.is_late
+
+
+def test_editing_an_action_keeps_a_departed_entity_and_the_posted_progress(world: World):
+    lead = lead_membership(world)  # a participant of the world's action
+    Membership.objects.filter(pk=lead.pk).update(
+        status=Membership.Status.LEFT, left_at=timezone.now()
+    )
+    actions.update_post(
+        action=world.action,
+        by=world.users["member"],
+        membership=world.member_membership,
+        is_coordinator=False,
+        note="Most hearings covered",
+        progress=75,
+    )
+    data = form_data(world, participants=[lead.pk], title="Legal desk, renamed")
+    del data["progress"], data["status"]  # no longer on the edit form
+    response = world.client("coordinator").post(url(world, "action-edit", pk=world.action.pk), data)
+    assert response.status_code == 302, response.content.decode()[:500]
+    world.action.refresh_from_db()
+    assert world.action.title == "Legal desk, renamed"
+    assert (world.action.progress, world.action.status) == (75, "in_progress")
+    assert list(world.action.participants.all()) == [lead]
+
+
+def test_action_zero_is_not_a_new_action(world: World):
+    response = world.client("coordinator").get(url(world, "action-edit", pk=0))
+    assert response.status_code == 404

@@ -139,3 +139,9 @@ def test_proposed_objectives_are_not_in_the_plan_yet(world: World):
     )
     codes = [item.objective.code for item in coverage(world.cluster).objectives]
     assert codes == ["O1"]
+
+
+def test_the_csv_defuses_spreadsheet_formulas(world: World):
+    add_action(world, "=HYPERLINK(1)", "+Ciutat Vella")
+    body = world.client("observer").get(url(world, "who-does-what-csv")).content.decode()
+    assert "'=HYPERLINK" in body and "'+Ciutat Vella" in body

@@ -132,17 +132,45 @@ def test_a_second_request_while_one_runs_returns_the_same_job(world: World):
     assert created and other_language != first
 
 
+def lose_the_worker(job: ReportJob) -> None:
+    """The job as a worker killed mid-render leaves it: running, since long ago."""
+    ReportJob.objects.filter(pk=job.pk).update(
+        status=ReportJob.Status.RUNNING, started_at=timezone.now() - timedelta(hours=2)
+    )
+
+
 def test_a_rerun_overwrites_the_file_and_a_finished_job_is_not_made_again(world: World):
     job = ask(world, ReportJob.Kind.DOSSIER)
-    # A worker lost mid-render leaves the job running; the redelivered task renders again.
-    services._claim(job.pk)
+    assert services._claim(job.pk) == 1
+    lose_the_worker(job)
     render(job)
     folder = Path(job.file.path).parent
-    ReportJob.objects.filter(pk=job.pk).update(status=ReportJob.Status.RUNNING)
+    lose_the_worker(job)
     render(job)
     assert sorted(p.name for p in folder.glob(f"*-{job.pk}*")) == [f"dossier-{job.pk}.pdf"]
     assert services.report_render(job.pk) is False  # done: nothing to do
     assert ReportJob.objects.get(pk=job.pk).attempts == 3
+
+
+def test_a_job_being_rendered_is_not_taken_by_a_second_run(world: World):
+    job = ask(world, ReportJob.Kind.DOSSIER)
+    assert services._claim(job.pk) == 1  # a worker is rendering it right now
+    assert services.report_render(job.pk) is False  # a duplicate delivery does nothing
+    job.refresh_from_db()
+    assert (job.status, job.attempts, bool(job.file)) == ("running", 1, False)
+
+
+def test_asking_again_for_a_queued_report_queues_it_again(
+    world: World, django_capture_on_commit_callbacks
+):
+    job = ask(world, ReportJob.Kind.DOSSIER)  # its task lost: the broker was down
+    with django_capture_on_commit_callbacks(execute=True):
+        again, created = services.report_request(
+            cluster=world.cluster, kind="dossier", language="en", by=world.users["coordinator"]
+        )
+    assert (again, created) == (job, False)
+    job.refresh_from_db()
+    assert job.status == ReportJob.Status.DONE
 
 
 def test_a_failing_render_is_recorded_with_its_reason_and_changes_nothing_else(
