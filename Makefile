@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export DJANGO_SETTINGS_MODULE := config.settings
 
-.PHONY: run test setup install translations lint format messages clean bench bench-pdf
+.PHONY: run test setup install translations lint format messages clean bench bench-pdf backup restore
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is needed (set PYTHON=... to use another)"; exit 1; }
@@ -46,6 +46,15 @@ bench-pdf: setup
 	DEBUG=1 DATABASE_URL=sqlite:///$(BENCH_DB) MEDIA_ROOT=/tmp/clusters-bench-media $(BIN)/python manage.py migrate --no-input -v0
 	DEBUG=1 DATABASE_URL=sqlite:///$(BENCH_DB) MEDIA_ROOT=/tmp/clusters-bench-media $(BIN)/python manage.py seed_demo --large
 	DEBUG=1 DATABASE_URL=sqlite:///$(BENCH_DB) MEDIA_ROOT=/tmp/clusters-bench-media $(BIN)/python tests/bench/bench_pdf.py
+
+# The database (pg_dump, or SQLite's online backup) and the media files, into backups/.
+# make restore BACKUP=backups/20261127-101500 replaces both with a backup's.
+backup: setup
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py backup $(if $(BACKUP),--to $(BACKUP))
+
+restore: setup
+	@test -n "$(BACKUP)" || { echo "Say which backup: make restore BACKUP=backups/<folder>"; exit 1; }
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py restore $(BACKUP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
