@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -214,6 +214,37 @@ def _store(job: ReportJob, pdf: bytes) -> str:
     if storage.exists(name):
         storage.delete(name)
     return storage.save(name, ContentFile(pdf))
+
+
+# A job queued this long ago whose task never ran lost its message (the broker restarted
+# without persistence, or was down when it was asked for).
+QUEUED_TOO_LONG = timedelta(minutes=10)
+MAX_ATTEMPTS = 3
+
+
+def requeue_stalled(now: datetime | None = None) -> int:
+    """Celery beat: queue again the jobs whose task was lost: queued for too long, or
+    running past the time a worker could still be on it. Claiming makes a duplicate
+    harmless; a job that lost its worker MAX_ATTEMPTS times is recorded as failed."""
+    now = now or timezone.now()
+    stale = now - _stale_after()
+    lost = ReportJob.objects.filter(
+        Q(status=ReportJob.Status.QUEUED, requested_at__lt=now - QUEUED_TOO_LONG)
+        | Q(status=ReportJob.Status.RUNNING, started_at__lt=stale)
+    )
+    requeued = 0
+    for job in lost:
+        if job.status == ReportJob.Status.RUNNING and job.attempts >= MAX_ATTEMPTS:
+            report_fail(
+                job.pk,
+                _("The report was interrupted %(n)s times; ask for it again.")
+                % {"n": job.attempts},
+            )
+            continue
+        with transaction.atomic():
+            _enqueue("render_report", job.pk)
+        requeued += 1
+    return requeued
 
 
 def report_fail(job_id: int, reason: str) -> None:

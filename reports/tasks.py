@@ -27,6 +27,12 @@ def render_report(self, job_id: int) -> bool:
 
 
 @shared_task
+def requeue_stalled_reports() -> int:
+    """Periodic (Celery beat): reports whose task was lost go back to the queue."""
+    return services.requeue_stalled()
+
+
+@shared_task
 def schedule_period_reports() -> int:
     """Periodic (Celery beat, daily): the progress report of each period that has ended."""
     return services.schedule_period_reports()

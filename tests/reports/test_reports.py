@@ -331,3 +331,29 @@ def test_an_institution_reads_the_published_reports_of_its_clusters_only(world: 
     other = ReportJob.objects.get(cluster=world.other_cluster)
     url = reverse("reports:download", args=[world.other_cluster.slug, other.pk])
     assert world.client("institution").get(url).status_code == 404
+
+
+def test_reports_whose_task_was_lost_go_back_to_the_queue(
+    world: World, django_capture_on_commit_callbacks
+):
+    queued = ask(world, ReportJob.Kind.CONSENSUS, **this_year())
+    running = ask(world, ReportJob.Kind.DOSSIER)
+    lose_the_worker(running)
+    later = timezone.now() + timedelta(minutes=11)
+    fresh = ask(world, ReportJob.Kind.DOSSIER, language="ca")
+    # Asked for five minutes before the sweep: its task may still be on its way.
+    ReportJob.objects.filter(pk=fresh.pk).update(requested_at=later - timedelta(minutes=5))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.requeue_stalled(now=later) == 2
+    statuses = dict(ReportJob.objects.values_list("pk", "status"))
+    assert statuses[queued.pk] == statuses[running.pk] == "done"
+    assert statuses[fresh.pk] == "queued"
+
+
+def test_a_report_interrupted_three_times_is_given_up(world: World):
+    job = ask(world, ReportJob.Kind.DOSSIER)
+    ReportJob.objects.filter(pk=job.pk).update(attempts=3)
+    lose_the_worker(job)
+    assert services.requeue_stalled() == 0
+    job.refresh_from_db()
+    assert job.status == "failed" and "interrupted 3 times" in job.error
