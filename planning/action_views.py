@@ -20,6 +20,7 @@ from clusters.access import (
     cluster_for_reader,
 )
 from clusters.models import Cluster, Membership
+from config.forms import errors_text
 from config.paging import paginate
 from indicators.models import Objective
 from planning import actions, coverage
@@ -215,8 +216,7 @@ def contribution_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     action = _action(cluster, pk)
     form = ContributionForm(request.POST, entities=_entities_for(action, access))
     if not form.is_valid():
-        errors = [e for field_errors in form.errors.values() for e in field_errors]
-        messages.error(request, " ".join(errors))
+        messages.error(request, errors_text(form))
         return _back_to(action)
     try:
         actions.contribution_add(
@@ -261,8 +261,7 @@ def update_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     action = _action(cluster, pk)
     form = ActionUpdateForm(request.POST, leads=_leads(action, access))
     if not form.is_valid():
-        errors = [e for field_errors in form.errors.values() for e in field_errors]
-        messages.error(request, " ".join(errors))
+        messages.error(request, errors_text(form))
         return _back_to(action)
     try:
         actions.update_post(
@@ -308,8 +307,8 @@ def who_does_what_csv(request: HttpRequest, slug: str) -> HttpResponse:
     found, found_actions = _filtered(request, cluster)
     member = found.form.cleaned_data.get("member") if found.is_valid() else None
     rows = coverage.rows_for(coverage.actions_for_table(found_actions), member)
-    # Built whole (a few thousand rows at most) so the headers are in the person's language.
-    response = HttpResponse("".join(coverage.csv_lines(rows)), content_type="text/csv")
+    response = HttpResponse(content_type="text/csv")
+    coverage.write_csv(rows, response)
     filename = f"{cluster.slug}-4w-{timezone.localdate():%Y-%m-%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

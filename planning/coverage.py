@@ -13,6 +13,7 @@ import csv
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TextIO
 
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils.translation import gettext as _
@@ -68,16 +69,10 @@ def rows_for(actions: Iterable[JointAction], member: Membership | None = None) -
     return rows
 
 
-class _Echo:
-    """A file-like object whose write returns the line, so csv.writer yields lines."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def csv_lines(rows: Iterable[Row]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield writer.writerow(
+def write_csv(rows: Iterable[Row], out: TextIO) -> None:
+    """The 4W table as CSV: a header in the reader's language, the HXL row, the rows."""
+    writer = csv.writer(out)
+    writer.writerow(
         [
             _("Entity"),
             _("Role"),
@@ -90,7 +85,7 @@ def csv_lines(rows: Iterable[Row]) -> Iterator[str]:
             _("Progress (%)"),
         ]
     )
-    yield writer.writerow(HXL_ROW)
+    writer.writerow(HXL_ROW)
     for row in rows:
         action = row.action
         values = [
@@ -105,7 +100,7 @@ def csv_lines(rows: Iterable[Row]) -> Iterator[str]:
             action.progress,
         ]
         # Typed texts starting with = + - @ would run as formulas in a spreadsheet.
-        yield writer.writerow([spreadsheet_safe(value) for value in values])
+        writer.writerow([spreadsheet_safe(value) for value in values])
 
 
 RUNNING = (JointAction.Status.PLANNED, JointAction.Status.IN_PROGRESS)

@@ -10,35 +10,19 @@ from __future__ import annotations
 
 import logging
 import smtplib
-from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
 from django.db.models import F
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
-from accounts.models import User
+from clusters.emails import send_to_each
 from clusters.selectors import people_to_email
 from planning.models import Decision, Proposal, Stance
 
 REMINDER_BEFORE = timedelta(hours=48)
 logger = logging.getLogger(__name__)
-
-
-def _send(people: Iterable[User], template: str, context: dict) -> int:
-    """One message per person (addresses of other entities stay private), in their language."""
-    messages = []
-    for person in people:
-        with translation.override(person.language or settings.LANGUAGE_CODE):
-            subject = render_to_string(f"planning/email/{template}_subject.txt", context)
-            body = render_to_string(f"planning/email/{template}_body.txt", context)
-        messages.append(EmailMessage(" ".join(subject.split()), body, None, [person.email]))
-    if not messages:
-        return 0
-    return get_connection().send_messages(messages) or 0
 
 
 def _link(proposal: Proposal) -> str:
@@ -56,7 +40,9 @@ def proposal_opened(proposal_id: int) -> int:
     if proposal is None:  # decided or withdrawn before the worker got to it
         return 0
     people = people_to_email(proposal.cluster.memberships.voting())
-    return _send(people, "opened", {"proposal": proposal, "link": _link(proposal)})
+    return send_to_each(
+        people, "planning/email/opened", {"proposal": proposal, "link": _link(proposal)}
+    )
 
 
 def proposal_decided(decision_id: int) -> int:
@@ -70,7 +56,7 @@ def proposal_decided(decision_id: int) -> int:
     proposal = decision.proposal
     people = people_to_email(proposal.cluster.memberships.voting())
     context = {"proposal": proposal, "decision": decision, "link": _link(proposal)}
-    return _send(people, "decided", context)
+    return send_to_each(people, "planning/email/decided", context)
 
 
 def _claim_reminder(proposal: Proposal) -> bool:
@@ -105,7 +91,7 @@ def remind_closing(now: datetime | None = None) -> int:
         )
         context = {"proposal": proposal, "link": _link(proposal)}
         try:
-            sent += _send(people_to_email(silent), "closing", context)
+            sent += send_to_each(people_to_email(silent), "planning/email/closing", context)
         except (OSError, smtplib.SMTPException):
             logger.exception("The closing reminder of proposal %s was not sent", proposal.pk)
     return sent

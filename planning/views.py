@@ -16,6 +16,7 @@ from clusters.access import (
     cluster_for_reader,
 )
 from clusters.models import Cluster
+from config.forms import errors_text
 from config.paging import paginate
 from planning import services
 from planning.forms import (
@@ -219,7 +220,7 @@ def proposal_open(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
     def open_(proposal: Proposal, access: ClusterAccess) -> None:
         if not form.is_valid():
-            raise PlanningError(" ".join(e for errors in form.errors.values() for e in errors))
+            raise PlanningError(errors_text(form))
         services.proposal_open(
             proposal=proposal, by=request.user, closes_at=form.cleaned_data["closes_at"]
         )
@@ -257,7 +258,7 @@ def stance_take(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         if access.membership is None or not access.is_member:
             raise PermissionDenied
         if not form.is_valid():
-            raise PlanningError(" ".join(e for errors in form.errors.values() for e in errors))
+            raise PlanningError(errors_text(form))
         services.stance_take(
             proposal=proposal,
             membership=access.membership,
@@ -278,7 +279,7 @@ def proposal_decide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
     def close(proposal: Proposal, access: ClusterAccess) -> None:
         if not form.is_valid():
-            raise PlanningError(" ".join(e for errors in form.errors.values() for e in errors))
+            raise PlanningError(errors_text(form))
         services.proposal_decide(
             proposal=proposal,
             by=request.user,
@@ -296,7 +297,7 @@ def proposal_second_round(request: HttpRequest, slug: str, pk: int) -> HttpRespo
 
     def reopen(proposal: Proposal, access: ClusterAccess) -> None:
         if not form.is_valid():
-            raise PlanningError(" ".join(e for errors in form.errors.values() for e in errors))
+            raise PlanningError(errors_text(form))
         services.proposal_second_round(
             proposal=proposal, by=request.user, closes_at=form.cleaned_data["closes_at"]
         )
@@ -318,7 +319,7 @@ def comment_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
     def add(proposal: Proposal, access: ClusterAccess) -> None:
         if not form.is_valid():
-            raise PlanningError(" ".join(e for errors in form.errors.values() for e in errors))
+            raise PlanningError(errors_text(form))
         parent = None
         if form.cleaned_data["parent"]:
             parent = proposal.comments.filter(pk=form.cleaned_data["parent"]).first()
@@ -345,7 +346,7 @@ def comment_edit(request: HttpRequest, slug: str, pk: int, comment_pk: int) -> H
         if comment is None:
             raise Http404
         if not form.is_valid():
-            raise PlanningError(" ".join(e for errors in form.errors.values() for e in errors))
+            raise PlanningError(errors_text(form))
         services.comment_edit(comment=comment, by=request.user, body=form.cleaned_data["body"])
 
     return _act(request, slug, pk, change, _("Your comment has been changed."), coordinator=False)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.utils import timezone
 
 from actors.models import Capacity
@@ -162,37 +162,50 @@ def decisions(
 
 
 @dataclass
-class Participation:
-    entity: str
-    role: str
+class EntityParticipation:
+    membership: Membership
     answered: int
-    total: int
+    decisions: int
 
     @property
     def rate(self) -> int:
-        return round(100 * self.answered / self.total) if self.total else 0
+        return round(100 * self.answered / self.decisions) if self.decisions else 0
 
 
-def participation(cluster: Cluster, records: list[DecisionRecord]) -> list[Participation]:
-    """For each lead and member entity: in how many of these decisions it took a position."""
-    rounds = {(r.decision.proposal_id, r.decision.round) for r in records}
-    answered = defaultdict(int)
-    stances = Stance.objects.filter(
-        proposal__in={proposal for proposal, _round in rounds}
-    ).values_list("membership_id", "proposal_id", "round")
-    for membership_id, proposal_id, round_ in stances:
-        if (proposal_id, round_) in rounds:
-            answered[membership_id] += 1
-    members = (
-        cluster.memberships.filter(role__in=Membership.VOTING_ROLES)
-        .filter(Q(status=Membership.Status.ACTIVE) | Q(pk__in=answered.keys()))
-        .select_related("actor")
-        .order_by("actor__name")
+def participation(
+    cluster: Cluster,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    members: list[Membership] | None = None,
+) -> tuple[int, list[EntityParticipation]]:
+    """(number of decisions between the dates, each lead and member entity's positions in
+    the rounds those decisions closed), by entity name. Aggregated in the database: two
+    queries, plus the entities unless given (active ones, and any that answered)."""
+    decisions = Decision.objects.filter(proposal__cluster=cluster)
+    in_range = Q()
+    if date_from:
+        decisions = decisions.filter(decided_at__date__gte=date_from)
+        in_range &= Q(proposal__decisions__decided_at__date__gte=date_from)
+    if date_to:
+        decisions = decisions.filter(decided_at__date__lte=date_to)
+        in_range &= Q(proposal__decisions__decided_at__date__lte=date_to)
+    answered = dict(
+        Stance.objects.filter(
+            in_range, proposal__cluster=cluster, proposal__decisions__round=F("round")
+        )
+        .values("membership_id")
+        .annotate(n=Count("id"))
+        .values_list("membership_id", "n")
     )
-    return [
-        Participation(m.actor.name, m.get_role_display(), answered[m.pk], len(records))
-        for m in members
-    ]
+    if members is None:
+        members = list(
+            cluster.memberships.filter(role__in=Membership.VOTING_ROLES)
+            .filter(Q(status=Membership.Status.ACTIVE) | Q(pk__in=answered.keys()))
+            .select_related("actor")
+            .order_by("actor__name")
+        )
+    total = decisions.count()
+    return total, [EntityParticipation(m, answered.get(m.pk, 0), total) for m in members]
 
 
 def joint_actions(
@@ -275,7 +288,7 @@ def consensus_report(cluster: Cluster, date_from: date, date_to: date) -> dict:
     return {
         "decisions": records,
         "adopted": sum(r.decision.outcome == Decision.Outcome.ADOPTED for r in records),
-        "participation": participation(cluster, records),
+        "participation": participation(cluster, date_from, date_to)[1],
         "date_from": date_from,
         "date_to": date_to,
     }
@@ -306,7 +319,7 @@ def dossier(cluster: Cluster) -> dict:
         "objectives": sections,
         "status_counts": status_counts(sections),
         "decisions": records,
-        "participation": participation(cluster, records),
+        "participation": participation(cluster)[1],
         "actions": actions,
         "contributions": contributions_by_member(actions),
         "kinds": contribution_kinds(),

@@ -15,8 +15,8 @@ from accounts.models import User
 from clusters.models import AuditEntry, Cluster, Invitation, Membership
 from clusters.tokens import make_invitation_token
 from indicators.selectors import entity_reports, open_periods, reporting_by_entity
-from planning.models import Contribution, Decision, JointAction, Proposal, Stance
-from reports.content import objectives, status_counts
+from planning.models import Contribution, JointAction, Proposal, Stance
+from reports.content import objectives, participation, status_counts
 
 # How many rows a dashboard list shows before its "see all" link.
 TOP = 8
@@ -25,37 +25,8 @@ UPDATE_EVERY = timedelta(days=30)
 RUNNING = (JointAction.Status.PLANNED, JointAction.Status.IN_PROGRESS)
 
 
-@dataclass
-class EntityParticipation:
-    membership: Membership
-    answered: int
-    decisions: int
-
-    @property
-    def rate(self) -> int:
-        return round(100 * self.answered / self.decisions) if self.decisions else 0
-
-
 def voting_members(cluster: Cluster) -> list[Membership]:
     return list(cluster.memberships.voting().select_related("actor").order_by("actor__name"))
-
-
-def participation(
-    cluster: Cluster, members: list[Membership] | None = None
-) -> tuple[int, list[EntityParticipation]]:
-    """(number of decisions, each lead and member entity's positions in them), lowest
-    participation first. Two aggregate queries, plus the entities unless given."""
-    decisions = Decision.objects.filter(proposal__cluster=cluster).count()
-    answered = dict(
-        Stance.objects.filter(proposal__cluster=cluster, proposal__decisions__round=F("round"))
-        .values("membership_id")
-        .annotate(n=Count("id"))
-        .values_list("membership_id", "n")
-    )
-    if members is None:
-        members = voting_members(cluster)
-    rows = [EntityParticipation(m, answered.get(m.pk, 0), decisions) for m in members]
-    return decisions, sorted(rows, key=lambda row: row.rate)
 
 
 @dataclass
@@ -89,7 +60,8 @@ def coordinator_dashboard(cluster: Cluster) -> dict:
     members = cluster.memberships.active()
     entities_voting = voting_members(cluster)
     voting = len(entities_voting)
-    decisions, entities = participation(cluster, entities_voting)
+    decisions, entities = participation(cluster, members=entities_voting)
+    entities.sort(key=lambda row: row.rate)  # the lowest participation first
     answered = sum(row.answered for row in entities)
     sections = objectives(cluster, today=today, charts=False)
     reporting = reporting_by_entity(cluster, today, entities_voting)

@@ -20,7 +20,8 @@ from config.paging import paginate
 from indicators.figures import status_labels
 from planning.models import Contribution, JointAction
 from reports import services
-from reports.dashboard import coordinator_dashboard, member_todo, participation
+from reports.content import participation
+from reports.dashboard import coordinator_dashboard, member_todo, voting_members
 from reports.forms import ReportRequestForm
 from reports.models import ReportJob
 
@@ -155,7 +156,8 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def participation_list(request: HttpRequest, slug: str) -> HttpResponse:
     cluster, access = cluster_for_coordinator(request, slug)
-    decisions, rows = participation(cluster)
+    decisions, rows = participation(cluster, members=voting_members(cluster))
+    rows.sort(key=lambda row: row.rate)  # the lowest participation first
     page, query = paginate(request, rows, per_page=50)
     return render(
         request,
