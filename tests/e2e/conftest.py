@@ -2,15 +2,21 @@
 
 The browser is Debian's Chromium (/usr/bin/chromium); Playwright never downloads one.
 Without it the e2e test modules skip themselves (see ``skip_without_chromium``).
+
+Every page a journey looks at (``shot``) is also checked by axe-core, and a journey fails
+if it navigated to a page it never checked.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -23,6 +29,10 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 SHOTS_DIR = Path("/tmp/e2e-shots")
+# axe-core's impact levels that fail a journey ("minor" and "moderate" are reported only
+# through axe's own tooling).
+BLOCKING_IMPACTS = {"serious", "critical"}
+AXE = Axe()
 
 
 def skip_without_chromium() -> None:
@@ -82,11 +92,51 @@ def site_url(settings, live_server) -> str:
     return live_server.url
 
 
+def page_path(url: str) -> str:
+    """A visited page without its host, query or fragment: what the axe check covers."""
+    return urlsplit(url).path
+
+
+@dataclass
+class Visits:
+    """The pages (paths) the journey's browsers loaded, and those axe checked."""
+
+    loaded: set[str] = field(default_factory=set)
+    checked: set[str] = field(default_factory=set)
+
+    def watch(self, page: Page) -> None:
+        def loaded(frame) -> None:
+            if frame == page.main_frame and frame.url.startswith("http"):
+                self.loaded.add(page_path(frame.url))
+
+        page.on("framenavigated", loaded)
+
+    def check(self, page: Page) -> None:
+        """axe-core on the page as it is now; serious or critical violations fail."""
+        results = AXE.run(page)
+        blocking = [
+            f"{violation['id']} ({violation['impact']}): {violation['help']} — "
+            + ", ".join(str(node["target"]) for node in violation["nodes"][:5])
+            for violation in results.response["violations"]
+            if violation["impact"] in BLOCKING_IMPACTS
+        ]
+        assert not blocking, f"axe on {page.url}:\n" + "\n".join(blocking)
+        self.checked.add(page_path(page.url))
+
+
 @pytest.fixture
-def new_page(browser: Browser) -> Iterator[Callable[[str], Page]]:
+def visits() -> Visits:
+    return Visits()
+
+
+@pytest.fixture
+def new_page(browser: Browser, visits: Visits) -> Iterator[Callable[[str], Page]]:
     """A page in a fresh browser context (no cookies) speaking the given language,
     both as the browser's locale and as the Accept-Language header that Django's
-    LocaleMiddleware reads."""
+    LocaleMiddleware reads.
+
+    When the test ends, every page its browsers loaded must have been checked by axe
+    (through ``shot``): a journey cannot walk past a page without checking it."""
     contexts: list[BrowserContext] = []
 
     def make(language: str) -> Page:
@@ -97,19 +147,25 @@ def new_page(browser: Browser) -> Iterator[Callable[[str], Page]]:
         )
         context.set_default_timeout(10_000)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        visits.watch(page)
+        return page
 
     yield make
     for context in contexts:
         context.close()
+    unchecked = visits.loaded - visits.checked
+    assert not unchecked, f"pages loaded but never checked by axe: {sorted(unchecked)}"
 
 
 @pytest.fixture
-def shot() -> Callable[[Page, str], None]:
-    """Save a full-page screenshot as /tmp/e2e-shots/<name>.png."""
+def shot(visits: Visits) -> Callable[[Page, str], None]:
+    """Check the page with axe-core, then save a full-page screenshot as
+    /tmp/e2e-shots/<name>.png."""
     SHOTS_DIR.mkdir(parents=True, exist_ok=True)
 
     def take(page: Page, name: str) -> None:
+        visits.check(page)
         page.screenshot(path=str(SHOTS_DIR / f"{name}.png"), full_page=True)
 
     return take

@@ -18,8 +18,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from accounts.models import User
@@ -28,6 +27,7 @@ from clusters import services
 from clusters.models import ClusterRole, Invitation, Membership
 from clusters.tokens import make_invitation_token
 from tests.e2e.conftest import skip_without_chromium
+from tests.e2e.pages import status_messages, t
 from tests.factories import PASSWORD as COORDINATOR_PASSWORD
 from tests.factories import (
     ActorFactory,
@@ -50,20 +50,9 @@ NEW_ENTITY = "Cooperativa La Teixidora"
 LINK_RE = re.compile(r"https?://\S+/invitations/[^/\s]+/")
 
 
-def t(language: str, message: str, **values: object) -> str:
-    """What the page shows for a message in the given language."""
-    with translation.override(language):
-        text = gettext(message)
-    return text % values if values else text
-
-
 def expect_language(page: Page, language: str) -> None:
     expect(page.locator("html")).to_have_attribute("lang", language)
     expect(page.locator("#language-select")).to_have_value(language)
-
-
-def status_messages(page: Page):
-    return page.locator("ul.messages [role=status]")
 
 
 @pytest.fixture

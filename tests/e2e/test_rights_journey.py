@@ -22,15 +22,14 @@ import pytest
 from django.apps import apps as django_apps
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext
 from playwright.sync_api import Page, expect
 
 from accounts.models import User
 from actors.models import Actor, ActorUser
 from clusters.models import Cluster, ClusterRole, Membership
 from rights.models import Cause, Right, RightsIssue
-from tests.e2e.conftest import skip_without_chromium
-from tests.factories import PASSWORD as USER_PASSWORD
+from tests.e2e.conftest import Visits, skip_without_chromium
+from tests.e2e.pages import alert_messages, cluster_bar, log_in, status_messages, t
 from tests.factories import (
     ActorFactory,
     ActorUserFactory,
@@ -57,38 +56,6 @@ GROUP_COUNTS = {
     "male_adults": 3,
     "nonbinary_adolescents": 1,
 }
-
-
-def t(language: str, message: str, **values: object) -> str:
-    """What the page shows for a message in the given language."""
-    with translation.override(language):
-        text = gettext(message)
-    return text % values if values else text
-
-
-def status_messages(page: Page):
-    return page.locator("ul.messages [role=status]")
-
-
-def alert_messages(page: Page):
-    return page.locator("ul.messages [role=alert]")
-
-
-def log_in(page: Page, live_server, user: User, language: str) -> None:
-    """Through the real login page; lands on "My clusters"."""
-    login_path = reverse("account_login")
-    page.goto(f"{live_server.url}{login_path}")
-    expect(page.locator("html")).to_have_attribute("lang", language)
-    form = page.locator(f"main form[action='{login_path}']")
-    form.locator("input[name=login]").fill(user.email)
-    form.locator("input[name=password]").fill(USER_PASSWORD)
-    form.locator("button[type=submit]").click()
-    expect(page).to_have_url(f"{live_server.url}/")
-    expect(page.get_by_role("heading", level=1)).to_have_text(t(language, "My clusters"))
-
-
-def cluster_bar(page: Page):
-    return page.locator(".cluster-nav")
 
 
 def part_field(page: Page, index: int, name: str):
@@ -158,7 +125,7 @@ def make_world(catalogue):
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_member_analyses_a_right_and_the_coordinator_cannot_validate_without_gender(
-    language, make_world, live_server, new_page, shot
+    language, make_world, live_server, new_page, shot, visits: Visits
 ):
     world = make_world(language)
     cluster = world.cluster
@@ -169,7 +136,7 @@ def test_member_analyses_a_right_and_the_coordinator_cannot_validate_without_gen
         shot(page, f"rights-{language}-{name}")
 
     # 1. The member entity's representative logs in and opens the cluster.
-    log_in(page, live_server, world.representative, language)
+    log_in(page, live_server.url, world.representative.email, language, visits.check)
     step("01-home")
     page.get_by_role("link", name=cluster.name).click()
     expect(page).to_have_url(f"{live_server.url}/c/{cluster.slug}/")
@@ -321,7 +288,7 @@ def test_member_analyses_a_right_and_the_coordinator_cannot_validate_without_gen
 
     # 8. The coordinator, in another browser, tries to validate it.
     coordinator_page = new_page(language)
-    log_in(coordinator_page, live_server, world.coordinator, language)
+    log_in(coordinator_page, live_server.url, world.coordinator.email, language, visits.check)
     coordinator_page.goto(detail_url)
     problems = coordinator_page.get_by_role("note")
     expect(problems).to_contain_text(t(language, "The gender analysis is missing."))
@@ -344,13 +311,13 @@ def test_member_analyses_a_right_and_the_coordinator_cannot_validate_without_gen
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_institution_is_kept_out_of_the_rights_analysis(
-    language, make_world, live_server, new_page, shot
+    language, make_world, live_server, new_page, shot, visits: Visits
 ):
     world = make_world(language)
     cluster = world.cluster
     page = new_page(language)
 
-    log_in(page, live_server, world.institution_person, language)
+    log_in(page, live_server.url, world.institution_person.email, language, visits.check)
     page.get_by_role("link", name=cluster.name).click()
     expect(page).to_have_url(f"{live_server.url}/c/{cluster.slug}/")
     expect(page.get_by_role("heading", level=1)).to_have_text(cluster.name)
