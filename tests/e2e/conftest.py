@@ -12,12 +12,16 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from importlib import import_module
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.apps import apps as django_apps
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+
+from rights.models import Right
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -169,3 +173,17 @@ def shot(visits: Visits) -> Callable[[Page, str], None]:
         page.screenshot(path=str(SHOTS_DIR / f"{name}.png"), full_page=True)
 
     return take
+
+
+@pytest.fixture
+def catalogue(transactional_db) -> None:
+    """The catalogue of rights and SDGs, as its data migration loads it.
+
+    Live-server tests empty the database after each test, migration data included.
+    ``serialized_rollback`` does not help beside Playwright: once its event loop runs in
+    this thread, Django keeps connections per context, and depending on the order the
+    fixtures start in, the test's connection lacks the serialized copy. So the migration's
+    own loader runs again.
+    """
+    if not Right.objects.filter(code="UDHR-25").exists():
+        import_module("rights.migrations.0002_catalogue").load(django_apps, None)

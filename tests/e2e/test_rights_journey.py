@@ -16,10 +16,7 @@ database after each test: the ``catalogue`` fixture loads it again when it is go
 
 from __future__ import annotations
 
-from importlib import import_module
-
 import pytest
-from django.apps import apps as django_apps
 from django.urls import reverse
 from django.utils import translation
 from playwright.sync_api import Page, expect
@@ -102,20 +99,6 @@ class RightsCluster:
             email="funder@example.org", first_name="Laia", last_name="Font", language=language
         )
         ActorUserFactory(user=self.institution_person, actor=institution, role=ActorUser.Role.ADMIN)
-
-
-@pytest.fixture
-def catalogue(transactional_db) -> None:
-    """The catalogue of rights and SDGs, as its data migration loads it.
-
-    Live-server tests empty the database after each test, migration data included.
-    ``serialized_rollback`` does not help beside Playwright: once its event loop runs in
-    this thread, Django keeps connections per context, and depending on the order the
-    fixtures start in, the test's connection lacks the serialized copy. So the migration's
-    own loader runs again.
-    """
-    if not Right.objects.filter(code="UDHR-25").exists():
-        import_module("rights.migrations.0002_catalogue").load(django_apps, None)
 
 
 @pytest.fixture
