@@ -21,25 +21,8 @@ from rights.models import (
 )
 from rights.uploads import evidence_content_type
 
-MAX_ID = 2**63 - 1
 
-
-class IdsChoiceField(forms.ModelMultipleChoiceField):
-    """Refuses ids no database column can hold as an invalid choice, rather than letting
-    SQLite overflow on them."""
-
-    def _check_values(self, value: object) -> object:
-        for pk in value or ():
-            if str(pk).isdigit() and int(pk) > MAX_ID:
-                raise forms.ValidationError(
-                    self.error_messages["invalid_choice"],
-                    code="invalid_choice",
-                    params={"value": pk},
-                )
-        return super()._check_values(value)
-
-
-class CatalogueChoiceField(IdsChoiceField):
+class CatalogueChoiceField(forms.ModelMultipleChoiceField):
     """Rights or SDG targets, labelled in the person's language."""
 
     widget = forms.SelectMultiple(attrs={"size": 8})
@@ -81,7 +64,7 @@ class PartFormSet(BaseInlineFormSet):
 
 
 class CauseForm(forms.ModelForm):
-    consequences = IdsChoiceField(
+    consequences = forms.ModelMultipleChoiceField(
         label=capfirst(_("consequences it produces")),
         queryset=Consequence.objects.none(),
         required=False,
