@@ -1,0 +1,194 @@
+"""The forms of the project as its pages show them, for tests that fill them in.
+
+Every page of the permission matrix is read as the people who may open it, and each form
+on it is collected with its fields as the browser would submit them: the action, the
+method, each field's kind, its current value and, for choices, the values offered. Forms
+found on several pages (the language selector, the logout button) count once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+from django.urls import Resolver404, resolve, reverse
+
+from rights.forms import PARTS
+from tests.conftest import World
+from tests.test_permissions import MATRIX, issue
+
+# Inputs that carry no data of the person's (buttons) or that the browser fills (files are
+# tested by the upload tests).
+IGNORED_INPUTS = {"submit", "button", "reset", "image", "file"}
+# What the escaping probe may type into: fields the person writes in their own words.
+TEXT_INPUTS = {"text", "search", "textarea", ""}
+# Forms that end the session the test relies on, or that only say where to go next.
+SKIPPED_ACTIONS = {"account_logout"}
+
+
+@dataclass
+class Field:
+    name: str
+    kind: str  # the input type, "select", "select-multiple" or "textarea"
+    value: str = ""
+    options: list[str] = field(default_factory=list)
+    checked: bool = False
+    required: bool = False
+    max_length: int | None = None
+
+
+@dataclass
+class Form:
+    page: str  # the matrix row of the page the form was found on
+    action: str  # the path the form submits to, with its query string
+    method: str
+    fields: list[Field] = field(default_factory=list)
+
+    @property
+    def url_name(self) -> str:
+        try:
+            match = resolve(self.action.split("?")[0])
+        except Resolver404:
+            return ""
+        return f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.method, self.action.split("?")[0]
+
+    def names(self) -> list[str]:
+        return list(dict.fromkeys(f.name for f in self.fields))
+
+    def defaults(self) -> dict[str, list[str]]:
+        """What the browser would send if the person only pressed the button."""
+        data: dict[str, list[str]] = {}
+        for f in self.fields:
+            if f.kind in ("checkbox", "radio"):
+                if f.checked:
+                    data.setdefault(f.name, []).append(f.value or "on")
+            elif f.kind == "select-multiple":
+                data.setdefault(f.name, [])
+            else:
+                data.setdefault(f.name, []).append(f.value)
+        return data
+
+    def text_fields(self) -> list[Field]:
+        return [f for f in self.fields if f.kind in TEXT_INPUTS and f.name != "csrfmiddlewaretoken"]
+
+
+class _FormParser(HTMLParser):
+    def __init__(self, page: str, page_path: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.page, self.page_path = page, page_path
+        self.forms: list[Form] = []
+        self.form: Form | None = None
+        self.select: Field | None = None
+        self.textarea: Field | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {key: value or "" for key, value in attrs}
+        if tag == "form":
+            self.form = Form(
+                self.page, a.get("action") or self.page_path, (a.get("method") or "get").lower()
+            )
+            self.forms.append(self.form)
+        elif self.form is None or "disabled" in a:
+            return
+        elif tag == "input" and a.get("name") and a.get("type", "text") not in IGNORED_INPUTS:
+            self.form.fields.append(
+                Field(
+                    a["name"],
+                    a.get("type", "text"),
+                    a.get("value", ""),
+                    checked="checked" in a,
+                    required="required" in a,
+                    max_length=int(a["maxlength"]) if a.get("maxlength") else None,
+                )
+            )
+        elif tag == "select" and a.get("name"):
+            kind = "select-multiple" if "multiple" in a else "select"
+            self.select = Field(a["name"], kind, required="required" in a)
+            self.form.fields.append(self.select)
+        elif tag == "option" and self.select is not None:
+            value = a.get("value", "")
+            self.select.options.append(value)
+            if "selected" in a:
+                self.select.value = value
+                self.select.checked = True
+        elif tag == "textarea" and a.get("name"):
+            self.textarea = Field(
+                a["name"],
+                "textarea",
+                required="required" in a,
+                max_length=int(a["maxlength"]) if a.get("maxlength") else None,
+            )
+            self.form.fields.append(self.textarea)
+
+    def handle_data(self, data: str) -> None:
+        if self.textarea is not None:
+            self.textarea.value += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self.form = None
+        elif tag == "select":
+            if self.select is not None and self.select.kind == "select" and not self.select.checked:
+                self.select.value = self.select.options[0] if self.select.options else ""
+            self.select = None
+        elif tag == "textarea":
+            if self.textarea is not None:
+                self.textarea.value = self.textarea.value.removeprefix("\n")
+            self.textarea = None
+
+
+def forms_on(html: str, page: str, page_path: str) -> list[Form]:
+    parser = _FormParser(page, page_path)
+    parser.feed(html)
+    return parser.forms
+
+
+class Paths:
+    """The path of a matrix URL in the world. Rows that make what their URL needs (an
+    invitation and its token) make it once, and URLs sharing it reuse it."""
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+        self.made: dict[object, dict] = {}
+
+    def __call__(self, name: str) -> str:
+        make = MATRIX[name].kwargs
+        if make not in self.made:
+            self.made[make] = make(self.world)
+        return reverse(name, kwargs=self.made[make])
+
+
+def pages(world: World, paths: Paths) -> list[tuple[str, str, dict]]:
+    """(URL name, path, matrix row's expectations) of every page with a GET row, and each
+    part of the rights analysis (the matrix names one)."""
+    found = [
+        (name, paths(name), row.expected)
+        for name, row in sorted(MATRIX.items())
+        if row.method == "get"
+    ]
+    part_row = MATRIX["rights:issue-part"]
+    for part in PARTS:
+        path = reverse("rights:issue-part", kwargs={**issue(world), "part": part})
+        found.append(("rights:issue-part", path, part_row.expected))
+    return found
+
+
+def project_forms(world: World, people: tuple[str, ...], paths: Paths) -> list[Form]:
+    """Every form of every HTML page of the matrix, as the first of ``people`` who may
+    open the page sees it (a coordinator sees the most forms; a member, its own)."""
+    found: dict[tuple[str, str], Form] = {}
+    for name, path, expected in pages(world, paths):
+        person = next((p for p in people if expected[p] == 200), None)
+        if person is None:
+            continue
+        response = world.client(person).get(path)
+        if "text/html" not in response.get("Content-Type", ""):
+            continue
+        for form in forms_on(response.content.decode(), name, path):
+            if form.url_name not in SKIPPED_ACTIONS:
+                found.setdefault(form.key, form)
+    return list(found.values())
