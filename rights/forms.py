@@ -127,20 +127,12 @@ class HolderGroupForm(forms.ModelForm):
 
 
 class DutyBearerForm(forms.ModelForm):
+    """One of a member entity or an outside body: the model's constraint refuses anything
+    else with its own message (a check here as well would show the sentence twice)."""
+
     class Meta:
         model = DutyBearer
         fields = ["membership", "outside_body", "obligation", "description"]
-
-    def clean(self) -> dict:
-        data = super().clean()
-        membership, outside = data.get("membership"), (data.get("outside_body") or "").strip()
-        if membership and outside:
-            raise forms.ValidationError(
-                _("Choose a member entity or name an outside body, not both.")
-            )
-        if not membership and not outside and not self.cleaned_data.get("DELETE"):
-            raise forms.ValidationError(_("Choose a member entity or name an outside body."))
-        return data
 
 
 class DutyBearerFormSet(PartFormSet):

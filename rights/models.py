@@ -402,6 +402,9 @@ class DutyBearer(models.Model):
                 condition=(Q(membership__isnull=False) & Q(outside_body=""))
                 | (Q(membership__isnull=True) & ~Q(outside_body="")),
                 name="dutybearer_member_or_outside_body",
+                violation_error_message=_(
+                    "Choose a member entity or name an outside body: one of the two."
+                ),
             ),
         ]
 

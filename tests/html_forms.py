@@ -35,6 +35,7 @@ class Field:
     checked: bool = False
     required: bool = False
     max_length: int | None = None
+    invalid: bool = False  # marked aria-invalid: the form was refused for this field
 
 
 @dataclass
@@ -103,11 +104,14 @@ class _FormParser(HTMLParser):
                     checked="checked" in a,
                     required="required" in a,
                     max_length=int(a["maxlength"]) if a.get("maxlength") else None,
+                    invalid=a.get("aria-invalid") == "true",
                 )
             )
         elif tag == "select" and a.get("name"):
             kind = "select-multiple" if "multiple" in a else "select"
-            self.select = Field(a["name"], kind, required="required" in a)
+            self.select = Field(
+                a["name"], kind, required="required" in a, invalid=a.get("aria-invalid") == "true"
+            )
             self.form.fields.append(self.select)
         elif tag == "option" and self.select is not None:
             value = a.get("value", "")
@@ -121,6 +125,7 @@ class _FormParser(HTMLParser):
                 "textarea",
                 required="required" in a,
                 max_length=int(a["maxlength"]) if a.get("maxlength") else None,
+                invalid=a.get("aria-invalid") == "true",
             )
             self.form.fields.append(self.textarea)
 

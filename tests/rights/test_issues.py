@@ -193,6 +193,21 @@ def test_duty_bearers_are_member_entities_of_this_cluster_or_outside_bodies(worl
     assert bad.status_code == 400
     neither = client.post(part, formset([{"obligation": "protect", "description": "Who?"}]))
     assert "Choose a member entity or name an outside body" in neither.content.decode()
+    both = client.post(
+        part,
+        formset(
+            [
+                {
+                    "membership": world.member_membership.pk,
+                    "outside_body": "City council",
+                    "obligation": "protect",
+                }
+            ]
+        ),
+    ).content.decode()
+    message = "Choose a member entity or name an outside body: one of the two."
+    assert both.count(message) == 1
+    assert "dutybearer_member_or_outside_body" not in both
     assert not DutyBearer.objects.filter(issue=world.issue).exists()
     good = client.post(
         part,
