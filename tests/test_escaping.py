@@ -75,7 +75,7 @@ def test_no_page_shows_a_typed_script_unescaped(world: World, person: str):
         body = (
             b"".join(response.streaming_content) if response.streaming else response.content
         ).decode(errors="replace")
-        assert PAYLOAD not in body, name
+        assert PAYLOAD not in body.lower(), name  # <SCRIPT> runs as well
         read += 1
     assert read >= 10
 
@@ -166,7 +166,7 @@ def test_a_script_typed_into_every_form_is_shown_escaped(world: World):
         for label in APPS
         for model in apps.get_app_config(label).get_models()
         for name in free_text_fields(model)
-        if model.objects.filter(**{f"{name}__contains": PAYLOAD}).exists()
+        if model.objects.filter(**{f"{name}__icontains": PAYLOAD}).exists()
     }
     # 23 forms take the script, and it lands in 47 of the 76 free-text columns; the others
     # are written by the platform (checksums, audit parts), come from the catalogues, or
@@ -182,4 +182,5 @@ def test_a_script_typed_into_every_form_is_shown_escaped(world: World):
             response = client.get(path)
             assert response.status_code == 200, name
             if "text/html" in response.get("Content-Type", ""):
-                assert PAYLOAD not in response.content.decode(errors="replace"), (name, person)
+                body = response.content.decode(errors="replace").lower()
+                assert PAYLOAD not in body, (name, person)
