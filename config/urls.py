@@ -1,8 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from accounts.views import preferences, set_language
+from accounts.views import admin_login, preferences, set_language
 from clusters.views import health, home
+
+admin.site.login = admin_login
 
 urlpatterns = [
     path("", home, name="home"),

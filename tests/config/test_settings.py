@@ -5,6 +5,7 @@ Each case starts a fresh Python process, since settings are read once at import.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -93,3 +94,43 @@ def test_without_redis_tasks_run_eagerly_and_email_goes_to_the_console():
         "True",
         "django.core.mail.backends.console.EmailBackend",
     ]
+
+
+# The static files' manifest is built by collectstatic at deployment; without it the pages
+# cannot name their stylesheet, so here they name it plainly. Everything else is production.
+HEADERS_SCRIPT = """
+import json
+from django.conf import settings
+from django.test import Client, override_settings
+plain_files = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+with override_settings(STORAGES={**settings.STORAGES, "staticfiles": plain_files}):
+    client = Client()
+    plain = client.get("/accounts/login/")
+    page = client.get("/accounts/login/", secure=True)
+print(json.dumps({
+    "plain": [plain.status_code, plain.get("Location", "")],
+    "headers": dict(page.headers),
+    "cookies": {name: dict(morsel) for name, morsel in page.cookies.items()},
+}))
+"""
+
+
+def test_production_pages_carry_the_security_headers_and_secure_cookies():
+    """What a browser receives in production: HTTPS only (a plain request is redirected,
+    HSTS for a year with subdomains and preload), no framing, no referrer to other sites,
+    no content sniffing, the content policy, and cookies sent over HTTPS only."""
+    result = manage("shell", "-c", HEADERS_SCRIPT, **{**PRODUCTION, "ALLOWED_HOSTS": "testserver"})
+    assert result.returncode == 0, result.stderr
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    assert seen["plain"] == [301, "https://testserver/accounts/login/"]
+    headers = seen["headers"]
+    assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    csrf = seen["cookies"]["csrftoken"]
+    assert csrf["secure"] is True
+    assert csrf["samesite"] == "Lax"
