@@ -1,13 +1,17 @@
-"""A report survives the death of the worker rendering it: real Celery workers (separate
-processes) on Redis and PostgreSQL, the first one killed with SIGKILL mid-render."""
+"""A report survives the loss of its task: real Celery workers (separate processes) on
+Redis and PostgreSQL. The worker rendering it is killed with SIGKILL mid-render; or Redis
+restarts, without persistence, while the task waits in the queue."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -29,9 +33,10 @@ pytestmark = pytest.mark.skipif(
 VISIBILITY_TIMEOUT = 4
 
 
-def start_worker(media_root: Path) -> subprocess.Popen:
+def process_env(media_root: Path, **extra: str) -> dict[str, str]:
+    """What a worker or a management command needs to share this test's database."""
     database = connection.settings_dict
-    env = {
+    return {
         **os.environ,
         "DEBUG": "1",
         "DATABASE_URL": (
@@ -41,7 +46,12 @@ def start_worker(media_root: Path) -> subprocess.Popen:
         "MEDIA_ROOT": str(media_root),
         "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
         "LOG_LEVEL": "WARNING",
+        **extra,
     }
+
+
+def start_worker(media_root: Path, **extra: str) -> subprocess.Popen:
+    env = process_env(media_root, **extra)
     return subprocess.Popen(
         [
             sys.executable,
@@ -111,3 +121,115 @@ def test_a_killed_worker_leaves_the_report_to_the_next_one_with_exactly_one_file
     files = sorted(p.name for p in media.rglob(f"*-{job.pk}*"))
     assert files == [f"dossier-{job.pk}.pdf"]
     assert Path(job.file.path).read_bytes().startswith(b"%PDF")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_redis(port: int) -> subprocess.Popen:
+    """A Redis of this test's own, configured like the machine's: nothing kept on disk."""
+    server = subprocess.Popen(
+        [
+            "redis-server",
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    assert wait_for(lambda: queued_messages(port) == 0, timeout=10)
+    return server
+
+
+def queued_messages(port: int) -> int | None:
+    answer = subprocess.run(
+        ["redis-cli", "-p", str(port), "llen", "celery"], capture_output=True, text=True
+    )
+    return (
+        int(answer.stdout) if answer.returncode == 0 and answer.stdout.strip().isdigit() else None
+    )
+
+
+REQUEST_DOSSIER = """
+from accounts.models import User
+from clusters.models import Cluster
+from reports import services
+job, _ = services.report_request(
+    cluster=Cluster.objects.get(pk={cluster}),
+    kind="dossier",
+    language="ca",
+    by=User.objects.get(pk={person}),
+)
+print(job.pk)
+"""
+
+
+def manage_shell(code: str, env: dict[str, str]) -> str:
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+@pytest.mark.skipif(not shutil.which("redis-server"), reason="needs redis-server to restart")
+@pytest.mark.django_db(transaction=True)
+def test_a_report_queued_when_redis_restarts_is_made_once():
+    world = build_world()
+    port = free_port()
+    media = Path(settings.MEDIA_ROOT)
+    env = process_env(media, REDIS_URL=f"redis://127.0.0.1:{port}/0")
+    redis = start_redis(port)
+    worker = None
+    try:
+        # The coordinator asks for a dossier while no worker runs: the task waits in Redis.
+        request = REQUEST_DOSSIER.format(
+            cluster=world.cluster.pk, person=world.users["coordinator"].pk
+        )
+        job_id = int(manage_shell(request, env).splitlines()[-1])
+        assert queued_messages(port) == 1
+
+        # Redis restarts; it kept nothing on disk, so the message is gone.
+        redis.terminate()
+        redis.wait(timeout=10)
+        redis = start_redis(port)
+        assert queued_messages(port) == 0
+
+        worker = start_worker(media, **env)
+        time.sleep(2)
+        job = ReportJob.objects.get(pk=job_id)
+        assert job.status == ReportJob.Status.QUEUED  # nothing to run: the task was lost
+
+        # Ten minutes later, beat's sweeper queues it again; the worker makes it.
+        ReportJob.objects.filter(pk=job_id).update(
+            requested_at=job.requested_at - timedelta(minutes=11)
+        )
+        sweep = "from reports.services import requeue_stalled; print(requeue_stalled())"
+        assert manage_shell(sweep, env).splitlines()[-1] == "1"
+        assert wait_for(lambda: status(job) == "done", timeout=120)
+        # The next sweep finds nothing lost: the report is made once.
+        assert manage_shell(sweep, env).splitlines()[-1] == "0"
+        time.sleep(1)
+    finally:
+        if worker is not None:
+            os.killpg(worker.pid, signal.SIGTERM)
+            worker.wait(timeout=30)
+        redis.terminate()
+        redis.wait(timeout=10)
+    job.refresh_from_db()
+    assert job.attempts == 1 and job.status == ReportJob.Status.DONE and job.pages
+    assert sorted(p.name for p in media.rglob(f"*-{job.pk}*")) == [f"dossier-{job.pk}.pdf"]
