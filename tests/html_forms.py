@@ -17,9 +17,8 @@ from rights.forms import PARTS
 from tests.conftest import World
 from tests.test_permissions import MATRIX, issue
 
-# Inputs that carry no data of the person's (buttons) or that the browser fills (files are
-# tested by the upload tests).
-IGNORED_INPUTS = {"submit", "button", "reset", "image", "file"}
+# Inputs that carry no data of the person's.
+IGNORED_INPUTS = {"submit", "button", "reset", "image"}
 # What the escaping probe may type into: fields the person writes in their own words.
 TEXT_INPUTS = {"text", "search", "textarea", ""}
 # Forms that end the session the test relies on, or that only say where to go next.
@@ -64,6 +63,8 @@ class Form:
         """What the browser would send if the person only pressed the button."""
         data: dict[str, list[str]] = {}
         for f in self.fields:
+            if f.kind == "file":
+                continue  # the browser sends no file unless one is chosen
             if f.kind in ("checkbox", "radio"):
                 if f.checked:
                     data.setdefault(f.name, []).append(f.value or "on")

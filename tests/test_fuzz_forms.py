@@ -5,7 +5,8 @@ would send; POST URLs of the matrix that no page of the small world shows a form
 fuzzed with the fields of a form of the same view where there is one, or with arbitrary
 fields. Each field is sent as the page filled it, or as one of the offered choices, or
 omitted, repeated, empty, far too long, a huge or negative number, NaN, an impossible date,
-another cluster's id, a script, control characters, random text.
+another cluster's id, a script, control characters, random text; files get any name and
+bytes that may start like a PDF, a workbook, a CSV with a byte-order mark or an SVG.
 
 What must hold, for every example:
 - never a server error (the test client raises the view's exception), and never a
@@ -27,6 +28,7 @@ from collections.abc import Iterator
 
 import pytest
 from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.http import HttpResponse
 from django.test import Client
@@ -111,7 +113,32 @@ def other_cluster_ids(world: World) -> list[str]:
     return [str(pk) for pk in sorted(ids)]
 
 
-def field_values(field: Field, foreign_ids: list[str]) -> st.SearchStrategy[str]:
+FILE_NAMES = [
+    "evidence.pdf",
+    "data.csv",
+    "data.xlsx",
+    "page.html",
+    "image.svg",
+    "../../x.pdf",
+    "noext",
+    "n" * 300 + ".pdf",
+]
+FILE_STARTS = [b"", b"%PDF-1.4\n", b"PK\x03\x04", b"\xef\xbb\xbf", b"<svg onload=alert(1)>"]
+
+
+def uploads() -> st.SearchStrategy[SimpleUploadedFile]:
+    """A file of any name whose bytes may start like a PDF, a workbook, a CSV or an SVG."""
+    return st.builds(
+        lambda name, start, rest: SimpleUploadedFile(name, start + rest),
+        st.sampled_from(FILE_NAMES),
+        st.sampled_from(FILE_STARTS),
+        st.binary(max_size=2000),
+    )
+
+
+def field_values(field: Field, foreign_ids: list[str]) -> st.SearchStrategy:
+    if field.kind == "file":
+        return uploads()
     length = (field.max_length or 255) + 1
     values = [
         st.just(field.value),
@@ -139,7 +166,12 @@ def form_data(form: Form, foreign_ids: list[str]) -> st.SearchStrategy[dict]:
         )
     entries = {
         name: st.one_of(
-            st.none(), st.lists(field_values(field, foreign_ids), min_size=1, max_size=3)
+            st.none(),
+            st.lists(
+                field_values(field, foreign_ids),
+                min_size=1,
+                max_size=1 if field.kind == "file" else 3,
+            ),
         )
         for name, field in fields.items()
     }
