@@ -12,7 +12,7 @@ import itertools
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -178,6 +178,52 @@ class Indicator(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["cluster", "code"], name="indicator_code_unique"),
             models.CheckConstraint(condition=Q(weight__gte=1), name="indicator_weight_positive"),
+            # What the indicator form checks, held by the database as well.
+            models.CheckConstraint(
+                condition=~Q(measure="percentage")
+                | (
+                    (Q(baseline_value__isnull=True) | Q(baseline_value__range=(0, 100)))
+                    & (Q(target_value__isnull=True) | Q(target_value__range=(0, 100)))
+                ),
+                name="indicator_percentage_range",
+                violation_error_message=_("A percentage is between 0 and 100."),
+            ),
+            models.CheckConstraint(
+                condition=Q(baseline_value__isnull=True)
+                | Q(target_value__isnull=True)
+                | Q(direction="increase", target_value__gte=F("baseline_value"))
+                | Q(direction="decrease", target_value__lte=F("baseline_value")),
+                name="indicator_target_follows_direction",
+                violation_error_message=_(
+                    "The target is above the baseline for an increase, below it for a decrease."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(direction="decrease")
+                | Q(target_value__isnull=True)
+                | Q(baseline_value__isnull=False),
+                name="indicator_decrease_has_baseline",
+                violation_error_message=_("A decrease is measured from a baseline: give it."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(measure="percentage", aggregation="sum"),
+                name="indicator_percentage_not_summed",
+                violation_error_message=_("Percentages do not add up: choose average or latest."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(direction="decrease", aggregation="sum", target_kind="cumulative"),
+                name="indicator_decrease_not_cumulative_sum",
+                violation_error_message=_(
+                    "A cumulative sum can only grow: for a decrease choose average or latest."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(baseline_date__isnull=True)
+                | Q(target_date__isnull=True)
+                | Q(target_date__gt=F("baseline_date")),
+                name="indicator_target_date_after_baseline",
+                violation_error_message=_("The target date comes after the baseline date."),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -93,7 +93,12 @@ def plain(world: World) -> Indicator:
 
 @pytest.fixture
 def percentage(world: World) -> Indicator:
-    return IndicatorFactory(cluster=world.cluster, code="P1", measure=Indicator.Measure.PERCENTAGE)
+    return IndicatorFactory(
+        cluster=world.cluster,
+        code="P1",
+        measure=Indicator.Measure.PERCENTAGE,
+        aggregation=Indicator.Aggregation.AVERAGE,
+    )
 
 
 @pytest.fixture
@@ -773,7 +778,11 @@ def validated(world: World, periods) -> dict[str, Indicator]:
     place_values = {key: "2" if "Nou Barris" in key else "1" for key, _label in places.cells()}
     make_report(places, periods[Q1], member, values={**place_values, "": "36"})
     share = IndicatorFactory(
-        cluster=world.cluster, code="E3", measure=Indicator.Measure.PERCENTAGE, by_sex=True
+        cluster=world.cluster,
+        code="E3",
+        measure=Indicator.Measure.PERCENTAGE,
+        aggregation=Indicator.Aggregation.AVERAGE,
+        by_sex=True,
     )
     make_report(
         share,
