@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+from django.contrib import messages
 from django.urls import Resolver404, resolve, reverse
 
 from rights.forms import PARTS
@@ -35,6 +36,7 @@ class Field:
     required: bool = False
     max_length: int | None = None
     invalid: bool = False  # marked aria-invalid: the form was refused for this field
+    selected: list[str] = field(default_factory=list)  # a multiple select's chosen options
 
 
 @dataclass
@@ -69,10 +71,27 @@ class Form:
                 if f.checked:
                     data.setdefault(f.name, []).append(f.value or "on")
             elif f.kind == "select-multiple":
-                data.setdefault(f.name, [])
+                data.setdefault(f.name, []).extend(f.selected)
+            elif f.kind == "button":
+                continue  # sent only by the button pressed
             else:
                 data.setdefault(f.name, []).append(f.value)
         return data
+
+    def choices(self) -> dict[str, Field]:
+        """One field per name, as the fuzzing varies them: a group of radio buttons or
+        checkboxes, or named buttons, becomes one field offering each input's value."""
+        grouped: dict[str, Field] = {}
+        for f in self.fields:
+            if f.name == "csrfmiddlewaretoken":
+                continue
+            if f.name not in grouped:
+                grouped[f.name] = Field(
+                    f.name, f.kind, f.value, list(f.options), f.checked, f.required, f.max_length
+                )
+            if f.kind in ("radio", "checkbox", "button"):
+                grouped[f.name].options.append(f.value or "on")
+        return grouped
 
     def text_fields(self) -> list[Field]:
         return [f for f in self.fields if f.kind in TEXT_INPUTS and f.name != "csrfmiddlewaretoken"]
@@ -120,6 +139,9 @@ class _FormParser(HTMLParser):
             if "selected" in a:
                 self.select.value = value
                 self.select.checked = True
+                self.select.selected.append(value)
+        elif tag == "button" and a.get("name"):  # "Save draft" or "Submit for validation"
+            self.form.fields.append(Field(a["name"], "button", a.get("value", "")))
         elif tag == "textarea" and a.get("name"):
             self.textarea = Field(
                 a["name"],
@@ -198,3 +220,9 @@ def project_forms(world: World, people: tuple[str, ...], paths: Paths) -> list[F
             if form.url_name not in SKIPPED_ACTIONS:
                 found.setdefault(form.key, form)
     return list(found.values())
+
+
+def refused_with_a_message(response) -> bool:
+    """Whether the view said no with an error message (and a redirect back)."""
+    queued = getattr(getattr(response.wsgi_request, "_messages", None), "_queued_messages", [])
+    return any(message.level >= messages.ERROR for message in queued)

@@ -32,14 +32,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.http import HttpResponse
 from django.test import Client
+from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import PEOPLE, World
-from tests.html_forms import Field, Form, Paths, project_forms
+from tests.html_forms import Field, Form, Paths, project_forms, refused_with_a_message
+from tests.test_escaping import APPS
 from tests.test_permissions import LOGIN, MATRIX
 
-APPS = ("accounts", "actors", "clusters", "rights", "indicators", "planning", "reports")
 NAME_RE = re.compile(r"\w+")
 # Examples per form for people the form is for, and for people it refuses outright.
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "12"))
@@ -72,7 +73,8 @@ JUNK = [
 def table_state() -> Iterator[tuple]:
     """Every row of every table of the project, to compare before and after."""
     for label in APPS:
-        for model in apps.get_app_config(label).get_models():
+        # With the link tables of the many-to-many fields.
+        for model in apps.get_app_config(label).get_models(include_auto_created=True):
             yield model._meta.label, tuple(model.objects.order_by("pk").values_list())
 
 
@@ -157,7 +159,7 @@ def field_values(field: Field, foreign_ids: list[str]) -> st.SearchStrategy:
 
 def form_data(form: Form, foreign_ids: list[str]) -> st.SearchStrategy[dict]:
     """A submission: each field omitted, or sent once or several times."""
-    fields = {f.name: f for f in form.fields if f.name != "csrfmiddlewaretoken"}
+    fields = form.choices()
     if not fields:  # no known fields: arbitrary names and values
         return st.dictionaries(
             st.sampled_from(["reason", "position", "closes_at", "membership", "body", "x"]),
@@ -184,7 +186,7 @@ def is_refusal(response: HttpResponse, method: str) -> bool:
     if response.status_code >= 400:
         return True
     if response.status_code in (301, 302):
-        return response.url.startswith("/accounts/login/")
+        return response.url.startswith("/accounts/login/") or refused_with_a_message(response)
     return method == "post"  # a form shown again, with its errors
 
 
@@ -211,8 +213,14 @@ def forms_to_fuzz(world: World) -> list[Form]:
     return forms
 
 
-def fuzz(client: Client, person: str, form: Form, foreign_ids: list[str], before: tuple) -> None:
+# Forms that end the session on purpose (to accept an invitation as someone else): each
+# example gets its own signed-in client, so the other forms keep theirs.
+SESSION_ENDING = {"clusters:invitation-logout"}
+
+
+def fuzz(world: World, client: Client, person: str, form: Form, before: tuple) -> None:
     may_use = allowed(person, form)
+    foreign_ids = other_cluster_ids(world)
 
     @settings(
         max_examples=EXAMPLES if may_use else EXAMPLES_REFUSED,
@@ -224,7 +232,8 @@ def fuzz(client: Client, person: str, form: Form, foreign_ids: list[str], before
     @given(data=form_data(form, foreign_ids))
     def submit(data: dict) -> None:
         with transaction.atomic():
-            send = client.post if form.method == "post" else client.get
+            browser = world.client(person) if form.url_name in SESSION_ENDING else client
+            send = browser.post if form.method == "post" else browser.get
             written = rows_written()
             response = send(form.action, data)
             assert response.status_code < 500, (form.action, data)
@@ -246,8 +255,20 @@ def fuzz(client: Client, person: str, form: Form, foreign_ids: list[str], before
 def test_no_form_fails_or_half_saves_on_bad_input(world: World, person: str):
     forms = forms_to_fuzz(world)
     assert {f.url_name for f in forms} >= {n for n, r in MATRIX.items() if r.method == "post"}
-    foreign_ids = other_cluster_ids(world)
     client = world.client(person)
     before = tuple(table_state())
+    assert_writes_are_counted(world)
     for form in forms:
-        fuzz(client, person, form, foreign_ids, before)
+        fuzz(world, client, person, form, before)
+    # Still the same person at the end: no example logged the client out for the rest.
+    signed_in = client.get(reverse("preferences")).status_code == 200
+    assert signed_in == (person != "anonymous")
+
+
+def assert_writes_are_counted(world: World) -> None:
+    """The counter the examples rely on moves when a row is written."""
+    with transaction.atomic():
+        written = rows_written()
+        type(world.cluster).objects.filter(pk=world.cluster.pk).update(territory="Counted")
+        assert rows_written() > written
+        transaction.set_rollback(True)

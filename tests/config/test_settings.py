@@ -111,6 +111,7 @@ print(json.dumps({
     "plain": [plain.status_code, plain.get("Location", "")],
     "headers": dict(page.headers),
     "cookies": {name: dict(morsel) for name, morsel in page.cookies.items()},
+    "session": [settings.SESSION_COOKIE_SECURE, settings.SESSION_COOKIE_HTTPONLY],
 }))
 """
 
@@ -131,6 +132,7 @@ def test_production_pages_carry_the_security_headers_and_secure_cookies():
     assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
     assert "script-src 'self'" in headers["Content-Security-Policy"]
     assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert seen["session"] == [True, True]  # set at login, which needs a database
     csrf = seen["cookies"]["csrftoken"]
     assert csrf["secure"] is True
     assert csrf["samesite"] == "Lax"

@@ -54,6 +54,13 @@ def log_in(
     check(page)
 
 
+def submit(page: Page, button: Locator) -> None:
+    """Press a form's button and wait for the page the server answers with: a message
+    left on the current page must not pass for the answer."""
+    with page.expect_navigation():
+        button.click()
+
+
 def log_out(page: Page, language: str) -> None:
     """With the button in the header."""
     page.locator(f"header form[action='{reverse('account_logout')}']").get_by_role("button").click()

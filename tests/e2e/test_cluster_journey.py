@@ -30,7 +30,15 @@ from indicators.models import Indicator, Report
 from planning.models import Decision, Proposal
 from reports.models import ReportJob
 from tests.e2e.conftest import Visits, skip_without_chromium
-from tests.e2e.pages import alert_messages, cluster_bar, log_in, log_out, status_messages, t
+from tests.e2e.pages import (
+    alert_messages,
+    cluster_bar,
+    log_in,
+    log_out,
+    status_messages,
+    submit,
+    t,
+)
 from tests.factories import ActorFactory, ActorUserFactory, UserFactory
 
 skip_without_chromium()
@@ -109,7 +117,7 @@ def create_cluster(cycle: Cycle, page: Page) -> Cluster:
     form.locator("input[name=territory]").fill("Nou Barris")
     form.get_by_label(cycle.t("Kind")).select_option(label=cycle.t("Social cluster"))
     cycle.look(page, "create-cluster")
-    form.get_by_role("button", name=cycle.t("Create the cluster")).click()
+    submit(page, form.get_by_role("button", name=cycle.t("Create the cluster")))
 
     expect(page).to_have_url(re.compile(r"/c/[-\w]+/members/$"))
     expect(status_messages(page)).to_have_count(1)
@@ -128,7 +136,7 @@ def invite(cycle: Cycle, page: Page, invited: tuple[str, ...], role: str) -> Non
     form.locator("input[name=actor_name]").fill(entity)
     form.locator("select[name=actor_kind]").select_option(KINDS[invited])
     form.locator("select[name=role]").select_option(role)
-    form.get_by_role("button", name=cycle.t("Send the invitation")).click()
+    submit(page, form.get_by_role("button", name=cycle.t("Send the invitation")))
     expect(status_messages(page)).to_have_text(
         cycle.t(
             "An invitation has been sent to %(email)s for %(entity)s.", email=email, entity=entity
@@ -145,7 +153,7 @@ def agree_objective_and_indicator(cycle: Cycle, page: Page) -> Indicator:
     form.locator("input[name=code]").fill("O1")
     form.locator("textarea[name=statement]").fill(OBJECTIVE)
     cycle.look(page, "new-objective")
-    form.get_by_role("button", name=cycle.t("Save")).click()
+    submit(page, form.get_by_role("button", name=cycle.t("Save")))
     expect(page.locator("main")).to_contain_text(OBJECTIVE)
     cycle.look(page, "objective-saved")
 
@@ -162,7 +170,7 @@ def agree_objective_and_indicator(cycle: Cycle, page: Page) -> Indicator:
     form.locator("select[name=data_source]").select_option(Indicator.Source.ADMINISTRATIVE)
     form.locator("input[name=target_value]").fill("120")
     cycle.look(page, "new-indicator")
-    form.get_by_role("button", name=cycle.t("Save")).click()
+    submit(page, form.get_by_role("button", name=cycle.t("Save")))
     expect(page).to_have_url(re.compile(r"/indicators/\d+/$"))
     indicator = Indicator.objects.get(cluster=cycle.cluster, code="I1")
     expect(page).to_have_url(cycle.url(indicator.get_absolute_url()))
@@ -182,7 +190,7 @@ def join(cycle: Cycle, invited: tuple[str, ...], link: str, name: str) -> Page:
     page.locator("input[name=password1]").fill(NEW_PASSWORD)
     page.locator("input[name=password2]").fill(NEW_PASSWORD)
     cycle.look(page, f"{name}-signup")
-    page.get_by_role("button", name=cycle.t("Create my account and join")).click()
+    submit(page, page.get_by_role("button", name=cycle.t("Create my account and join")))
 
     expect(page).to_have_url(cycle.url(cycle.cluster.get_absolute_url()))
     expect(status_messages(page)).to_have_text(
@@ -208,14 +216,14 @@ def propose(cycle: Cycle, page: Page) -> Proposal:
     form.locator("textarea[name=rationale]").fill("Cada entitat ja acompanya famílies sola.")
     form.locator("input[name=estimated_cost]").fill("18000")
     cycle.look(page, "new-proposal")
-    form.get_by_role("button", name=cycle.t("Save")).click()
+    submit(page, form.get_by_role("button", name=cycle.t("Save")))
     expect(page).to_have_url(re.compile(r"/proposals/\d+/$"))
     proposal = Proposal.objects.get(cluster=cycle.cluster)
     expect(page).to_have_url(
         cycle.url(reverse("planning:proposal-detail", args=[cycle.cluster.slug, proposal.pk]))
     )
     cycle.look(page, "proposal-draft")
-    page.get_by_role("button", name=cycle.t("Submit to the coordinator")).click()
+    submit(page, page.get_by_role("button", name=cycle.t("Submit to the coordinator")))
     expect(status_messages(page)).to_have_count(1)
     cycle.look(page, "proposal-submitted")
     return proposal
@@ -226,7 +234,7 @@ def take_position(cycle: Cycle, page: Page, position: str, reason: str, name: st
     form = page.locator(f"form[action='{path}']")
     form.get_by_label(cycle.t(position), exact=True).check()
     form.locator("textarea[name=reason]").fill(reason)
-    form.get_by_role("button").click()
+    submit(page, form.get_by_role("button"))
     expect(status_messages(page)).to_have_count(1)
     cycle.look(page, f"{name}-position")
 
@@ -260,7 +268,7 @@ def test_the_whole_cycle_of_a_cluster(
     closes = timezone.localtime() + timedelta(days=7)
     coordination.locator("input[name=closes_at]").fill(closes.strftime("%Y-%m-%dT%H:%M"))
     cycle.look(coordination, "proposal-to-open")
-    coordination.get_by_role("button", name=cycle.t("Open"), exact=True).click()
+    submit(coordination, coordination.get_by_role("button", name=cycle.t("Open"), exact=True))
     expect(status_messages(coordination)).to_have_count(1)
     cycle.look(coordination, "proposal-open")
     take_position(cycle, coordination, "Agree", "", "lead")
@@ -272,7 +280,7 @@ def test_the_whole_cycle_of_a_cluster(
     # 6. The coordinator closes the decision: adopted by consensus.
     coordination.reload()
     coordination.locator("textarea[name=minutes]").fill("Acord per consens a l'assemblea.")
-    coordination.get_by_role("button", name=cycle.t("Record the decision")).click()
+    submit(coordination, coordination.get_by_role("button", name=cycle.t("Record the decision")))
     expect(status_messages(coordination)).to_have_count(1)
     cycle.look(coordination, "decided")
     cycle.proposal.refresh_from_db()
@@ -288,7 +296,7 @@ def test_the_whole_cycle_of_a_cluster(
     member.locator("input[name=total]").fill(MEASURED)
     member.locator("textarea[name=comment]").fill("Comptades a l'oficina del barri.")
     cycle.look(member, "member-report")
-    member.get_by_role("button", name=cycle.t("Submit for validation")).click()
+    submit(member, member.get_by_role("button", name=cycle.t("Submit for validation")))
     expect(status_messages(member)).to_have_count(1)
     cycle.look(member, "member-reported")
     report = Report.objects.get(indicator=indicator)
@@ -300,7 +308,7 @@ def test_the_whole_cycle_of_a_cluster(
     expect(queue).to_have_count(1)
     expect(queue).to_contain_text(MEMBER[0])
     cycle.look(coordination, "validation-queue")
-    queue.get_by_role("button", name=cycle.t("Validate")).click()
+    submit(coordination, queue.get_by_role("button", name=cycle.t("Validate")))
     expect(status_messages(coordination)).to_have_count(1)
     cycle.look(coordination, "validated")
     report.refresh_from_db()
@@ -314,13 +322,16 @@ def test_the_whole_cycle_of_a_cluster(
     )
     form.get_by_label(cycle.t("Dossier of the cluster"), exact=True).check()
     form.locator("select[name=language]").select_option(language)
-    form.get_by_role("button", name=cycle.t("Prepare the report")).click()
+    submit(coordination, form.get_by_role("button", name=cycle.t("Prepare the report")))
     expect(coordination).to_have_url(re.compile(r"/reports/\d+/$"))
     job = ReportJob.objects.get(cluster=cycle.cluster)
     expect(coordination).to_have_url(cycle.url(job.get_absolute_url()))
     expect(coordination.get_by_role("link", name=cycle.t("Download the PDF"))).to_be_visible()
     cycle.look(coordination, "dossier-ready")
-    coordination.get_by_role("button", name=cycle.t("Publish for the institutions")).click()
+    submit(
+        coordination,
+        coordination.get_by_role("button", name=cycle.t("Publish for the institutions")),
+    )
     expect(status_messages(coordination)).to_have_count(1)
     cycle.look(coordination, "dossier-published")
     job.refresh_from_db()

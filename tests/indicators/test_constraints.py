@@ -13,47 +13,48 @@ from tests.conftest import World
 
 CLEAR = {"baseline_value": None, "target_value": None}
 BAD = {
-    "percentage above 100": {
-        "measure": "percentage",
-        "aggregation": "average",
-        **CLEAR,
-        "baseline_value": 120,
-    },
-    "increase with its target below the baseline": {
-        "direction": "increase",
-        "baseline_value": 50,
-        "target_value": 10,
-    },
-    "decrease with its target above the baseline": {
-        "direction": "decrease",
-        "aggregation": "latest",
-        "baseline_value": 10,
-        "target_value": 50,
-    },
-    "decrease with a target and no baseline": {
-        "direction": "decrease",
-        "aggregation": "latest",
-        **CLEAR,
-        "target_value": 5,
-    },
-    "percentages added up": {"measure": "percentage", "aggregation": "sum", **CLEAR},
-    "decrease as a cumulative sum": {
-        "direction": "decrease",
-        "aggregation": "sum",
-        "target_kind": "cumulative",
-        **CLEAR,
-    },
-    "target date before the baseline date": {
-        "baseline_date": date(2026, 6, 1),
-        "target_date": date(2026, 1, 1),
-    },
+    "percentage above 100": (
+        "indicator_percentage_range",
+        {"measure": "percentage", "aggregation": "average", **CLEAR, "baseline_value": 120},
+    ),
+    "increase with its target below the baseline": (
+        "indicator_target_follows_direction",
+        {"direction": "increase", "baseline_value": 50, "target_value": 10},
+    ),
+    "decrease with its target above the baseline": (
+        "indicator_target_follows_direction",
+        {
+            "direction": "decrease",
+            "aggregation": "latest",
+            "baseline_value": 10,
+            "target_value": 50,
+        },
+    ),
+    "decrease with a target and no baseline": (
+        "indicator_decrease_has_baseline",
+        {"direction": "decrease", "aggregation": "latest", **CLEAR, "target_value": 5},
+    ),
+    "percentages added up": (
+        "indicator_percentage_not_summed",
+        {"measure": "percentage", "aggregation": "sum", **CLEAR},
+    ),
+    "decrease as a cumulative sum": (
+        "indicator_decrease_not_cumulative_sum",
+        {"direction": "decrease", "aggregation": "sum", "target_kind": "cumulative", **CLEAR},
+    ),
+    "target date before the baseline date": (
+        "indicator_target_date_after_baseline",
+        {"baseline_date": date(2026, 6, 1), "target_date": date(2026, 1, 1)},
+    ),
 }
 
 
-@pytest.mark.parametrize("change", BAD.values(), ids=BAD.keys())
-def test_the_database_refuses_an_indicator_the_form_would_refuse(world: World, change: dict):
+@pytest.mark.parametrize(("constraint", "change"), BAD.values(), ids=BAD.keys())
+def test_the_database_refuses_an_indicator_the_form_would_refuse(
+    world: World, constraint: str, change: dict
+):
     indicator = Indicator.objects.filter(pk=world.indicator.pk)
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(IntegrityError, match=constraint), transaction.atomic():
         indicator.update(**change)
 
 

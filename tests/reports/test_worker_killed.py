@@ -146,7 +146,9 @@ def start_redis(port: int) -> subprocess.Popen:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    assert wait_for(lambda: queued_messages(port) == 0, timeout=10)
+    if not wait_for(lambda: queued_messages(port) == 0, timeout=10):
+        server.kill()
+        raise AssertionError(f"redis-server did not start on port {port}")
     return server
 
 
@@ -171,6 +173,18 @@ job, _ = services.report_request(
 )
 print(job.pk)
 """
+
+
+def worker_answers(env: dict[str, str]) -> bool:
+    """Whether a worker listens on the broker of ``env`` (it answers a ping)."""
+    ping = subprocess.run(
+        [sys.executable, "-m", "celery", "-A", "config", "inspect", "ping", "--timeout", "1"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        timeout=60,
+    )
+    return ping.returncode == 0
 
 
 def manage_shell(code: str, env: dict[str, str]) -> str:
@@ -210,7 +224,8 @@ def test_a_report_queued_when_redis_restarts_is_made_once():
         assert queued_messages(port) == 0
 
         worker = start_worker(media, **env)
-        time.sleep(2)
+        assert wait_for(lambda: worker_answers(env), timeout=60)
+        time.sleep(VISIBILITY_TIMEOUT + 1)  # long enough for a message to be handed out
         job = ReportJob.objects.get(pk=job_id)
         assert job.status == ReportJob.Status.QUEUED  # nothing to run: the task was lost
 
