@@ -96,22 +96,23 @@ def site_url(settings, live_server) -> str:
     return live_server.url
 
 
-def page_path(url: str) -> str:
-    """A visited page without its host, query or fragment: what the axe check covers."""
-    return urlsplit(url).path
+def page_key(page: Page, url: str) -> tuple[int, str]:
+    """A page as one person saw it: their browser, and the path without host, query or
+    fragment (each person's view of a page is checked, once)."""
+    return id(page.context), urlsplit(url).path
 
 
 @dataclass
 class Visits:
     """The pages (paths) the journey's browsers loaded, and those axe checked."""
 
-    loaded: set[str] = field(default_factory=set)
-    checked: set[str] = field(default_factory=set)
+    loaded: set[tuple[int, str]] = field(default_factory=set)
+    checked: set[tuple[int, str]] = field(default_factory=set)
 
     def watch(self, page: Page) -> None:
         def loaded(frame) -> None:
             if frame == page.main_frame and frame.url.startswith("http"):
-                self.loaded.add(page_path(frame.url))
+                self.loaded.add(page_key(page, frame.url))
 
         page.on("framenavigated", loaded)
 
@@ -125,7 +126,7 @@ class Visits:
             if violation["impact"] in BLOCKING_IMPACTS
         ]
         assert not blocking, f"axe on {page.url}:\n" + "\n".join(blocking)
-        self.checked.add(page_path(page.url))
+        self.checked.add(page_key(page, page.url))
 
 
 @pytest.fixture
@@ -158,8 +159,8 @@ def new_page(browser: Browser, visits: Visits) -> Iterator[Callable[[str], Page]
     yield make
     for context in contexts:
         context.close()
-    unchecked = visits.loaded - visits.checked
-    assert not unchecked, f"pages loaded but never checked by axe: {sorted(unchecked)}"
+    unchecked = sorted(path for _browser, path in visits.loaded - visits.checked)
+    assert not unchecked, f"pages loaded but never checked by axe: {unchecked}"
 
 
 @pytest.fixture
