@@ -14,6 +14,10 @@ def test_an_id_out_of_range_matches_nothing(world: World, huge: int):
     assert list(Proposal.objects.filter(pk__in=[huge])) == []
     assert list(Proposal.objects.filter(pk__in=[huge, world.proposal.pk])) == [world.proposal]
     assert Proposal.objects.exclude(pk__in=[huge]).count() == Proposal.objects.count()
+    assert list(Proposal.objects.filter(cluster__in=[huge])) == []
+    assert list(Proposal.objects.filter(cluster_id__in=[huge, world.cluster.pk])) == [
+        world.proposal
+    ]
 
 
 def test_a_multiple_choice_of_an_impossible_id_is_refused_as_an_invalid_choice(world: World):
