@@ -8,10 +8,12 @@ found on several pages (the language selector, the logout button) count once.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from django.contrib import messages
+from django.http import HttpResponse
 from django.urls import Resolver404, resolve, reverse
 
 from rights.forms import PARTS
@@ -203,6 +205,19 @@ def pages(world: World, paths: Paths) -> list[tuple[str, str, dict]]:
         path = reverse("rights:issue-part", kwargs={**issue(world), "part": part})
         found.append(("rights:issue-part", path, part_row.expected))
     return found
+
+
+def html_pages(world: World, person: str, paths: Paths) -> Iterator[tuple[str, HttpResponse]]:
+    """(URL name, response) of every HTML page of the matrix this person may open, as they receive
+    it; every page they may open answers 200 (CSV, XLSX and PDF ones are not yielded)."""
+    client = world.client(person)
+    for name, path, expected in pages(world, paths):
+        if expected[person] != 200:
+            continue
+        response = client.get(path)
+        assert response.status_code == 200, (name, person)
+        if "text/html" in response.get("Content-Type", ""):
+            yield name, response
 
 
 def project_forms(world: World, people: tuple[str, ...], paths: Paths) -> list[Form]:

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from tests.conftest import World
-from tests.test_permissions import MATRIX
+from tests.html_forms import Paths, html_pages
 
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I)
 EVENT_HANDLER = re.compile(r"<[a-z][^>]*\son[a-z]+\s*=", re.I)
@@ -27,14 +27,8 @@ def inline_code(html: str) -> list[str]:
 
 @pytest.mark.parametrize("person", ["coordinator", "member"])
 def test_no_page_carries_inline_code_and_each_sends_the_policy(world: World, person: str):
-    client = world.client(person)
     checked = 0
-    for name, row in sorted(MATRIX.items()):
-        if row.method != "get" or row.expected[person] != 200:
-            continue
-        response = client.get(reverse(name, kwargs=row.kwargs(world)))
-        if "text/html" not in response.get("Content-Type", ""):
-            continue
+    for name, response in html_pages(world, person, Paths(world)):
         policy = response["Content-Security-Policy"]
         assert "script-src 'self'" in policy and "object-src 'none'" in policy, name
         assert inline_code(response.content.decode()) == [], name
