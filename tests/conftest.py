@@ -3,11 +3,13 @@ data must never leak into the first one's pages."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.test import Client
@@ -21,6 +23,7 @@ from indicators.models import Indicator, Objective, Report, ReportingPeriod
 from planning.models import Contribution, JointAction, Proposal
 from reports.models import ReportJob
 from rights.models import Evidence, RightsIssue
+from tests.clock import NOW, days
 from tests.factories import (
     ActorFactory,
     ActorUserFactory,
@@ -43,6 +46,14 @@ PEOPLE = (
     "outsider",
     "anonymous",
 )
+
+
+@pytest.fixture(autouse=True)
+def clock() -> Iterator[time_machine.Coordinates]:
+    """Every test starts at the suite's one "today" (tests/clock.py), the clock ticking on
+    from there; a test moves it with ``clock.shift(...)`` or ``clock.move_to(...)``."""
+    with time_machine.travel(NOW, tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture(autouse=True)
@@ -242,8 +253,8 @@ def build_action(
         lead=lead,
         participants=[participant] if participant else [],
         territory="Ciutat Vella",
-        start=date(2026, 1, 1),
-        end=date(2026, 12, 31),
+        start=days(-130),
+        end=days(230),
         budget=Decimal("12000"),
         status=JointAction.Status.IN_PROGRESS,
         progress=40,

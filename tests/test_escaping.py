@@ -26,9 +26,9 @@ from tests.html_forms import (
     project_forms,
     refused_with_a_message,
 )
+from tests.tables import APPS
 
 PAYLOAD = "<script>x</script>"
-APPS = ("accounts", "actors", "clusters", "rights", "indicators", "planning", "reports")
 # Not free text: identifiers the code parses or builds (a disaggregation cell, a job's
 # parameters, a file checksum, a storage path).
 SKIP = {("indicators", "measurement", "cell"), ("reports", "reportjob", "params")}

@@ -89,6 +89,17 @@ def fast_password_hashing(settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def cookies_without_expiry(settings) -> None:
+    """The server runs at the suite's "today" (tests/clock.py), the browser at the real
+    date: a cookie the server dates to expire in two weeks may already have expired for the
+    browser, which would then drop the session. Cookies that last as long as the browser
+    keep the two clocks out of each other's way."""
+    settings.SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+    settings.CSRF_COOKIE_AGE = None
+    settings.LANGUAGE_COOKIE_AGE = None
+
+
 @pytest.fixture
 def site_url(settings, live_server) -> str:
     """Links in emails point to the live server."""

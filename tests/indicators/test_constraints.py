@@ -3,12 +3,11 @@ form: the admin, a script, a bug in a service)."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from django.db import IntegrityError, transaction
 
 from indicators.models import Indicator
+from tests.clock import days
 from tests.conftest import World
 
 CLEAR = {"baseline_value": None, "target_value": None}
@@ -44,7 +43,7 @@ BAD = {
     ),
     "target date before the baseline date": (
         "indicator_target_date_after_baseline",
-        {"baseline_date": date(2026, 6, 1), "target_date": date(2026, 1, 1)},
+        {"baseline_date": days(20), "target_date": days(-130)},
     ),
 }
 
@@ -66,7 +65,7 @@ def test_the_same_changes_within_the_rules_are_kept(world: World):
         direction="decrease",
         baseline_value=40,
         target_value=10,
-        baseline_date=date(2026, 1, 1),
-        target_date=date(2026, 6, 1),
+        baseline_date=days(-130),
+        target_date=days(20),
     )
     assert indicator.get().target_value == 10

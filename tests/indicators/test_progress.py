@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal as D
 
 import pytest
@@ -17,6 +16,7 @@ from indicators.progress import (
     progress_status,
     rolled_up_status,
 )
+from tests.clock import TODAY, days
 
 UP, DOWN = "increase", "decrease"
 
@@ -79,10 +79,10 @@ def test_no_data_or_no_target_is_no_data():
 
 
 def test_elapsed_share():
-    start, end = date(2025, 1, 1), date(2027, 1, 1)
-    assert elapsed_share(start, end, date(2024, 6, 1)) == 0
-    assert elapsed_share(start, end, date(2026, 1, 1)) == pytest.approx(0.5, abs=0.01)
-    assert elapsed_share(start, end, date(2030, 1, 1)) == 1
+    start, end = days(-365), days(365)
+    assert elapsed_share(start, end, days(-500)) == 0
+    assert elapsed_share(start, end, TODAY) == pytest.approx(0.5, abs=0.01)
+    assert elapsed_share(start, end, days(1500)) == 1
     assert elapsed_share(None, end) == 1
 
 

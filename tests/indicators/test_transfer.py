@@ -23,10 +23,13 @@ from indicators.models import (
     ReportingPeriod,
 )
 from indicators.transfer import ImportRefused, import_reports
+from tests.clock import TODAY, year_start
 from tests.conftest import World
 
 HEADER = ["indicator", "period", "cell", "value", "text", "comment"]
-Q1, Q2, Q3, Q4 = "2025-01-01", "2025-04-01", "2025-07-01", "2025-10-01"
+# The quarters of last year: all ended, none locked.
+LAST_YEAR = TODAY.year - 1
+Q1, Q2, Q3, Q4 = (date(LAST_YEAR, month, 1).isoformat() for month in (1, 4, 7, 10))
 SEX_AGE = [
     f"sex={sex}|age={age}"
     for sex in ("female", "male", "nonbinary")
@@ -68,7 +71,7 @@ class PeriodFactory(factory.django.DjangoModelFactory):
         model = ReportingPeriod
 
     cluster = factory.SubFactory("tests.factories.ClusterFactory")
-    start = date(2025, 1, 1)
+    start = date.fromisoformat(Q1)
     end = factory.LazyAttribute(lambda p: p.start + timedelta(days=89))
     due = factory.LazyAttribute(lambda p: p.end + timedelta(days=30))
 
@@ -224,9 +227,9 @@ def test_a_good_csv_imports_reports_with_derived_totals_submitted(
 def test_a_good_xlsx_imports_as_drafts_with_date_cells_and_numbers(
     world: World, periods, by_sex_age, plain
 ):
-    rows = [[by_sex_age.code, date(2025, 4, 1), "", 30, None, None]]
-    rows += [[by_sex_age.code, date(2025, 4, 1), cell, 2.5, None, None] for cell in SEX_AGE]
-    rows += [[plain.code, "2025-07-01", None, 4, "", "Estimated"]]
+    rows = [[by_sex_age.code, date.fromisoformat(Q2), "", 30, None, None]]
+    rows += [[by_sex_age.code, date.fromisoformat(Q2), cell, 2.5, None, None] for cell in SEX_AGE]
+    rows += [[plain.code, Q3, None, 4, "", "Estimated"]]
 
     assert run_import(world, xlsx_file(rows), submit=False) == 2
 
@@ -320,11 +323,11 @@ def test_without_a_comment_column_the_stored_comment_is_kept(world: World, perio
         (["ZZ9", Q1, "", "1"], "There is no indicator “ZZ9” in this cluster."),
         (["", Q1, "", "1"], "The indicator code is missing."),
         (["A1", "", "", "1"], "The period is missing: give its start date as YYYY-MM-DD."),
-        (["A1", "01/01/2025", "", "1"], "“01/01/2025” is not a date"),
-        (["A1", "2025-02-30", "", "1"], "“2025-02-30” is not a date"),
+        (["A1", f"01/01/{LAST_YEAR}", "", "1"], f"“01/01/{LAST_YEAR}” is not a date"),
+        (["A1", f"{LAST_YEAR}-02-30", "", "1"], f"“{LAST_YEAR}-02-30” is not a date"),
         (
-            ["A1", "2025-02-01", "", "1"],
-            "No reporting period of this cluster starts on 2025-02-01.",
+            ["A1", f"{LAST_YEAR}-02-01", "", "1"],
+            f"No reporting period of this cluster starts on {LAST_YEAR}-02-01.",
         ),
         (
             ["A1", Q1, "sex=robot|age=children", "1"],
@@ -391,7 +394,7 @@ def test_every_error_of_the_file_is_given_at_once_sorted_by_row(world: World, pe
 
 def test_another_clusters_indicator_is_unknown(world: World, periods):
     secret = IndicatorFactory(cluster=world.other_cluster, code="SECRET1")
-    PeriodFactory(cluster=world.other_cluster, start=date(2025, 1, 1))
+    PeriodFactory(cluster=world.other_cluster, start=date.fromisoformat(Q1))
 
     errors = refused(world, csv_file([[secret.code, Q1, "", "5", "", ""]]))
 
@@ -405,16 +408,15 @@ def test_a_locked_period_is_refused(world: World, periods, plain):
         world, csv_file([[plain.code, Q1, "", "5", "", ""], [plain.code, Q2, "", "5", "", ""]])
     )
 
-    assert errors == [(3, "The period 2025 T2 is locked: nothing in it can change.")]
+    assert errors == [(3, f"The period {LAST_YEAR} T2 is locked: nothing in it can change.")]
 
 
 def test_a_period_that_has_not_started_is_refused(world: World, periods, plain):
-    PeriodFactory(cluster=world.cluster, start=date(timezone.localdate().year + 1, 1, 1))
-    start = f"{timezone.localdate().year + 1}-01-01"
+    PeriodFactory(cluster=world.cluster, start=year_start(1))
 
-    errors = refused(world, csv_file([[plain.code, start, "", "5", "", ""]]))
+    errors = refused(world, csv_file([[plain.code, year_start(1).isoformat(), "", "5", "", ""]]))
 
-    assert errors == [(2, f"The period {timezone.localdate().year + 1} T1 has not started yet.")]
+    assert errors == [(2, f"The period {TODAY.year + 1} T1 has not started yet.")]
 
 
 def test_an_entity_that_is_not_responsible_is_refused(world: World, periods, plain):
@@ -532,7 +534,7 @@ def test_an_xlsx_named_csv_is_read_as_xlsx(world: World, periods, plain):
 
 
 def test_a_csv_in_another_encoding_says_how_to_save_it(world: World, periods):
-    content = "indicator,period,cell,value,comment\nB1,2025-01-01,,1,Família\n".encode("cp1252")
+    content = f"indicator,period,cell,value,comment\nB1,{Q1},,1,Família\n".encode("cp1252")
 
     assert refused(world, SimpleUploadedFile("values.csv", content)) == [
         (0, "The CSV file is not in UTF-8: save it as “CSV UTF-8” and try again.")
@@ -634,7 +636,7 @@ def test_the_template_lists_what_the_entity_can_fill_with_stored_values(
     make_report(plain, periods[Q2], world.member_membership, Report.Status.DRAFT, {"": "8"})
     Report.objects.filter(indicator=plain).update(comment="=HYPERLINK(1)")
 
-    future = PeriodFactory(cluster=world.cluster, start=date(timezone.localdate().year + 1, 1, 1))
+    future = PeriodFactory(cluster=world.cluster, start=year_start(1))
 
     rows = transfer.template_rows(world.cluster, world.member_membership)
 
@@ -648,9 +650,17 @@ def test_the_template_lists_what_the_entity_can_fill_with_stored_values(
     assert future.start not in starts, "not started"
     mine = [row for row in rows[1:] if row[0] in {"A1", "B1", "Q1"}]
     assert len(mine) == len(starts) * (13 + 1 + 1), "A1: total and 12 cells; B1, Q1: total"
-    assert mine[0][:7] == ["A1", by_sex_age.name, date(2025, 1, 1), "2025 T1", "", "Total", ""]
+    assert mine[0][:7] == [
+        "A1",
+        by_sex_age.name,
+        periods[Q1].start,
+        f"{LAST_YEAR} T1",
+        "",
+        "Total",
+        "",
+    ]
     assert mine[1][4:6] == ["sex=female|age=children", "Women and girls · Children (0-11)"]
-    stored = next(row for row in rows if row[0] == "B1" and row[3] == "2025 T2")
+    stored = next(row for row in rows if row[0] == "B1" and row[3] == f"{LAST_YEAR} T2")
     assert stored[6] == 8
     assert stored[8] == "=HYPERLINK(1)"
     text = transfer.template_csv(world.cluster, world.member_membership)
@@ -674,10 +684,10 @@ def test_the_xlsx_template_filled_in_imports_back(world: World, periods, by_sex_
     for row in sheet.iter_rows(min_row=2):
         values = dict(zip(header, row, strict=True))
         where = (values["indicator"].value, values["period_label"].value)
-        if where == ("A1", "2025 T3") and "age=children" in (values["cell"].value or ""):
+        if where == ("A1", f"{LAST_YEAR} T3") and "age=children" in (values["cell"].value or ""):
             values["value"].value = 5
             filled += 1
-        if values["indicator"].value == "B1" and values["period_label"].value == "2025 T3":
+        if values["indicator"].value == "B1" and values["period_label"].value == f"{LAST_YEAR} T3":
             values["value"].value = "7,5"
             values["comment"].value = "Filled in the template"
     assert filled == 3
@@ -826,7 +836,7 @@ def test_the_csv_export_reads_as_hxl_with_exactly_the_expected_tags_and_values(
     assert full["#org"] == "Neighbours Association"
     assert full["#org+code"] == world.member_actor.slug
     assert full["#indicator+name"] == "'=cmd|' /C calc'!A0", "formulas are neutralised"
-    assert (full["#date+start"], full["#date+end"]) == ("2025-01-01", "2025-03-31")
+    assert (full["#date+start"], full["#date+end"]) == (Q1, f"{LAST_YEAR}-03-31")
     assert full["#reached"] == "300"
     # Cells go sex, age, disability (yes, no): female children are cells 1 and 2.
     assert full["#reached+f+children"] == "3"

@@ -3,7 +3,6 @@ pages of the action plan."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -16,6 +15,7 @@ from indicators.models import Indicator, Objective
 from planning import actions, services
 from planning.models import ActionUpdate, Contribution, JointAction
 from planning.services import PlanningError
+from tests.clock import days
 from tests.conftest import World
 from tests.factories import MembershipFactory
 
@@ -37,8 +37,8 @@ def form_data(world: World, **changes) -> dict:
         "lead": world.member_membership.pk,
         "participants": [lead_membership(world).pk],
         "territory": "Nou Barris",
-        "start": "2026-03-01",
-        "end": "2026-09-30",
+        "start": days(-70).isoformat(),
+        "end": days(140).isoformat(),
         "budget": "3500",
         "status": "planned",
         "progress": "0",
@@ -53,8 +53,8 @@ def create(world: World, **changes) -> JointAction:
         "objective": world.indicator.objective,
         "lead": world.member_membership,
         "territory": "Sants",
-        "start": date(2026, 1, 1),
-        "end": date(2026, 6, 30),
+        "start": days(-130),
+        "end": days(50),
         **changes,
     }
     return actions.action_create(cluster=world.cluster, by=world.users["coordinator"], **fields)
@@ -65,13 +65,13 @@ def create(world: World, **changes) -> JointAction:
 
 def test_an_action_cannot_end_before_it_starts(world: World):
     with pytest.raises(PlanningError, match="end before it starts"):
-        create(world, start=date(2026, 6, 1), end=date(2026, 5, 31))
+        create(world, start=days(20), end=days(19))
     assert not JointAction.objects.filter(title="Mediation service").exists()
 
 
 def test_the_database_refuses_an_action_ending_before_it_starts(world: World):
     with pytest.raises(IntegrityError), transaction.atomic():
-        JointAction.objects.filter(pk=world.action.pk).update(start=date(2027, 1, 1))
+        JointAction.objects.filter(pk=world.action.pk).update(start=days(231))  # after its end
 
 
 def test_another_clusters_objective_or_entity_is_refused(world: World):
@@ -187,7 +187,7 @@ def test_the_coordinator_plans_an_action_through_the_form(world: World):
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"end": "2026-02-01"}, "cannot end before it starts"),
+        ({"end": days(-80).isoformat()}, "cannot end before it starts"),
         ({"progress": "140"}, "less than or equal to 100"),
         ({"budget": "-10"}, "greater than or equal to 0"),
         ({"gender_marker": "3"}, "Select a valid choice"),
@@ -341,8 +341,8 @@ def test_a_participant_posts_a_note_but_its_progress_fields_are_ignored(world: W
 
 
 def test_the_action_plan_lists_late_actions_first(world: World):
-    create(world, title="Finished late", start=date(2025, 1, 1), end=date(2025, 2, 1))
-    create(world, title="Early and done", start=date(2024, 1, 1), end=date(2024, 2, 1))
+    create(world, title="Finished late", start=days(-500), end=days(-470))
+    create(world, title="Early and done", start=days(-860), end=days(-830))
     JointAction.objects.filter(title="Early and done").update(status="completed")
     page = world.client("observer").get(url(world, "action-list"))
     titles = [a.title for a in page.context["page"]]
@@ -355,14 +355,14 @@ def test_the_action_plan_filters_by_member_and_period(world: World):
         world,
         title="Alone",
         lead=lead_membership(world),
-        start=date(2027, 1, 1),
-        end=date(2027, 3, 1),
+        start=days(240),  # after the world's action ends
+        end=days(300),
     )
     client = world.client("observer")
     by_member = client.get(url(world, "action-list"), {"member": world.member_membership.pk})
     assert [a.title for a in by_member.context["page"]] == [world.action.title]
-    in_2027 = client.get(url(world, "action-list"), {"after": "2027-01-15"})
-    assert [a.title for a in in_2027.context["page"]] == ["Alone"]
+    later = client.get(url(world, "action-list"), {"after": days(250).isoformat()})
+    assert [a.title for a in later.context["page"]] == ["Alone"]
     bad = client.get(url(world, "action-list"), {"after": "someday", "member": "x"})
     assert bad.status_code == 200
     assert "Enter a valid date" in bad.content.decode()
@@ -404,7 +404,7 @@ def test_the_action_pages_keep_their_queries_with_2_or_20_actions(
 
 
 def test_is_late_knows_todays_date(world: World):
-    action = create(world, end=timezone.localdate() - timedelta(days=1))
+    action = create(world, end=days(-1))
     assert action.is_late
     action.status = JointAction.Status.CANCELLED
     assert not action.is_late

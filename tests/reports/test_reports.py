@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -21,6 +21,7 @@ from indicators.models import ReportingPeriod
 from planning import services as planning_services
 from reports import services
 from reports.models import ReportJob
+from tests.clock import TODAY, days, quarter_start, year_start
 from tests.conftest import World
 
 pytestmark = pytest.mark.skipif(
@@ -71,8 +72,7 @@ def render(job: ReportJob) -> ReportJob:
 
 
 def this_year() -> dict:
-    today = timezone.localdate()
-    return {"date_from": today.replace(month=1, day=1), "date_to": today}
+    return {"date_from": year_start(), "date_to": TODAY}
 
 
 def test_the_consensus_report_has_every_decision_its_block_and_participation(world: World):
@@ -277,8 +277,8 @@ def test_the_coordinator_asks_for_a_report_and_follows_it(world: World):
             {
                 "kind": "consensus",
                 "language": "ca",
-                "date_from": "2026-05-01",
-                "date_to": "2026-04-01",
+                "date_from": days(-10).isoformat(),
+                "date_to": days(-40).isoformat(),
             },
             "cannot come before the first",
         ),
@@ -298,9 +298,9 @@ def test_a_bad_request_says_why_and_queues_nothing(world: World, data, message):
 def test_another_clusters_period_is_refused(world: World):
     secret = ReportingPeriod.objects.create(
         cluster=world.other_cluster,
-        start=date(2026, 1, 1),
-        end=date(2026, 3, 31),
-        due=date(2026, 4, 15),
+        start=quarter_start(-1),
+        end=quarter_start() - timedelta(days=1),
+        due=quarter_start() + timedelta(days=14),
     )
     response = world.client("coordinator").post(
         reverse("reports:request", args=["housing"]),
