@@ -5,6 +5,7 @@ from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from actors.models import Actor, Capacity, ThematicArea
+from config.widgets import Textarea
 
 
 class LabelOrderedChoices(ModelChoiceIterator):
@@ -50,7 +51,7 @@ class ActorForm(forms.ModelForm):
             "phone",
             "description",
         ]
-        widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+        widgets = {"description": Textarea(attrs={"rows": 5})}
 
     def clean_name(self) -> str:
         return " ".join(self.cleaned_data["name"].split())

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 import django_filters
-from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from clusters.models import AuditEntry, Cluster
+from config.widgets import DateInput
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 
 
 class AuditFilter(django_filters.FilterSet):

@@ -10,6 +10,7 @@ from accounts.models import User
 from actors.forms import ThematicAreasField
 from actors.models import Actor
 from clusters.models import Cluster, Invitation, Membership
+from config.widgets import Textarea
 
 
 class ClusterForm(forms.ModelForm):
@@ -30,7 +31,7 @@ class ClusterForm(forms.ModelForm):
             "qualified_majority",
             "reporting_period",
         ]
-        widgets = {"common_goal": forms.Textarea(attrs={"rows": 4})}
+        widgets = {"common_goal": Textarea(attrs={"rows": 4})}
 
     def clean_name(self) -> str:
         return " ".join(self.cleaned_data["name"].split())
@@ -102,7 +103,7 @@ class InvitationForm(forms.Form):
         label=_("Personal message"),
         required=False,
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=Textarea(attrs={"rows": 3}),
     )
 
     def __init__(self, *args: object, cluster: Cluster, **kwargs: object) -> None:

@@ -6,6 +6,7 @@ from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.text import normalize_newlines
 
 
 class LongSelect(forms.Select):
@@ -26,3 +27,39 @@ class LongSelect(forms.Select):
             flatatt(attributes),
             format_html_join("", '<option value="{}"{}>{}</option>', options),
         )
+
+
+# Inputs show their values as the browser holds them, whatever the language: a browser
+# empties a type="date" input given "30/09/2024" (the Catalan format) and sends nothing, so
+# saving an unchanged form would erase the date. The fields read these ISO forms in every
+# language (Django accepts ISO input alongside the language's own formats).
+ISO_DATE = "%Y-%m-%d"
+ISO_LOCAL_DATETIME = "%Y-%m-%dT%H:%M"
+
+
+class DateInput(forms.DateInput):
+    """A date picker: ``<input type="date">`` with an ISO 8601 value."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict | None = None) -> None:
+        super().__init__(attrs, format=ISO_DATE)
+
+
+class DateTimeInput(forms.DateTimeInput):
+    """A date and time picker in local time: ``<input type="datetime-local">``."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs: dict | None = None) -> None:
+        super().__init__(attrs, format=ISO_LOCAL_DATETIME)
+
+
+class Textarea(forms.Textarea):
+    """A text area whose line breaks are kept as stored: browsers send each one as CR LF
+    (the HTML standard says so), text written elsewhere has LF, and without this every
+    save of an unchanged text would rewrite it."""
+
+    def value_from_datadict(self, data, files, name):
+        value = super().value_from_datadict(data, files, name)
+        return normalize_newlines(value) if isinstance(value, str) else value

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Cluster, Membership
+from config.widgets import DateInput, Textarea
 from indicators.models import Indicator, Objective
 from rights.forms import CatalogueChoiceField
 from rights.models import RightsIssue, SDGIndicator, SDGTarget
@@ -28,7 +29,7 @@ class ObjectiveForm(forms.ModelForm):
     class Meta:
         model = Objective
         fields = ["code", "statement", "rights_issues", "sdg_targets", "status"]
-        widgets = {"statement": forms.Textarea(attrs={"rows": 3}), "status": forms.RadioSelect}
+        widgets = {"statement": Textarea(attrs={"rows": 3}), "status": forms.RadioSelect}
 
     def __init__(self, *args: object, cluster: Cluster, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -97,8 +98,8 @@ class IndicatorForm(forms.ModelForm):
             "weight",
         ]
         widgets = {
-            "baseline_date": forms.DateInput(attrs={"type": "date"}),
-            "target_date": forms.DateInput(attrs={"type": "date"}),
+            "baseline_date": DateInput(),
+            "target_date": DateInput(),
         }
 
     def __init__(self, *args: object, cluster: Cluster, **kwargs: object) -> None:
@@ -190,7 +191,7 @@ class ReportForm(forms.Form):
         label=_("Comment"),
         required=False,
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args: object, indicator: Indicator, **kwargs: object) -> None:
@@ -208,7 +209,7 @@ class ReportForm(forms.Form):
                 label=_("Situation"),
                 required=False,
                 max_length=5000,
-                widget=forms.Textarea(attrs={"rows": 4}),
+                widget=Textarea(attrs={"rows": 4}),
             )
         self.order_fields(["text_value", "total", *self.cell_names, "comment"])
 
@@ -221,7 +222,7 @@ class ReportForm(forms.Form):
 
 class ReturnForm(forms.Form):
     reason = forms.CharField(
-        label=_("Why it is returned"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Why it is returned"), max_length=2000, widget=Textarea(attrs={"rows": 2})
     )
 
 

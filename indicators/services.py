@@ -152,15 +152,16 @@ def report_save(
             _("This report is %(status)s: it can no longer be changed.")
             % {"status": report.get_status_display().lower()}
         )
-    report.measurements.all().delete()
-    rows = [
-        Measurement(report=report, cell=key, value=value)
-        for key, value in cells.items()
-        if value is not None
-    ]
+    values = {key: value for key, value in cells.items() if value is not None}
     if total is not None:
-        rows.append(Measurement(report=report, cell="", value=total))
-    Measurement.objects.bulk_create(rows)
+        values[""] = total
+    stored = {m.cell: m.value for m in report.measurements.all()}
+    if not submit and (stored, report.text_value, report.comment) == (values, text_value, comment):
+        return report  # saved unchanged: nothing rewritten, nothing in the history
+    report.measurements.all().delete()
+    Measurement.objects.bulk_create(
+        Measurement(report=report, cell=key, value=value) for key, value in values.items()
+    )
     report.text_value = text_value
     report.comment = comment
     report.updated_by = by

@@ -109,10 +109,17 @@ def action_change(
     already = {action.lead_id, *action.participants.values_list("pk", flat=True)}
     _check(action.cluster, fields, participants, indicators, already)
     changed = sorted(name for name, value in fields.items() if getattr(action, name) != value)
+    participants = [m for m in participants if m.pk != fields.get("lead", action.lead).pk]
+    if {m.pk for m in participants} != set(action.participants.values_list("pk", flat=True)):
+        changed.append("participants")
+    if {i.pk for i in indicators} != set(action.indicators.values_list("pk", flat=True)):
+        changed.append("indicators")
+    if not changed:
+        return action  # saved unchanged: nothing to write, nothing to record
     for name, value in fields.items():
         setattr(action, name, value)
     action.save()
-    action.participants.set([m for m in participants if m.pk != action.lead_id])
+    action.participants.set(participants)
     action.indicators.set(indicators)
     audit(
         cluster=action.cluster,

@@ -7,11 +7,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Cluster, Membership
-from config.widgets import LongSelect
+from config.widgets import DateInput, LongSelect
 from indicators.models import Objective
 from planning.models import JointAction
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 
 
 class JointActionFilter(django_filters.FilterSet):

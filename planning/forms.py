@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Cluster
+from config.widgets import DateInput, DateTimeInput, Textarea
 from indicators.models import Objective
 from planning.models import REASON_REQUIRED, Contribution, JointAction, Position, Proposal
 from rights.models import RightsIssue
@@ -25,8 +26,8 @@ class ProposalForm(forms.ModelForm):
             "estimated_cost",
         ]
         widgets = {
-            "description": forms.Textarea(attrs={"rows": 5}),
-            "rationale": forms.Textarea(attrs={"rows": 3}),
+            "description": Textarea(attrs={"rows": 5}),
+            "rationale": Textarea(attrs={"rows": 3}),
             "rights_issues": forms.CheckboxSelectMultiple,
             "objectives": forms.CheckboxSelectMultiple,
         }
@@ -67,7 +68,7 @@ class StanceForm(forms.Form):
         label=_("Reason"),
         required=False,
         max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=Textarea(attrs={"rows": 2}),
         help_text=_("Required to disagree or block."),
     )
 
@@ -81,7 +82,7 @@ class StanceForm(forms.Form):
 class OpenForm(forms.Form):
     closes_at = forms.DateTimeField(
         label=_("Positions close at"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=DateTimeInput(),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
 
@@ -101,17 +102,13 @@ class DecideForm(forms.Form):
         label=_("Minutes"),
         required=False,
         max_length=20000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=Textarea(attrs={"rows": 3}),
     )
-    review_date = forms.DateField(
-        label=_("Review date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    review_date = forms.DateField(label=_("Review date"), required=False, widget=DateInput())
 
 
 class CommentForm(forms.Form):
-    body = forms.CharField(
-        label=_("Comment"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    body = forms.CharField(label=_("Comment"), max_length=5000, widget=Textarea(attrs={"rows": 3}))
     parent = forms.IntegerField(
         required=False, widget=forms.HiddenInput, min_value=1, max_value=2**62
     )
@@ -143,11 +140,11 @@ class JointActionForm(forms.ModelForm):
             "gender_marker",
         ]
         widgets = {
-            "description": forms.Textarea(attrs={"rows": 4}),
+            "description": Textarea(attrs={"rows": 4}),
             "indicators": forms.CheckboxSelectMultiple,
             "participants": forms.CheckboxSelectMultiple,
-            "start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "start": DateInput(),
+            "end": DateInput(),
             "gender_marker": forms.RadioSelect,
         }
 
@@ -216,7 +213,7 @@ class ContributionForm(forms.ModelForm):
 
 class ActionUpdateForm(forms.Form):
     note = forms.CharField(
-        label=_("What has happened"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("What has happened"), max_length=5000, widget=Textarea(attrs={"rows": 3})
     )
     progress = forms.IntegerField(
         label=_("Progress (%)"), required=False, min_value=0, max_value=100

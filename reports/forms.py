@@ -6,10 +6,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Cluster
+from config.widgets import DateInput
 from indicators.models import ReportingPeriod
 from reports.models import ReportJob
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 
 
 class ReportRequestForm(forms.Form):

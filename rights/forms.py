@@ -7,6 +7,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Membership
+from config.widgets import Textarea
 from rights.models import (
     AGE_BANDS,
     SEXES,
@@ -47,8 +48,8 @@ class RightsIssueForm(forms.ModelForm):
         model = RightsIssue
         fields = ["title", "rights", "description", "territory", "sdg_targets", "gender_analysis"]
         widgets = {
-            "description": forms.Textarea(attrs={"rows": 5}),
-            "gender_analysis": forms.Textarea(attrs={"rows": 5}),
+            "description": Textarea(attrs={"rows": 5}),
+            "gender_analysis": Textarea(attrs={"rows": 5}),
         }
 
     def clean_title(self) -> str:

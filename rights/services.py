@@ -84,16 +84,19 @@ def rights_issue_update(
         if getattr(issue, field) != value:
             changed[field] = [str(getattr(issue, field))[:200], str(value)[:200]]
             setattr(issue, field, value)
-    issue.full_clean(exclude=["rights", "sdg_targets"])
-    issue.save()
-    for name, new in (("rights", list(rights)), ("sdg_targets", list(sdg_targets))):
+    links = {"rights": list(rights), "sdg_targets": list(sdg_targets)}
+    for name, new in links.items():
         old_codes = sorted(issue_codes(getattr(issue, name).all()))
         new_codes = sorted(issue_codes(new))
         if old_codes != new_codes:
             changed[name] = [old_codes, new_codes]
-            getattr(issue, name).set(new)
-    if changed:
-        record(issue, by, RightsIssueChange.Action.EDITED, changes=changed)
+    if not changed:
+        return issue  # saved unchanged: nothing rewritten, nothing in the history
+    issue.full_clean(exclude=list(links))
+    issue.save()
+    for name, new in links.items():
+        getattr(issue, name).set(new)
+    record(issue, by, RightsIssueChange.Action.EDITED, changes=changed)
     return issue
 
 

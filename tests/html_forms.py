@@ -8,6 +8,8 @@ found on several pages (the language selector, the logout button) count once.
 
 from __future__ import annotations
 
+import calendar
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -47,6 +49,9 @@ class Form:
     action: str  # the path the form submits to, with its query string
     method: str
     fields: list[Field] = field(default_factory=list)
+    # Its submit buttons in the page's order, as (name, value); the name is empty for a
+    # button that sends nothing of its own.
+    buttons: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def url_name(self) -> str:
@@ -64,7 +69,8 @@ class Form:
         return list(dict.fromkeys(f.name for f in self.fields))
 
     def defaults(self) -> dict[str, list[str]]:
-        """What the browser would send if the person only pressed the button."""
+        """What the browser would send if the person only pressed the button (the button's
+        own name and value aside: see ``submission``)."""
         data: dict[str, list[str]] = {}
         for f in self.fields:
             if f.kind == "file":
@@ -76,8 +82,19 @@ class Form:
                 data.setdefault(f.name, []).extend(f.selected)
             elif f.kind == "button":
                 continue  # sent only by the button pressed
+            elif f.kind == "textarea":
+                data.setdefault(f.name, []).append(submitted_text(f.value))
             else:
-                data.setdefault(f.name, []).append(f.value)
+                data.setdefault(f.name, []).append(browser_value(f.kind, f.value))
+        return data
+
+    def submission(self) -> dict[str, list[str]]:
+        """What the browser sends when the person presses Enter in the form, or its first
+        button: every value as it holds it, and that button's name and value."""
+        data = self.defaults()
+        if self.buttons and self.buttons[0][0]:
+            name, value = self.buttons[0]
+            data.setdefault(name, []).append(value)
         return data
 
     def choices(self) -> dict[str, Field]:
@@ -99,6 +116,51 @@ class Form:
         return [f for f in self.fields if f.kind in TEXT_INPUTS and f.name != "csrfmiddlewaretoken"]
 
 
+# The HTML standard's value sanitization (https://html.spec.whatwg.org/#value-sanitization-
+# algorithm): what the browser does with a value="" it is given, before the person sees it
+# and before it is sent. A value it cannot parse for the input's type becomes empty.
+DATE = re.compile(r"(\d{4,})-(\d\d)-(\d\d)")
+TIME = r"([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(?:\.\d{1,3})?)?"
+LOCAL_DATETIME = re.compile(rf"(\d{{4,}})-(\d\d)-(\d\d)[T ]{TIME}")
+FLOAT = re.compile(r"-?(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?")
+NEWLINES = re.compile(r"[\r\n]")
+
+
+def _valid_date(year: str, month: str, day: str) -> bool:
+    y, m, d = int(year), int(month), int(day)
+    return y > 0 and 1 <= m <= 12 and 1 <= d <= calendar.monthrange(y, m)[1]
+
+
+def browser_value(kind: str, value: str) -> str:
+    """The value a browser holds for an input of this type given ``value`` in the page."""
+    if kind == "date":
+        match = DATE.fullmatch(value)
+        return value if match and _valid_date(*match.groups()) else ""
+    if kind == "datetime-local":
+        match = LOCAL_DATETIME.fullmatch(value)
+        if not match or not _valid_date(*match.groups()[:3]):
+            return ""
+        # Normalised: a "T" between date and time, no seconds when they are zero.
+        normalised = value.replace(" ", "T")
+        return normalised.removesuffix(":00") if len(normalised) == 19 else normalised
+    if kind == "time":
+        return value if re.fullmatch(TIME, value) else ""
+    if kind == "number":
+        if not FLOAT.fullmatch(value):
+            return ""
+        return value if abs(float(value)) != float("inf") else ""
+    if kind in ("email", "url"):
+        return NEWLINES.sub("", value).strip(" \t\n\f\r")
+    if kind in ("text", "search", "tel", "password"):
+        return NEWLINES.sub("", value)
+    return value
+
+
+def submitted_text(value: str) -> str:
+    """A textarea's text as a form sends it: every line break as CR LF."""
+    return re.sub(r"\r\n|\r|\n", "\r\n", value)
+
+
 class _FormParser(HTMLParser):
     def __init__(self, page: str, page_path: str) -> None:
         super().__init__(convert_charrefs=True)
@@ -107,6 +169,8 @@ class _FormParser(HTMLParser):
         self.form: Form | None = None
         self.select: Field | None = None
         self.textarea: Field | None = None
+        # One entry per open fieldset: whether it is disabled (so is all it holds).
+        self.fieldsets: list[bool] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {key: value or "" for key, value in attrs}
@@ -115,8 +179,16 @@ class _FormParser(HTMLParser):
                 self.page, a.get("action") or self.page_path, (a.get("method") or "get").lower()
             )
             self.forms.append(self.form)
-        elif self.form is None or "disabled" in a:
+        elif tag == "fieldset":
+            self.fieldsets.append("disabled" in a)
+        elif self.form is None or "disabled" in a or any(self.fieldsets):
             return
+        elif (tag == "button" and a.get("type", "submit") == "submit") or (
+            tag == "input" and a.get("type") in ("submit", "image")
+        ):
+            self.form.buttons.append((a.get("name", ""), a.get("value", "")))
+            if tag == "button" and a.get("name"):  # "Save draft" or "Submit for validation"
+                self.form.fields.append(Field(a["name"], "button", a.get("value", "")))
         elif tag == "input" and a.get("name") and a.get("type", "text") not in IGNORED_INPUTS:
             self.form.fields.append(
                 Field(
@@ -142,8 +214,6 @@ class _FormParser(HTMLParser):
                 self.select.value = value
                 self.select.checked = True
                 self.select.selected.append(value)
-        elif tag == "button" and a.get("name"):  # "Save draft" or "Submit for validation"
-            self.form.fields.append(Field(a["name"], "button", a.get("value", "")))
         elif tag == "textarea" and a.get("name"):
             self.textarea = Field(
                 a["name"],
@@ -161,6 +231,8 @@ class _FormParser(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag == "form":
             self.form = None
+        elif tag == "fieldset" and self.fieldsets:
+            self.fieldsets.pop()
         elif tag == "select":
             if self.select is not None and self.select.kind == "select" and not self.select.checked:
                 self.select.value = self.select.options[0] if self.select.options else ""
