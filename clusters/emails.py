@@ -1,4 +1,4 @@
-"""Emails to the people of a cluster's entities."""
+"""Emails to the people of a cluster's entities: plain text, in each person's language."""
 
 from __future__ import annotations
 
@@ -12,16 +12,22 @@ from django.utils import translation
 from accounts.models import User
 
 
+def render_email(template: str, context: dict, language: str) -> tuple[str, str]:
+    """The subject (one line) and the body of ``<template>_subject.txt`` and
+    ``<template>_body.txt`` in the language, rendered as text: nothing is HTML-escaped."""
+    with translation.override(language):
+        subject = render_to_string(f"{template}_subject.txt", context, using="text")
+        body = render_to_string(f"{template}_body.txt", context, using="text")
+    return " ".join(subject.split()), body
+
+
 def send_to_each(people: Iterable[User], template: str, context: dict) -> int:
     """One message per person (the addresses of other entities stay private), each in the
-    person's language, from ``<template>_subject.txt`` and ``<template>_body.txt``.
-    Returns how many were sent."""
+    person's language. Returns how many were sent."""
     messages = []
     for person in people:
-        with translation.override(person.language or settings.LANGUAGE_CODE):
-            subject = render_to_string(f"{template}_subject.txt", context)
-            body = render_to_string(f"{template}_body.txt", context)
-        messages.append(EmailMessage(" ".join(subject.split()), body, None, [person.email]))
+        subject, body = render_email(template, context, person.language or settings.LANGUAGE_CODE)
+        messages.append(EmailMessage(subject, body, None, [person.email]))
     if not messages:
         return 0
     return get_connection().send_messages(messages) or 0

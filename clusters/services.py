@@ -14,13 +14,13 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from actors.models import Actor, ActorUser, ThematicArea
+from clusters.emails import render_email
 from clusters.models import AuditEntry, Cluster, ClusterRole, Invitation, Membership
 from clusters.tokens import make_invitation_token
 
@@ -419,9 +419,8 @@ def invitation_send_email(*, invitation_id: int) -> bool:
     link = settings.SITE_URL + reverse(
         "clusters:invitation-accept", args=[make_invitation_token(invitation)]
     )
-    with translation.override(invitation.language):
-        context = {"invitation": invitation, "link": link}
-        subject = render_to_string("clusters/email/invitation_subject.txt", context).strip()
-        body = render_to_string("clusters/email/invitation_body.txt", context)
+    subject, body = render_email(
+        "clusters/email/invitation", {"invitation": invitation, "link": link}, invitation.language
+    )
     send_mail(subject, body, None, [invitation.email])
     return True

@@ -94,6 +94,15 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Plain-text emails (clusters.emails.render_email): nothing in them is HTML, so
+        # nothing is escaped; "l'Habitatge" stays as typed instead of "l&#x27;Habitatge".
+        "NAME": "text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False},
+    },
 ]
 
 # Database: DATABASE_URL, or a SQLite file in the project folder.
