@@ -113,6 +113,17 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default serves several requests at once (runserver's threads, gunicorn's
+    # workers). Each transaction takes SQLite's write lock when it begins, so two requests
+    # never both read and then both try to write (which SQLite answers at once with
+    # "database is locked"); a request waits up to the timeout for the other to finish.
+    # WAL lets readers go on while one request writes.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": env_int("SQLITE_BUSY_TIMEOUT", 20, minimum=1),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis: cache, allauth's rate limits and the Celery broker. Without it, tasks run

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.test import Client
@@ -46,6 +47,17 @@ PEOPLE = (
     "outsider",
     "anonymous",
 )
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """On SQLite the tests use a database file, as the embedded default does, not Django's
+    shared in-memory database: its table locks ignore the busy timeout, so requests at the
+    same moment (tests/test_concurrent_requests.py) would fail there and nowhere else. The
+    file is this run's own, so that two runs in one checkout do not share it."""
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database["TEST"]["NAME"] = str(tmp_path_factory.mktemp("db") / "test.sqlite3")
 
 
 @pytest.fixture(autouse=True)

@@ -1,42 +1,19 @@
-"""Two requests at the same moment, on PostgreSQL (SQLite serialises every write, so the
-race these tests provoke cannot happen there)."""
+"""Two service calls at the same moment, on SQLite (each transaction takes the write lock
+when it begins) and on PostgreSQL (row locks and unique constraints)."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection
 
 from clusters import services
 from clusters.models import Invitation, Membership
 from tests.conftest import build_world
 from tests.factories import InvitationFactory, UserFactory
-
-pytestmark = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="needs PostgreSQL's row locks and concurrency"
-)
+from tests.test_concurrent_requests import at_once
 
 
 def run_together(*calls):
-    barrier = threading.Barrier(len(calls))
-    results: list[object] = []
-
-    def run(call):
-        try:
-            barrier.wait()
-            results.append(call())
-        except Exception as error:  # the outcome is what is asserted
-            results.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
+    return at_once(list(calls))
 
 
 @pytest.mark.django_db(transaction=True)

@@ -188,7 +188,6 @@ def test_the_periodic_task_closes_proposals_past_their_date(world: World):
     assert p.decisions.get().decided_by is None
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL's concurrency")
 @pytest.mark.django_db(transaction=True)
 def test_two_representatives_saving_at_once_leave_one_stance():
     world = build_world()
