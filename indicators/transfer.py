@@ -9,6 +9,7 @@ cost a few dozen queries rather than tens of thousands.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import re
@@ -18,16 +19,17 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import IO
+from xml.parsers import expat
 
 from django.core.files import File
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 
 from accounts.models import User
 from clusters.models import Cluster, Membership
@@ -45,16 +47,22 @@ from rights.models import AGE_BANDS, SEXES
 from rights.selectors import FORMULA_STARTS, spreadsheet_safe
 
 # Limits that keep one upload from exhausting the server: a file of the maximum number
-# of rows is well under the byte limits.
+# of rows is well under the byte limits, and a hostile file costs no more than the largest
+# good one (every reader below stops at the limits, whatever the file claims).
 MAX_ROWS = 50_000
 MAX_BYTES = 20 * 1024 * 1024
+# Empty rows tolerated below the table (spreadsheets save formatted empty rows).
+BLANK_TAIL = 100
 # An XLSX is a zip: its unpacked size is checked before parsing, against zip bombs.
 # The unpacked sheet may be several times the upload, but not more: a small file that
 # unpacks to hundreds of MB would tie up a worker (an "XLSX bomb").
 MAX_XLSX_UNPACKED = 25 * 1024 * 1024
-# Only the first columns matter (the template has 9); a row of millions of cells is refused
-# work, not data.
+# Only the first columns matter (the template has 9); a cell further right is refused
+# before anything is read, since a reader pads every row up to it.
 MAX_COLUMNS = 30
+# The shared strings of a full template (texts, codes and cell keys of 50,000 rows) are
+# far fewer; millions of tiny ones would be read into memory before the first row.
+MAX_SHARED_STRINGS_PER_ROW = 10
 
 REQUIRED_COLUMNS = ("indicator", "period", "cell", "value")
 OPTIONAL_COLUMNS = ("text", "comment")
@@ -161,9 +169,14 @@ def _csv_table(content: bytes) -> list[list[str]]:
     if not text.strip():
         raise ImportRefused([(0, _("The file is empty."))])
     try:
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
+        return _capped(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
     except csv.Error:
         raise _not_a_table() from None
+
+
+def _last_row() -> int:
+    """The number of the last row a file may use: the header, then MAX_ROWS rows."""
+    return MAX_ROWS + 1
 
 
 def _encoding_refused(content: bytes) -> ImportRefused:
@@ -189,12 +202,13 @@ def _xlsx_table(content: bytes) -> list[Sequence[object]]:
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, ValueError):
+            if unpacked > MAX_XLSX_UNPACKED:
+                raise ImportRefused(
+                    [(0, _("The file is larger than %(size)s MB.") % {"size": MAX_BYTES // 2**20})]
+                )
+            XlsxScan().check(archive)
+    except (zipfile.BadZipFile, ValueError, EOFError):
         raise _not_a_table() from None
-    if unpacked > MAX_XLSX_UNPACKED:
-        raise ImportRefused(
-            [(0, _("The file is larger than %(size)s MB.") % {"size": MAX_BYTES // 2**20})]
-        )
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds of errors on files it cannot read
@@ -203,9 +217,11 @@ def _xlsx_table(content: bytes) -> list[Sequence[object]]:
         if not workbook.worksheets:
             return []
         sheet = workbook.worksheets[0]
-        # Files written by other programs may declare wrong dimensions; read what is there.
+        # Files written by other programs may declare wrong dimensions; read what is there,
+        # never past the rows the scan allowed (openpyxl fills every missing row in).
         sheet.reset_dimensions()
-        return _capped(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS))
+        last = _last_row() + BLANK_TAIL
+        return _capped(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS, max_row=last))
     except ImportRefused:
         raise
     except Exception:  # a corrupt sheet fails only while it is read
@@ -214,21 +230,110 @@ def _xlsx_table(content: bytes) -> list[Sequence[object]]:
         workbook.close()
 
 
+class XlsxScan:
+    """What a workbook's XML claims, read as a stream before openpyxl reads it, stopping at
+    the first claim beyond the limits: a row numbered past them (openpyxl would fill in
+    every row before it, a billion for one cell in row 1,000,000,000), more rows than a
+    file may hold, a cell right of MAX_COLUMNS or a declared dimension beyond either,
+    shared strings by the million, or a DTD (entities that expand). ``elements`` says how
+    much was read."""
+
+    def __init__(self) -> None:
+        self.elements = 0
+
+    def check(self, archive: zipfile.ZipFile) -> None:
+        for info in archive.infolist():
+            if not info.is_dir():
+                with archive.open(info) as member:
+                    self._scan(member)
+
+    def _scan(self, member: IO[bytes]) -> None:
+        parser = expat.ParserCreate()
+        state = {"row": 0, "rows": 0, "strings": 0}
+
+        def start(name: str, attributes: dict[str, str]) -> None:
+            self.elements += 1
+            tag = name.rpartition(":")[2]
+            if tag == "row":
+                state["rows"] += 1
+                state["row"] = _row_number(attributes.get("r")) or state["row"] + 1
+                if max(state["row"], state["rows"]) > _last_row() + BLANK_TAIL:
+                    raise _too_many_rows()
+            elif tag == "c" and "r" in attributes:
+                _check_cell(attributes["r"])
+            elif tag == "dimension" and "ref" in attributes:
+                _check_cell(attributes["ref"].rpartition(":")[2])
+            elif tag == "si":
+                state["strings"] += 1
+                if state["strings"] > MAX_SHARED_STRINGS_PER_ROW * MAX_ROWS:
+                    raise _too_many_rows()
+
+        def doctype(*_args: object) -> None:
+            raise _not_a_table()  # a workbook has no DTD
+
+        parser.StartElementHandler = start
+        parser.StartDoctypeDeclHandler = doctype
+        parser.EntityDeclHandler = doctype
+        # Not XML (or not only): openpyxl decides what it makes of it.
+        with contextlib.suppress(expat.ExpatError):
+            parser.ParseFile(member)
+
+
+def _row_number(text: str | None) -> int:
+    if not text:
+        return 0
+    if not text.isdigit():
+        raise _not_a_table()
+    return int(text)
+
+
+CELL_REFERENCE = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+)")
+
+
+def _check_cell(reference: str) -> None:
+    """A cell such as "XFD2" or "AD50001" is within the columns and rows a file may use."""
+    match = CELL_REFERENCE.fullmatch(reference)
+    if match is None:
+        raise _not_a_table()
+    letters, row = match.groups()
+    if int(row) > _last_row() + BLANK_TAIL:
+        raise _too_many_rows()
+    if column_index_from_string(letters.upper()) > MAX_COLUMNS:
+        raise ImportRefused(
+            [
+                (
+                    0,
+                    _(
+                        "The sheet has a cell in column %(column)s: only the first "
+                        "%(limit)s columns are read. Delete the columns after %(last)s."
+                    )
+                    % {
+                        "column": letters.upper(),
+                        "limit": MAX_COLUMNS,
+                        "last": get_column_letter(MAX_COLUMNS),
+                    },
+                )
+            ]
+        )
+
+
 def _capped(rows: Iterable[Sequence[object]]) -> list[Sequence[object]]:
-    """The header and up to MAX_ROWS data rows; more data refuses the file. Blank rows
-    past the limit (formatted but empty spreadsheet rows) are not kept."""
+    """The header and up to MAX_ROWS data rows. Up to BLANK_TAIL empty rows may follow
+    (formatted but empty spreadsheet rows: not kept); any other row refuses the file, and
+    nothing after it is read."""
     kept: list[Sequence[object]] = []
-    for row in rows:
-        if len(kept) <= MAX_ROWS:
+    for number, row in enumerate(rows, start=1):
+        if number <= _last_row():
             kept.append(row)
-        elif not _is_blank(row):
+        elif number > _last_row() + BLANK_TAIL or not _is_blank(row):
             raise _too_many_rows()
     return kept
 
 
 def _too_many_rows() -> ImportRefused:
+    limit = formats.number_format(MAX_ROWS, force_grouping=True)
     return ImportRefused(
-        [(0, _("The file has more than %(limit)s rows: split it.") % {"limit": MAX_ROWS})]
+        [(0, _("The file has more than %(limit)s rows: split it.") % {"limit": limit})]
     )
 
 
