@@ -876,18 +876,21 @@ def breakdown_chart_svg(
     id_prefix: str = "breakdown",
     unit: str = "",
     decimal_mark: str = ".",
+    no_data: str = "No data",
 ) -> str:
     """Disaggregated values as grouped horizontal bars: one group per row (an age band), one
     bar per series (a sex) with a legend, the value printed at the end of each bar.
 
     ``rows`` is ``[(row label, [(series name, value), …]), …]``. Series are matched by name
     across rows (a row may lack one: no bar) and keep the order in which they first appear;
-    at most 4, painted so they stay apart in greyscale. Without any value the chart shows
+    at most 4, painted so they stay apart in greyscale. A value of None is a cell nobody
+    gave: its place says ``no_data`` (it is not a zero). Without any value the chart shows
     ``description`` in an empty frame.
     """
     ids = _ids(id_prefix)
     rows = [
-        (label, [(name, v) for name, v in bars if _finite(v) is not None]) for label, bars in rows
+        (label, [(name, _finite(v)) for name, v in bars if v is None or _finite(v) is not None])
+        for label, bars in rows
     ]
     names: list[str] = []
     for _, bars in rows:
@@ -896,13 +899,13 @@ def breakdown_chart_svg(
                 names.append(_clean(name))
     if len(names) > len(SERIES):
         raise ValueError(f"At most {len(SERIES)} series, got {len(names)}")
-    if not names:
+    if all(value is None for _, bars in rows for _, value in bars):
         return _empty_breakdown(ids, title, description)
 
     def fmt(value: float) -> str:
         return _with_unit(format_number(value, decimal_mark=decimal_mark), unit)
 
-    values = [float(value) for _, bars in rows for _, value in bars]
+    values = [float(value) for _, bars in rows for _, value in bars if value is not None]
     ticks = nice_ticks(min(0.0, *values), max(0.0, *values))
     tick_texts = [format_number(t, decimals=6, decimal_mark=decimal_mark) for t in ticks]
 
@@ -951,12 +954,25 @@ def breakdown_chart_svg(
                     else None,
                 )
             )
-        by_name = {_clean(name): float(value) for name, value in bars}
+        by_name = {_clean(name): value for name, value in bars}
         for series_index, name in enumerate(names):
             if name not in by_name:
                 continue
             value = by_name[name]
             y = group_top + GROUP_PAD + series_index * (BAR_THICK + BAR_GAP)
+            if value is None:
+                texts.append(
+                    _text(
+                        x_of(0) + 5,
+                        y + BAR_THICK / 2 + 4,
+                        f"{name}: {no_data}",
+                        size=BAR_VALUE_SIZE,
+                        fill=MUTED,
+                        anchor="start",
+                        css_class="bar-value no-data",
+                    )
+                )
+                continue
             x0, x1 = sorted((x_of(0), x_of(value)))
             style = SERIES[series_index]
             tooltip = escape(f"{_clean(label)}, {name}: {fmt(value)}")

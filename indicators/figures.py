@@ -5,12 +5,14 @@ Each SVG gets an ``id_prefix`` so that several can live in one document.
 
 from __future__ import annotations
 
-from django.db.models import Sum
+from decimal import Decimal
+
 from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 
 from indicators import charts
-from indicators.models import Indicator, Measurement, Report, ReportingPeriod, parse_cell
+from indicators.cells import cells_of, combined, group
+from indicators.models import Indicator, Report, ReportingPeriod
 from indicators.progress import IndicatorProgress, ObjectiveProgress
 from rights.models import AGE_BANDS, SEXES
 
@@ -60,7 +62,11 @@ def indicator_line_svg(
 
 
 def breakdown_rows(indicator: Indicator, period_id: int | None = None) -> list:
-    """Validated values by age band and sex, of the given period or the latest with data."""
+    """Validated values by age band and sex, of the given period or the latest with data.
+
+    Each value is the sum over the period's validated reports (the average, for
+    percentages, which do not add up); None, no data, when a report lacks a cell it needs,
+    rather than a part passing for the whole."""
     if period_id is None:
         period_id = (
             Report.objects.filter(indicator=indicator, status=Report.Status.VALIDATED)
@@ -68,25 +74,26 @@ def breakdown_rows(indicator: Indicator, period_id: int | None = None) -> list:
             .values_list("period_id", flat=True)
             .first()
         )
-    sums = (
-        Measurement.objects.filter(
-            report__indicator=indicator,
-            report__status=Report.Status.VALIDATED,
-            report__period_id=period_id,
-        )
-        .exclude(cell="")
-        .values("cell")
-        .annotate(total=Sum("value"))
-    )
-    by = {}
-    for row in sums:
-        cell = parse_cell(row["cell"])
-        key = (cell.get("age", ""), cell.get("sex", ""))
-        by[key] = by.get(key, 0) + float(row["total"])
+    reports = [
+        {m.cell: m.value for m in report.measurements.all()}
+        for report in Report.objects.filter(
+            indicator=indicator, status=Report.Status.VALIDATED, period_id=period_id
+        ).prefetch_related("measurements")
+    ]
+    cells = cells_of(indicator)
+
+    def value(age: str, sex: str) -> float | None:
+        keys = group(cells, **{name: v for name, v in (("age", age), ("sex", sex)) if v})
+        each = [combined(indicator, values, keys) for values in reports]
+        if not each or None in each:
+            return None
+        total = sum(each, Decimal(0))
+        return float(total if indicator.adds_up else total / len(each))
+
     ages = list(AGE_BANDS) if indicator.by_age else [("", _("All ages"))]
     sexes = list(SEXES) if indicator.by_sex else [("", _("All"))]
     return [
-        (str(age_label), [(str(sex_label), by.get((age, sex), 0.0)) for sex, sex_label in sexes])
+        (str(age_label), [(str(sex_label), value(age, sex)) for sex, sex_label in sexes])
         for age, age_label in ages
     ]
 
@@ -97,7 +104,11 @@ def indicator_breakdown_svg(
     return charts.breakdown_chart_svg(
         rows=breakdown_rows(indicator, period_id),
         title=_("%(indicator)s by sex and age") % {"indicator": indicator.name},
-        description=_("Validated values of the latest period with data, by age band and sex."),
+        description=_(
+            "Validated values of the latest period with data, by age band and sex; "
+            "“no data” where an entity gave no figure."
+        ),
+        no_data=_("no data"),
         id_prefix=id_prefix,
         unit=indicator.unit,
         decimal_mark=get_format("DECIMAL_SEPARATOR"),

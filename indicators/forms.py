@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Cluster, Membership
 from config.widgets import DateInput, Textarea
+from indicators.cells import validate_count
 from indicators.models import Indicator, Objective
 from rights.forms import CatalogueChoiceField
 from rights.models import RightsIssue, SDGIndicator, SDGTarget
@@ -78,6 +79,7 @@ class IndicatorForm(forms.ModelForm):
             "right",
             "right_attribute",
             "measure",
+            "is_count",
             "unit",
             "direction",
             "aggregation",
@@ -117,7 +119,7 @@ class IndicatorForm(forms.ModelForm):
         return self.cleaned_data["code"].strip().upper()
 
     # Changing these would reinterpret the values already validated.
-    STABLE_FIELDS = ("measure", "by_sex", "by_age", "by_disability", "territories")
+    STABLE_FIELDS = ("measure", "is_count", "by_sex", "by_age", "by_disability", "territories")
 
     def _check_definition_is_stable(self) -> None:
         if not self.instance.pk or not self.instance.reports.filter(status="validated").exists():
@@ -174,14 +176,27 @@ class IndicatorForm(forms.ModelForm):
 
 
 def value_field(label: str, indicator: Indicator) -> forms.DecimalField:
-    """A number cell: a percentage is between 0 and 100; other numbers fit the column."""
+    """A number cell: a percentage is between 0 and 100, a count a whole number from 0;
+    other numbers fit the column. Left empty, it is no data (not zero)."""
     if indicator.measure == Indicator.Measure.PERCENTAGE:
         low, high = Decimal(0), Decimal(100)
+    elif indicator.counts:
+        low, high = Decimal(0), VALUE_LIMIT
     else:
         low, high = -VALUE_LIMIT, VALUE_LIMIT
-    return forms.DecimalField(
-        label=label, required=False, max_digits=14, decimal_places=2, min_value=low, max_value=high
+    field = forms.DecimalField(
+        label=label,
+        required=False,
+        max_digits=14,
+        decimal_places=2,
+        min_value=low,
+        max_value=high,
+        validators=[validate_count] if indicator.counts else [],
     )
+    if indicator.counts:
+        field.widget.attrs["step"] = "1"
+    field.widget.attrs["placeholder"] = _("no data")
+    return field
 
 
 class ReportForm(forms.Form):

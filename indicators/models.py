@@ -116,6 +116,14 @@ class Indicator(models.Model):
         help_text=_("For example: accessibility, affordability, security of tenure."),
     )
     measure = models.CharField(_("measure"), max_length=12, choices=Measure.choices)
+    is_count = models.BooleanField(
+        _("a count"),
+        default=True,
+        help_text=_(
+            "For numbers: people, households or cases, reported as whole numbers and never "
+            "negative. Untick it for amounts such as euros or days."
+        ),
+    )
     unit = models.CharField(_("unit"), max_length=40, blank=True)
     direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
     aggregation = models.CharField(
@@ -235,6 +243,16 @@ class Indicator(models.Model):
     @property
     def is_numeric(self) -> bool:
         return self.measure != self.Measure.QUALITATIVE
+
+    @property
+    def adds_up(self) -> bool:
+        """Whether the cells of a report add up to its total (percentages do not)."""
+        return self.measure == self.Measure.NUMBER
+
+    @property
+    def counts(self) -> bool:
+        """Whether every value is a count: a whole number, never negative."""
+        return self.adds_up and self.is_count
 
     def territory_list(self) -> list[str]:
         return [t.strip() for t in self.territories.split(",") if t.strip()]

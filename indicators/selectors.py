@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -9,6 +10,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from clusters.models import Cluster, Membership
+from indicators.cells import shown
 from indicators.models import Indicator, Report, ReportingPeriod
 
 
@@ -138,3 +140,29 @@ def reporting_by_entity(
 def overdue_by_entity(cluster: Cluster, today: date | None = None) -> list[tuple[Membership, int]]:
     """How many reports each entity owes past their due date, in unlocked periods."""
     return [(e.membership, e.overdue) for e in reporting_by_entity(cluster, today) if e.overdue]
+
+
+@dataclass
+class CellValue:
+    """One cell of a report as a page shows it: its label, and its value in the person's
+    language, or None for no data."""
+
+    label: str
+    value: str | None
+
+
+def with_cells(reports: Iterable[Report]) -> None:
+    """Give each report (its indicator and measurements loaded) ``cell_values``: every cell
+    of its indicator in order, with no data where none was given. Labels are worked out
+    once per indicator."""
+    labels: dict[int, list[tuple[str, str]]] = {}
+    for report in reports:
+        indicator = report.indicator
+        if indicator.pk not in labels:
+            labels[indicator.pk] = [(key, str(label)) for key, label in indicator.cells()]
+        values = {m.cell: m.value for m in report.measurements.all()}
+        report.cell_values = [
+            CellValue(label, shown(values[key]) if key in values else None)
+            for key, label in labels[indicator.pk]
+        ]
+        report.total_shown = shown(values[""]) if "" in values else None

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from clusters.models import AuditEntry, Cluster, Membership
 from clusters.services import audit
+from indicators.cells import count_problem, derived_total, total_problem
 from indicators.models import (
     Indicator,
     Measurement,
@@ -83,22 +84,20 @@ def check_total(
 ) -> Decimal | None:
     """The report's total: the one given, or the sum of the cells when all are given.
 
-    For numbers, a total given along with every cell must equal their sum; percentages
-    do not add up, so their total is never derived.
-    """
-    given = [value for value in cells.values() if value is not None]
-    if indicator.measure != Indicator.Measure.NUMBER:
-        return total
-    if total is None and given and abs(sum(given, Decimal(0))) > VALUE_LIMIT:
-        raise IndicatorError(_("The sum of the cells is too large to be stored."))
-    complete = bool(cells) and len(given) == len(cells)
+    Counts are whole numbers, never negative; the cells of a number are parts of its total
+    (indicators.cells says how they add up). Percentages do not add up: their total is
+    never derived."""
+    if indicator.counts:
+        for value in (*cells.values(), total):
+            if value is not None and (problem := count_problem(value)):
+                raise IndicatorError(problem)
     if total is None:
-        return sum(given, Decimal(0)) if complete else None
-    if complete and sum(given, Decimal(0)) != total:
-        raise IndicatorError(
-            _("The total (%(total)s) does not agree with the sum of the cells (%(sum)s).")
-            % {"total": total, "sum": sum(given, Decimal(0))}
-        )
+        derived = derived_total(indicator, cells)
+        if derived is not None and abs(derived) > VALUE_LIMIT:
+            raise IndicatorError(_("The sum of the cells is too large to be stored."))
+        return derived
+    if problem := total_problem(indicator, cells, total):
+        raise IndicatorError(problem)
     return total
 
 

@@ -33,7 +33,9 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 
 from accounts.models import User
 from clusters.models import Cluster, Membership
+from indicators.cells import Cell, cells_of, combined, count_problem, group
 from indicators.models import (
+    DISABILITY,
     HXL_SEX,
     Indicator,
     Measurement,
@@ -94,10 +96,12 @@ XLSX_SIGNATURE = b"PK\x03\x04"
 # Text-looking formats that are not CSV: refused even when their bytes happen to be UTF-8.
 OTHER_SIGNATURES = (b"%PDF-", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"\xd0\xcf\x11\xe0", b"{\\rtf")
 
-# HXL hashtags of the export, all from the HXL 1.1 hashtag dictionary
+# HXL hashtags of the export, from the HXL 1.1 hashtag dictionary
 # (https://hxlstandard.org/standard/1-1final/dictionary/). The total has no attribute:
 # the dictionary has no +total, and a #reached column without disaggregation attributes
-# is the overall figure.
+# is the overall figure. A row is a report of the whole cluster (#adm1, no #adm2), or a
+# territory of an indicator by territory (#adm2); a qualitative report's text is its
+# #description.
 HXL_HEAD = (
     "#org",
     "#org+code",
@@ -105,14 +109,26 @@ HXL_HEAD = (
     "#indicator+name",
     "#date+start",
     "#date+end",
-    "#adm1",
+    "#adm1+name",
+    "#adm2+name",
     "#reached",
 )
-HXL_SEX_AGE = tuple(
-    (sex, age, f"#reached+{HXL_SEX[sex]}+{age}") for sex, _s in SEXES for age, _a in AGE_BANDS
+# One column per group of cells: each dimension's values, then sex by age. The dictionary
+# has no attribute for disability: +disabled and +nondisabled are the export's own (HXL
+# allows them), as a person reading the column would guess.
+HXL_DISABILITY = {"yes": "disabled", "no": "nondisabled"}
+HXL_GROUPS: tuple[tuple[dict[str, str], str], ...] = (
+    *(({"sex": sex}, f"#reached+{HXL_SEX[sex]}") for sex, _s in SEXES),
+    *(({"age": age}, f"#reached+{age}") for age, _a in AGE_BANDS),
+    *(({"disability": d}, f"#reached+{HXL_DISABILITY[d]}") for d, _label in DISABILITY),
+    *(
+        ({"sex": sex, "age": age}, f"#reached+{HXL_SEX[sex]}+{age}")
+        for sex, _s in SEXES
+        for age, _a in AGE_BANDS
+    ),
 )
-HXL_TAGS = (*HXL_HEAD, *(tag for _sex, _age, tag in HXL_SEX_AGE))
-EXPORT_WIDTHS = (30, 18, 14, 40, 12, 12, 20, 12, *(14 for _tag in HXL_SEX_AGE))
+HXL_TAGS = (*HXL_HEAD, *(tag for _parts, tag in HXL_GROUPS), "#description")
+EXPORT_WIDTHS = (30, 18, 14, 40, 12, 12, 20, 20, 12, *(14 for _group in HXL_GROUPS), 50)
 
 
 class ImportRefused(Exception):
@@ -641,6 +657,9 @@ def _row_value(raw: str, indicator: Indicator | None, problems: list[str]) -> De
             _("A percentage must be between 0 and 100, not %(value)s.") % {"value": raw}
         )
         return None
+    if indicator is not None and indicator.counts and (problem := count_problem(value)):
+        problems.append(problem)
+        return None
     return value
 
 
@@ -926,25 +945,25 @@ def template_csv(cluster: Cluster, membership: Membership) -> str:
 
 def export_rows(cluster: Cluster) -> list[list[object]]:
     """Validated values of the cluster: a header of names, the HXL hashtag row, then one
-    row per report (per report and territory for indicators by territory).
+    row per report, and one more per territory for indicators by territory.
 
-    Qualitative indicators are left out: the file carries numbers. A sex and age column is
-    the sum over the other dimensions (disability) of its cells, empty when the indicator
-    is not by sex and age, when one of those cells has no value, or when it would add up
-    percentages."""
+    The total is the report's own, broken down or not. Each group column (women, children,
+    women children, with disability...) is the sum of the report's cells in it; it is empty
+    when the indicator is not broken down that way, when one of those cells has no data (a
+    part would pass for the whole) or when it would add up percentages. A qualitative
+    report has its text and no number."""
     reports = (
         Report.objects.filter(indicator__cluster=cluster, status=Report.Status.VALIDATED)
-        .exclude(indicator__measure=Indicator.Measure.QUALITATIVE)
         .select_related("indicator", "period", "membership__actor")
         .prefetch_related("measurements")
         .order_by("indicator__code", "period__start", "membership__actor__name")
     )
     rows: list[list[object]] = [_export_header(), list(HXL_TAGS)]
-    cells: dict[int, list[tuple[str, dict[str, str]]]] = {}
+    cells: dict[int, list[Cell]] = {}
     for report in reports:
         indicator = report.indicator
         if indicator.pk not in cells:
-            cells[indicator.pk] = [(key, parse_cell(key)) for key, _label in indicator.cells()]
+            cells[indicator.pk] = cells_of(indicator)
         rows.extend(_export_report_rows(report, cells[indicator.pk], cluster.territory))
     return rows
 
@@ -959,6 +978,11 @@ def export_xlsx(cluster: Cluster) -> bytes:
 
 
 def _export_header() -> list[object]:
+    labels = {
+        "sex": dict(SEXES),
+        "age": dict(AGE_BANDS),
+        "disability": dict(DISABILITY),
+    }
     return [
         _("Entity"),
         _("Entity code"),
@@ -967,69 +991,38 @@ def _export_header() -> list[object]:
         _("Period start"),
         _("Period end"),
         _("Territory"),
+        _("Area of the territory"),
         _("Total"),
         *(
-            f"{sex_label} · {age_label}"
-            for _sex, sex_label in SEXES
-            for _age, age_label in AGE_BANDS
+            " · ".join(str(labels[name][value]) for name, value in parts.items())
+            for parts, _tag in HXL_GROUPS
         ),
+        _("Situation (qualitative indicators)"),
     ]
 
 
 def _export_report_rows(
-    report: Report, cells: list[tuple[str, dict[str, str]]], cluster_territory: str
+    report: Report, cells: list[Cell], cluster_territory: str
 ) -> list[list[object]]:
     indicator, period, actor = report.indicator, report.period, report.membership.actor
-    values = {m.cell: m.value for m in report.measurements.all()}
     head = [actor.name, actor.slug, indicator.code, indicator.name, period.start, period.end]
-    territories = indicator.territory_list()
-    if territories and any(key for key in values):
-        rows = []
-        for territory in territories:
-            own = [(key, parts) for key, parts in cells if parts.get("territory") == territory]
-            if any(key in values for key, _parts in own):
-                total = _combined(indicator, [values.get(key) for key, _parts in own])
-                rows.append([*head, territory, total, *_sex_age(indicator, own, values)])
-        return rows
-    # Without values by territory the report's figures are those of the whole cluster.
+    head.append(cluster_territory)
+    if not indicator.is_numeric:
+        return [[*head, "", "", *("" for _group in HXL_GROUPS), report.text_value]]
+    values = {m.cell: m.value for m in report.measurements.all()}
+    rows = [[*head, "", _number(values.get("")), *_groups(indicator, cells, values), ""]]
+    for territory in indicator.territory_list():
+        own = [(key, parts) for key, parts in cells if parts.get("territory") == territory]
+        if any(key in values for key, _parts in own):
+            total = combined(indicator, values, [key for key, _parts in own])
+            rows.append([*head, territory, _number(total), *_groups(indicator, own, values), ""])
+    return rows
+
+
+def _groups(indicator: Indicator, cells: list[Cell], values: Mapping[str, Decimal]) -> list:
     return [
-        [
-            *head,
-            cluster_territory,
-            _number(values.get("")),
-            *_sex_age(indicator, cells, values),
-        ]
+        _number(combined(indicator, values, group(cells, **parts))) for parts, _tag in HXL_GROUPS
     ]
-
-
-def _sex_age(
-    indicator: Indicator,
-    cells: list[tuple[str, dict[str, str]]],
-    values: Mapping[str, Decimal],
-) -> list[object]:
-    if not (indicator.by_sex and indicator.by_age):
-        return ["" for _item in HXL_SEX_AGE]
-    return [
-        _combined(
-            indicator,
-            [
-                values.get(key)
-                for key, parts in cells
-                if parts.get("sex") == sex and parts.get("age") == age
-            ],
-        )
-        for sex, age, _tag in HXL_SEX_AGE
-    ]
-
-
-def _combined(indicator: Indicator, values: list[Decimal | None]) -> object:
-    """The sum of the values, or empty when one is missing (a partial sum would pass for
-    the whole) or when percentages would be added up."""
-    if not values or any(value is None for value in values):
-        return ""
-    if indicator.measure == Indicator.Measure.PERCENTAGE and len(values) > 1:
-        return ""
-    return _number(sum(values, Decimal(0)))
 
 
 # ---------------------------------------------------------------------------------------

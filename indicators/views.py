@@ -31,7 +31,7 @@ from indicators.filters import IndicatorFilter, ReportFilter
 from indicators.forms import ImportForm, IndicatorForm, ObjectiveForm, ReportForm, ReturnForm
 from indicators.models import Indicator, Report, ReportEvent
 from indicators.progress import STATUSES, indicators_progress, objective_progress
-from indicators.selectors import entity_reports, open_periods, overdue_by_entity
+from indicators.selectors import entity_reports, open_periods, overdue_by_entity, with_cells
 from indicators.services import IndicatorError
 from rights.models import AGE_BANDS, SEXES, RightsIssue
 
@@ -292,6 +292,7 @@ def validation_queue(request: HttpRequest, slug: str) -> HttpResponse:
     data.setdefault("status", Report.Status.SUBMITTED)
     found = ReportFilter(data, queryset=reports, cluster=cluster)
     page, query = paginate(request, found.qs if found.is_valid() else reports.none())
+    with_cells(page)
     return render(
         request,
         "indicators/validation_queue.html",

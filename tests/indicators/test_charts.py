@@ -626,3 +626,18 @@ def test_nan_and_infinity_count_as_missing():
     assert len(points_of(root)) == 1 and not by_class(root, "line", "target-line")
     root = parse(breakdown(rows=[("Adults", [("Women", nan), ("Men", 4)])]))
     assert [shown_text(t) for t in by_class(root, "text", "legend-label")] == ["Men"]
+
+
+def test_a_cell_without_data_says_so_instead_of_drawing_a_zero():
+    rows = [("Children", [("Women", None), ("Men", 4)]), ("Adults", [("Women", 0), ("Men", 2)])]
+    root = parse(breakdown(rows=rows, no_data="no data"))
+    values = [shown_text(t) for t in by_class(root, "text", "bar-value")]
+    assert values == ["Women: no data", "4", "0", "2"]
+    assert len(bars_of(root)) == 3, "no bar where there is no data; a zero has its mark"
+    assert [shown_text(t) for t in by_class(root, "text", "legend-label")] == ["Women", "Men"]
+
+
+def test_a_breakdown_without_any_data_is_the_empty_frame():
+    root = parse(breakdown(rows=[("Children", [("Women", None), ("Men", None)])]))
+    assert not bars_of(root)
+    assert "People reached by sex and age band" in texts(root)

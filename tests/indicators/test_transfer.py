@@ -91,7 +91,8 @@ def by_sex_age(world: World) -> Indicator:
 
 @pytest.fixture
 def plain(world: World) -> Indicator:
-    return IndicatorFactory(cluster=world.cluster, code="B1")
+    """An amount (euros), not a count: its values may have decimals, or be negative."""
+    return IndicatorFactory(cluster=world.cluster, code="B1", is_count=False)
 
 
 @pytest.fixture
@@ -228,7 +229,10 @@ def test_a_good_xlsx_imports_as_drafts_with_date_cells_and_numbers(
     world: World, periods, by_sex_age, plain
 ):
     rows = [[by_sex_age.code, date.fromisoformat(Q2), "", 30, None, None]]
-    rows += [[by_sex_age.code, date.fromisoformat(Q2), cell, 2.5, None, None] for cell in SEX_AGE]
+    rows += [
+        [by_sex_age.code, date.fromisoformat(Q2), cell, 3.0 if n < 6 else 2, None, None]
+        for n, cell in enumerate(SEX_AGE)
+    ]
     rows += [[plain.code, Q3, None, 4, "", "Estimated"]]
 
     assert run_import(world, xlsx_file(rows), submit=False) == 2
@@ -237,7 +241,7 @@ def test_a_good_xlsx_imports_as_drafts_with_date_cells_and_numbers(
     assert report.status == Report.Status.DRAFT
     assert report.submitted_at is None
     assert values_of(report)[""] == 30
-    assert values_of(report)["sex=female|age=children"] == Decimal("2.50")
+    assert values_of(report)["sex=female|age=children"] == 3
     assert Report.objects.get(indicator=plain).comment == "Estimated"
     assert ReportEvent.objects.filter(action=ReportEvent.Action.IMPORTED).count() == 2
 
@@ -247,8 +251,8 @@ def test_semicolons_a_byte_order_mark_other_columns_and_loose_cell_keys_are_read
 ):
     header = ["Indicator ", "Indicator_name", " PERIOD", "Cell", "Value"]
     rows = [
-        [by_sex_age.code, "Families", Q1, "", "1,5"],
-        [by_sex_age.code, "Families", Q1, " Age=Children | sex=FEMALE ", "1,5"],
+        [by_sex_age.code, "Families", Q1, "", "15"],
+        [by_sex_age.code, "Families", Q1, " Age=Children | sex=FEMALE ", "4"],
     ]
     upload = csv_file(rows, header=header, delimiter=";")
     upload = SimpleUploadedFile("values.csv", b"\xef\xbb\xbf" + upload.read())
@@ -256,7 +260,7 @@ def test_semicolons_a_byte_order_mark_other_columns_and_loose_cell_keys_are_read
     assert run_import(world, upload, submit=False) == 1
 
     report = Report.objects.get(indicator=by_sex_age)
-    assert values_of(report) == {"": Decimal("1.5"), "sex=female|age=children": Decimal("1.5")}
+    assert values_of(report) == {"": 15, "sex=female|age=children": 4}
 
 
 def test_reimporting_replaces_the_values_and_a_returned_report_stays_returned(
@@ -726,17 +730,23 @@ def test_the_csv_template_imports_back_unchanged_as_nothing(world: World, period
 
 # --- Export with HXL -------------------------------------------------------------------
 
-# Every hashtag and attribute in the HXL 1.1 hashtag dictionary that the export uses
-# (https://hxlstandard.org/standard/1-1final/dictionary/). +total is not in it: a #reached
-# column without attributes is the total.
-HXL_DICTIONARY_HASHTAGS = {"#org", "#indicator", "#date", "#adm1", "#reached"}
+# Every hashtag and attribute the export uses is in the HXL 1.1 hashtag dictionary
+# (https://hxlstandard.org/standard/1-1final/dictionary/), but for the two disability
+# attributes the dictionary lacks (HXL allows a file's own). +total is not in it: a
+# #reached column without attributes is the total.
+HXL_DICTIONARY_HASHTAGS = {"#org", "#indicator", "#date", "#adm1", "#adm2", "#reached"}
+HXL_DICTIONARY_HASHTAGS |= {"#description"}
 HXL_DICTIONARY_ATTRIBUTES = {
     "#org": {"code", "name"},
     "#indicator": {"code", "name"},
     "#date": {"start", "end"},
     "#adm1": {"code", "name"},
+    "#adm2": {"code", "name"},
     "#reached": {"f", "m", "i", "children", "adolescents", "adults", "elderly"},
+    "#description": set(),
 }
+OWN_ATTRIBUTES = {"disabled", "nondisabled"}
+SEXES_HXL, AGES_HXL = ("f", "m", "i"), ("children", "adolescents", "adults", "elderly")
 EXPECTED_TAGS = [
     "#org",
     "#org+code",
@@ -744,13 +754,15 @@ EXPECTED_TAGS = [
     "#indicator+name",
     "#date+start",
     "#date+end",
-    "#adm1",
+    "#adm1+name",
+    "#adm2+name",
     "#reached",
-    *(
-        f"#reached+{sex}+{age}"
-        for sex in ("f", "m", "i")
-        for age in ("children", "adolescents", "adults", "elderly")
-    ),
+    *(f"#reached+{sex}" for sex in SEXES_HXL),
+    *(f"#reached+{age}" for age in AGES_HXL),
+    "#reached+disabled",
+    "#reached+nondisabled",
+    *(f"#reached+{sex}+{age}" for sex in SEXES_HXL for age in AGES_HXL),
+    "#description",
 ]
 
 
@@ -758,7 +770,7 @@ def test_every_hxl_hashtag_and_attribute_is_in_the_dictionary():
     for tagspec in transfer.HXL_TAGS:
         hashtag, *attributes = tagspec.split("+")
         assert hashtag in HXL_DICTIONARY_HASHTAGS, tagspec
-        assert set(attributes) <= HXL_DICTIONARY_ATTRIBUTES[hashtag], tagspec
+        assert set(attributes) <= HXL_DICTIONARY_ATTRIBUTES[hashtag] | OWN_ATTRIBUTES, tagspec
     assert list(transfer.HXL_TAGS) == EXPECTED_TAGS
 
 
@@ -804,6 +816,9 @@ def validated(world: World, periods) -> dict[str, Indicator]:
         cluster=world.cluster, code="E4", measure=Indicator.Measure.QUALITATIVE
     )
     make_report(words, periods[Q2], member, text="Better")
+    # Broken down in part: the total, and the women's cell only.
+    partly = IndicatorFactory(cluster=world.cluster, code="E5", by_sex=True)
+    make_report(partly, periods[Q3], member, values={"": "10", "sex=female": "4"})
     other = IndicatorFactory(cluster=world.other_cluster, code="SECRET1")
     outsider = world.other_cluster.memberships.get()
     make_report(other, PeriodFactory(cluster=world.other_cluster), outsider, values={"": "7"})
@@ -826,29 +841,104 @@ def test_the_csv_export_reads_as_hxl_with_exactly_the_expected_tags_and_values(
 
     assert dataset.display_tags == EXPECTED_TAGS
     rows = [dict(zip(EXPECTED_TAGS, row.values, strict=True)) for row in dataset]
-    assert [(r["#indicator+code"], r["#adm1"]) for r in rows] == [
-        ("E1", "Barcelona"),
-        ("E2", "Nou Barris"),
-        ("E2", "Sant Andreu"),
-        ("E3", "Barcelona"),
+    assert [(r["#indicator+code"], r["#adm1+name"], r["#adm2+name"]) for r in rows] == [
+        ("E1", "Barcelona", ""),
+        ("E2", "Barcelona", ""),
+        ("E2", "Barcelona", "Nou Barris"),
+        ("E2", "Barcelona", "Sant Andreu"),
+        ("E3", "Barcelona", ""),
+        ("E4", "Barcelona", ""),
+        ("E5", "Barcelona", ""),
     ]
-    full = rows[0]
+    full, places, nou_barris, sant_andreu, share, words, partly = rows
     assert full["#org"] == "Neighbours Association"
     assert full["#org+code"] == world.member_actor.slug
     assert full["#indicator+name"] == "'=cmd|' /C calc'!A0", "formulas are neutralised"
     assert (full["#date+start"], full["#date+end"]) == (Q1, f"{LAST_YEAR}-03-31")
+    # The 24 cells of E1 go sex, age, disability (yes, no), valued 1 to 24: women and girls
+    # are cells 1-8, children 1, 2, 9, 10, 17 and 18, with a disability the odd ones.
     assert full["#reached"] == "300"
-    # Cells go sex, age, disability (yes, no): female children are cells 1 and 2.
+    assert full["#reached+f"] == str(sum(range(1, 9)))
+    assert full["#reached+children"] == str(1 + 2 + 9 + 10 + 17 + 18)
+    assert full["#reached+disabled"] == str(sum(range(1, 25, 2)))
+    assert full["#reached+nondisabled"] == str(sum(range(2, 25, 2)))
     assert full["#reached+f+children"] == "3"
     assert full["#reached+i+elderly"] == str(23 + 24)
-    nou_barris, sant_andreu = rows[1], rows[2]
-    assert nou_barris["#reached"] == "24"
-    assert nou_barris["#reached+m+adults"] == "2"
-    assert sant_andreu["#reached"] == "12"
-    assert sant_andreu["#reached+f+children"] == "1"
-    share = rows[3]
-    assert share["#reached"] == "45.50"
-    assert all(share[tag] == "" for tag in EXPECTED_TAGS[8:]), "not by sex and age"
+    # By territory: the whole cluster, then each territory (2 a cell in Nou Barris, 1 in
+    # Sant Andreu).
+    assert (places["#reached"], places["#reached+f"], places["#reached+m+adults"]) == (
+        "36",
+        "12",
+        "3",
+    )
+    assert (nou_barris["#reached"], nou_barris["#reached+m+adults"]) == ("24", "2")
+    assert (sant_andreu["#reached"], sant_andreu["#reached+f+children"]) == ("12", "1")
+    assert places["#reached+disabled"] == "", "not by disability"
+    # Percentages: one cell is a value, several never add up.
+    assert (share["#reached"], share["#reached+f"], share["#reached+i"]) == ("45.50", "50", "45.50")
+    assert share["#reached+f+children"] == share["#reached+children"] == ""
+    # A qualitative report carries its text, a partial breakdown its total.
+    assert (words["#reached"], words["#description"]) == ("", "Better")
+    assert (partly["#reached"], partly["#reached+f"], partly["#reached+m"]) == ("10", "4", "")
+
+
+# What each attribute of a #reached column picks among a report's cells.
+ATTRIBUTE_PARTS = {
+    **{hxl: ("sex", sex) for sex, hxl in (("female", "f"), ("male", "m"), ("nonbinary", "i"))},
+    **{age: ("age", age) for age in AGES_HXL},
+    "disabled": ("disability", "yes"),
+    "nondisabled": ("disability", "no"),
+}
+
+
+def expected_value(indicator: Indicator, values: dict[str, Decimal], parts: dict) -> str:
+    """What a column should hold, worked out from the stored cells on their own."""
+    if not parts:
+        return str(values.get("", ""))
+    keys = [
+        key
+        for key, _label in indicator.cells()
+        if all(f"{name}={value}" in key.split("|") for name, value in parts.items())
+    ]
+    if not keys or any(key not in values for key in keys):
+        return ""
+    if len(keys) > 1 and indicator.measure == Indicator.Measure.PERCENTAGE:
+        return ""
+    return str(sum(values[key] for key in keys))
+
+
+def test_every_value_of_the_export_is_the_databases(world: World, validated):
+    """Read back with libhxl, every number of the file is a validated report's total or
+    the sum of all its cells of a group, as the database holds them."""
+    dataset = read_hxl(transfer.export_csv(world.cluster).encode("utf-8"))
+    reports = {
+        (r.membership.actor.slug, r.indicator.code, r.period.start.isoformat()): r
+        for r in Report.objects.filter(
+            indicator__cluster=world.cluster, status=Report.Status.VALIDATED
+        ).select_related("indicator", "membership__actor", "period")
+    }
+    compared = 0
+    for row in dataset:
+        key = (row.get("#org+code"), row.get("#indicator+code"), row.get("#date+start"))
+        report = reports[key]
+        values = {m.cell: m.value for m in report.measurements.all()}
+        territory = row.get("#adm2+name")
+        for column in row.columns:
+            if column.tag != "#reached":
+                continue
+            parts = dict(ATTRIBUTE_PARTS[a] for a in column.attributes)
+            if territory:
+                parts["territory"] = territory
+            shown = row.get(column.display_tag) or ""
+            wanted = expected_value(report.indicator, values, parts)
+            assert (Decimal(shown) if shown else "") == (Decimal(wanted) if wanted else ""), (
+                key,
+                territory,
+                column.display_tag,
+            )
+            compared += 1
+    assert compared == 7 * 22
+    assert {key[1] for key in reports} == {"E1", "E2", "E3", "E4", "E5"}
 
 
 def test_the_xlsx_export_reads_as_hxl_with_a_frozen_bold_header(world: World, validated):
@@ -862,8 +952,17 @@ def test_the_xlsx_export_reads_as_hxl_with_a_frozen_bold_header(world: World, va
     dataset = read_hxl(content)
     assert dataset.display_tags == EXPECTED_TAGS
     rows = list(dataset)  # a dataset read from a stream can be iterated once
-    assert [row.get("#indicator+code") for row in rows] == ["E1", "E2", "E2", "E3"]
-    assert [float(row.get("#reached")) for row in rows] == [300, 24, 12, 45.5]
+    assert [row.get("#indicator+code") for row in rows] == [
+        "E1",
+        "E2",
+        "E2",
+        "E2",
+        "E3",
+        "E4",
+        "E5",
+    ]
+    assert [row.get("#reached") for row in rows] == [300, 36, 24, 12, 45.5, None, 10]
+    assert rows[5].get("#description") == "Better"
 
 
 def test_the_export_reads_the_database_a_fixed_number_of_times(
@@ -873,7 +972,7 @@ def test_the_export_reads_the_database_a_fixed_number_of_times(
         make_report(validated["full"], periods[start], world.member_membership, values={"": "1"})
     with django_assert_max_num_queries(2):
         rows = transfer.export_rows(world.cluster)
-    assert len(rows) == 2 + 6
+    assert len(rows) == 2 + 9
 
 
 def test_an_export_without_validated_reports_has_the_two_header_rows(world: World):

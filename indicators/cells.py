@@ -1,0 +1,102 @@
+"""What the cells of a report add up to: the arithmetic of disaggregated values, in one
+place for the form, the import, the validation queue, the charts and the exports.
+
+A report holds a value per disaggregation cell ("sex=female|age=children") and its total
+(cell ""). A cell without a value is "no data", never zero: a sum that would need it is no
+data too, rather than a part passing for the whole. Percentages do not add up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from indicators.models import Indicator, parse_cell
+
+# (cell key, its parts): ("sex=female|age=children", {"sex": "female", "age": "children"})
+Cell = tuple[str, dict[str, str]]
+
+
+def cells_of(indicator: Indicator) -> list[Cell]:
+    return [(key, parse_cell(key)) for key, _label in indicator.cells()]
+
+
+def group(cells: Sequence[Cell], **parts: str) -> list[str]:
+    """The keys of the cells that are part of the group: ``group(cells, sex="female")`` is
+    every cell of women and girls, whatever their age, disability or territory."""
+    return [
+        key
+        for key, cell_parts in cells
+        if all(cell_parts.get(dimension) == value for dimension, value in parts.items())
+    ]
+
+
+def combined(
+    indicator: Indicator, values: Mapping[str, Decimal], keys: Sequence[str]
+) -> Decimal | None:
+    """The value of a group of cells: their sum when every one has a value (the one value,
+    for percentages, which do not add up); None, no data, otherwise."""
+    if not keys or any(values.get(key) is None for key in keys):
+        return None
+    if len(keys) > 1 and not indicator.adds_up:
+        return None
+    return sum((values[key] for key in keys), Decimal(0))
+
+
+def shown(value: Decimal | int) -> str:
+    """A value as the person's language writes it: "1.500" or "7,5" in Catalan."""
+    value = Decimal(value)
+    plain = int(value) if value == value.to_integral_value() else value.normalize()
+    return formats.number_format(plain, force_grouping=True)
+
+
+def count_problem(value: Decimal | int) -> str | None:
+    """Why the value cannot be a count of people, households or cases, if it cannot."""
+    value = Decimal(value)
+    if value < 0 or value != value.to_integral_value():
+        return _("%(value)s is not a count: a count is a whole number, never negative.") % {
+            "value": shown(value)
+        }
+    return None
+
+
+def validate_count(value: Decimal | None) -> None:
+    """The form field's validator for a count."""
+    if value is not None and (problem := count_problem(value)):
+        raise ValidationError(problem, code="count")
+
+
+def total_problem(
+    indicator: Indicator, cells: Mapping[str, Decimal | None], total: Decimal | None
+) -> str | None:
+    """Why the cells and the total do not go together, if they do not. The cells of a
+    number are parts of its total: all of them add up to it exactly, and some of them, when
+    none is negative, to no more than it."""
+    if total is None or not indicator.adds_up:
+        return None
+    keys = [key for key, _parts in cells_of(indicator)]
+    given = [cells[key] for key in keys if cells.get(key) is not None]
+    added = sum(given, Decimal(0))
+    if keys and len(given) == len(keys) and added != total:
+        return _("The total (%(total)s) does not agree with the sum of the cells (%(sum)s).") % {
+            "total": shown(total),
+            "sum": shown(added),
+        }
+    if given and min(given) >= 0 and added > total:
+        return _(
+            "The cells add up to %(sum)s, more than the total (%(total)s): each cell is a "
+            "part of the total."
+        ) % {"total": shown(total), "sum": shown(added)}
+    return None
+
+
+def derived_total(indicator: Indicator, cells: Mapping[str, Decimal | None]) -> Decimal | None:
+    """The total a report without one has: the sum of its cells, when it has them all."""
+    if not indicator.adds_up:
+        return None
+    given = {key: value for key, value in cells.items() if value is not None}
+    return combined(indicator, given, [key for key, _parts in cells_of(indicator)])
