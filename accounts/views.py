@@ -28,6 +28,21 @@ def set_language(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def set_language_cookie(response: HttpResponse, language: str) -> None:
+    """The cookie Django's language switch sets, with the same settings (Secure and
+    SameSite as the session cookie's in production)."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+
+
 @login_required
 def preferences(request: HttpRequest) -> HttpResponse:
     form = PreferencesForm(request.POST or None, instance=request.user)
@@ -37,7 +52,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
         response = redirect("preferences")
         if user.language:
             # The pages follow the language chosen here, like the language switch.
-            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.language, samesite="Lax")
+            set_language_cookie(response, user.language)
         return response
     return render(request, "account/preferences.html", {"form": form})
 

@@ -46,7 +46,7 @@ from indicators.models import (
 )
 from indicators.services import IndicatorError, can_report, check_total
 from rights.models import AGE_BANDS, SEXES
-from rights.selectors import FORMULA_STARTS, spreadsheet_safe
+from rights.selectors import spreadsheet_safe, spreadsheet_text
 
 # Limits that keep one upload from exhausting the server: a file of the maximum number
 # of rows is well under the byte limits, and a hostile file costs no more than the largest
@@ -578,10 +578,8 @@ def _checked_rows(
 
 
 def _unescaped(text: str) -> str:
-    """Undo the apostrophe that CSV downloads put before a text starting like a formula."""
-    if text.startswith("'") and text[1:2] and text[1:].startswith(FORMULA_STARTS):
-        return text[1:]
-    return text
+    """Undo the apostrophes that CSV downloads put before what would run as a formula."""
+    return spreadsheet_text(text)
 
 
 def _row_indicator(

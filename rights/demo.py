@@ -232,7 +232,8 @@ def _issue(cluster: Cluster, by: User, data: dict) -> None:
         )
     for side, text in data["gaps"]:
         CapacityGap.objects.create(issue=issue, side=side, description=text)
+    lead = cluster.memberships.filter(role="lead").first()  # the coordinator's entity
     for title, url in data["evidence"]:
-        Evidence.objects.create(issue=issue, title=title, url=url, added_by=by)
+        Evidence.objects.create(issue=issue, title=title, url=url, added_by=by, added_for=lead)
     if data["validate"]:
         services.rights_issue_validate(issue=issue, by=by)

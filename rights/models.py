@@ -451,6 +451,15 @@ class Evidence(models.Model):
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    # The entity that attached it: only its people (and the coordinator) remove it.
+    added_for = models.ForeignKey(
+        Membership,
+        verbose_name=_("attached by the entity"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     added_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -465,6 +474,10 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def removable_by(self, *, is_coordinator: bool, membership: Membership | None) -> bool:
+        """The coordinator, or a representative of the entity that attached it."""
+        return is_coordinator or (membership is not None and membership.pk == self.added_for_id)
 
 
 class RightsIssueChange(models.Model):

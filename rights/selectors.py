@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from django.db.models import Prefetch
@@ -72,14 +73,31 @@ EXPORT_HEADER = [
 ]
 
 
-# A cell starting with one of these is read as a formula by spreadsheet programs.
+# A cell starting with one of these is read as a formula by spreadsheet programs; so is
+# one starting so after spaces (some programs trim them), and any part of a cell after a
+# separator, when a program splits the file there (Catalan and Spanish spreadsheets split
+# "Nou Barris;=1+1" at the semicolon). An apostrophe before each makes them text.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_AFTER_SEPARATOR = re.compile(r"([,;|\t] *)(?=[=+\-@])")
+ESCAPED_AFTER_SEPARATOR = re.compile(r"([,;|\t] *)'(?=[=+\-@])")
 
 
 def spreadsheet_safe(value: object) -> object:
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    """A text written into a CSV or XLSX cell so that no program runs any of it."""
+    if not isinstance(value, str):
+        return value
+    text = FORMULA_AFTER_SEPARATOR.sub(r"\1'", value)
+    if text.lstrip(" ").startswith(FORMULA_STARTS):
+        text = "'" + text
+    return text
+
+
+def spreadsheet_text(cell: str) -> str:
+    """The text ``spreadsheet_safe`` was given, from what it wrote: a downloaded template
+    imports back as it was."""
+    if cell.startswith("'") and cell[1:].lstrip(" ").startswith(FORMULA_STARTS):
+        cell = cell[1:]
+    return ESCAPED_AFTER_SEPARATOR.sub(r"\1", cell)
 
 
 def issue_rows_for_export(cluster: Cluster) -> Iterator[list[object]]:

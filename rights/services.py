@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
 from django.forms import BaseModelFormSet
@@ -16,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from clusters.models import AuditEntry, Cluster
+from clusters.models import AuditEntry, Cluster, Membership
 from clusters.services import audit
 from rights.models import (
     Cause,
@@ -139,13 +140,15 @@ def rights_issue_add_evidence(
     *,
     issue: RightsIssue,
     by: User,
+    membership: Membership | None,
     title: str,
     url: str = "",
     upload: Any = None,
     content_type: str = "",
 ) -> Evidence:
+    """Attach a source, for the entity ``by`` acts for (None: the coordinator alone)."""
     issue = _locked_editable(issue)
-    evidence = Evidence(issue=issue, title=title, url=url, added_by=by)
+    evidence = Evidence(issue=issue, title=title, url=url, added_by=by, added_for=membership)
     if upload is not None:
         evidence.file = upload
         evidence.original_name = upload.name[:200]
@@ -157,7 +160,13 @@ def rights_issue_add_evidence(
 
 
 @transaction.atomic
-def rights_issue_remove_evidence(*, evidence: Evidence, by: User) -> None:
+def rights_issue_remove_evidence(
+    *, evidence: Evidence, by: User, is_coordinator: bool, membership: Membership | None
+) -> None:
+    """Remove a source: only the coordinator, or a representative of the entity that
+    attached it (another entity's evidence is not theirs to remove)."""
+    if not evidence.removable_by(is_coordinator=is_coordinator, membership=membership):
+        raise PermissionDenied
     issue = _locked_editable(evidence.issue)
     title = evidence.title
     stored = evidence.file.name if evidence.file else ""

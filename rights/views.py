@@ -140,6 +140,13 @@ def issue_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "problems": services.validation_problems(issue) if issue.is_editable else [],
             "parts": [(key, label) for key, (label, _f) in PARTS.items()],
             "evidence_form": EvidenceForm(),
+            "removable_evidence": {
+                source.pk
+                for source in issue.evidence.all()
+                if source.removable_by(
+                    is_coordinator=access.is_coordinator, membership=access.membership
+                )
+            },
             "age_labels": [label for _code, label in AGE_BANDS],
         },
     )
@@ -224,7 +231,7 @@ def issue_part(request: HttpRequest, slug: str, pk: int, part: str) -> HttpRespo
 @login_required
 @require_POST
 def evidence_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    cluster, _access = cluster_for_editor(request, slug)
+    cluster, access = cluster_for_editor(request, slug)
     issue = _issue(cluster, pk)
     form = EvidenceForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -235,6 +242,7 @@ def evidence_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         services.rights_issue_add_evidence(
             issue=issue,
             by=request.user,
+            membership=access.membership if access.is_member else None,
             title=form.cleaned_data["title"],
             url=form.cleaned_data["url"],
             upload=form.cleaned_data["file"],
@@ -250,11 +258,16 @@ def evidence_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def evidence_delete(request: HttpRequest, slug: str, pk: int, evidence_pk: int) -> HttpResponse:
-    cluster, _access = cluster_for_editor(request, slug)
+    cluster, access = cluster_for_editor(request, slug)
     issue = _issue(cluster, pk)
     evidence = get_object_or_404(issue.evidence, pk=evidence_pk)
     try:
-        services.rights_issue_remove_evidence(evidence=evidence, by=request.user)
+        services.rights_issue_remove_evidence(
+            evidence=evidence,
+            by=request.user,
+            is_coordinator=access.is_coordinator,
+            membership=access.membership,
+        )
     except RightsError as error:
         messages.error(request, str(error))
     else:

@@ -13,6 +13,7 @@ import time_machine
 from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
@@ -180,8 +181,10 @@ def build_world() -> World:
     ClusterRoleFactory(cluster=cluster, user=users["coordinator"])
     ClusterRoleFactory(cluster=other, user=users["outsider"])
     issue = RightsIssueFactory(cluster=cluster, title="Evictions in the district")
+    # Attached by the member entity: its people and the coordinator may remove it.
     evidence = Evidence.objects.create(
         issue=issue,
+        added_for=member_m,
         title="Court statistics",
         file=ContentFile(b"%PDF-1.4 test", name="statistics.pdf"),
         original_name="statistics.pdf",
@@ -336,3 +339,10 @@ def build_indicators(cluster: Cluster, membership: Membership, user: User):
 @pytest.fixture
 def world(db) -> World:
     return build_world()
+
+
+@pytest.fixture
+def back_to_latest(transactional_db):
+    """For tests that take the database back to an older migration: forward again after."""
+    yield
+    call_command("migrate", verbosity=0)

@@ -34,7 +34,7 @@ PAYLOAD = "<script>x</script>"
 SKIP = {("indicators", "measurement", "cell"), ("reports", "reportjob", "params")}
 
 
-def free_text_fields(model: type[models.Model]) -> list[str]:
+def free_text_fields(model: type[models.Model], payload: str = PAYLOAD) -> list[str]:
     names = []
     for field in model._meta.get_fields():
         if not isinstance(field, models.CharField | models.TextField) or field.choices:
@@ -45,20 +45,22 @@ def free_text_fields(model: type[models.Model]) -> list[str]:
             continue
         if (model._meta.app_label, model._meta.model_name, field.name) in SKIP:
             continue
-        if field.max_length is not None and field.max_length < len(PAYLOAD) + 8:
+        if field.max_length is not None and field.max_length < len(payload) + 8:
             continue
         names.append(field.name)
     return names
 
 
-def poison_every_text() -> int:
+def poison_every_text(payload: str = PAYLOAD) -> int:
+    """Write the payload (and the row's id) into every free-text column of every row;
+    how many columns."""
     fields = 0
     for label in APPS:
         for model in apps.get_app_config(label).get_models():
-            names = free_text_fields(model)
+            names = free_text_fields(model, payload)
             if names:
                 # The row's id after the payload keeps unique fields unique.
-                text = Concat(Value(PAYLOAD), Cast("pk", models.CharField()))
+                text = Concat(Value(payload), Cast("pk", models.CharField()))
                 model.objects.update(**{name: text for name in names})
                 fields += len(names)
     return fields

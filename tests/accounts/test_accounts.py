@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 from django.core.cache import cache
+from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
@@ -34,15 +35,66 @@ def test_wrong_password_and_unknown_email_get_the_same_answer(db, client):
     assert wrong.context["form"].errors == unknown.context["form"].errors
 
 
-def test_repeated_failed_logins_lock_the_account_out(db, client):
-    UserFactory(email="ana@example.org")
+LOCKED = "Too many failed attempts to log in to this account from here."
+
+
+def fail_five_times(client, address: str = "ana@example.org", **extra) -> None:
     for _ in range(5):
-        client.post(LOGIN, {"login": "ana@example.org", "password": "wrong-password-1"})
-    # Even the right password is refused while the lock lasts.
+        client.post(LOGIN, {"login": address, "password": "wrong-password-1"}, **extra)
+
+
+def test_repeated_failed_logins_lock_the_account_out_from_that_client(db, client):
+    UserFactory(email="ana@example.org")
+    fail_five_times(client)
+    # Even the right password is refused while the lock lasts, and the page says what to do.
     response = client.post(LOGIN, {"login": "ana@example.org", "password": PASSWORD})
     assert response.status_code == 200
-    assert "Too many failed login attempts" in response.content.decode()
+    page = response.content.decode()
+    assert LOCKED in page and "Wait five minutes" in page
+    assert f'href="{reverse("account_reset_password")}"' in page
     assert "_auth_user_id" not in client.session
+
+
+def test_failing_on_purpose_elsewhere_does_not_lock_the_person_out(db, client):
+    """Someone who types Ana's address with wrong passwords from their own computer locks
+    out only that computer."""
+    UserFactory(email="ana@example.org")
+    fail_five_times(client, REMOTE_ADDR="203.0.113.66")
+    ana = client.post(
+        LOGIN, {"login": "ana@example.org", "password": PASSWORD}, REMOTE_ADDR="198.51.100.7"
+    )
+    assert ana.status_code == 302 and ana.url == reverse("home")
+    attacker = Client()
+    tried = attacker.post(
+        LOGIN, {"login": "ana@example.org", "password": PASSWORD}, REMOTE_ADDR="203.0.113.66"
+    )
+    assert LOCKED in tried.content.decode()
+
+
+def test_behind_the_proxy_each_client_is_told_apart_by_its_forwarded_address(db, client, settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    UserFactory(email="ana@example.org")
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    fail_five_times(client, HTTP_X_FORWARDED_FOR="203.0.113.66", **proxy)
+    ana = Client().post(
+        LOGIN,
+        {"login": "ana@example.org", "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="198.51.100.7",
+        **proxy,
+    )
+    assert ana.status_code == 302
+
+
+def test_a_new_password_lets_the_locked_out_person_in_at_once(db, client):
+    UserFactory(email="ana@example.org")
+    fail_five_times(client)
+    client.post(reverse("account_reset_password"), {"email": "ana@example.org"})
+    link = next(w for w in mail.outbox[-1].body.split() if "/password/reset/key/" in w)
+    form_page = client.get(link, follow=True)
+    new = "another-long-password-77"
+    client.post(form_page.redirect_chain[-1][0], {"password1": new, "password2": new})
+    response = client.post(LOGIN, {"login": "ana@example.org", "password": new})
+    assert response.status_code == 302, "the lock went with the old password"
 
 
 def test_nobody_can_sign_up_without_an_invitation(db, client):
@@ -143,3 +195,17 @@ def test_the_language_switch_never_redirects_to_another_site(db, client):
         reverse("set_language"), {"language": "en", "next": "https://evil.example/"}
     )
     assert response.url == "/"
+
+
+def test_the_language_cookie_of_the_settings_page_is_as_safe_as_the_session_cookie(
+    db, client, settings
+):
+    settings.SESSION_COOKIE_SECURE = settings.LANGUAGE_COOKIE_SECURE = True  # as in production
+    client.force_login(UserFactory())
+    data = {"first_name": "Ana", "last_name": "", "language": "es", "notify_by_email": "on"}
+    client.post(reverse("preferences"), data, secure=True)
+    cookie = client.cookies[settings.LANGUAGE_COOKIE_NAME]
+    assert cookie.value == "es"
+    assert cookie["secure"] is True
+    assert cookie["samesite"] == "Lax"
+    assert cookie["max-age"] == settings.LANGUAGE_COOKIE_AGE

@@ -55,6 +55,8 @@ def test_a_missing_required_variable_refuses_to_start_and_says_why(variable):
 @pytest.mark.parametrize(
     ("variable", "value", "message"),
     [
+        ("SECRET_KEY", "short-but-sweet-key", "SECRET_KEY is too weak (19 characters"),
+        ("SECRET_KEY", "ab" * 40, "SECRET_KEY is too weak (80 characters, 2 different)"),
         ("DEBUG", "maybe", "DEBUG='maybe' is not a boolean"),
         ("DB_CONN_MAX_AGE", "forever", "DB_CONN_MAX_AGE='forever' is not a whole number"),
         ("INVITATION_VALID_DAYS", "0", "INVITATION_VALID_DAYS='0' must be at least 1"),
@@ -112,6 +114,7 @@ print(json.dumps({
     "headers": dict(page.headers),
     "cookies": {name: dict(morsel) for name, morsel in page.cookies.items()},
     "session": [settings.SESSION_COOKIE_SECURE, settings.SESSION_COOKIE_HTTPONLY],
+    "language": [settings.LANGUAGE_COOKIE_SECURE, settings.LANGUAGE_COOKIE_SAMESITE],
 }))
 """
 
@@ -133,6 +136,7 @@ def test_production_pages_carry_the_security_headers_and_secure_cookies():
     assert "script-src 'self'" in headers["Content-Security-Policy"]
     assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
     assert seen["session"] == [True, True]  # set at login, which needs a database
+    assert seen["language"] == [True, "Lax"]  # set by the settings page, idem
     csrf = seen["cookies"]["csrftoken"]
     assert csrf["secure"] is True
     assert csrf["samesite"] == "Lax"

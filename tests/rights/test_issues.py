@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 
 from rights import services
@@ -20,7 +21,12 @@ from rights.models import (
     SDGTarget,
 )
 from tests.conftest import World
-from tests.factories import RightsIssueFactory
+from tests.factories import (
+    ActorFactory,
+    ActorUserFactory,
+    MembershipFactory,
+    RightsIssueFactory,
+)
 
 
 def url(world: World, name: str, issue: RightsIssue | None = None, **kwargs) -> str:
@@ -472,8 +478,43 @@ def test_a_file_shared_with_an_earlier_version_is_kept(
     copied = copy.evidence.get()
     assert copied.file.name == evidence.file.name
     with django_capture_on_commit_callbacks(execute=True):
-        services.rights_issue_remove_evidence(evidence=copied, by=world.users["member"])
+        services.rights_issue_remove_evidence(
+            evidence=copied,
+            by=world.users["member"],
+            is_coordinator=False,
+            membership=world.member_membership,
+        )
     assert evidence.file.storage.exists(evidence.file.name)
+
+
+def test_evidence_is_removed_only_by_its_entity_or_the_coordinator(world: World):
+    """Another member entity may edit the analysis, not remove a source it did not
+    attach; the page offers it no button."""
+    neighbour = MembershipFactory(cluster=world.cluster, actor=ActorFactory(name="Neighbour"))
+    other = ActorUserFactory(actor=neighbour.actor).user
+    client = Client()
+    client.force_login(other)
+    delete = url(world, "evidence-delete", world.issue, evidence_pk=world.evidence.pk)
+    assert client.post(delete).status_code == 403
+    assert Evidence.objects.filter(pk=world.evidence.pk).exists()
+    page = client.get(url(world, "issue-detail", world.issue)).content.decode()
+    assert delete not in page
+    assert (
+        delete
+        in world.client("representative")
+        .get(url(world, "issue-detail", world.issue))
+        .content.decode()
+    )
+    assert world.client("coordinator").post(delete).status_code == 302
+    assert not Evidence.objects.filter(pk=world.evidence.pk).exists()
+
+
+def test_evidence_added_is_attached_for_the_entity_of_who_adds_it(world: World):
+    world.client("representative").post(
+        url(world, "evidence-add", world.issue),
+        {"title": "Census", "url": "https://example.org/census"},
+    )
+    assert world.issue.evidence.get(title="Census").added_for == world.member_membership
 
 
 def test_the_list_runs_a_fixed_number_of_queries(world: World, django_assert_num_queries):
