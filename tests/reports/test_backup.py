@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import os
+import pty
 import shutil
+import sqlite3
+import subprocess
+import sys
+import tarfile
 from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.conf import settings as settings_module
 from django.core.management import CommandError, call_command
 from django.db import connection
 
@@ -78,3 +86,96 @@ def test_restore_refuses_a_folder_that_is_not_a_backup(tmp_path):
         call_command("restore", str(tmp_path), yes=True, stdout=StringIO())
     with pytest.raises(CommandError, match="is not a folder"):
         call_command("restore", str(tmp_path / "nowhere"), yes=True, stdout=StringIO())
+
+
+def small_backup(folder: Path) -> Path:
+    """A backup folder as `make backup` writes it on SQLite, with one marked table."""
+    folder.mkdir()
+    with sqlite3.connect(folder / "database.sqlite3") as database:
+        database.execute("CREATE TABLE marker (name TEXT)")
+        database.execute("INSERT INTO marker VALUES ('from the backup')")
+    source = folder / "files" / "media" / "evidence"
+    source.mkdir(parents=True)
+    (source / "census.pdf").write_bytes(b"%PDF-1.4 census")
+    with tarfile.open(folder / "media.tar.gz", "w:gz") as archive:
+        archive.add(folder / "files" / "media", arcname="media")
+    return folder
+
+
+def restore_env(tmp_path: Path) -> dict[str, str]:
+    keep = {k: os.environ[k] for k in ("PATH", "HOME", "LANG") if k in os.environ}
+    return {
+        **keep,
+        "DEBUG": "1",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'live.sqlite3'}",
+        "MEDIA_ROOT": str(tmp_path / "media"),
+    }
+
+
+def restored(tmp_path: Path) -> bool:
+    with sqlite3.connect(tmp_path / "live.sqlite3") as database:
+        tables = database.execute("SELECT name FROM sqlite_master WHERE name = 'marker'")
+        return tables.fetchone() is not None
+
+
+def test_make_restore_without_a_terminal_needs_yes_and_then_restores(tmp_path):
+    """Piped or run by a script, it does not ask (nobody could answer) and does not crash:
+    it says to add YES=1, changes nothing, and with YES=1 restores."""
+    backup = small_backup(tmp_path / "backup")
+    env = restore_env(tmp_path)
+    command = ["make", "--no-print-directory", "restore", f"BACKUP={backup}"]
+
+    refused = subprocess.run(
+        command,
+        cwd=settings_module.BASE_DIR,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+    assert refused.returncode != 0
+    assert "standard input is not a terminal" in refused.stderr
+    assert "YES=1" in refused.stderr and "Traceback" not in refused.stderr
+    assert not (tmp_path / "live.sqlite3").exists() or not restored(tmp_path)
+
+    done = subprocess.run(
+        [*command, "YES=1"],
+        cwd=settings_module.BASE_DIR,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert restored(tmp_path)
+    assert (tmp_path / "media" / "evidence" / "census.pdf").read_bytes() == b"%PDF-1.4 census"
+
+
+def test_at_a_terminal_restore_asks_and_a_no_changes_nothing(tmp_path):
+    backup = small_backup(tmp_path / "backup")
+    main, secondary = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "restore", str(backup)],
+        cwd=settings_module.BASE_DIR,
+        env=restore_env(tmp_path),
+        stdin=secondary,
+        stdout=secondary,
+        stderr=secondary,
+    )
+    os.close(secondary)
+    seen = b""
+    while b"Go on? [y/N]" not in seen:
+        chunk = os.read(main, 1024)
+        assert chunk, seen
+        seen += chunk
+    os.write(main, b"n\n")
+    assert process.wait(timeout=60) != 0
+    with contextlib.suppress(OSError):  # the terminal closes with the process
+        seen += os.read(main, 4096)
+    os.close(main)
+    assert b"Nothing was changed." in seen
+    assert not (tmp_path / "live.sqlite3").exists() or not restored(tmp_path)
