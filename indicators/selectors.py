@@ -165,4 +165,5 @@ def with_cells(reports: Iterable[Report]) -> None:
             CellValue(label, shown(values[key]) if key in values else None)
             for key, label in labels[indicator.pk]
         ]
+        report.cells_without_data = sum(cell.value is None for cell in report.cell_values)
         report.total_shown = shown(values[""]) if "" in values else None

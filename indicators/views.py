@@ -262,7 +262,11 @@ def report_edit(request: HttpRequest, slug: str, indicator_pk: int, period_pk: i
 def _initial(indicator: Indicator, report: Report | None) -> dict:
     if report is None:
         return {}
-    values = {m.cell: m.value for m in report.measurements.all()}
+    # "12" rather than "12.00": a count shows as the whole number it is.
+    values = {
+        m.cell: int(m.value) if m.value == m.value.to_integral_value() else m.value
+        for m in report.measurements.all()
+    }
     initial = {"total": values.get(""), "text_value": report.text_value, "comment": report.comment}
     for index, (key, _label) in enumerate(indicator.cells()):
         initial[f"cell_{index}"] = values.get(key)
