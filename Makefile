@@ -52,10 +52,11 @@ bench-pdf: setup
 backup: setup
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py backup $(if $(BACKUP),--to $(BACKUP))
 
-# Asks before replacing anything when run at a terminal; YES=1 answers for scripts.
+# Asks before replacing anything when run at a terminal; YES=1 answers for scripts (any
+# other value, YES=0 included, does not).
 restore: setup
 	@test -n "$(BACKUP)" || { echo "Say which backup: make restore BACKUP=backups/<folder>"; exit 1; }
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py restore $(BACKUP) $(if $(YES),--yes)
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py restore $(BACKUP) $(if $(filter 1 yes,$(YES)),--yes)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

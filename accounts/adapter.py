@@ -20,7 +20,7 @@ class InvitationOnlyAccountAdapter(DefaultAccountAdapter):
         "too_many_login_attempts": _(
             "Too many failed attempts to log in to this account from here. Wait five "
             "minutes and try again, or choose a new password with “Forgot your password?” "
-            "below and log in with it at once."
+            "below: here, you can then log in with it at once."
         ),
     }
 

@@ -127,11 +127,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # never both read and then both try to write (which SQLite answers at once with
     # "database is locked"); a request waits up to the timeout for the other to finish.
     # WAL lets readers go on while one request writes.
-    DATABASES["default"]["OPTIONS"] = {
+    defaults = {
         "transaction_mode": "IMMEDIATE",
         "timeout": env_int("SQLITE_BUSY_TIMEOUT", 20, minimum=1),
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
     }
+    # Options given in DATABASE_URL's query string win.
+    DATABASES["default"]["OPTIONS"] = {**defaults, **DATABASES["default"].get("OPTIONS", {})}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis: cache, allauth's rate limits and the Celery broker. Without it, tasks run

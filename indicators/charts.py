@@ -877,6 +877,7 @@ def breakdown_chart_svg(
     unit: str = "",
     decimal_mark: str = ".",
     no_data: str = "No data",
+    note: str = "",
 ) -> str:
     """Disaggregated values as grouped horizontal bars: one group per row (an age band), one
     bar per series (a sex) with a legend, the value printed at the end of each bar.
@@ -884,7 +885,8 @@ def breakdown_chart_svg(
     ``rows`` is ``[(row label, [(series name, value), …]), …]``. Series are matched by name
     across rows (a row may lack one: no bar) and keep the order in which they first appear;
     at most 4, painted so they stay apart in greyscale. A value of None is a cell nobody
-    gave: its place says ``no_data`` (it is not a zero). Without any value the chart shows
+    gave: its place says ``no_data`` (it is not a zero). ``note``, when given, is printed
+    under the axis (which figures the bars hold). Without any value the chart shows
     ``description`` in an empty frame.
     """
     ids = _ids(id_prefix)
@@ -1033,6 +1035,11 @@ def breakdown_chart_svg(
             )
         )
     height = plot_bottom + 24
+    for line in _wrap(note, BREAK_W - 2 * MARGIN, AXIS_SIZE, 2) if note else []:
+        height += 16
+        texts.append(
+            _text(MARGIN, height - 4, line, size=AXIS_SIZE, fill=MUTED, css_class="chart-note")
+        )
     start, end = _svg(
         css_class="chart breakdown-chart",
         width=BREAK_W,

@@ -5,6 +5,7 @@ Each SVG gets an ``id_prefix`` so that several can live in one document.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.formats import get_format
@@ -61,12 +62,19 @@ def indicator_line_svg(
     )
 
 
-def breakdown_rows(indicator: Indicator, period_id: int | None = None) -> list:
+@dataclass
+class Breakdown:
+    rows: list  # [(age band, [(sex, value or None)])]
+    broken_down: int  # validated reports that give every cell of the chart
+    reported: int  # validated reports of the period
+
+
+def breakdown(indicator: Indicator, period_id: int | None = None) -> Breakdown:
     """Validated values by age band and sex, of the given period or the latest with data.
 
-    Each value is the sum over the period's validated reports (the average, for
-    percentages, which do not add up); None, no data, when a report lacks a cell it needs,
-    rather than a part passing for the whole."""
+    Only the reports that give every cell of the chart count: their values are added up
+    (averaged, for percentages, which do not add up). A report with its total alone, or
+    some cells, would make a part pass for the whole; the chart says how many counted."""
     if period_id is None:
         period_id = (
             Report.objects.filter(indicator=indicator, status=Report.Status.VALIDATED)
@@ -81,35 +89,53 @@ def breakdown_rows(indicator: Indicator, period_id: int | None = None) -> list:
         ).prefetch_related("measurements")
     ]
     cells = cells_of(indicator)
-
-    def value(age: str, sex: str) -> float | None:
-        keys = group(cells, **{name: v for name, v in (("age", age), ("sex", sex)) if v})
-        each = [combined(indicator, values, keys) for values in reports]
-        if not each or None in each:
-            return None
-        total = sum(each, Decimal(0))
-        return float(total if indicator.adds_up else total / len(each))
-
     ages = list(AGE_BANDS) if indicator.by_age else [("", _("All ages"))]
     sexes = list(SEXES) if indicator.by_sex else [("", _("All"))]
-    return [
+    groups = {
+        (age, sex): group(cells, **{name: v for name, v in (("age", age), ("sex", sex)) if v})
+        for age, _a in ages
+        for sex, _s in sexes
+    }
+    complete = [
+        values
+        for values in reports
+        if all(combined(indicator, values, keys) is not None for keys in groups.values())
+    ]
+
+    def value(age: str, sex: str) -> float | None:
+        if not complete:
+            return None
+        total = sum((combined(indicator, v, groups[age, sex]) for v in complete), Decimal(0))
+        return float(total if indicator.adds_up else total / len(complete))
+
+    rows = [
         (str(age_label), [(str(sex_label), value(age, sex)) for sex, sex_label in sexes])
         for age, age_label in ages
     ]
+    return Breakdown(rows, len(complete), len(reports))
 
 
 def indicator_breakdown_svg(
     indicator: Indicator, id_prefix: str, period_id: int | None = None
 ) -> str:
+    found = breakdown(indicator, period_id)
+    note = ""
+    if 0 < found.broken_down < found.reported:
+        note = _(
+            "The figures of %(counted)s of the %(reported)s entities that reported: the "
+            "others did not give every one."
+        ) % {"counted": found.broken_down, "reported": found.reported}
+    if found.reported and not found.broken_down:
+        description = _("No entity gave its validated values broken down by age band and sex.")
+    else:
+        description = _("Validated values of the latest period with data, by age band and sex.")
     return charts.breakdown_chart_svg(
-        rows=breakdown_rows(indicator, period_id),
+        rows=found.rows,
         title=_("%(indicator)s by sex and age") % {"indicator": indicator.name},
-        description=_(
-            "Validated values of the latest period with data, by age band and sex; "
-            "“no data” where an entity gave no figure."
-        ),
-        no_data=_("no data"),
+        description=description,
         id_prefix=id_prefix,
         unit=indicator.unit,
         decimal_mark=get_format("DECIMAL_SEPARATOR"),
+        no_data=_("no data"),
+        note=note,
     )

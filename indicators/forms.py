@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Cluster, Membership
 from config.widgets import DateInput, Textarea
-from indicators.cells import validate_count
-from indicators.models import Indicator, Objective
+from indicators.cells import count_problem, validate_count
+from indicators.models import Indicator, Measurement, Objective
 from rights.forms import CatalogueChoiceField
 from rights.models import RightsIssue, SDGIndicator, SDGTarget
 
@@ -119,7 +119,23 @@ class IndicatorForm(forms.ModelForm):
         return self.cleaned_data["code"].strip().upper()
 
     # Changing these would reinterpret the values already validated.
-    STABLE_FIELDS = ("measure", "is_count", "by_sex", "by_age", "by_disability", "territories")
+    STABLE_FIELDS = ("measure", "by_sex", "by_age", "by_disability", "territories")
+
+    def _check_counts_hold(self) -> None:
+        """Unticking "a count" loosens the rule and is always possible; ticking it needs
+        every value already reported to be a whole number, never negative."""
+        if not (self.instance.pk and self.cleaned_data.get("is_count")):
+            return
+        if "is_count" not in self.changed_data:
+            return
+        values = Measurement.objects.filter(report__indicator=self.instance).values_list(
+            "value", flat=True
+        )
+        if any(count_problem(value) for value in values.iterator()):
+            self.add_error(
+                "is_count",
+                _("Values already reported have decimals or are below zero: they are not counts."),
+            )
 
     def _check_definition_is_stable(self) -> None:
         if not self.instance.pk or not self.instance.reports.filter(status="validated").exists():
@@ -169,6 +185,7 @@ class IndicatorForm(forms.ModelForm):
                 _("A cumulative sum can only grow: for a decrease choose average or latest."),
             )
         self._check_definition_is_stable()
+        self._check_counts_hold()
         start, end = data.get("baseline_date"), data.get("target_date")
         if start and end and end <= start:
             self.add_error("target_date", _("The target date comes after the baseline date."))
@@ -178,23 +195,29 @@ class IndicatorForm(forms.ModelForm):
 def value_field(label: str, indicator: Indicator) -> forms.DecimalField:
     """A number cell: a percentage is between 0 and 100, a count a whole number from 0;
     other numbers fit the column. Left empty, it is no data (not zero)."""
-    if indicator.measure == Indicator.Measure.PERCENTAGE:
-        low, high = Decimal(0), Decimal(100)
-    elif indicator.counts:
-        low, high = Decimal(0), VALUE_LIMIT
-    else:
-        low, high = -VALUE_LIMIT, VALUE_LIMIT
-    field = forms.DecimalField(
-        label=label,
-        required=False,
-        max_digits=14,
-        decimal_places=2,
-        min_value=low,
-        max_value=high,
-        validators=[validate_count] if indicator.counts else [],
-    )
     if indicator.counts:
+        # One rule says what a count is (and one message): no minimum, no decimals of its own.
+        field = forms.DecimalField(
+            label=label,
+            required=False,
+            max_digits=14,
+            max_value=VALUE_LIMIT,
+            validators=[validate_count],
+        )
         field.widget.attrs["step"] = "1"
+    else:
+        if indicator.measure == Indicator.Measure.PERCENTAGE:
+            low, high = Decimal(0), Decimal(100)
+        else:
+            low, high = -VALUE_LIMIT, VALUE_LIMIT
+        field = forms.DecimalField(
+            label=label,
+            required=False,
+            max_digits=14,
+            decimal_places=2,
+            min_value=low,
+            max_value=high,
+        )
     field.widget.attrs["placeholder"] = _("no data")
     return field
 

@@ -153,8 +153,9 @@ class CellValue:
 
 def with_cells(reports: Iterable[Report]) -> None:
     """Give each report (its indicator and measurements loaded) ``cell_values``: every cell
-    of its indicator in order, with no data where none was given. Labels are worked out
-    once per indicator."""
+    of its indicator in order, with no data where none was given, and ``total_shown``.
+    Values are written as the person's language does; labels are worked out once per
+    indicator."""
     labels: dict[int, list[tuple[str, str]]] = {}
     for report in reports:
         indicator = report.indicator

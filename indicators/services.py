@@ -143,7 +143,7 @@ def report_save(
     if submit and not indicator.is_numeric and not text_value.strip():
         raise IndicatorError(_("Describe the situation before submitting."))
 
-    report, _created = Report.objects.select_for_update().get_or_create(
+    report, created = Report.objects.select_for_update().get_or_create(
         indicator=indicator, period=period, membership=membership
     )
     if not report.is_editable:
@@ -154,8 +154,7 @@ def report_save(
     values = {key: value for key, value in cells.items() if value is not None}
     if total is not None:
         values[""] = total
-    stored = {m.cell: m.value for m in report.measurements.all()}
-    if not submit and (stored, report.text_value, report.comment) == (values, text_value, comment):
+    if not (submit or created) and report_unchanged(report, values, text_value, comment):
         return report  # saved unchanged: nothing rewritten, nothing in the history
     report.measurements.all().delete()
     Measurement.objects.bulk_create(
@@ -171,6 +170,15 @@ def report_save(
     action = event or (ReportEvent.Action.SUBMITTED if submit else ReportEvent.Action.SAVED)
     ReportEvent.objects.create(report=report, user=by, action=action)
     return report
+
+
+def report_unchanged(
+    report: Report, values: Mapping[str, Decimal], text: str, comment: str
+) -> bool:
+    """Whether the report already holds these values ({cell: value}, the total under ""),
+    text and comment: saving them again would change nothing."""
+    stored = {m.cell: m.value for m in report.measurements.all()}
+    return (stored, report.text_value, report.comment) == (dict(values), text, comment)
 
 
 def _locked_submitted(report: Report) -> Report:

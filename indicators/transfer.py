@@ -14,7 +14,7 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -28,8 +28,10 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles import Font
 from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.xml.constants import SHARED_STRINGS
 
 from accounts.models import User
 from clusters.models import Cluster, Membership
@@ -44,7 +46,7 @@ from indicators.models import (
     ReportingPeriod,
     parse_cell,
 )
-from indicators.services import IndicatorError, can_report, check_total
+from indicators.services import IndicatorError, can_report, check_total, report_unchanged
 from rights.models import AGE_BANDS, SEXES
 from rights.selectors import spreadsheet_safe, spreadsheet_text
 
@@ -222,7 +224,7 @@ def _xlsx_table(content: bytes) -> list[Sequence[object]]:
                 raise ImportRefused(
                     [(0, _("The file is larger than %(size)s MB.") % {"size": MAX_BYTES // 2**20})]
                 )
-            XlsxScan().check(archive)
+        XlsxScan().check(content)
     except (zipfile.BadZipFile, ValueError, EOFError):
         raise _not_a_table() from None
     try:
@@ -248,41 +250,60 @@ def _xlsx_table(content: bytes) -> list[Sequence[object]]:
 
 class XlsxScan:
     """What a workbook's XML claims, read as a stream before openpyxl reads it, stopping at
-    the first claim beyond the limits: a row numbered past them (openpyxl would fill in
-    every row before it, a billion for one cell in row 1,000,000,000), more rows than a
-    file may hold, a cell right of MAX_COLUMNS or a declared dimension beyond either,
-    shared strings by the million, or a DTD (entities that expand). ``elements`` says how
-    much was read."""
+    the first claim beyond the limits. On the sheet the import reads (the first worksheet,
+    found as openpyxl finds it): a row numbered past them (openpyxl would fill in every row
+    before it, a billion for one cell in row 1,000,000,000), more rows than a file may
+    hold, a cell right of MAX_COLUMNS or a declared dimension beyond either. In the shared
+    strings: strings by the million. In any part: a DTD (entities that expand). Other
+    sheets are never read, and may hold what they like. ``elements`` says how much was
+    read."""
 
     def __init__(self) -> None:
         self.elements = 0
 
-    def check(self, archive: zipfile.ZipFile) -> None:
-        for info in archive.infolist():
-            if not info.is_dir():
-                with archive.open(info) as member:
-                    self._scan(member)
+    def check(self, content: bytes) -> None:
+        # A DTD comes before a part's first element: every part is opened that far before
+        # openpyxl reads any of them to find the sheet.
+        self._scan_parts(content, lambda _name: (False, False), first_element_only=True)
+        sheet, strings = _first_sheet_parts(content)
+        self._scan_parts(content, lambda name: (name == sheet, name == strings))
 
-    def _scan(self, member: IO[bytes]) -> None:
+    def _scan_parts(
+        self,
+        content: bytes,
+        kinds: Callable[[str], tuple[bool, bool]],
+        first_element_only: bool = False,
+    ) -> None:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            for info in archive.infolist():
+                if info.is_dir():
+                    continue
+                sheet, strings = kinds(info.filename)
+                with archive.open(info) as member:
+                    self._scan(member, sheet=sheet, strings=strings, first=first_element_only)
+
+    def _scan(self, member: IO[bytes], *, sheet: bool, strings: bool, first: bool) -> None:
         parser = expat.ParserCreate()
         state = {"row": 0, "rows": 0, "strings": 0}
 
         def start(name: str, attributes: dict[str, str]) -> None:
+            if first:
+                raise _FirstElement
             self.elements += 1
             tag = name.rpartition(":")[2]
-            if tag == "row":
+            if sheet and tag == "row":
                 state["rows"] += 1
                 state["row"] = _row_number(attributes.get("r")) or state["row"] + 1
                 if max(state["row"], state["rows"]) > _last_row() + BLANK_TAIL:
                     raise _too_many_rows()
-            elif tag == "c" and "r" in attributes:
+            elif sheet and tag == "c" and "r" in attributes:
                 _check_cell(attributes["r"])
-            elif tag == "dimension" and "ref" in attributes:
+            elif sheet and tag == "dimension" and "ref" in attributes:
                 _check_cell(attributes["ref"].rpartition(":")[2])
-            elif tag == "si":
+            elif strings and tag == "si":
                 state["strings"] += 1
                 if state["strings"] > MAX_SHARED_STRINGS_PER_ROW * MAX_ROWS:
-                    raise _too_many_rows()
+                    raise _too_many_texts()
 
         def doctype(*_args: object) -> None:
             raise _not_a_table()  # a workbook has no DTD
@@ -291,8 +312,31 @@ class XlsxScan:
         parser.StartDoctypeDeclHandler = doctype
         parser.EntityDeclHandler = doctype
         # Not XML (or not only): openpyxl decides what it makes of it.
-        with contextlib.suppress(expat.ExpatError):
+        with contextlib.suppress(expat.ExpatError, _FirstElement):
             parser.ParseFile(member)
+
+
+class _FirstElement(Exception):
+    """A part's first element is reached: its DTD, if any, came before."""
+
+
+def _first_sheet_parts(content: bytes) -> tuple[str | None, str | None]:
+    """The parts of the sheet the import reads and of the shared strings, found by
+    openpyxl itself from the package's manifest and the workbook's relationships (without
+    reading either); None for a part it cannot find, and then it cannot load the file."""
+    try:
+        reader = ExcelReader(io.BytesIO(content), read_only=True, keep_links=False)
+        reader.read_manifest()
+        reader.read_workbook()
+        strings = reader.package.find(SHARED_STRINGS)
+        sheets = [
+            rel.target
+            for _sheet, rel in reader.parser.find_sheets()
+            if rel.target in reader.valid_files and "chartsheet" not in rel.Type
+        ]
+    except Exception:  # openpyxl raises many kinds of errors on files it cannot read
+        return None, None
+    return (sheets[0] if sheets else None), (strings.PartName[1:] if strings else None)
 
 
 def _row_number(text: str | None) -> int:
@@ -344,6 +388,22 @@ def _capped(rows: Iterable[Sequence[object]]) -> list[Sequence[object]]:
         elif number > _last_row() + BLANK_TAIL or not _is_blank(row):
             raise _too_many_rows()
     return kept
+
+
+def _too_many_texts() -> ImportRefused:
+    limit = formats.number_format(MAX_ROWS, force_grouping=True)
+    return ImportRefused(
+        [
+            (
+                0,
+                _(
+                    "The file holds more texts than %(limit)s rows could: it is not a "
+                    "filled-in template. Split it, or start again from the template."
+                )
+                % {"limit": limit},
+            )
+        ]
+    )
 
 
 def _too_many_rows() -> ImportRefused:
@@ -741,7 +801,7 @@ def _checked_report(
     # an editable report is being submitted).
     if (
         report is not None
-        and _unchanged(report, values, text, comment)
+        and report_unchanged(report, values, text, comment)
         and not (submit and report.is_editable)
     ):
         return None
@@ -790,11 +850,6 @@ def _report_values(
     if total is not None:
         values[""] = total
     return values
-
-
-def _unchanged(report: Report, values: Mapping[str, Decimal], text: str, comment: str) -> bool:
-    stored = {m.cell: m.value for m in report.measurements.all()}
-    return stored == values and report.text_value == text and report.comment == comment
 
 
 def _report_problem(
@@ -942,8 +997,8 @@ def template_csv(cluster: Cluster, membership: Membership) -> str:
 
 
 def export_rows(cluster: Cluster) -> list[list[object]]:
-    """Validated values of the cluster: a header of names, the HXL hashtag row, then one
-    row per report, and one more per territory for indicators by territory.
+    """Validated values of the cluster: a header of names, the HXL hashtag row, then the
+    rows of each report (one, or one per territory: see _export_report_rows).
 
     The total is the report's own, broken down or not. Each group column (women, children,
     women children, with disability...) is the sum of the report's cells in it; it is empty
@@ -1002,18 +1057,34 @@ def _export_header() -> list[object]:
 def _export_report_rows(
     report: Report, cells: list[Cell], cluster_territory: str
 ) -> list[list[object]]:
+    """The rows of one report. A number's rows add up to its total, so that summing the
+    #reached column counts nobody twice: one row for the whole cluster, or, by territory,
+    one per territory it gives and one for the rest of the total. Percentages by territory,
+    which do not add up, have the whole cluster's row and each territory's."""
     indicator, period, actor = report.indicator, report.period, report.membership.actor
     head = [actor.name, actor.slug, indicator.code, indicator.name, period.start, period.end]
     head.append(cluster_territory)
     if not indicator.is_numeric:
         return [[*head, "", "", *("" for _group in HXL_GROUPS), report.text_value]]
     values = {m.cell: m.value for m in report.measurements.all()}
-    rows = [[*head, "", _number(values.get("")), *_groups(indicator, cells, values), ""]]
-    for territory in indicator.territory_list():
-        own = [(key, parts) for key, parts in cells if parts.get("territory") == territory]
-        if any(key in values for key, _parts in own):
-            total = combined(indicator, values, [key for key, _parts in own])
-            rows.append([*head, territory, _number(total), *_groups(indicator, own, values), ""])
+    total = values.get("")
+    whole = [*head, "", _number(total), *_groups(indicator, cells, values), ""]
+    territories = [
+        (territory, [(key, parts) for key, parts in cells if parts.get("territory") == territory])
+        for territory in indicator.territory_list()
+    ]
+    given = [(name, own) for name, own in territories if any(key in values for key, _p in own)]
+    if not given:
+        return [whole]
+    rows = [] if indicator.adds_up else [whole]
+    known = Decimal(0)
+    for name, own in given:
+        part = combined(indicator, values, [key for key, _parts in own])
+        known += part or 0
+        rows.append([*head, name, _number(part), *_groups(indicator, own, values), ""])
+    if indicator.adds_up and total is not None and total != known:
+        rest = [*head, _("The rest, not given by territory"), _number(total - known)]
+        rows.append([*rest, *("" for _group in HXL_GROUPS), ""])
     return rows
 
 

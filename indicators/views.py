@@ -151,6 +151,7 @@ def indicator_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         .order_by("-period__start", "membership__actor__name")
     )
     page, query = paginate(request, reports)
+    with_cells(page)
     return render(
         request,
         "indicators/indicator_detail.html",

@@ -476,7 +476,8 @@ class Evidence(models.Model):
         return self.title
 
     def removable_by(self, *, is_coordinator: bool, membership: Membership | None) -> bool:
-        """The coordinator, or a representative of the entity that attached it."""
+        """The coordinator, or a representative of the entity that attached it (the entity
+        the person acts for in the cluster: for now the highest-ranked one they represent)."""
         return is_coordinator or (membership is not None and membership.pk == self.added_for_id)
 
 

@@ -76,26 +76,26 @@ EXPORT_HEADER = [
 # A cell starting with one of these is read as a formula by spreadsheet programs; so is
 # one starting so after spaces (some programs trim them), and any part of a cell after a
 # separator, when a program splits the file there (Catalan and Spanish spreadsheets split
-# "Nou Barris;=1+1" at the semicolon). An apostrophe before each makes them text.
+# "Nou Barris;=1+1" at the semicolon). An apostrophe before each makes it text; one more
+# before any apostrophes already there keeps the change undoable (spreadsheet_text).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-FORMULA_AFTER_SEPARATOR = re.compile(r"([,;|\t] *)(?=[=+\-@])")
-ESCAPED_AFTER_SEPARATOR = re.compile(r"([,;|\t] *)'(?=[=+\-@])")
+RUNS_AT_START = re.compile(r"[ ']*[=+\-@\t\r]")
+RUNS_AFTER_SEPARATOR = re.compile(r"([,;|\t])(?=[ ']*[=+\-@])")
+ESCAPED_AFTER_SEPARATOR = re.compile(r"([,;|\t])'(?=[ ']*[=+\-@])")
 
 
 def spreadsheet_safe(value: object) -> object:
     """A text written into a CSV or XLSX cell so that no program runs any of it."""
     if not isinstance(value, str):
         return value
-    text = FORMULA_AFTER_SEPARATOR.sub(r"\1'", value)
-    if text.lstrip(" ").startswith(FORMULA_STARTS):
-        text = "'" + text
-    return text
+    text = RUNS_AFTER_SEPARATOR.sub(r"\1'", value)
+    return "'" + text if RUNS_AT_START.match(text) else text
 
 
 def spreadsheet_text(cell: str) -> str:
     """The text ``spreadsheet_safe`` was given, from what it wrote: a downloaded template
     imports back as it was."""
-    if cell.startswith("'") and cell[1:].lstrip(" ").startswith(FORMULA_STARTS):
+    if cell.startswith("'") and RUNS_AT_START.match(cell, 1):
         cell = cell[1:]
     return ESCAPED_AFTER_SEPARATOR.sub(r"\1", cell)
 

@@ -13,12 +13,14 @@ from hypothesis import strategies as st
 
 from indicators import services
 from indicators.cells import cells_of, combined, count_problem, group, total_problem
-from indicators.figures import breakdown_rows
+from indicators.figures import breakdown, indicator_breakdown_svg
 from indicators.models import Indicator, Report
 from indicators.services import IndicatorError
 from tests.conftest import World
+from tests.html_forms import forms_on
 
 SEX = ["sex=female", "sex=male", "sex=nonbinary"]
+SEX_LABELS = ["Women and girls", "Men and boys", "Non-binary"]
 
 
 def by_sex(measure: str = "number", is_count: bool = True) -> Indicator:
@@ -146,19 +148,81 @@ def test_the_validation_queue_shows_each_reports_cells_beside_its_total(world: W
     assert html.count("Non-binary: no data") == 1
 
 
-def test_the_breakdown_chart_says_no_data_where_an_entity_gave_no_figure(world: World):
+def test_the_breakdown_chart_adds_up_only_the_entities_that_gave_every_figure(world: World):
     Indicator.objects.filter(pk=world.indicator.pk).update(by_age=False)
     lead = save(world, {"sex=female": 3}, total=D(9), submit=True)
     coordinator = world.users["coordinator"]
     services.report_validate(report=world.report, by=coordinator)
-    assert dict(breakdown_rows(world.indicator, world.period.pk)[0][1]) == {
+    services.report_validate(report=lead, by=coordinator)
+    found = breakdown(world.indicator, world.period.pk)
+    # The member entity's 6 women, 4 men and 0 non-binary people; not the lead entity's 3
+    # women of 9 (with the others unknown, its 3 would pass for all of them).
+    assert dict(found.rows[0][1]) == {
         "Women and girls": 6.0,
         "Men and boys": 4.0,
         "Non-binary": 0.0,
     }
-    services.report_validate(report=lead, by=coordinator)
-    assert dict(breakdown_rows(world.indicator, world.period.pk)[0][1]) == {
-        "Women and girls": 9.0,
-        "Men and boys": None,
-        "Non-binary": None,
-    }
+    assert (found.broken_down, found.reported) == (1, 2)
+    svg = indicator_breakdown_svg(world.indicator, "b", world.period.pk)
+    assert "The figures of 1 of the 2 entities that reported" in svg
+
+
+def test_the_breakdown_chart_says_no_data_when_nobody_gave_it(world: World):
+    Indicator.objects.filter(pk=world.indicator.pk).update(by_age=False)
+    lead = save(world, {"sex=female": 3}, total=D(9), submit=True)
+    services.report_validate(report=lead, by=world.users["coordinator"])
+    found = breakdown(world.indicator, world.period.pk)
+    assert dict(found.rows[0][1]) == dict.fromkeys(
+        ["Women and girls", "Men and boys", "Non-binary"]
+    )
+    svg = indicator_breakdown_svg(world.indicator, "b", world.period.pk)
+    assert "No entity gave its validated values broken down" in svg
+
+
+def test_a_bad_count_gets_one_message_not_two(world: World):
+    url = reverse(
+        "indicators:report-edit", args=[world.cluster.slug, world.indicator.pk, world.period.pk]
+    )
+    response = world.client("coordinator").post(url, {"cell_0": "-1", "cell_1": "7.555"})
+    errors = response.context["form"].errors
+    assert errors["cell_0"] == ["-1 is not a count: a count is a whole number, never negative."]
+    assert len(errors["cell_1"]) == 1
+
+
+def indicator_form_data(world: World, **changes) -> dict:
+    """The indicator's edit form as the browser would send it, with these changes."""
+    url = reverse("indicators:indicator-edit", args=[world.cluster.slug, world.indicator.pk])
+    html = world.client("coordinator").get(url).content.decode()
+    (form,) = [f for f in forms_on(html, "indicator-edit", url) if f.action == url]
+    return {**form.submission(), **changes}
+
+
+def test_a_count_can_become_an_amount_even_after_validation(world: World):
+    """Unticking "a count" loosens the rule: values already validated stay true."""
+    services.report_validate(report=world.report, by=world.users["coordinator"])
+    data = indicator_form_data(world)
+    data.pop("is_count")
+    url = reverse("indicators:indicator-edit", args=[world.cluster.slug, world.indicator.pk])
+    assert world.client("coordinator").post(url, data).status_code == 302
+    world.indicator.refresh_from_db()
+    assert not world.indicator.is_count
+
+
+def test_an_amount_reported_with_decimals_cannot_become_a_count(world: World):
+    Indicator.objects.filter(pk=world.indicator.pk).update(is_count=False)
+    world.indicator.refresh_from_db()
+    save(world, {"sex=female": D("2.5")}, total=D("4.5"))
+    url = reverse("indicators:indicator-edit", args=[world.cluster.slug, world.indicator.pk])
+    response = world.client("coordinator").post(url, indicator_form_data(world, is_count="on"))
+    assert response.status_code == 200
+    assert "have decimals or are below zero" in response.content.decode()
+    world.indicator.refresh_from_db()
+    assert not world.indicator.is_count
+
+
+def test_saving_a_new_report_without_values_keeps_the_draft_and_its_history(world: World):
+    report = save(world, {}, total=None)
+    assert report.updated_by == world.users["coordinator"]
+    assert report.events.count() == 1
+    again = save(world, {}, total=None)
+    assert again.events.count() == 1, "saved unchanged: nothing more in the history"

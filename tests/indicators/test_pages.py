@@ -65,7 +65,8 @@ def test_saving_without_submitting_keeps_it_returned_with_its_reason(fresh: Worl
         ({"cell_0": "many"}, "Enter a number"),
         ({"total": "1e999"}, "no more than 14 digits"),
         ({"total": "99", "cell_0": "6", "cell_1": "5", "cell_2": "1"}, "does not agree"),
-        ({"total": "1.234"}, "no more than 2 decimal places"),
+        ({"total": "1.234"}, "1.234 is not a count"),
+        ({"total": "-3"}, "-3 is not a count"),
     ],
 )
 def test_bad_values_are_refused_and_change_nothing(fresh: World, values, error):

@@ -819,6 +819,11 @@ def validated(world: World, periods) -> dict[str, Indicator]:
     # Broken down in part: the total, and the women's cell only.
     partly = IndicatorFactory(cluster=world.cluster, code="E5", by_sex=True)
     make_report(partly, periods[Q3], member, values={"": "10", "sex=female": "4"})
+    # By territory in part: 4 of the 10 are in Nou Barris, Sant Andreu has no figure.
+    somewhere = IndicatorFactory(
+        cluster=world.cluster, code="E6", territories="Nou Barris, Sant Andreu"
+    )
+    make_report(somewhere, periods[Q3], member, values={"": "10", "territory=Nou Barris": "4"})
     other = IndicatorFactory(cluster=world.other_cluster, code="SECRET1")
     outsider = world.other_cluster.memberships.get()
     make_report(other, PeriodFactory(cluster=world.other_cluster), outsider, values={"": "7"})
@@ -843,14 +848,15 @@ def test_the_csv_export_reads_as_hxl_with_exactly_the_expected_tags_and_values(
     rows = [dict(zip(EXPECTED_TAGS, row.values, strict=True)) for row in dataset]
     assert [(r["#indicator+code"], r["#adm1+name"], r["#adm2+name"]) for r in rows] == [
         ("E1", "Barcelona", ""),
-        ("E2", "Barcelona", ""),
         ("E2", "Barcelona", "Nou Barris"),
         ("E2", "Barcelona", "Sant Andreu"),
         ("E3", "Barcelona", ""),
         ("E4", "Barcelona", ""),
         ("E5", "Barcelona", ""),
+        ("E6", "Barcelona", "Nou Barris"),
+        ("E6", "Barcelona", "The rest, not given by territory"),
     ]
-    full, places, nou_barris, sant_andreu, share, words, partly = rows
+    full, nou_barris, sant_andreu, share, words, partly, somewhere, rest = rows
     assert full["#org"] == "Neighbours Association"
     assert full["#org+code"] == world.member_actor.slug
     assert full["#indicator+name"] == "'=cmd|' /C calc'!A0", "formulas are neutralised"
@@ -864,16 +870,14 @@ def test_the_csv_export_reads_as_hxl_with_exactly_the_expected_tags_and_values(
     assert full["#reached+nondisabled"] == str(sum(range(2, 25, 2)))
     assert full["#reached+f+children"] == "3"
     assert full["#reached+i+elderly"] == str(23 + 24)
-    # By territory: the whole cluster, then each territory (2 a cell in Nou Barris, 1 in
-    # Sant Andreu).
-    assert (places["#reached"], places["#reached+f"], places["#reached+m+adults"]) == (
-        "36",
-        "12",
-        "3",
-    )
+    # By territory: a row per territory (2 a cell in Nou Barris, 1 in Sant Andreu) that
+    # add up to the report's total of 36, so that nobody is counted twice.
     assert (nou_barris["#reached"], nou_barris["#reached+m+adults"]) == ("24", "2")
     assert (sant_andreu["#reached"], sant_andreu["#reached+f+children"]) == ("12", "1")
-    assert places["#reached+disabled"] == "", "not by disability"
+    assert nou_barris["#reached+f"] == "8"
+    assert nou_barris["#reached+disabled"] == "", "not by disability"
+    # In part by territory: Nou Barris, and the rest of the total.
+    assert (somewhere["#reached"], rest["#reached"]) == ("4", "6")
     # Percentages: one cell is a value, several never add up.
     assert (share["#reached"], share["#reached+f"], share["#reached+i"]) == ("45.50", "50", "45.50")
     assert share["#reached+f+children"] == share["#reached+children"] == ""
@@ -918,11 +922,15 @@ def test_every_value_of_the_export_is_the_databases(world: World, validated):
         ).select_related("indicator", "membership__actor", "period")
     }
     compared = 0
+    reached: dict[tuple, Decimal] = {}
     for row in dataset:
         key = (row.get("#org+code"), row.get("#indicator+code"), row.get("#date+start"))
         report = reports[key]
         values = {m.cell: m.value for m in report.measurements.all()}
+        reached[key] = reached.get(key, Decimal(0)) + Decimal(row.get("#reached") or 0)
         territory = row.get("#adm2+name")
+        if territory == "The rest, not given by territory":
+            continue  # worked out below: the rows of a report add up to its total
         for column in row.columns:
             if column.tag != "#reached":
                 continue
@@ -938,7 +946,10 @@ def test_every_value_of_the_export_is_the_databases(world: World, validated):
             )
             compared += 1
     assert compared == 7 * 22
-    assert {key[1] for key in reports} == {"E1", "E2", "E3", "E4", "E5"}
+    assert {key[1] for key in reports} == {"E1", "E2", "E3", "E4", "E5", "E6"}
+    for key, report in reports.items():
+        if report.indicator.measure == Indicator.Measure.NUMBER:
+            assert reached[key] == report.measurements.get(cell="").value, key
 
 
 def test_the_xlsx_export_reads_as_hxl_with_a_frozen_bold_header(world: World, validated):
@@ -956,13 +967,14 @@ def test_the_xlsx_export_reads_as_hxl_with_a_frozen_bold_header(world: World, va
         "E1",
         "E2",
         "E2",
-        "E2",
         "E3",
         "E4",
         "E5",
+        "E6",
+        "E6",
     ]
-    assert [row.get("#reached") for row in rows] == [300, 36, 24, 12, 45.5, None, 10]
-    assert rows[5].get("#description") == "Better"
+    assert [row.get("#reached") for row in rows] == [300, 24, 12, 45.5, None, 10, 4, 6]
+    assert rows[4].get("#description") == "Better"
 
 
 def test_the_export_reads_the_database_a_fixed_number_of_times(
@@ -972,7 +984,7 @@ def test_the_export_reads_the_database_a_fixed_number_of_times(
         make_report(validated["full"], periods[start], world.member_membership, values={"": "1"})
     with django_assert_max_num_queries(2):
         rows = transfer.export_rows(world.cluster)
-    assert len(rows) == 2 + 9
+    assert len(rows) == 2 + 10
 
 
 def test_an_export_without_validated_reports_has_the_two_header_rows(world: World):

@@ -122,33 +122,27 @@ def test_make_restore_without_a_terminal_needs_yes_and_then_restores(tmp_path):
     """Piped or run by a script, it does not ask (nobody could answer) and does not crash:
     it says to add YES=1, changes nothing, and with YES=1 restores."""
     backup = small_backup(tmp_path / "backup")
-    env = restore_env(tmp_path)
-    command = ["make", "--no-print-directory", "restore", f"BACKUP={backup}"]
 
-    refused = subprocess.run(
-        command,
-        cwd=settings_module.BASE_DIR,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    def make_restore(*extra: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["make", "--no-print-directory", "restore", f"BACKUP={backup}", *extra],
+            cwd=settings_module.BASE_DIR,
+            env=restore_env(tmp_path),
+            stdin=subprocess.DEVNULL,  # no terminal
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+
+    refused = make_restore()
 
     assert refused.returncode != 0
     assert "standard input is not a terminal" in refused.stderr
     assert "YES=1" in refused.stderr and "Traceback" not in refused.stderr
     assert not (tmp_path / "live.sqlite3").exists() or not restored(tmp_path)
 
-    done = subprocess.run(
-        [*command, "YES=1"],
-        cwd=settings_module.BASE_DIR,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    assert "standard input is not a terminal" in make_restore("YES=0").stderr, "0 is no"
+    done = make_restore("YES=1")
 
     assert done.returncode == 0, done.stderr
     assert restored(tmp_path)
