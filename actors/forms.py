@@ -5,7 +5,7 @@ from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from actors.models import Actor, Capacity, ThematicArea
-from config.widgets import Textarea
+from core.widgets import Textarea
 
 
 class LabelOrderedChoices(ModelChoiceIterator):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from actors.filters import ActorFilter
 from actors.forms import ActorForm, CapacityFormSet
 from actors.models import Actor, ThematicArea
-from config.paging import paginate
+from core.paging import paginate
 
 
 def actor_for_admin(request: HttpRequest, slug: str) -> Actor:

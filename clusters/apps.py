@@ -5,8 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class ClustersConfig(AppConfig):
     name = "clusters"
     verbose_name = _("Clusters")
-
-    def ready(self) -> None:
-        from clusters import lookups
-
-        lookups.register()

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from clusters.models import AuditEntry, Cluster
-from config.widgets import DateInput
+from core.widgets import DateInput
 
 DATE = DateInput()
 

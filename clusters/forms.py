@@ -10,7 +10,7 @@ from accounts.models import User
 from actors.forms import ThematicAreasField
 from actors.models import Actor
 from clusters.models import Cluster, Invitation, Membership
-from config.widgets import Textarea
+from core.widgets import Textarea
 
 
 class ClusterForm(forms.ModelForm):

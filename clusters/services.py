@@ -1,6 +1,6 @@
 """Changes to clusters, memberships and invitations.
 
-Each function runs in one transaction, records an audit entry, and raises ClusterError
+Each function runs in one transaction, records an audit entry, and raises DomainError
 with a message for the person when the change is not allowed.
 """
 
@@ -12,26 +12,21 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from actors.models import Actor, ActorUser, ThematicArea
-from clusters.emails import render_email
+from clusters import notifications
 from clusters.models import AuditEntry, Cluster, ClusterRole, Invitation, Membership
-from clusters.tokens import make_invitation_token
+from core.errors import DomainError
+from core.tasks import enqueue_on_commit
 
 # Invitations send emails to addresses a coordinator types: limits keep the platform from
 # being used to flood an inbox or to send spam.
 RESEND_PAUSE = timedelta(minutes=5)
 INVITATIONS_PER_CLUSTER_PER_DAY = 100
-
-
-class ClusterError(Exception):
-    """A change refused for a reason the person can act on."""
 
 
 def audit(
@@ -95,30 +90,30 @@ def cluster_update(
 def _check_can_invite(cluster: Cluster, *, email: str, actor: Actor | None) -> None:
     if actor is not None:
         if cluster.memberships.active().filter(actor=actor).exists():
-            raise ClusterError(
+            raise DomainError(
                 _("%(entity)s is already a member of this cluster.") % {"entity": actor.name}
             )
         if cluster.invitations.pending().filter(actor=actor).exists():
-            raise ClusterError(
+            raise DomainError(
                 _("%(entity)s already has a pending invitation: resend it instead.")
                 % {"entity": actor.name}
             )
         # Otherwise anyone who coordinates a cluster could invite an entity to their own
         # address and, by accepting, become its representative.
         if not actor.people.filter(role=ActorUser.Role.ADMIN, user__email=email).exists():
-            raise ClusterError(
+            raise DomainError(
                 _(
                     "An entity already on the platform is invited through one of its "
                     "administrators: use the email address of one of them."
                 )
             )
     if cluster.invitations.pending().filter(email=email).exists():
-        raise ClusterError(
+        raise DomainError(
             _("%(email)s already has a pending invitation: resend it instead.") % {"email": email}
         )
     since = timezone.now() - timedelta(days=1)
     if cluster.invitations.filter(created_at__gte=since).count() >= INVITATIONS_PER_CLUSTER_PER_DAY:
-        raise ClusterError(
+        raise DomainError(
             _("This cluster has sent %(count)s invitations in the last day: try again tomorrow.")
             % {"count": INVITATIONS_PER_CLUSTER_PER_DAY}
         )
@@ -129,11 +124,8 @@ def _supported_language(code: str | None) -> str:
 
 
 def _enqueue_invitation_email(invitation: Invitation) -> None:
-    from clusters.tasks import send_invitation_email
-
-    # robust: a broker or mail outage is logged, and the invitation (already saved) can
-    # be resent, rather than the person getting an error page for a change that happened.
-    transaction.on_commit(lambda: send_invitation_email.delay(invitation.pk), robust=True)
+    # A broker or mail outage is logged, and the invitation (already saved) can be resent.
+    enqueue_on_commit(notifications.send_invitation_email, invitation.pk)
 
 
 def invitation_create(
@@ -151,13 +143,13 @@ def invitation_create(
     """Invite an entity (existing, or new by name and kind) through one person's email."""
     email = email.strip().lower()
     if actor is not None and (actor_name or actor_kind):
-        raise ClusterError(_("Choose an existing entity or name a new one, not both."))
+        raise DomainError(_("Choose an existing entity or name a new one, not both."))
     if actor is None and not (actor_name and actor_kind):
-        raise ClusterError(_("Choose an existing entity, or give the new entity's name and kind."))
+        raise DomainError(_("Choose an existing entity, or give the new entity's name and kind."))
     if role not in Membership.Role.values:
-        raise ClusterError(_("Choose a valid role."))
+        raise DomainError(_("Choose a valid role."))
     if role == Membership.Role.LEAD:
-        raise ClusterError(_("An invited entity joins as member, observer or institution."))
+        raise DomainError(_("An invited entity joins as member, observer or institution."))
     try:
         with transaction.atomic():
             _check_can_invite(cluster, email=email, actor=actor)
@@ -185,16 +177,16 @@ def invitation_create(
     except IntegrityError:
         # Two coordinators inviting the same entity at the same moment: the unique
         # constraints let one through.
-        raise ClusterError(_("This entity or email already has a pending invitation.")) from None
+        raise DomainError(_("This entity or email already has a pending invitation.")) from None
     return invitation
 
 
 def _locked_pending_invitation(invitation: Invitation) -> Invitation:
     locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if locked.status == Invitation.Status.ACCEPTED:
-        raise ClusterError(_("This invitation has already been accepted."))
+        raise DomainError(_("This invitation has already been accepted."))
     if locked.status == Invitation.Status.REVOKED:
-        raise ClusterError(_("This invitation has been revoked."))
+        raise DomainError(_("This invitation has been revoked."))
     return locked
 
 
@@ -203,7 +195,7 @@ def invitation_resend(*, invitation: Invitation, by: User) -> Invitation:
     """Send a fresh link, valid for the full period again; the previous link stops working."""
     invitation = _locked_pending_invitation(invitation)
     if invitation.sent_at > timezone.now() - RESEND_PAUSE:
-        raise ClusterError(
+        raise DomainError(
             _("The invitation was sent a moment ago: wait a few minutes before sending it again.")
         )
     invitation.nonce = Invitation._meta.get_field("nonce").default()
@@ -240,11 +232,11 @@ def invitation_revoke(*, invitation: Invitation, by: User) -> Invitation:
 
 def invitation_check_usable(invitation: Invitation) -> None:
     if invitation.status == Invitation.Status.ACCEPTED:
-        raise ClusterError(_("This invitation has already been used."))
+        raise DomainError(_("This invitation has already been used."))
     if invitation.status == Invitation.Status.REVOKED:
-        raise ClusterError(_("This invitation has been revoked by the cluster's coordinator."))
+        raise DomainError(_("This invitation has been revoked by the cluster's coordinator."))
     if invitation.is_expired:
-        raise ClusterError(
+        raise DomainError(
             _("This invitation has expired. Ask the cluster's coordinator to send it again.")
         )
 
@@ -259,7 +251,7 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     invitation_check_usable(invitation)
     if user.email.lower() != invitation.email.lower():
-        raise ClusterError(
+        raise DomainError(
             _("This invitation was sent to %(email)s. Log in with that address to accept it.")
             % {"email": invitation.email}
         )
@@ -267,7 +259,7 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     if invitation.actor_id:
         actor = invitation.actor
         if not actor.people.filter(user=user, role=ActorUser.Role.ADMIN).exists():
-            raise ClusterError(
+            raise DomainError(
                 _("Only an administrator of %(entity)s can accept this invitation.")
                 % {"entity": actor.name}
             )
@@ -280,7 +272,7 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     )
     if not created:
         if membership.is_active:
-            raise ClusterError(
+            raise DomainError(
                 _("%(entity)s is already a member of this cluster.") % {"entity": actor.name}
             )
         # An entity that left comes back: same row, history kept in the audit.
@@ -313,7 +305,7 @@ def invitation_accept_with_signup(
     The link reached the invited address, so that address counts as verified.
     """
     if User.objects.filter(email=invitation.email).exists():
-        raise ClusterError(
+        raise DomainError(
             _("There is already an account for %(email)s: log in to accept the invitation.")
             % {"email": invitation.email}
         )
@@ -337,7 +329,7 @@ def _locked_active_membership(membership: Membership) -> Membership:
     _locked_cluster(membership.cluster_id)
     locked = Membership.objects.select_related("actor", "cluster").get(pk=membership.pk)
     if not locked.is_active:
-        raise ClusterError(
+        raise DomainError(
             _("%(entity)s is no longer a member of this cluster.") % {"entity": locked.actor.name}
         )
     return locked
@@ -348,11 +340,11 @@ def membership_change_role(*, membership: Membership, role: str, by: User) -> Me
     """Change an entity's role; naming a new lead makes the previous lead a member."""
     membership = _locked_active_membership(membership)
     if role not in Membership.Role.values:
-        raise ClusterError(_("Choose a valid role."))
+        raise DomainError(_("Choose a valid role."))
     if membership.role == role:
         return membership
     if membership.role == Membership.Role.LEAD:
-        raise ClusterError(_("The lead entity keeps its role until another entity is made lead."))
+        raise DomainError(_("The lead entity keeps its role until another entity is made lead."))
     previous = membership.role
     if role == Membership.Role.LEAD:
         for old_lead in (
@@ -386,7 +378,7 @@ def membership_change_role(*, membership: Membership, role: str, by: User) -> Me
 def _end_membership(membership: Membership, *, by: User, action: str) -> Membership:
     membership = _locked_active_membership(membership)
     if membership.role == Membership.Role.LEAD:
-        raise ClusterError(_("The lead entity cannot leave: make another entity lead first."))
+        raise DomainError(_("The lead entity cannot leave: make another entity lead first."))
     membership.status = Membership.Status.LEFT
     membership.left_at = timezone.now()
     membership.save(update_fields=["status", "left_at"])
@@ -402,25 +394,3 @@ def membership_remove(*, membership: Membership, by: User) -> Membership:
 @transaction.atomic
 def membership_leave(*, membership: Membership, by: User) -> Membership:
     return _end_membership(membership, by=by, action=AuditEntry.Action.MEMBER_LEFT)
-
-
-def invitation_send_email(*, invitation_id: int) -> bool:
-    """Email the current link of a pending invitation, in the language it was sent in.
-
-    Returns False (and sends nothing) when the invitation was closed in the meantime.
-    """
-    invitation = (
-        Invitation.objects.select_related("cluster", "actor", "invited_by")
-        .filter(pk=invitation_id, status=Invitation.Status.PENDING)
-        .first()
-    )
-    if invitation is None:
-        return False
-    link = settings.SITE_URL + reverse(
-        "clusters:invitation-accept", args=[make_invitation_token(invitation)]
-    )
-    subject, body = render_email(
-        "clusters/email/invitation", {"invitation": invitation, "link": link}, invitation.language
-    )
-    send_mail(subject, body, None, [invitation.email])
-    return True

@@ -33,9 +33,9 @@ from clusters.forms import (
     RoleForm,
 )
 from clusters.models import Cluster, Invitation, Membership
-from clusters.services import ClusterError
 from clusters.tokens import invitation_from_token, make_invitation_token
-from config.paging import paginate
+from core.errors import DomainError
+from core.paging import paginate
 
 
 def health(request: HttpRequest) -> HttpResponse:
@@ -206,7 +206,7 @@ def invitation_create(request: HttpRequest, slug: str) -> HttpResponse:
             invitation = services.invitation_create(
                 cluster=cluster, by=request.user, **form.cleaned_data
             )
-        except ClusterError as error:
+        except DomainError as error:
             form.add_error(None, str(error))
         else:
             messages.success(
@@ -229,7 +229,7 @@ def _invitation_action(
     invitation = get_object_or_404(cluster.invitations, pk=pk)
     try:
         action(invitation=invitation, by=request.user)
-    except ClusterError as error:
+    except DomainError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, done % {"email": invitation.email})
@@ -273,7 +273,7 @@ def membership_role(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         services.membership_change_role(
             membership=membership, role=form.cleaned_data["role"], by=request.user
         )
-    except ClusterError as error:
+    except DomainError as error:
         messages.error(request, str(error))
     else:
         messages.success(
@@ -294,7 +294,7 @@ def membership_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     membership = get_object_or_404(cluster.memberships.select_related("actor"), pk=pk)
     try:
         services.membership_remove(membership=membership, by=request.user)
-    except ClusterError as error:
+    except DomainError as error:
         messages.error(request, str(error))
     else:
         messages.success(
@@ -315,7 +315,7 @@ def leave(request: HttpRequest, slug: str) -> HttpResponse:
         membership = form.cleaned_data["membership"]
         try:
             services.membership_leave(membership=membership, by=request.user)
-        except ClusterError as error:
+        except DomainError as error:
             messages.error(request, str(error))
             return redirect(cluster)
         messages.success(
@@ -339,7 +339,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404
     try:
         services.invitation_check_usable(invitation)
-    except ClusterError as error:
+    except DomainError as error:
         return render(
             request,
             "clusters/invitation_invalid.html",
@@ -370,7 +370,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
                 # The language the person reads this page in, not the inviter's.
                 language=translation.get_language(),
             )
-        except ClusterError as error:
+        except DomainError as error:
             form.add_error(None, str(error))
         else:
             login(request, new_user, backend=MODEL_BACKEND)
@@ -390,7 +390,7 @@ MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 def _accept(request: HttpRequest, invitation: Invitation, user: User) -> HttpResponse:
     try:
         membership = services.invitation_accept(invitation=invitation, user=user)
-    except ClusterError as error:
+    except DomainError as error:
         messages.error(request, str(error))
         return redirect("home")
     return _welcome(request, membership)

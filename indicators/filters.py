@@ -4,7 +4,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Cluster, Membership
-from config.widgets import LongSelect
+from core.widgets import LongSelect
 from indicators.models import Indicator, Objective, Report, ReportingPeriod
 
 

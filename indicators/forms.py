@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Cluster, Membership
-from config.widgets import DateInput, Textarea
+from core.widgets import DateInput, Textarea
 from indicators.cells import count_problem, validate_count
 from indicators.models import Indicator, Measurement, Objective
 from rights.forms import CatalogueChoiceField

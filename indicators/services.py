@@ -1,6 +1,6 @@
 """Changes to objectives, indicators, periods and reports.
 
-Each function runs in one transaction, records who did what, and raises IndicatorError
+Each function runs in one transaction, records who did what, and raises DomainError
 with a message for the person when the change is not allowed.
 """
 
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from clusters.models import AuditEntry, Cluster, Membership
 from clusters.services import audit
+from core.errors import DomainError
 from indicators.cells import count_problem, derived_total, total_problem
 from indicators.models import (
     Indicator,
@@ -30,10 +31,6 @@ from indicators.periods import MONTHS_PER_PERIOD, periods_between
 from indicators.progress import values_changed
 
 VALUE_LIMIT = Decimal("999999999999.99")
-
-
-class IndicatorError(Exception):
-    """A change refused for a reason the person can act on."""
 
 
 def periods_ensure(cluster: Cluster, until: date | None = None) -> None:
@@ -54,10 +51,10 @@ def periods_ensure(cluster: Cluster, until: date | None = None) -> None:
 def period_lock(*, period: ReportingPeriod, by: User) -> ReportingPeriod:
     period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
     if period.is_locked:
-        raise IndicatorError(_("This period is already locked."))
+        raise DomainError(_("This period is already locked."))
     waiting = period.reports.filter(status=Report.Status.SUBMITTED).count()
     if waiting:
-        raise IndicatorError(
+        raise DomainError(
             _(
                 "%(count)s reports of this period are waiting for validation: "
                 "validate or return them first."
@@ -90,14 +87,14 @@ def check_total(
     if indicator.counts:
         for value in (*cells.values(), total):
             if value is not None and (problem := count_problem(value)):
-                raise IndicatorError(problem)
+                raise DomainError(problem)
     if total is None:
         derived = derived_total(indicator, cells)
         if derived is not None and abs(derived) > VALUE_LIMIT:
-            raise IndicatorError(_("The sum of the cells is too large to be stored."))
+            raise DomainError(_("The sum of the cells is too large to be stored."))
         return derived
     if problem := total_problem(indicator, cells, total):
-        raise IndicatorError(problem)
+        raise DomainError(problem)
     return total
 
 
@@ -117,37 +114,37 @@ def report_save(
 ) -> Report:
     """Save (and optionally submit) a member entity's values for one indicator and period."""
     if indicator.cluster_id != period.cluster_id or membership.cluster_id != indicator.cluster_id:
-        raise IndicatorError(_("This indicator, period and entity are not of the same cluster."))
+        raise DomainError(_("This indicator, period and entity are not of the same cluster."))
     period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
     if period.is_locked:
-        raise IndicatorError(
+        raise DomainError(
             _("The period %(period)s is locked: nothing in it can change.") % {"period": period}
         )
     if period.start > timezone.localdate():
-        raise IndicatorError(_("The period %(period)s has not started yet.") % {"period": period})
+        raise DomainError(_("The period %(period)s has not started yet.") % {"period": period})
     if not can_report(indicator, membership):
-        raise IndicatorError(
+        raise DomainError(
             _("%(entity)s does not report on this indicator.") % {"entity": membership.actor}
         )
     valid_cells = {key for key, _label in indicator.cells()}
     unknown = set(cells) - valid_cells
     if unknown:
-        raise IndicatorError(
+        raise DomainError(
             _("Unknown disaggregation cell: %(cell)s.") % {"cell": ", ".join(sorted(unknown))}
         )
     total = check_total(indicator, cells, total)
     if submit and indicator.is_numeric and total is None:
         # Progress reads the total: cells alone, when some are missing (or percentages,
         # which do not add up), would count for nothing.
-        raise IndicatorError(_("Give the total, or every cell so that it can be added up."))
+        raise DomainError(_("Give the total, or every cell so that it can be added up."))
     if submit and not indicator.is_numeric and not text_value.strip():
-        raise IndicatorError(_("Describe the situation before submitting."))
+        raise DomainError(_("Describe the situation before submitting."))
 
     report, created = Report.objects.select_for_update().get_or_create(
         indicator=indicator, period=period, membership=membership
     )
     if not report.is_editable:
-        raise IndicatorError(
+        raise DomainError(
             _("This report is %(status)s: it can no longer be changed.")
             % {"status": report.get_status_display().lower()}
         )
@@ -188,12 +185,12 @@ def _locked_submitted(report: Report) -> Report:
         .get(pk=report.pk)
     )
     if report.period.is_locked:
-        raise IndicatorError(
+        raise DomainError(
             _("The period %(period)s is locked: nothing in it can change.")
             % {"period": report.period}
         )
     if report.status != Report.Status.SUBMITTED:
-        raise IndicatorError(
+        raise DomainError(
             _("Only submitted reports can be validated or returned; this one is %(status)s.")
             % {"status": report.get_status_display().lower()}
         )
@@ -233,7 +230,7 @@ def _audit_report(report: Report, by: User, action: str, **data: object) -> None
 def report_return(*, report: Report, by: User, reason: str) -> Report:
     reason = reason.strip()
     if not reason:
-        raise IndicatorError(_("Say why the report is returned, so the entity can correct it."))
+        raise DomainError(_("Say why the report is returned, so the entity can correct it."))
     report = _locked_submitted(report)
     report.status = Report.Status.RETURNED
     report.return_reason = reason
@@ -254,9 +251,7 @@ def indicator_save(form, *, cluster: Cluster) -> Indicator:
             indicator.save()
             form.save_m2m()
     except IntegrityError:
-        raise IndicatorError(
-            _("Another indicator of this cluster already has this code.")
-        ) from None
+        raise DomainError(_("Another indicator of this cluster already has this code.")) from None
     return indicator
 
 

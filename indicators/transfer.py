@@ -35,6 +35,8 @@ from openpyxl.xml.constants import SHARED_STRINGS
 
 from accounts.models import User
 from clusters.models import Cluster, Membership
+from core.errors import DomainError
+from core.spreadsheets import cell_text, csv_text
 from indicators.cells import Cell, cells_of, combined, count_problem, group
 from indicators.models import (
     DISABILITY,
@@ -46,9 +48,8 @@ from indicators.models import (
     ReportingPeriod,
     parse_cell,
 )
-from indicators.services import IndicatorError, can_report, check_total, report_unchanged
+from indicators.services import can_report, check_total, report_unchanged
 from rights.models import AGE_BANDS, SEXES
-from rights.selectors import spreadsheet_safe, spreadsheet_text
 
 # Limits that keep one upload from exhausting the server: a file of the maximum number
 # of rows is well under the byte limits, and a hostile file costs no more than the largest
@@ -639,7 +640,7 @@ def _checked_rows(
 
 def _unescaped(text: str) -> str:
     """Undo the apostrophes that CSV downloads put before what would run as a formula."""
-    return spreadsheet_text(text)
+    return cell_text(text)
 
 
 def _row_indicator(
@@ -843,7 +844,7 @@ def _report_values(
             cells[row.cell] = row.value
     try:
         total = check_total(indicator, cells, total)
-    except IndicatorError as error:
+    except DomainError as error:
         errors.append((total_row, str(error)))
         return None
     values = {key: value for key, value in cells.items() if value is not None}
@@ -989,7 +990,7 @@ def template_xlsx(cluster: Cluster, membership: Membership) -> bytes:
 
 def template_csv(cluster: Cluster, membership: Membership) -> str:
     """UTF-8 text beginning with a byte-order mark, so that spreadsheets read accents."""
-    return _csv(template_rows(cluster, membership))
+    return csv_text(template_rows(cluster, membership))
 
 
 # ---------------------------------------------------------------------------------------
@@ -1023,7 +1024,7 @@ def export_rows(cluster: Cluster) -> list[list[object]]:
 
 def export_csv(cluster: Cluster) -> str:
     """UTF-8 text beginning with a byte-order mark; the HXL hashtags are the second line."""
-    return _csv(export_rows(cluster))
+    return csv_text(export_rows(cluster))
 
 
 def export_xlsx(cluster: Cluster) -> bytes:
@@ -1105,22 +1106,6 @@ def _number(value: Decimal | None) -> object:
     if value == value.to_integral_value():
         return int(value)
     return value.quantize(Decimal("0.01"))
-
-
-def _csv(rows: list[list[object]]) -> str:
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    for row in rows:
-        writer.writerow([_csv_value(value) for value in row])
-    return buffer.getvalue()
-
-
-def _csv_value(value: object) -> object:
-    if isinstance(value, date):
-        return value.isoformat()
-    # A text starting with = + - @ would run as a formula when the file is opened.
-    return spreadsheet_safe(value)
 
 
 def _xlsx(

@@ -19,7 +19,9 @@ from clusters.access import (
     cluster_for_reader,
 )
 from clusters.models import Cluster
-from config.paging import paginate
+from core.errors import DomainError
+from core.paging import paginate
+from core.spreadsheets import csv_response, xlsx_response
 from indicators import services, transfer
 from indicators.figures import (
     indicator_breakdown_svg,
@@ -32,7 +34,6 @@ from indicators.forms import ImportForm, IndicatorForm, ObjectiveForm, ReportFor
 from indicators.models import Indicator, Report, ReportEvent
 from indicators.progress import STATUSES, indicators_progress, objective_progress
 from indicators.selectors import entity_reports, open_periods, overdue_by_entity, with_cells
-from indicators.services import IndicatorError
 from rights.models import AGE_BANDS, SEXES, RightsIssue
 
 
@@ -119,7 +120,7 @@ def indicator_edit(request: HttpRequest, slug: str, pk: int | None = None) -> Ht
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.indicator_save(form, cluster=cluster)
-        except IndicatorError as error:
+        except DomainError as error:
             form.add_error("code", str(error))
         else:
             messages.success(request, _("The indicator has been saved."))
@@ -233,7 +234,7 @@ def report_edit(request: HttpRequest, slug: str, indicator_pk: int, period_pk: i
                 comment=form.cleaned_data["comment"],
                 submit="submit" in request.POST,
             )
-        except IndicatorError as error:
+        except DomainError as error:
             form.add_error(None, str(error))
         else:
             done = (
@@ -326,7 +327,7 @@ def report_validate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     report = get_object_or_404(Report.objects.filter(indicator__cluster=cluster), pk=pk)
     try:
         services.report_validate(report=report, by=request.user)
-    except IndicatorError as error:
+    except DomainError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("The report has been validated."))
@@ -344,7 +345,7 @@ def report_return(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         return _queue_redirect(request, cluster)
     try:
         services.report_return(report=report, by=request.user, reason=form.cleaned_data["reason"])
-    except IndicatorError as error:
+    except DomainError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("The report has been returned to the entity."))
@@ -371,7 +372,7 @@ def period_lock(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     period = get_object_or_404(cluster.periods, pk=pk)
     try:
         services.period_lock(period=period, by=request.user)
-    except IndicatorError as error:
+    except DomainError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("The period %(period)s is locked.") % {"period": period})
@@ -433,30 +434,19 @@ def report_import(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def import_template(request: HttpRequest, slug: str) -> HttpResponse:
     cluster, access = _reporting_entity(request, slug)
-    response = HttpResponse(
+    return xlsx_response(
+        f"{cluster.slug}-measurements-template.xlsx",
         transfer.template_xlsx(cluster, access.membership),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = (
-        f'attachment; filename="{cluster.slug}-measurements-template.xlsx"'
-    )
-    return response
 
 
 @login_required
 def export_csv(request: HttpRequest, slug: str) -> HttpResponse:
     cluster, _access = cluster_for_reader(request, slug)
-    response = HttpResponse(transfer.export_csv(cluster), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{cluster.slug}-measurements-hxl.csv"'
-    return response
+    return csv_response(f"{cluster.slug}-measurements-hxl.csv", transfer.export_rows(cluster))
 
 
 @login_required
 def export_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
     cluster, _access = cluster_for_reader(request, slug)
-    response = HttpResponse(
-        transfer.export_xlsx(cluster),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{cluster.slug}-measurements.xlsx"'
-    return response
+    return xlsx_response(f"{cluster.slug}-measurements.xlsx", transfer.export_xlsx(cluster))

@@ -20,14 +20,15 @@ from clusters.access import (
     cluster_for_reader,
 )
 from clusters.models import Cluster, Membership
-from config.forms import errors_text
-from config.paging import paginate
+from core.errors import DomainError
+from core.forms import errors_text
+from core.paging import paginate
+from core.spreadsheets import csv_response
 from indicators.models import Objective
 from planning import actions, coverage
 from planning.filters import JointActionFilter
 from planning.forms import ActionUpdateForm, ContributionForm, JointActionForm
 from planning.models import Contribution, JointAction, Proposal
-from planning.services import PlanningError
 
 CLOSED = (JointAction.Status.COMPLETED, JointAction.Status.CANCELLED)
 
@@ -187,7 +188,7 @@ def action_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpR
                 )
             else:
                 action = actions.action_change(action=action, by=request.user, **links, **data)
-        except PlanningError as error:
+        except DomainError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("The joint action has been saved."))
@@ -227,7 +228,7 @@ def contribution_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             amount=form.cleaned_data["amount"],
             description=form.cleaned_data["description"],
         )
-    except PlanningError as error:
+    except DomainError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("The contribution has been recorded."))
@@ -273,7 +274,7 @@ def update_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             progress=form.cleaned_data.get("progress"),
             status=form.cleaned_data.get("status", ""),
         )
-    except PlanningError as error:
+    except DomainError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("Your update has been posted."))
@@ -307,11 +308,8 @@ def who_does_what_csv(request: HttpRequest, slug: str) -> HttpResponse:
     found, found_actions = _filtered(request, cluster)
     member = found.form.cleaned_data.get("member") if found.is_valid() else None
     rows = coverage.rows_for(coverage.actions_for_table(found_actions), member)
-    response = HttpResponse(content_type="text/csv")
-    coverage.write_csv(rows, response)
     filename = f"{cluster.slug}-4w-{timezone.localdate():%Y-%m-%d}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return csv_response(filename, coverage.csv_rows(rows))
 
 
 @login_required

@@ -1,7 +1,7 @@
 """Joint actions: creating and changing them, contributions and progress updates.
 
 Like services.py, each change runs in one transaction, writes the cluster's audit entry
-and raises PlanningError with a message for the person when it is not allowed. The
+and raises DomainError with a message for the person when it is not allowed. The
 forms check the same rules first; these checks hold whatever calls them.
 """
 
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from clusters.models import AuditEntry, Cluster, Membership
 from clusters.services import audit
+from core.errors import DomainError
 from indicators.models import Indicator
 from planning.models import (
     ActionUpdate,
@@ -25,7 +26,6 @@ from planning.models import (
     JointAction,
     Proposal,
 )
-from planning.services import PlanningError
 
 ACTION_FIELDS = (
     "title",
@@ -61,19 +61,19 @@ def _check(
     """The rules the database cannot see across tables: everything is of this cluster, and
     entities joining the action are active members (those already on it may have left)."""
     if fields["objective"].cluster_id != cluster.pk:
-        raise PlanningError(_("Choose one of this cluster's objectives."))
+        raise DomainError(_("Choose one of this cluster's objectives."))
     members = [fields["lead"], *participants]
     if any(m.cluster_id != cluster.pk for m in members) or any(
         not m.takes_positions for m in members if m.pk not in already
     ):
-        raise PlanningError(_("The lead and the participants must be active member entities."))
+        raise DomainError(_("The lead and the participants must be active member entities."))
     if any(i.objective_id != fields["objective"].pk for i in indicators):
-        raise PlanningError(_("Choose indicators of the action's objective."))
+        raise DomainError(_("Choose indicators of the action's objective."))
     if fields["end"] < fields["start"]:
-        raise PlanningError(_("The action cannot end before it starts."))
+        raise DomainError(_("The action cannot end before it starts."))
     proposal = fields.get("proposal")
     if proposal is not None and not adopted_proposals(cluster).filter(pk=proposal.pk).exists():
-        raise PlanningError(_("An action can only come from an adopted proposal of this cluster."))
+        raise DomainError(_("An action can only come from an adopted proposal of this cluster."))
 
 
 @transaction.atomic
@@ -150,11 +150,11 @@ def contribution_add(
 ) -> Contribution:
     action = JointAction.objects.select_for_update().get(pk=action.pk)
     if not takes_part(action, membership):
-        raise PlanningError(_("Only the lead and the participating entities contribute."))
+        raise DomainError(_("Only the lead and the participating entities contribute."))
     if kind not in Contribution.Kind.values:
-        raise PlanningError(_("Choose a valid kind of contribution."))
+        raise DomainError(_("Choose a valid kind of contribution."))
     if amount < 0:
-        raise PlanningError(_("A contribution cannot be below zero."))
+        raise DomainError(_("A contribution cannot be below zero."))
     contribution = Contribution.objects.create(
         action=action,
         membership=membership,
@@ -214,16 +214,16 @@ def update_post(
     action = JointAction.objects.select_for_update().get(pk=action.pk)
     leads = is_coordinator or (membership is not None and membership.pk == action.lead_id)
     if not leads and not takes_part(action, membership):
-        raise PlanningError(_("Only the entities of the action post updates on it."))
+        raise DomainError(_("Only the entities of the action post updates on it."))
     note = note.strip()
     if not note:
-        raise PlanningError(_("Write what has happened."))
+        raise DomainError(_("Write what has happened."))
     if (progress is not None or status) and not leads:
-        raise PlanningError(_("Only the lead entity or the coordinator changes the progress."))
+        raise DomainError(_("Only the lead entity or the coordinator changes the progress."))
     if progress is not None and not 0 <= progress <= 100:
-        raise PlanningError(_("Progress is a percentage from 0 to 100."))
+        raise DomainError(_("Progress is a percentage from 0 to 100."))
     if status and status not in JointAction.Status.values:
-        raise PlanningError(_("Choose a valid status."))
+        raise DomainError(_("Choose a valid status."))
     update = ActionUpdate.objects.create(
         action=action,
         # The entity is named only when it takes part (a coordinator may not).

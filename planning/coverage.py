@@ -9,11 +9,9 @@ no present need.
 
 from __future__ import annotations
 
-import csv
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TextIO
 
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils.translation import gettext as _
@@ -22,7 +20,6 @@ from clusters.models import Cluster, Membership
 from indicators.models import Objective
 from planning.models import JointAction
 from rights.models import RightsIssue
-from rights.selectors import spreadsheet_safe
 
 # The HXL hashtags of the CSV export, column by column (https://hxlstandard.org).
 HXL_ROW = (
@@ -69,10 +66,10 @@ def rows_for(actions: Iterable[JointAction], member: Membership | None = None) -
     return rows
 
 
-def write_csv(rows: Iterable[Row], out: TextIO) -> None:
-    """The 4W table as CSV: a header in the reader's language, the HXL row, the rows."""
-    writer = csv.writer(out)
-    writer.writerow(
+def csv_rows(rows: Iterable[Row]) -> Iterator[list[object]]:
+    """The 4W table for a spreadsheet: a header in the reader's language, the HXL row,
+    the rows."""
+    yield (
         [
             _("Entity"),
             _("Role"),
@@ -85,10 +82,10 @@ def write_csv(rows: Iterable[Row], out: TextIO) -> None:
             _("Progress (%)"),
         ]
     )
-    writer.writerow(HXL_ROW)
+    yield HXL_ROW
     for row in rows:
         action = row.action
-        values = [
+        yield [
             row.entity,
             _("Lead") if row.leads else _("Participant"),
             f"{action.objective.code} · {action.objective.statement}",
@@ -99,8 +96,6 @@ def write_csv(rows: Iterable[Row], out: TextIO) -> None:
             action.get_status_display(),
             action.progress,
         ]
-        # Typed texts starting with = + - @ would run as formulas in a spreadsheet.
-        writer.writerow([spreadsheet_safe(value) for value in values])
 
 
 RUNNING = (JointAction.Status.PLANNED, JointAction.Status.IN_PROGRESS)

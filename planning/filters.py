@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Cluster, Membership
-from config.widgets import DateInput, LongSelect
+from core.widgets import DateInput, LongSelect
 from indicators.models import Objective
 from planning.models import JointAction
 

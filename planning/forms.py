@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Cluster
-from config.widgets import DateInput, DateTimeInput, Textarea
+from core.widgets import DateInput, DateTimeInput, Textarea
 from indicators.models import Objective
 from planning.models import REASON_REQUIRED, Contribution, JointAction, Position, Proposal
 from rights.models import RightsIssue

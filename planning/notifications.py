@@ -12,6 +12,7 @@ import logging
 import smtplib
 from datetime import datetime, timedelta
 
+from celery import shared_task
 from django.conf import settings
 from django.db.models import F
 from django.urls import reverse
@@ -19,6 +20,7 @@ from django.utils import timezone
 
 from clusters.emails import send_to_each
 from clusters.selectors import people_to_email
+from core.tasks import TRANSIENT_MAIL_ERRORS
 from planning.models import Decision, Proposal, Stance
 
 REMINDER_BEFORE = timedelta(hours=48)
@@ -95,3 +97,13 @@ def remind_closing(now: datetime | None = None) -> int:
         except (OSError, smtplib.SMTPException):
             logger.exception("The closing reminder of proposal %s was not sent", proposal.pk)
     return sent
+
+
+@shared_task(autoretry_for=TRANSIENT_MAIL_ERRORS, retry_backoff=True, max_retries=5)
+def notify_proposal_opened(proposal_id: int) -> int:
+    return proposal_opened(proposal_id)
+
+
+@shared_task(autoretry_for=TRANSIENT_MAIL_ERRORS, retry_backoff=True, max_retries=5)
+def notify_proposal_decided(decision_id: int) -> int:
+    return proposal_decided(decision_id)

@@ -1,7 +1,7 @@
 """Changes to proposals, stances and decisions.
 
 Each function runs in one transaction, writes the cluster's audit entry, and raises
-PlanningError with a message for the person when the change is not allowed.
+DomainError with a message for the person when the change is not allowed.
 """
 
 from __future__ import annotations
@@ -16,7 +16,10 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from clusters.models import AuditEntry, Membership
 from clusters.services import audit
+from core.errors import DomainError
+from core.tasks import enqueue_on_commit
 from indicators.services import objectives_adopt
+from planning import notifications
 from planning.consensus import Rule, RuleKind, Tally, decide
 from planning.models import (
     REASON_REQUIRED,
@@ -28,20 +31,7 @@ from planning.models import (
     Stance,
     StanceChange,
 )
-from rights.services import RightsError, rights_issue_validate, validation_problems
-
-
-class PlanningError(Exception):
-    """A change refused for a reason the person can act on."""
-
-
-def _after_commit(task_name: str, object_id: int) -> None:
-    """Queue a notification once the change is committed. Robust: a broker outage is
-    logged rather than turning a decision that happened into an error page."""
-    from planning import tasks
-
-    task = getattr(tasks, task_name)
-    transaction.on_commit(lambda: task.delay(object_id), robust=True)
+from rights.services import rights_issue_validate, validation_problems
 
 
 def _locked(proposal: Proposal) -> Proposal:
@@ -51,7 +41,7 @@ def _locked(proposal: Proposal) -> Proposal:
 @transaction.atomic
 def proposal_create(*, membership: Membership, by: User, **fields: Any) -> Proposal:
     if not membership.takes_positions:
-        raise PlanningError(_("Only lead and member entities make proposals."))
+        raise DomainError(_("Only lead and member entities make proposals."))
     proposal = Proposal.objects.create(
         cluster=membership.cluster, proposer=membership, created_by=by, **fields
     )
@@ -68,7 +58,7 @@ def proposal_create(*, membership: Membership, by: User, **fields: Any) -> Propo
 def proposal_submit(*, proposal: Proposal, by: User) -> Proposal:
     proposal = _locked(proposal)
     if proposal.status != Proposal.Status.DRAFT:
-        raise PlanningError(_("Only a draft can be submitted."))
+        raise DomainError(_("Only a draft can be submitted."))
     proposal.status = Proposal.Status.SUBMITTED
     proposal.save(update_fields=["status"])
     audit(
@@ -84,12 +74,12 @@ def proposal_submit(*, proposal: Proposal, by: User) -> Proposal:
 def proposal_open(*, proposal: Proposal, by: User, closes_at: datetime) -> Proposal:
     proposal = _locked(proposal)
     if proposal.status != Proposal.Status.SUBMITTED:
-        raise PlanningError(_("Only a submitted proposal can be opened for positions."))
+        raise DomainError(_("Only a submitted proposal can be opened for positions."))
     if closes_at <= timezone.now():
-        raise PlanningError(_("The closing date must be in the future."))
+        raise DomainError(_("The closing date must be in the future."))
     issue = proposal.rights_issue_to_validate
     if issue is not None and (problems := validation_problems(issue)):
-        raise PlanningError(
+        raise DomainError(
             " ".join([_("The rights issue cannot be put to a decision yet."), *problems])
         )
     proposal.status = Proposal.Status.OPEN
@@ -99,7 +89,7 @@ def proposal_open(*, proposal: Proposal, by: User, closes_at: datetime) -> Propo
     audit(
         cluster=proposal.cluster, by=by, action=AuditEntry.Action.PROPOSAL_OPENED, target=proposal
     )
-    _after_commit("notify_proposal_opened", proposal.pk)
+    enqueue_on_commit(notifications.notify_proposal_opened, proposal.pk)
     return proposal
 
 
@@ -107,9 +97,9 @@ def proposal_open(*, proposal: Proposal, by: User, closes_at: datetime) -> Propo
 def proposal_send_back(*, proposal: Proposal, by: User, reason: str) -> Proposal:
     proposal = _locked(proposal)
     if proposal.status != Proposal.Status.SUBMITTED:
-        raise PlanningError(_("Only a submitted proposal can be sent back."))
+        raise DomainError(_("Only a submitted proposal can be sent back."))
     if not reason.strip():
-        raise PlanningError(_("Say why the proposal is sent back."))
+        raise DomainError(_("Say why the proposal is sent back."))
     proposal.status = Proposal.Status.DRAFT
     proposal.sent_back_reason = reason.strip()
     proposal.save(update_fields=["status", "sent_back_reason"])
@@ -140,12 +130,12 @@ def _stance_take(
 ) -> Stance:
     proposal = _locked_open(proposal)
     if membership.cluster_id != proposal.cluster_id or not membership.takes_positions:
-        raise PlanningError(_("Only the cluster's lead and member entities take positions."))
+        raise DomainError(_("Only the cluster's lead and member entities take positions."))
     if position not in Position.values:
-        raise PlanningError(_("Choose a valid position."))
+        raise DomainError(_("Choose a valid position."))
     reason = reason.strip()
     if position in REASON_REQUIRED and not reason:
-        raise PlanningError(_("Say why: a disagreement or a block needs its reason."))
+        raise DomainError(_("Say why: a disagreement or a block needs its reason."))
     stance, created = Stance.objects.select_for_update().get_or_create(
         proposal=proposal,
         membership=membership,
@@ -170,9 +160,9 @@ def _stance_take(
 def _locked_open(proposal: Proposal) -> Proposal:
     proposal = _locked(proposal)
     if proposal.status != Proposal.Status.OPEN:
-        raise PlanningError(_("This proposal is not open for positions."))
+        raise DomainError(_("This proposal is not open for positions."))
     if proposal.closes_at and proposal.closes_at <= timezone.now():
-        raise PlanningError(_("The time for positions on this proposal is over."))
+        raise DomainError(_("The time for positions on this proposal is over."))
     return proposal
 
 
@@ -203,9 +193,7 @@ def proposal_decide(
     """Close the current round: record the decision and apply it when adopted."""
     proposal = _locked(proposal)
     if proposal.status != Proposal.Status.OPEN:
-        raise PlanningError(
-            _("This proposal is not open: it has already been decided or withdrawn.")
-        )
+        raise DomainError(_("This proposal is not open: it has already been decided or withdrawn."))
     rule = rule_for(proposal)
     tally = tally_for(proposal)
     outcome = decide(rule, tally, second_round=proposal.round > 1)
@@ -241,7 +229,7 @@ def proposal_decide(
     )
     if decision.outcome == Decision.Outcome.ADOPTED:
         _apply(proposal, decision, by)
-    _after_commit("notify_proposal_decided", decision.pk)
+    enqueue_on_commit(notifications.notify_proposal_decided, decision.pk)
     return decision
 
 
@@ -258,7 +246,7 @@ def _apply(proposal: Proposal, decision: Decision, by: User | None) -> None:
                 )
             elif proposal.subject == Proposal.Subject.ADOPT_OBJECTIVES:
                 objectives_adopt(objectives=proposal.objectives.all(), by=by, decision=decision)
-    except RightsError as error:
+    except DomainError as error:
         audit(
             cluster=proposal.cluster,
             by=by,
@@ -274,11 +262,11 @@ def proposal_second_round(*, proposal: Proposal, by: User, closes_at: datetime) 
     proposal = _locked(proposal)
     last = proposal.decisions.filter(round=proposal.round).first()
     if proposal.status != Proposal.Status.DECIDED or last is None or not last.second_round_possible:
-        raise PlanningError(
+        raise DomainError(
             _("A second round is only possible after a block under consensus then majority.")
         )
     if closes_at <= timezone.now():
-        raise PlanningError(_("The closing date must be in the future."))
+        raise DomainError(_("The closing date must be in the future."))
     proposal.round += 1
     proposal.status = Proposal.Status.OPEN
     proposal.closes_at = closes_at
@@ -290,7 +278,7 @@ def proposal_second_round(*, proposal: Proposal, by: User, closes_at: datetime) 
         target=proposal,
         round=proposal.round,
     )
-    _after_commit("notify_proposal_opened", proposal.pk)
+    enqueue_on_commit(notifications.notify_proposal_opened, proposal.pk)
     return proposal
 
 
@@ -303,7 +291,7 @@ def proposals_close_due(now: datetime | None = None) -> int:
             proposal_decide(
                 proposal=proposal, by=None, minutes=_("Closed automatically at its closing date.")
             )
-        except PlanningError:
+        except DomainError:
             continue  # decided meanwhile by the coordinator
         closed += 1
     return closed
@@ -320,13 +308,13 @@ def comment_add(
 ) -> Comment:
     proposal = _locked(proposal)
     if proposal.status != Proposal.Status.OPEN:
-        raise PlanningError(_("Comments are taken while the proposal is open."))
+        raise DomainError(_("Comments are taken while the proposal is open."))
     body = body.strip()
     if not body:
-        raise PlanningError(_("Write the comment first."))
+        raise DomainError(_("Write the comment first."))
     if parent is not None:
         if parent.proposal_id != proposal.pk:
-            raise PlanningError(_("That comment is not on this proposal."))
+            raise DomainError(_("That comment is not on this proposal."))
         # One level of replies: answering a reply answers its thread.
         parent = parent.parent or parent
     return Comment.objects.create(
@@ -338,12 +326,12 @@ def comment_add(
 def comment_edit(*, comment: Comment, by: User, body: str) -> Comment:
     comment = Comment.objects.select_for_update().select_related("proposal").get(pk=comment.pk)
     if comment.author_id != by.pk:
-        raise PlanningError(_("Only its author can edit a comment."))
+        raise DomainError(_("Only its author can edit a comment."))
     if comment.proposal.status != Proposal.Status.OPEN:
-        raise PlanningError(_("Comments are taken while the proposal is open."))
+        raise DomainError(_("Comments are taken while the proposal is open."))
     body = body.strip()
     if not body:
-        raise PlanningError(_("Write the comment first."))
+        raise DomainError(_("Write the comment first."))
     if body != comment.body:
         CommentRevision.objects.create(comment=comment, body=comment.body)
         comment.body = body

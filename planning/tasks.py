@@ -1,8 +1,11 @@
+"""The periodic tasks of planning (Celery beat). The emails that services queue are tasks
+of planning.notifications, below the services."""
+
 from __future__ import annotations
 
 from celery import shared_task
 
-from clusters.tasks import TRANSIENT_MAIL_ERRORS
+from core.tasks import TRANSIENT_MAIL_ERRORS
 from planning import notifications, services
 
 
@@ -10,16 +13,6 @@ from planning import notifications, services
 def close_due_proposals() -> int:
     """Periodic (Celery beat): decide the proposals whose closing date has passed."""
     return services.proposals_close_due()
-
-
-@shared_task(autoretry_for=TRANSIENT_MAIL_ERRORS, retry_backoff=True, max_retries=5)
-def notify_proposal_opened(proposal_id: int) -> int:
-    return notifications.proposal_opened(proposal_id)
-
-
-@shared_task(autoretry_for=TRANSIENT_MAIL_ERRORS, retry_backoff=True, max_retries=5)
-def notify_proposal_decided(decision_id: int) -> int:
-    return notifications.proposal_decided(decision_id)
 
 
 @shared_task(autoretry_for=TRANSIENT_MAIL_ERRORS, retry_backoff=True, max_retries=3)

@@ -16,8 +16,9 @@ from clusters.access import (
     cluster_for_reader,
 )
 from clusters.models import Cluster
-from config.forms import errors_text
-from config.paging import paginate
+from core.errors import DomainError
+from core.forms import errors_text
+from core.paging import paginate
 from planning import services
 from planning.forms import (
     CommentForm,
@@ -28,7 +29,6 @@ from planning.forms import (
     StanceForm,
 )
 from planning.models import Comment, Decision, Proposal
-from planning.services import PlanningError
 
 # Drafts and submitted proposals are seen by their entity and the coordinator only.
 UNPUBLISHED = (Proposal.Status.DRAFT, Proposal.Status.SUBMITTED)
@@ -104,7 +104,7 @@ def proposal_edit(request: HttpRequest, slug: str, pk: int | None = None) -> Htt
                 proposal = services.proposal_create(
                     membership=access.membership, by=request.user, **data
                 )
-            except PlanningError as error:
+            except DomainError as error:
                 form.add_error(None, str(error))
             else:
                 proposal.rights_issues.set(rights_issues)
@@ -188,7 +188,7 @@ def _act(request: HttpRequest, slug: str, pk: int, action, done: str, *, coordin
     proposal = _proposal(cluster, access, pk)
     try:
         action(proposal, access)
-    except PlanningError as error:
+    except DomainError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, done)
@@ -220,7 +220,7 @@ def proposal_open(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
     def open_(proposal: Proposal, access: ClusterAccess) -> None:
         if not form.is_valid():
-            raise PlanningError(errors_text(form))
+            raise DomainError(errors_text(form))
         services.proposal_open(
             proposal=proposal, by=request.user, closes_at=form.cleaned_data["closes_at"]
         )
@@ -258,7 +258,7 @@ def stance_take(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         if access.membership is None or not access.is_member:
             raise PermissionDenied
         if not form.is_valid():
-            raise PlanningError(errors_text(form))
+            raise DomainError(errors_text(form))
         services.stance_take(
             proposal=proposal,
             membership=access.membership,
@@ -279,7 +279,7 @@ def proposal_decide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
     def close(proposal: Proposal, access: ClusterAccess) -> None:
         if not form.is_valid():
-            raise PlanningError(errors_text(form))
+            raise DomainError(errors_text(form))
         services.proposal_decide(
             proposal=proposal,
             by=request.user,
@@ -297,7 +297,7 @@ def proposal_second_round(request: HttpRequest, slug: str, pk: int) -> HttpRespo
 
     def reopen(proposal: Proposal, access: ClusterAccess) -> None:
         if not form.is_valid():
-            raise PlanningError(errors_text(form))
+            raise DomainError(errors_text(form))
         services.proposal_second_round(
             proposal=proposal, by=request.user, closes_at=form.cleaned_data["closes_at"]
         )
@@ -319,12 +319,12 @@ def comment_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
     def add(proposal: Proposal, access: ClusterAccess) -> None:
         if not form.is_valid():
-            raise PlanningError(errors_text(form))
+            raise DomainError(errors_text(form))
         parent = None
         if form.cleaned_data["parent"]:
             parent = proposal.comments.filter(pk=form.cleaned_data["parent"]).first()
             if parent is None:
-                raise PlanningError(_("That comment is not on this proposal."))
+                raise DomainError(_("That comment is not on this proposal."))
         services.comment_add(
             proposal=proposal,
             by=request.user,
@@ -346,7 +346,7 @@ def comment_edit(request: HttpRequest, slug: str, pk: int, comment_pk: int) -> H
         if comment is None:
             raise Http404
         if not form.is_valid():
-            raise PlanningError(errors_text(form))
+            raise DomainError(errors_text(form))
         services.comment_edit(comment=comment, by=request.user, body=form.cleaned_data["body"])
 
     return _act(request, slug, pk, change, _("Your comment has been changed."), coordinator=False)

@@ -6,7 +6,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Cluster
-from config.widgets import DateInput
+from core.widgets import DateInput
 from indicators.models import ReportingPeriod
 from reports.models import ReportJob
 

@@ -3,11 +3,13 @@ file (it stays behind the login and the permission check)."""
 
 from __future__ import annotations
 
+from celery import shared_task
 from django.conf import settings
 
 from clusters.emails import send_to_each
 from clusters.models import Membership
 from clusters.selectors import people_to_email
+from core.tasks import TRANSIENT_MAIL_ERRORS
 from reports.models import ReportJob
 
 
@@ -24,3 +26,8 @@ def report_published(job_id: int) -> int:
     return send_to_each(
         people_to_email(institutions), "reports/email/published", {"job": job, "link": link}
     )
+
+
+@shared_task(autoretry_for=TRANSIENT_MAIL_ERRORS, retry_backoff=True, max_retries=5)
+def email_published_report(job_id: int) -> int:
+    return report_published(job_id)

@@ -16,10 +16,11 @@ from clusters.access import (
     cluster_for_user,
 )
 from clusters.models import Cluster, ClusterRole, Membership
-from config.paging import paginate
+from core.errors import DomainError
+from core.paging import paginate
 from indicators.figures import status_labels
 from planning.models import Contribution, JointAction
-from reports import services
+from reports import jobs, services
 from reports.content import participation
 from reports.dashboard import coordinator_dashboard, member_todo, voting_members
 from reports.forms import ReportRequestForm
@@ -74,7 +75,7 @@ def report_request(request: HttpRequest, slug: str) -> HttpResponse:
             date_from=data["date_from"],
             date_to=data["date_to"],
         )
-    except services.ReportError as error:
+    except DomainError as error:
         form.add_error(None, str(error))
         return _list_page(request, cluster, access, form, status=400)
     if created:
@@ -114,8 +115,8 @@ def report_publish(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     cluster, access = cluster_for_coordinator(request, slug)
     job = _job(cluster, access, pk)
     try:
-        services.report_publish(job=job, by=request.user)
-    except services.ReportError as error:
+        jobs.report_publish(job=job, by=request.user)
+    except DomainError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("The report is published: the institutions can read it."))

@@ -7,7 +7,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Membership
-from config.widgets import Textarea
+from core.widgets import Textarea
 from rights.models import (
     AGE_BANDS,
     SEXES,

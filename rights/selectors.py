@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from django.db.models import Prefetch
@@ -73,41 +72,8 @@ EXPORT_HEADER = [
 ]
 
 
-# A cell starting with one of these is read as a formula by spreadsheet programs; so is
-# one starting so after spaces (some programs trim them), and any part of a cell after a
-# separator, when a program splits the file there (Catalan and Spanish spreadsheets split
-# "Nou Barris;=1+1" at the semicolon). An apostrophe before each makes it text; one more
-# before any apostrophes already there keeps the change undoable (spreadsheet_text).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-RUNS_AT_START = re.compile(r"[ ']*[=+\-@\t\r]")
-RUNS_AFTER_SEPARATOR = re.compile(r"([,;|\t])(?=[ ']*[=+\-@])")
-ESCAPED_AFTER_SEPARATOR = re.compile(r"([,;|\t])'(?=[ ']*[=+\-@])")
-
-
-def spreadsheet_safe(value: object) -> object:
-    """A text written into a CSV or XLSX cell so that no program runs any of it."""
-    if not isinstance(value, str):
-        return value
-    text = RUNS_AFTER_SEPARATOR.sub(r"\1'", value)
-    return "'" + text if RUNS_AT_START.match(text) else text
-
-
-def spreadsheet_text(cell: str) -> str:
-    """The text ``spreadsheet_safe`` was given, from what it wrote: a downloaded template
-    imports back as it was."""
-    if cell.startswith("'") and RUNS_AT_START.match(cell, 1):
-        cell = cell[1:]
-    return ESCAPED_AFTER_SEPARATOR.sub(r"\1", cell)
-
-
 def issue_rows_for_export(cluster: Cluster) -> Iterator[list[object]]:
-    """The whole analysis of a cluster as rows, one per element of each issue in force,
-    with user texts made safe for spreadsheet programs."""
-    for row in _export_rows(cluster):
-        yield [spreadsheet_safe(value) for value in row]
-
-
-def _export_rows(cluster: Cluster) -> Iterator[list[object]]:
+    """The whole analysis of a cluster as rows, one per element of each issue in force."""
     issues = (
         cluster.rights_issues.in_force()
         .prefetch_related(

@@ -1,7 +1,7 @@
 """Changes to a cluster's rights analysis.
 
 Each function runs in one transaction, records who changed what in RightsIssueChange, and
-raises RightsError with a message for the person when the change is not allowed.
+raises DomainError with a message for the person when the change is not allowed.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from clusters.models import AuditEntry, Cluster, Membership
 from clusters.services import audit
+from core.errors import DomainError
 from rights.models import (
     Cause,
     Consequence,
@@ -28,10 +29,6 @@ from rights.models import (
     RightsIssueChange,
     SDGTarget,
 )
-
-
-class RightsError(Exception):
-    """A change refused for a reason the person can act on."""
 
 
 def record(
@@ -45,7 +42,7 @@ def record(
 def _locked_editable(issue: RightsIssue) -> RightsIssue:
     locked = RightsIssue.objects.select_for_update().get(pk=issue.pk)
     if not locked.is_editable:
-        raise RightsError(
+        raise DomainError(
             _("A validated issue cannot be changed: start a new version to revise it.")
         )
     return locked
@@ -209,7 +206,7 @@ def rights_issue_validate(
     issue = _locked_editable(issue)
     problems = validation_problems(issue)
     if problems:
-        raise RightsError(" ".join([_("The issue cannot be validated yet."), *problems]))
+        raise DomainError(" ".join([_("The issue cannot be validated yet."), *problems]))
     issue.status = RightsIssue.Status.VALIDATED
     issue.validated_at = timezone.now()
     issue.validated_by = by
@@ -235,9 +232,9 @@ def rights_issue_new_version(*, issue: RightsIssue, by: User) -> RightsIssue:
     """A draft copy of a validated issue, with every part, to revise it."""
     issue = RightsIssue.objects.select_for_update().get(pk=issue.pk)
     if issue.is_editable:
-        raise RightsError(_("This issue is still a draft: edit it directly."))
+        raise DomainError(_("This issue is still a draft: edit it directly."))
     if RightsIssue.objects.filter(previous_version=issue).exists():
-        raise RightsError(_("A newer version of this issue already exists."))
+        raise DomainError(_("A newer version of this issue already exists."))
     copy = RightsIssue.objects.create(
         cluster=issue.cluster,
         number=issue.number,

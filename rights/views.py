@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch
@@ -13,7 +11,9 @@ from django.views.decorators.http import require_POST
 
 from clusters.access import cluster_for_coordinator, cluster_for_editor, cluster_for_reader
 from clusters.models import Cluster
-from config.paging import paginate
+from core.errors import DomainError
+from core.paging import paginate
+from core.spreadsheets import csv_response
 from rights import services
 from rights.filters import CatalogueFilter, RightsIssueFilter, TargetFilter
 from rights.forms import PARTS, EvidenceForm, RightsIssueForm
@@ -25,7 +25,6 @@ from rights.models import (
     SDGTarget,
 )
 from rights.selectors import issue_problem_tree, issue_rows_for_export
-from rights.services import RightsError
 
 
 @login_required
@@ -173,7 +172,7 @@ def issue_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 sdg_targets=data.pop("sdg_targets"),
                 changes=data,
             )
-        except RightsError as error:
+        except DomainError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, _("The issue has been saved."))
@@ -205,7 +204,7 @@ def issue_part(request: HttpRequest, slug: str, pk: int, part: str) -> HttpRespo
             services.rights_issue_save_part(
                 issue=issue, by=request.user, part=part, formset=formset
             )
-        except RightsError as error:
+        except DomainError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, _("%(part)s saved.") % {"part": label})
@@ -248,7 +247,7 @@ def evidence_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             upload=form.cleaned_data["file"],
             content_type=getattr(form, "content_type", ""),
         )
-    except RightsError as error:
+    except DomainError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("The evidence has been added."))
@@ -268,7 +267,7 @@ def evidence_delete(request: HttpRequest, slug: str, pk: int, evidence_pk: int) 
             is_coordinator=access.is_coordinator,
             membership=access.membership,
         )
-    except RightsError as error:
+    except DomainError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("The evidence has been removed."))
@@ -304,7 +303,7 @@ def issue_validate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     issue = _issue(cluster, pk)
     try:
         services.rights_issue_validate(issue=issue, by=request.user)
-    except RightsError as error:
+    except DomainError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("The issue has been validated."))
@@ -318,7 +317,7 @@ def issue_new_version(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     issue = _issue(cluster, pk)
     try:
         copy = services.rights_issue_new_version(issue=issue, by=request.user)
-    except RightsError as error:
+    except DomainError as error:
         messages.error(request, str(error))
         return redirect(issue)
     messages.success(request, _("A new draft version has been started."))
@@ -328,11 +327,6 @@ def issue_new_version(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 def export_csv(request: HttpRequest, slug: str) -> HttpResponse:
     cluster, _access = cluster_for_reader(request, slug)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    filename = f"{slugify(cluster.slug)}-rights-analysis.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")  # spreadsheet programs read the accents right with a BOM
-    writer = csv.writer(response)
-    for row in issue_rows_for_export(cluster):
-        writer.writerow(row)
-    return response
+    return csv_response(
+        f"{slugify(cluster.slug)}-rights-analysis.csv", issue_rows_for_export(cluster)
+    )

@@ -25,6 +25,7 @@ from accounts.models import User
 from clusters import services as cluster_services
 from planning import notifications
 from planning import services as planning_services
+from reports import jobs as report_jobs
 from reports import services as report_services
 from tests.conftest import World
 
@@ -76,9 +77,9 @@ def publish(world: World) -> None:
     job, _created = report_services.report_request(
         cluster=world.cluster, kind="dossier", language="ca", by=world.users["coordinator"]
     )
-    report_services.report_render(job.pk)
+    report_jobs.report_render(job.pk)
     job.refresh_from_db()
-    report_services.report_publish(job=job, by=world.users["coordinator"])
+    report_jobs.report_publish(job=job, by=world.users["coordinator"])
 
 
 def reset_password(world: World) -> None:

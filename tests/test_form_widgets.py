@@ -39,15 +39,15 @@ def widget_problem(field: forms.Field) -> str | None:
     if isinstance(widget, forms.HiddenInput):
         return None
     if isinstance(widget, forms.Textarea) and not isinstance(widget, widgets.Textarea):
-        return "a text area that keeps CR LF: use config.widgets.Textarea"
+        return "a text area that keeps CR LF: use core.widgets.Textarea"
     if isinstance(field, forms.DateTimeField) and not isinstance(widget, widgets.DateTimeInput):
-        return "a date and time without an ISO picker: use config.widgets.DateTimeInput"
+        return "a date and time without an ISO picker: use core.widgets.DateTimeInput"
     if (
         isinstance(field, forms.DateField)
         and not isinstance(field, forms.DateTimeField)
         and not isinstance(widget, widgets.DateInput)
     ):
-        return "a date without an ISO picker: use config.widgets.DateInput"
+        return "a date without an ISO picker: use core.widgets.DateInput"
     if field.localize or widget.is_localized:
         return "a localised value: a number or date input cannot hold it"
     return None

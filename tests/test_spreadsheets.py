@@ -18,7 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from rights.selectors import FORMULA_STARTS, spreadsheet_safe, spreadsheet_text
+from core.spreadsheets import FORMULA_STARTS, cell_text, safe_cell
 from tests.conftest import World
 from tests.html_forms import Paths, pages
 from tests.test_escaping import poison_every_text
@@ -37,16 +37,16 @@ def runs_as_formula(cell: str) -> bool:
     [PAYLOAD, "Nou Barris;=1+1", "  =2+2", "@SUM(A1)", "-2 families", "a, -b", "plain; text"],
 )
 def test_a_neutralised_text_runs_nowhere_and_reads_back_as_it_was(text: str):
-    safe = spreadsheet_safe(text)
+    safe = safe_cell(text)
     assert not runs_as_formula(safe), safe
-    assert spreadsheet_text(safe) == text
+    assert cell_text(safe) == text
 
 
 @given(st.text(alphabet=" ',;|\t=+-@ab1", max_size=12))
 def test_any_text_reads_back_as_it_was_and_runs_nowhere(text: str):
     """Apostrophes already in the text (\"a, '=b\") come back too."""
-    safe = spreadsheet_safe(text)
-    assert spreadsheet_text(safe) == text
+    safe = safe_cell(text)
+    assert cell_text(safe) == text
     assert not runs_as_formula(safe.replace("\r", "")), safe
 
 

@@ -39,7 +39,7 @@ def _setup_django() -> None:
 def measure_dossier() -> dict:
     _setup_django()
     from clusters.models import Cluster
-    from reports import services
+    from reports import jobs
     from reports.large_demo import SLUG
     from reports.models import ReportJob
 
@@ -48,7 +48,7 @@ def measure_dossier() -> dict:
         cluster=cluster, kind="dossier", language="ca", params=f"bench-{time.time()}"
     )
     started = time.perf_counter()
-    assert services.report_render(job.pk), ReportJob.objects.get(pk=job.pk).error
+    assert jobs.report_render(job.pk), ReportJob.objects.get(pk=job.pk).error
     seconds = time.perf_counter() - started
     job.refresh_from_db()
     return {"pages": job.pages, "seconds": seconds, "peak_mb": _peak_mb()}

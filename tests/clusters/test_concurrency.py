@@ -7,6 +7,7 @@ import pytest
 
 from clusters import services
 from clusters.models import Invitation, Membership
+from core.errors import DomainError
 from tests.conftest import build_world
 from tests.factories import InvitationFactory, UserFactory
 from tests.test_concurrent_requests import at_once
@@ -28,7 +29,7 @@ def test_accepting_one_invitation_twice_at_once_creates_one_membership():
     )
 
     assert sum(isinstance(r, Membership) for r in results) == 1
-    assert sum(isinstance(r, services.ClusterError) for r in results) == 1
+    assert sum(isinstance(r, DomainError) for r in results) == 1
     assert world.cluster.memberships.filter(actor__name=invitation.actor_name).count() == 1
     assert Invitation.objects.get(pk=invitation.pk).status == Invitation.Status.ACCEPTED
 
@@ -51,7 +52,7 @@ def test_two_coordinators_inviting_the_same_email_at_once_leave_one_invitation()
     results = run_together(invite, invite)
 
     assert sum(isinstance(r, Invitation) for r in results) == 1
-    assert sum(isinstance(r, services.ClusterError) for r in results) == 1
+    assert sum(isinstance(r, DomainError) for r in results) == 1
     assert world.cluster.invitations.filter(email="same@example.org").count() == 1
 
 

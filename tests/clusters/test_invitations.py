@@ -126,9 +126,10 @@ def test_entity_already_in_the_cluster_cannot_be_invited(world: World):
 
 
 def test_entity_already_in_the_cluster_is_refused_by_the_service_too(world: World):
-    from clusters.services import ClusterError, invitation_create
+    from clusters.services import invitation_create
+    from core.errors import DomainError
 
-    with pytest.raises(ClusterError, match="already a member"):
+    with pytest.raises(DomainError, match="already a member"):
         invitation_create(
             cluster=world.cluster,
             by=world.users["coordinator"],
@@ -163,7 +164,8 @@ def test_an_existing_entity_cannot_be_invited_to_someone_elses_address(world: Wo
 
 
 def test_accepting_for_an_existing_entity_needs_to_administer_it(world: World):
-    from clusters.services import ClusterError, invitation_accept
+    from clusters.services import invitation_accept
+    from core.errors import DomainError
 
     stranger = UserFactory(email="stranger@example.org")
     invitation = InvitationFactory(
@@ -173,7 +175,7 @@ def test_accepting_for_an_existing_entity_needs_to_administer_it(world: World):
         actor_name="",
         actor_kind="",
     )
-    with pytest.raises(ClusterError, match="Only an administrator"):
+    with pytest.raises(DomainError, match="Only an administrator"):
         invitation_accept(invitation=invitation, user=stranger)
     assert not ActorUser.objects.filter(user=stranger).exists()
     assert not world.cluster.memberships.filter(actor=world.outsider_actor).exists()
@@ -450,7 +452,7 @@ def test_pending_invitations_show_on_the_invited_persons_home(world: World):
 
 
 def test_email_is_not_sent_for_an_invitation_revoked_before_the_task_ran(world: World):
-    from clusters.services import invitation_send_email
+    from clusters.notifications import invitation_send_email
 
     invitation = InvitationFactory(cluster=world.cluster, status=Invitation.Status.REVOKED)
     assert invitation_send_email(invitation_id=invitation.pk) is False

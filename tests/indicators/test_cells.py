@@ -11,11 +11,11 @@ from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
+from core.errors import DomainError
 from indicators import services
 from indicators.cells import cells_of, combined, count_problem, group, total_problem
 from indicators.figures import breakdown, indicator_breakdown_svg
 from indicators.models import Indicator, Report
-from indicators.services import IndicatorError
 from tests.conftest import World
 from tests.html_forms import forms_on
 
@@ -85,14 +85,14 @@ def test_a_count_is_a_whole_number_never_negative(value, is_count):
 
 
 def test_cells_adding_up_to_more_than_the_total_are_refused(world: World):
-    with pytest.raises(IndicatorError, match=r"The cells add up to 7, more than the total \(5\)"):
+    with pytest.raises(DomainError, match=r"The cells add up to 7, more than the total \(5\)"):
         save(world, {"sex=female": 3, "sex=male": 4}, total=D(5))
     assert not Report.objects.filter(membership__role="lead").exists()
 
 
 def test_a_head_count_cannot_be_negative_or_a_fraction(world: World):
     for value in (D(-7), D("7.5")):
-        with pytest.raises(IndicatorError, match="is not a count"):
+        with pytest.raises(DomainError, match="is not a count"):
             save(world, {"sex=female": value}, total=D(10))
     assert not Report.objects.filter(membership__role="lead").exists()
 

@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from core.errors import DomainError
 from indicators import services
 from indicators.models import Indicator, Objective, Report
 from tests.conftest import World
@@ -330,7 +331,7 @@ def test_a_period_that_has_not_started_takes_no_report(world: World):
         end=start + timedelta(days=89),
         due=start + timedelta(days=119),
     )
-    with pytest.raises(services.IndicatorError, match="has not started"):
+    with pytest.raises(DomainError, match="has not started"):
         services.report_save(
             indicator=world.indicator,
             period=future,

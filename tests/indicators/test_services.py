@@ -6,6 +6,7 @@ from decimal import Decimal as D
 import pytest
 from django.utils import timezone
 
+from core.errors import DomainError
 from indicators import services
 from indicators.models import Indicator, Objective, Report, ReportEvent, ReportingPeriod
 from indicators.periods import period_bounds, periods_between
@@ -89,7 +90,7 @@ def test_cells_total_is_derived_and_must_agree(world: World, objective):
         cells={"sex=female": D(3), "sex=male": D(2), "sex=nonbinary": D(0)},
     )
     assert report.measurements.get(cell="").value == D(5)
-    with pytest.raises(services.IndicatorError, match="does not agree"):
+    with pytest.raises(DomainError, match="does not agree"):
         save(
             world,
             indicator,
@@ -102,7 +103,7 @@ def test_cells_total_is_derived_and_must_agree(world: World, objective):
 def test_a_locked_period_takes_no_change(world: World, objective):
     indicator = make_indicator(world, objective)
     period = make_period(world, date(LAST_YEAR, 1, 1), locked=True)
-    with pytest.raises(services.IndicatorError, match="locked"):
+    with pytest.raises(DomainError, match="locked"):
         save(world, indicator, period, total=D(4))
     assert not Report.objects.filter(indicator=indicator).exists()
 
@@ -110,13 +111,13 @@ def test_a_locked_period_takes_no_change(world: World, objective):
 def test_only_responsible_members_report(world: World, objective):
     indicator = make_indicator(world, objective)
     indicator.responsible.add(world.cluster.memberships.get(role="lead"))
-    with pytest.raises(services.IndicatorError, match="does not report"):
+    with pytest.raises(DomainError, match="does not report"):
         save(world, indicator, make_period(world, date(LAST_YEAR, 1, 1)), total=D(1))
 
 
 def test_observers_do_not_report(world: World, objective):
     indicator = make_indicator(world, objective)
-    with pytest.raises(services.IndicatorError, match="does not report"):
+    with pytest.raises(DomainError, match="does not report"):
         save(
             world,
             indicator,
@@ -131,14 +132,14 @@ def test_the_review_cycle_is_recorded(world: World, objective):
     period = make_period(world, date(LAST_YEAR, 1, 1))
     report = save(world, indicator, period, total=D(10))
     coordinator = world.users["coordinator"]
-    with pytest.raises(services.IndicatorError, match="Say why"):
+    with pytest.raises(DomainError, match="Say why"):
         services.report_return(report=report, by=coordinator, reason="  ")
     services.report_return(report=report, by=coordinator, reason="The total is too high")
-    with pytest.raises(services.IndicatorError, match="Only submitted"):
+    with pytest.raises(DomainError, match="Only submitted"):
         services.report_validate(report=report, by=coordinator)
     report = save(world, indicator, period, total=D(8))
     services.report_validate(report=report, by=coordinator)
-    with pytest.raises(services.IndicatorError, match="can no longer be changed"):
+    with pytest.raises(DomainError, match="can no longer be changed"):
         save(world, indicator, period, total=D(9))
     actions = list(report.events.order_by("created_at", "id").values_list("action", flat=True))
     assert actions == ["submitted", "returned", "submitted", "validated"]

@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clusters.models import AuditEntry, Membership
+from core.errors import DomainError
 from indicators.models import Indicator, Objective
 from planning import actions, services
 from planning.models import ActionUpdate, Contribution, JointAction
-from planning.services import PlanningError
 from tests.clock import days
 from tests.conftest import World
 from tests.factories import MembershipFactory
@@ -64,7 +64,7 @@ def create(world: World, **changes) -> JointAction:
 
 
 def test_an_action_cannot_end_before_it_starts(world: World):
-    with pytest.raises(PlanningError, match="end before it starts"):
+    with pytest.raises(DomainError, match="end before it starts"):
         create(world, start=days(20), end=days(19))
     assert not JointAction.objects.filter(title="Mediation service").exists()
 
@@ -76,24 +76,24 @@ def test_the_database_refuses_an_action_ending_before_it_starts(world: World):
 
 def test_another_clusters_objective_or_entity_is_refused(world: World):
     secret = Objective.objects.get(cluster=world.other_cluster)
-    with pytest.raises(PlanningError, match="this cluster's objectives"):
+    with pytest.raises(DomainError, match="this cluster's objectives"):
         create(world, objective=secret)
     outsider = world.other_cluster.memberships.get()
-    with pytest.raises(PlanningError, match="active member entities"):
+    with pytest.raises(DomainError, match="active member entities"):
         create(world, participants=[outsider])
-    with pytest.raises(PlanningError, match="active member entities"):
+    with pytest.raises(DomainError, match="active member entities"):
         create(world, lead=world.observer_membership)
     assert JointAction.objects.filter(cluster=world.cluster).count() == 1
 
 
 def test_indicators_must_be_of_the_actions_objective(world: World):
     other = Objective.objects.create(cluster=world.cluster, code="O2", statement="Other")
-    with pytest.raises(PlanningError, match="indicators of the action's objective"):
+    with pytest.raises(DomainError, match="indicators of the action's objective"):
         create(world, objective=other, indicators=[world.indicator])
 
 
 def test_only_an_adopted_proposal_of_the_cluster_becomes_an_action(world: World):
-    with pytest.raises(PlanningError, match="adopted proposal"):
+    with pytest.raises(DomainError, match="adopted proposal"):
         create(world, proposal=world.proposal)  # still open
 
 
@@ -103,7 +103,7 @@ def test_the_lead_is_not_listed_again_among_participants(world: World):
 
 
 def test_a_contribution_below_zero_is_refused_by_service_and_database(world: World):
-    with pytest.raises(PlanningError, match="below zero"):
+    with pytest.raises(DomainError, match="below zero"):
         actions.contribution_add(
             action=world.action,
             membership=world.member_membership,
@@ -118,7 +118,7 @@ def test_a_contribution_below_zero_is_refused_by_service_and_database(world: Wor
 
 def test_only_entities_taking_part_contribute(world: World):
     bystander = MembershipFactory(cluster=world.cluster)
-    with pytest.raises(PlanningError, match="lead and the participating"):
+    with pytest.raises(DomainError, match="lead and the participating"):
         actions.contribution_add(
             action=world.action,
             membership=bystander,
@@ -138,7 +138,7 @@ def test_participants_post_notes_and_only_the_lead_moves_progress(world: World):
         note="Two workshops held",
     )
     assert update.progress is None
-    with pytest.raises(PlanningError, match="lead entity or the coordinator"):
+    with pytest.raises(DomainError, match="lead entity or the coordinator"):
         actions.update_post(
             action=world.action,
             by=world.users["coordinator"],

@@ -61,8 +61,8 @@ def test_filtering_by_member_shows_only_that_entitys_rows(world: World):
 def test_another_clusters_entity_in_the_filter_is_refused(world: World):
     outsider = world.other_cluster.memberships.get()
     response = world.client("member").get(url(world, "who-does-what"), {"member": outsider.pk})
-    assert "Select a valid choice" in response.content.decode()
-    assert "Secret" not in response.content.decode()
+    assert "Select a valid choice" in response.content.decode("utf-8-sig")
+    assert "Secret" not in response.content.decode("utf-8-sig")
 
 
 def test_the_csv_export_reads_as_hxl(world: World):
@@ -101,7 +101,7 @@ def test_the_csv_export_keeps_the_filters_and_the_persons_language(world: World)
     add_action(world, "Housing census", "Gràcia")
     client = world.client("observer")
     client.cookies["django_language"] = "ca"
-    body = client.get(url(world, "who-does-what-csv"), {"territory": "gràcia"}).content.decode()
+    body = client.get(url(world, "who-does-what-csv"), {"territory": "gràcia"}).content.decode("utf-8-sig")
     assert "Housing census" in body and "Legal joint action" not in body
     assert body.splitlines()[0].startswith("Entitat")
 
@@ -129,7 +129,7 @@ def test_overlaps_count_running_actions_only(world: World):
     add_action(world, "Last year's desk", "Ciutat Vella", status="completed")
     item = coverage(world.cluster).objectives[0]
     assert item.overlaps == [("Ciutat Vella", 2)]
-    page = world.client("member").get(url(world, "gaps-and-overlaps")).content.decode()
+    page = world.client("member").get(url(world, "gaps-and-overlaps")).content.decode("utf-8-sig")
     assert "2 actions" in page
 
 
@@ -143,5 +143,5 @@ def test_proposed_objectives_are_not_in_the_plan_yet(world: World):
 
 def test_the_csv_defuses_spreadsheet_formulas(world: World):
     add_action(world, "=HYPERLINK(1)", "+Ciutat Vella")
-    body = world.client("observer").get(url(world, "who-does-what-csv")).content.decode()
+    body = world.client("observer").get(url(world, "who-does-what-csv")).content.decode("utf-8-sig")
     assert "'=HYPERLINK" in body and "'+Ciutat Vella" in body

@@ -8,6 +8,7 @@ from django.db import connection
 from django.utils import timezone
 
 from clusters.models import AuditEntry
+from core.errors import DomainError
 from indicators import services as indicator_services
 from indicators.models import Objective
 from planning import services
@@ -78,30 +79,30 @@ def test_a_block_with_its_reason_rejects(world: World):
 @pytest.mark.parametrize("position", ["disagree", "block"])
 def test_objections_need_a_reason(world: World, position):
     p = proposal(world)
-    with pytest.raises(services.PlanningError, match="needs its reason"):
+    with pytest.raises(DomainError, match="needs its reason"):
         take(world, p, world.member_membership, position, reason="   ")
     assert not Stance.objects.filter(proposal=p).exists()
 
 
 def test_observers_take_no_position(world: World):
     p = proposal(world)
-    with pytest.raises(services.PlanningError, match="lead and member entities"):
+    with pytest.raises(DomainError, match="lead and member entities"):
         take(world, p, world.observer_membership, "agree", person="observer")
 
 
 def test_another_clusters_entity_takes_no_position(world: World):
     p = proposal(world)
     theirs = world.other_cluster.memberships.get()
-    with pytest.raises(services.PlanningError, match="lead and member entities"):
+    with pytest.raises(DomainError, match="lead and member entities"):
         take(world, p, theirs, "agree", person="outsider")
 
 
 def test_no_position_once_closed_and_no_closing_twice(world: World):
     p = proposal(world)
     services.proposal_decide(proposal=p, by=world.users["coordinator"])
-    with pytest.raises(services.PlanningError, match="not open"):
+    with pytest.raises(DomainError, match="not open"):
         take(world, p, world.member_membership, "agree")
-    with pytest.raises(services.PlanningError, match="already been decided"):
+    with pytest.raises(DomainError, match="already been decided"):
         services.proposal_decide(proposal=p, by=world.users["coordinator"])
     assert Decision.objects.filter(proposal=p).count() == 1
 
@@ -280,7 +281,7 @@ def test_an_incomplete_issue_cannot_be_put_to_a_decision(world: World):
         rights_issue_to_validate=world.issue,
     )
     services.proposal_submit(proposal=created, by=world.users["member"])
-    with pytest.raises(services.PlanningError, match="cannot be put to a decision yet"):
+    with pytest.raises(DomainError, match="cannot be put to a decision yet"):
         services.proposal_open(
             proposal=created,
             by=world.users["coordinator"],

@@ -16,10 +16,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clusters.models import AuditEntry, Membership
+from core.errors import DomainError
 from indicators import services as indicator_services
 from indicators.models import ReportingPeriod
 from planning import services as planning_services
-from reports import services
+from reports import jobs, services
 from reports.models import ReportJob
 from tests.clock import TODAY, days, quarter_start, year_start
 from tests.conftest import World
@@ -66,7 +67,7 @@ def ask(world: World, kind: str, language: str = "en", **params) -> ReportJob:
 
 
 def render(job: ReportJob) -> ReportJob:
-    assert services.report_render(job.pk)
+    assert jobs.report_render(job.pk)
     job.refresh_from_db()
     return job
 
@@ -141,21 +142,21 @@ def lose_the_worker(job: ReportJob) -> None:
 
 def test_a_rerun_overwrites_the_file_and_a_finished_job_is_not_made_again(world: World):
     job = ask(world, ReportJob.Kind.DOSSIER)
-    assert services._claim(job.pk) == 1
+    assert jobs._claim(job.pk) == 1
     lose_the_worker(job)
     render(job)
     folder = Path(job.file.path).parent
     lose_the_worker(job)
     render(job)
     assert sorted(p.name for p in folder.glob(f"*-{job.pk}*")) == [f"dossier-{job.pk}.pdf"]
-    assert services.report_render(job.pk) is False  # done: nothing to do
+    assert jobs.report_render(job.pk) is False  # done: nothing to do
     assert ReportJob.objects.get(pk=job.pk).attempts == 3
 
 
 def test_a_job_being_rendered_is_not_taken_by_a_second_run(world: World):
     job = ask(world, ReportJob.Kind.DOSSIER)
-    assert services._claim(job.pk) == 1  # a worker is rendering it right now
-    assert services.report_render(job.pk) is False  # a duplicate delivery does nothing
+    assert jobs._claim(job.pk) == 1  # a worker is rendering it right now
+    assert jobs.report_render(job.pk) is False  # a duplicate delivery does nothing
     job.refresh_from_db()
     assert (job.status, job.attempts, bool(job.file)) == ("running", 1, False)
 
@@ -182,7 +183,7 @@ def test_a_failing_render_is_recorded_with_its_reason_and_changes_nothing_else(
     settings.MEDIA_ROOT = blocker / "media"
     counts = (ReportJob.objects.count(), AuditEntry.objects.count())
     job = ask(world, ReportJob.Kind.CONSENSUS, **this_year())
-    assert services.report_render(job.pk) is False
+    assert jobs.report_render(job.pk) is False
     job.refresh_from_db()
     assert job.status == ReportJob.Status.FAILED
     assert "could not be made" in job.error and "Not a directory" in job.error
@@ -202,24 +203,24 @@ def test_publishing_emails_the_institutions_a_link_not_the_file(
     job = render(ask(world, ReportJob.Kind.CONSENSUS, **this_year()))
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.report_publish(job=job, by=world.users["coordinator"])
+        jobs.report_publish(job=job, by=world.users["coordinator"])
     assert [m.to for m in mail.outbox] == [["institution@example.org"]]
     message = mail.outbox[0]
     assert job.get_absolute_url() in message.body and not message.attachments
-    with pytest.raises(services.ReportError, match="already published"):
-        services.report_publish(job=job, by=world.users["coordinator"])
+    with pytest.raises(DomainError, match="already published"):
+        jobs.report_publish(job=job, by=world.users["coordinator"])
 
 
 def test_an_unfinished_report_cannot_be_published(world: World):
     job = ask(world, ReportJob.Kind.DOSSIER)
-    with pytest.raises(services.ReportError, match="Only a finished report"):
-        services.report_publish(job=job, by=world.users["coordinator"])
+    with pytest.raises(DomainError, match="Only a finished report"):
+        jobs.report_publish(job=job, by=world.users["coordinator"])
     assert not ReportJob.objects.get(pk=job.pk).is_published
 
 
 def test_a_published_report_is_never_rendered_again(world: World):
     job = world.published_report
-    assert services.report_render(job.pk) is False
+    assert jobs.report_render(job.pk) is False
     # Nor can it be put back in the queue: the database refuses an unfinished publication.
     with pytest.raises(IntegrityError), transaction.atomic():
         ReportJob.objects.filter(pk=job.pk).update(status=ReportJob.Status.RUNNING)

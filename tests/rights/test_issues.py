@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from core.errors import DomainError
 from rights import services
 from rights.models import (
     Cause,
@@ -350,7 +351,7 @@ def test_a_validated_issue_is_read_only(world: World, validated: RightsIssue):
     assert validated.title == "Evictions in the district"
     assert not validated.consequences.filter(description="Sneaked in").exists()
     assert not validated.evidence.filter(title="Late").exists()
-    with pytest.raises(services.RightsError):
+    with pytest.raises(DomainError):
         services.rights_issue_update(
             issue=validated,
             by=world.users["member"],
