@@ -37,7 +37,7 @@ class InvitationAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "cluster", "actor_user", "action", "target"]
+    list_display = ["created_at", "cluster", "by", "action", "target"]
     list_filter = ["action"]
     search_fields = ["target", "cluster__name"]
 

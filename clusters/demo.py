@@ -266,7 +266,7 @@ def _cluster(coordinator: User, areas: dict, actors: dict[str, Actor]) -> Cluste
     ClusterRole.objects.create(cluster=cluster, user=coordinator)
     AuditEntry.objects.create(
         cluster=cluster,
-        actor_user=coordinator,
+        by=coordinator,
         action=AuditEntry.Action.CLUSTER_CREATED,
         target=cluster.name,
     )

@@ -15,7 +15,7 @@ class AuditFilter(django_filters.FilterSet):
 
     action = django_filters.ChoiceFilter(label=_("What"), choices=AuditEntry.Action.choices)
     person = django_filters.ModelChoiceFilter(
-        label=_("Who"), field_name="actor_user", queryset=User.objects.none()
+        label=_("Who"), field_name="by", queryset=User.objects.none()
     )
     since = django_filters.DateFilter(
         label=_("From"), field_name="created_at", lookup_expr="date__gte", widget=DATE
@@ -35,6 +35,6 @@ class AuditFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         # Only people who did something in this cluster: never a list of every account.
         self.filters["person"].queryset = User.objects.filter(
-            pk__in=cluster.audit.values("actor_user")
+            pk__in=cluster.audit.values("by")
         ).order_by("first_name", "last_name", "email")
         self.filters["person"].field.label_from_instance = lambda user: user.display_name

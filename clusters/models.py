@@ -406,7 +406,7 @@ class AuditEntry(models.Model):
     cluster = models.ForeignKey(
         Cluster, verbose_name=_("cluster"), on_delete=models.CASCADE, related_name="audit"
     )
-    actor_user = models.ForeignKey(
+    by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("by"),
         on_delete=models.SET_NULL,

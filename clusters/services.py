@@ -33,7 +33,7 @@ def audit(
     *, cluster: Cluster, by: User | None, action: str, target: object = "", **data: Any
 ) -> AuditEntry:
     return AuditEntry.objects.create(
-        cluster=cluster, actor_user=by, action=action, target=str(target)[:300], data=data
+        cluster=cluster, by=by, action=action, target=str(target)[:300], data=data
     )
 
 

@@ -416,7 +416,7 @@ def invitation_logout(request: HttpRequest, token: str) -> HttpResponse:
 def audit_log(request: HttpRequest, slug: str) -> HttpResponse:
     """Who did what, when, on what: the cluster's audit trail, for the coordinator."""
     cluster, access = cluster_for_coordinator(request, slug)
-    entries = cluster.audit.select_related("actor_user").order_by("-created_at", "-id")
+    entries = cluster.audit.select_related("by").order_by("-created_at", "-id")
     found = AuditFilter(request.GET or None, queryset=entries, cluster=cluster)
     # An invalid filter shows its error and the whole trail.
     page, query = paginate(request, found.qs if found.is_valid() else entries, per_page=50)

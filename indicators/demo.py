@@ -25,8 +25,8 @@ from clusters.models import Cluster, Membership
 from indicators import services
 from indicators.models import (
     Indicator,
+    MeasurementReport,
     Objective,
-    Report,
     ReportEvent,
     ReportingPeriod,
     parse_cell,
@@ -628,7 +628,7 @@ def _report(
     entry = _entry(indicator, period, membership, index, rng)
     by, event = authors[membership.pk]
 
-    def save(values: Entry, submit: bool = True) -> Report:
+    def save(values: Entry, submit: bool = True) -> MeasurementReport:
         return services.report_save(
             indicator=indicator,
             period=period,
@@ -737,7 +737,7 @@ def _backdate(
     """Move each report's history to the weeks after its quarter (or into the current
     quarter), so that it reads as it happened."""
     reports = list(
-        Report.objects.filter(indicator__cluster=cluster)
+        MeasurementReport.objects.filter(indicator__cluster=cluster)
         .select_related("period")
         .prefetch_related(Prefetch("events", queryset=ReportEvent.objects.order_by("id")))
         .order_by("id")
@@ -767,7 +767,7 @@ def _backdate(
         latest[period.pk] = max(latest.get(period.pk, times[-1]), times[-1])
         events.extend(history)
     ReportEvent.objects.bulk_update(events, ["created_at"], batch_size=500)
-    Report.objects.bulk_update(
+    MeasurementReport.objects.bulk_update(
         reports, ["updated_at", "submitted_at", "validated_at"], batch_size=500
     )
     for period in locked:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from indicators import charts
 from indicators.cells import cells_of, combined, group
-from indicators.models import Indicator, Report, ReportingPeriod
+from indicators.models import Indicator, MeasurementReport, ReportingPeriod
 from indicators.progress import IndicatorProgress, ObjectiveProgress
 from rights.models import AGE_BANDS, SEXES
 
@@ -77,15 +77,17 @@ def breakdown(indicator: Indicator, period_id: int | None = None) -> Breakdown:
     some cells, would make a part pass for the whole; the chart says how many counted."""
     if period_id is None:
         period_id = (
-            Report.objects.filter(indicator=indicator, status=Report.Status.VALIDATED)
+            MeasurementReport.objects.filter(
+                indicator=indicator, status=MeasurementReport.Status.VALIDATED
+            )
             .order_by("-period__start")
             .values_list("period_id", flat=True)
             .first()
         )
     reports = [
         {m.cell: m.value for m in report.measurements.all()}
-        for report in Report.objects.filter(
-            indicator=indicator, status=Report.Status.VALIDATED, period_id=period_id
+        for report in MeasurementReport.objects.filter(
+            indicator=indicator, status=MeasurementReport.Status.VALIDATED, period_id=period_id
         ).prefetch_related("measurements")
     ]
     cells = cells_of(indicator)

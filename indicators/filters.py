@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Cluster, Membership
 from core.widgets import LongSelect
-from indicators.models import Indicator, Objective, Report, ReportingPeriod
+from indicators.models import Indicator, MeasurementReport, Objective, ReportingPeriod
 
 
 class ReportFilter(django_filters.FilterSet):
@@ -17,7 +17,9 @@ class ReportFilter(django_filters.FilterSet):
     type = django_filters.ChoiceFilter(
         label=_("Type"), field_name="indicator__type", choices=Indicator.Type.choices
     )
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=Report.Status.choices)
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=MeasurementReport.Status.choices
+    )
     member = django_filters.ModelChoiceFilter(
         label=_("Member entity"),
         field_name="membership",
@@ -29,7 +31,7 @@ class ReportFilter(django_filters.FilterSet):
     )
 
     class Meta:
-        model = Report
+        model = MeasurementReport
         fields = ["objective", "type", "status", "member", "period"]
 
     def __init__(self, *args: object, cluster: Cluster, **kwargs: object) -> None:

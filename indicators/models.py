@@ -1,6 +1,6 @@
 """Common objectives, shared indicators, reporting periods and the members' reports.
 
-A member entity reports, for one indicator and one period, a Report made of Measurements:
+A member entity reports, for one indicator and one period, a MeasurementReport made of Measurements:
 one per disaggregation cell plus the total (cell ""). The report carries the status
 (draft, submitted, returned, validated); progress reads only validated totals.
 """
@@ -337,7 +337,7 @@ class ReportingPeriod(models.Model):
         return not self.is_locked and today >= self.start
 
 
-class Report(models.Model):
+class MeasurementReport(models.Model):
     """One member entity's values for one indicator and one period."""
 
     class Status(models.TextChoices):
@@ -371,8 +371,8 @@ class Report(models.Model):
     )
 
     class Meta:
-        verbose_name = _("report")
-        verbose_name_plural = _("reports")
+        verbose_name = _("measurement report")
+        verbose_name_plural = _("measurement reports")
         ordering = ["period__start", "indicator__code"]
         constraints = [
             models.UniqueConstraint(
@@ -383,7 +383,7 @@ class Report(models.Model):
                 name="report_returned_has_reason",
             ),
         ]
-        indexes = [models.Index(fields=["status", "indicator"])]
+        indexes = [models.Index(fields=["status", "indicator"], name="report_status_indicator")]
 
     def __str__(self) -> str:
         return f"{self.indicator.code} · {self.period} · {self.membership.actor}"
@@ -396,7 +396,9 @@ class Report(models.Model):
 class Measurement(models.Model):
     """One cell of a report: a disaggregation cell, or the total (cell "")."""
 
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="measurements")
+    report = models.ForeignKey(
+        MeasurementReport, on_delete=models.CASCADE, related_name="measurements"
+    )
     cell = models.CharField(max_length=200, blank=True)
     value = models.DecimalField(max_digits=14, decimal_places=2)
 
@@ -421,7 +423,7 @@ class ReportEvent(models.Model):
         RETURNED = "returned", _("returned it")
         IMPORTED = "imported", _("imported it from a file")
 
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
+    report = models.ForeignKey(MeasurementReport, on_delete=models.CASCADE, related_name="events")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -17,7 +17,7 @@ from django.core.cache import cache
 from django.db.models import Avg, Count, Sum
 from django.utils import timezone
 
-from indicators.models import Indicator, Measurement, Objective, Report
+from indicators.models import Indicator, Measurement, MeasurementReport, Objective
 
 ACHIEVED, ON_TRACK, AT_RISK, OFF_TRACK, NO_DATA = (
     "achieved",
@@ -148,7 +148,7 @@ def _period_values(
 ) -> dict[int, list[tuple[int, date, Decimal]]]:
     measurements = Measurement.objects.filter(
         report__indicator__in=[i.pk for i in indicators],
-        report__status=Report.Status.VALIDATED,
+        report__status=MeasurementReport.Status.VALIDATED,
         cell="",
     )
     if until is not None:

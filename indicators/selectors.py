@@ -11,14 +11,14 @@ from django.utils import timezone
 
 from clusters.models import Cluster, Membership
 from indicators.cells import shown
-from indicators.models import Indicator, Report, ReportingPeriod
+from indicators.models import Indicator, MeasurementReport, ReportingPeriod
 
 
 @dataclass
 class DueReport:
     indicator: Indicator
     period: ReportingPeriod
-    report: Report | None
+    report: MeasurementReport | None
 
     @property
     def status(self) -> str:
@@ -51,7 +51,7 @@ def entity_reports(
     indicators = reportable_indicators(cluster, membership)
     reports = {
         (r.indicator_id, r.period_id): r
-        for r in Report.objects.filter(membership=membership, period__in=periods)
+        for r in MeasurementReport.objects.filter(membership=membership, period__in=periods)
     }
     rows = [
         DueReport(indicator, period, reports.get((indicator.pk, period.pk)))
@@ -109,16 +109,16 @@ def reporting_by_entity(
         .annotate(n=Count("id"))
         .values_list("membership_id", "n")
     )
-    done = [Report.Status.SUBMITTED, Report.Status.VALIDATED]
+    done = [MeasurementReport.Status.SUBMITTED, MeasurementReport.Status.VALIDATED]
     counts = {
         row["membership_id"]: row
-        for row in Report.objects.filter(indicator__cluster=cluster, period__in=periods)
+        for row in MeasurementReport.objects.filter(indicator__cluster=cluster, period__in=periods)
         .values("membership_id")
         .annotate(
             done_past=Count("id", filter=Q(period__in=past_due, status__in=done)),
             done_open=Count("id", filter=Q(period__in=still_due, status__in=done)),
-            awaiting=Count("id", filter=Q(status=Report.Status.SUBMITTED)),
-            returned=Count("id", filter=Q(status=Report.Status.RETURNED)),
+            awaiting=Count("id", filter=Q(status=MeasurementReport.Status.SUBMITTED)),
+            returned=Count("id", filter=Q(status=MeasurementReport.Status.RETURNED)),
         )
     }
     result = []
@@ -151,7 +151,7 @@ class CellValue:
     value: str | None
 
 
-def with_cells(reports: Iterable[Report]) -> None:
+def with_cells(reports: Iterable[MeasurementReport]) -> None:
     """Give each report (its indicator and measurements loaded) ``cell_values``: every cell
     of its indicator in order, with no data where none was given, and ``total_shown``.
     Values are written as the person's language does; labels are worked out once per

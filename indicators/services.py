@@ -22,8 +22,8 @@ from indicators.cells import count_problem, derived_total, total_problem
 from indicators.models import (
     Indicator,
     Measurement,
+    MeasurementReport,
     Objective,
-    Report,
     ReportEvent,
     ReportingPeriod,
 )
@@ -52,7 +52,7 @@ def period_lock(*, period: ReportingPeriod, by: User) -> ReportingPeriod:
     period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
     if period.is_locked:
         raise DomainError(_("This period is already locked."))
-    waiting = period.reports.filter(status=Report.Status.SUBMITTED).count()
+    waiting = period.reports.filter(status=MeasurementReport.Status.SUBMITTED).count()
     if waiting:
         raise DomainError(
             _(
@@ -111,7 +111,7 @@ def report_save(
     comment: str = "",
     submit: bool = False,
     event: str | None = None,
-) -> Report:
+) -> MeasurementReport:
     """Save (and optionally submit) a member entity's values for one indicator and period."""
     if indicator.cluster_id != period.cluster_id or membership.cluster_id != indicator.cluster_id:
         raise DomainError(_("This indicator, period and entity are not of the same cluster."))
@@ -140,7 +140,7 @@ def report_save(
     if submit and not indicator.is_numeric and not text_value.strip():
         raise DomainError(_("Describe the situation before submitting."))
 
-    report, created = Report.objects.select_for_update().get_or_create(
+    report, created = MeasurementReport.objects.select_for_update().get_or_create(
         indicator=indicator, period=period, membership=membership
     )
     if not report.is_editable:
@@ -161,7 +161,7 @@ def report_save(
     report.comment = comment
     report.updated_by = by
     if submit:
-        report.status = Report.Status.SUBMITTED
+        report.status = MeasurementReport.Status.SUBMITTED
         report.submitted_at = timezone.now()
     report.save()
     action = event or (ReportEvent.Action.SUBMITTED if submit else ReportEvent.Action.SAVED)
@@ -170,7 +170,7 @@ def report_save(
 
 
 def report_unchanged(
-    report: Report, values: Mapping[str, Decimal], text: str, comment: str
+    report: MeasurementReport, values: Mapping[str, Decimal], text: str, comment: str
 ) -> bool:
     """Whether the report already holds these values ({cell: value}, the total under ""),
     text and comment: saving them again would change nothing."""
@@ -178,9 +178,9 @@ def report_unchanged(
     return (stored, report.text_value, report.comment) == (dict(values), text, comment)
 
 
-def _locked_submitted(report: Report) -> Report:
+def _locked_submitted(report: MeasurementReport) -> MeasurementReport:
     report = (
-        Report.objects.select_for_update(of=("self",))
+        MeasurementReport.objects.select_for_update(of=("self",))
         .select_related("period", "indicator__cluster", "membership__actor")
         .get(pk=report.pk)
     )
@@ -189,7 +189,7 @@ def _locked_submitted(report: Report) -> Report:
             _("The period %(period)s is locked: nothing in it can change.")
             % {"period": report.period}
         )
-    if report.status != Report.Status.SUBMITTED:
+    if report.status != MeasurementReport.Status.SUBMITTED:
         raise DomainError(
             _("Only submitted reports can be validated or returned; this one is %(status)s.")
             % {"status": report.get_status_display().lower()}
@@ -198,9 +198,9 @@ def _locked_submitted(report: Report) -> Report:
 
 
 @transaction.atomic
-def report_validate(*, report: Report, by: User) -> Report:
+def report_validate(*, report: MeasurementReport, by: User) -> MeasurementReport:
     report = _locked_submitted(report)
-    report.status = Report.Status.VALIDATED
+    report.status = MeasurementReport.Status.VALIDATED
     report.validated_at = timezone.now()
     report.validated_by = by
     report.return_reason = ""
@@ -216,7 +216,7 @@ def report_validate(*, report: Report, by: User) -> Report:
     return report
 
 
-def _audit_report(report: Report, by: User, action: str, **data: object) -> None:
+def _audit_report(report: MeasurementReport, by: User, action: str, **data: object) -> None:
     audit(
         cluster=report.indicator.cluster,
         by=by,
@@ -227,12 +227,12 @@ def _audit_report(report: Report, by: User, action: str, **data: object) -> None
 
 
 @transaction.atomic
-def report_return(*, report: Report, by: User, reason: str) -> Report:
+def report_return(*, report: MeasurementReport, by: User, reason: str) -> MeasurementReport:
     reason = reason.strip()
     if not reason:
         raise DomainError(_("Say why the report is returned, so the entity can correct it."))
     report = _locked_submitted(report)
-    report.status = Report.Status.RETURNED
+    report.status = MeasurementReport.Status.RETURNED
     report.return_reason = reason
     report.save(update_fields=["status", "return_reason", "updated_at"])
     ReportEvent.objects.create(

@@ -43,7 +43,7 @@ from indicators.models import (
     HXL_SEX,
     Indicator,
     Measurement,
-    Report,
+    MeasurementReport,
     ReportEvent,
     ReportingPeriod,
     parse_cell,
@@ -527,7 +527,7 @@ class _Change:
 
     indicator: Indicator
     period: ReportingPeriod
-    report: Report | None
+    report: MeasurementReport | None
     values: dict[str, Decimal]
     text: str
     comment: str
@@ -756,13 +756,13 @@ def _drafts(rows: list[_Row]) -> dict[tuple[int, int], _Draft]:
 
 def _reports_locked(
     membership: Membership, drafts: Mapping[tuple[int, int], _Draft]
-) -> dict[tuple[int, int], Report]:
+) -> dict[tuple[int, int], MeasurementReport]:
     """The entity's existing reports for the file's indicators and periods, locked so that
     no validation or form save slips in between the checks and the writes."""
     if not drafts:
         return {}
     reports = (
-        Report.objects.select_for_update()
+        MeasurementReport.objects.select_for_update()
         .filter(
             membership=membership,
             indicator__in={key[0] for key in drafts},
@@ -776,7 +776,7 @@ def _reports_locked(
 
 def _checked_report(
     draft: _Draft,
-    existing: Mapping[tuple[int, int], Report],
+    existing: Mapping[tuple[int, int], MeasurementReport],
     membership: Membership,
     columns: set[str],
     cells: dict[int, _Cells],
@@ -857,7 +857,7 @@ def _report_problem(
     indicator: Indicator,
     period: ReportingPeriod,
     membership: Membership,
-    report: Report | None,
+    report: MeasurementReport | None,
 ) -> str | None:
     """Why this entity cannot change this report now, if it cannot. The messages are
     mostly those of the report form (indicators.services): they share their translations."""
@@ -886,11 +886,11 @@ def _save(changes: list[_Change], *, membership: Membership, by: User, submit: b
     """Write every change with bulk queries: a handful of queries whatever the size."""
     now = timezone.now()
     new = [
-        Report(
+        MeasurementReport(
             indicator=change.indicator,
             period=change.period,
             membership=membership,
-            status=Report.Status.SUBMITTED if submit else Report.Status.DRAFT,
+            status=MeasurementReport.Status.SUBMITTED if submit else MeasurementReport.Status.DRAFT,
             text_value=change.text,
             comment=change.comment,
             updated_by=by,
@@ -899,9 +899,9 @@ def _save(changes: list[_Change], *, membership: Membership, by: User, submit: b
         for change in changes
         if change.report is None
     ]
-    Report.objects.bulk_create(new)
+    MeasurementReport.objects.bulk_create(new)
     new_reports = iter(new)
-    old: list[Report] = []
+    old: list[MeasurementReport] = []
     for change in changes:
         if change.report is None:
             change.report = next(new_reports)
@@ -910,12 +910,12 @@ def _save(changes: list[_Change], *, membership: Membership, by: User, submit: b
         report.text_value, report.comment = change.text, change.comment
         report.updated_by, report.updated_at = by, now
         if submit:
-            report.status, report.submitted_at = Report.Status.SUBMITTED, now
+            report.status, report.submitted_at = MeasurementReport.Status.SUBMITTED, now
         # Without submitting, a returned report stays returned (with its reason), as
         # when it is saved through the form.
         old.append(report)
     if old:
-        Report.objects.bulk_update(
+        MeasurementReport.objects.bulk_update(
             old,
             ["status", "text_value", "comment", "updated_by", "updated_at", "submitted_at"],
             batch_size=500,
@@ -953,7 +953,7 @@ def template_rows(cluster: Cluster, membership: Membership) -> list[list[object]
     periods = list(cluster.periods.filter(locked_at__isnull=True, start__lte=today))
     reports = {
         (r.indicator_id, r.period_id): r
-        for r in Report.objects.filter(
+        for r in MeasurementReport.objects.filter(
             membership=membership, indicator__in=indicators, period__in=periods
         ).prefetch_related("measurements")
     }
@@ -1007,7 +1007,9 @@ def export_rows(cluster: Cluster) -> list[list[object]]:
     part would pass for the whole) or when it would add up percentages. A qualitative
     report has its text and no number."""
     reports = (
-        Report.objects.filter(indicator__cluster=cluster, status=Report.Status.VALIDATED)
+        MeasurementReport.objects.filter(
+            indicator__cluster=cluster, status=MeasurementReport.Status.VALIDATED
+        )
         .select_related("indicator", "period", "membership__actor")
         .prefetch_related("measurements")
         .order_by("indicator__code", "period__start", "membership__actor__name")
@@ -1056,7 +1058,7 @@ def _export_header() -> list[object]:
 
 
 def _export_report_rows(
-    report: Report, cells: list[Cell], cluster_territory: str
+    report: MeasurementReport, cells: list[Cell], cluster_territory: str
 ) -> list[list[object]]:
     """The rows of one report. A number's rows add up to its total, so that summing the
     #reached column counts nobody twice: one row for the whole cluster, or, by territory,

@@ -31,7 +31,7 @@ from indicators.figures import (
 )
 from indicators.filters import IndicatorFilter, ReportFilter
 from indicators.forms import ImportForm, IndicatorForm, ObjectiveForm, ReportForm, ReturnForm
-from indicators.models import Indicator, Report, ReportEvent
+from indicators.models import Indicator, MeasurementReport, ReportEvent
 from indicators.progress import STATUSES, indicators_progress, objective_progress
 from indicators.selectors import entity_reports, open_periods, overdue_by_entity, with_cells
 from rights.models import AGE_BANDS, SEXES, RightsIssue
@@ -209,7 +209,7 @@ def report_edit(request: HttpRequest, slug: str, indicator_pk: int, period_pk: i
     if not services.can_report(indicator, membership):
         raise PermissionDenied
     report = (
-        Report.objects.filter(indicator=indicator, period=period, membership=membership)
+        MeasurementReport.objects.filter(indicator=indicator, period=period, membership=membership)
         .prefetch_related(
             "measurements",
             Prefetch(
@@ -261,7 +261,7 @@ def report_edit(request: HttpRequest, slug: str, indicator_pk: int, period_pk: i
     )
 
 
-def _initial(indicator: Indicator, report: Report | None) -> dict:
+def _initial(indicator: Indicator, report: MeasurementReport | None) -> dict:
     if report is None:
         return {}
     # "12" rather than "12.00": a count shows as the whole number it is.
@@ -289,13 +289,13 @@ def _grid(indicator: Indicator, form: ReportForm):
 def validation_queue(request: HttpRequest, slug: str) -> HttpResponse:
     cluster, access = cluster_for_coordinator(request, slug)
     reports = (
-        Report.objects.filter(indicator__cluster=cluster)
+        MeasurementReport.objects.filter(indicator__cluster=cluster)
         .select_related("indicator__cluster", "period", "membership__actor", "updated_by")
         .prefetch_related("measurements")
         .order_by("submitted_at", "id")
     )
     data = request.GET.copy()
-    data.setdefault("status", Report.Status.SUBMITTED)
+    data.setdefault("status", MeasurementReport.Status.SUBMITTED)
     found = ReportFilter(data, queryset=reports, cluster=cluster)
     page, query = paginate(request, found.qs if found.is_valid() else reports.none())
     with_cells(page)
@@ -324,7 +324,7 @@ def _queue_redirect(request: HttpRequest, cluster: Cluster) -> HttpResponse:
 @require_POST
 def report_validate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     cluster, _access = cluster_for_coordinator(request, slug)
-    report = get_object_or_404(Report.objects.filter(indicator__cluster=cluster), pk=pk)
+    report = get_object_or_404(MeasurementReport.objects.filter(indicator__cluster=cluster), pk=pk)
     try:
         services.report_validate(report=report, by=request.user)
     except DomainError as error:
@@ -338,7 +338,7 @@ def report_validate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_POST
 def report_return(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     cluster, _access = cluster_for_coordinator(request, slug)
-    report = get_object_or_404(Report.objects.filter(indicator__cluster=cluster), pk=pk)
+    report = get_object_or_404(MeasurementReport.objects.filter(indicator__cluster=cluster), pk=pk)
     form = ReturnForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Say why the report is returned, so the entity can correct it."))

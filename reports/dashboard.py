@@ -110,7 +110,7 @@ def coordinator_dashboard(cluster: Cluster) -> dict:
         ),
         "activity": list(
             AuditEntry.objects.filter(cluster=cluster)
-            .select_related("actor_user")
+            .select_related("by")
             .order_by("-created_at", "-id")[:TOP]
         ),
     }

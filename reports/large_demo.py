@@ -21,7 +21,7 @@ from django.utils import timezone
 from accounts.models import User
 from actors.models import Actor, ActorUser, Capacity
 from clusters.models import AuditEntry, Cluster, ClusterRole, Membership
-from indicators.models import Indicator, Measurement, Objective, Report, ReportingPeriod
+from indicators.models import Indicator, Measurement, MeasurementReport, Objective, ReportingPeriod
 from indicators.services import periods_ensure
 from planning.consensus import Rule, RuleKind, Tally, decide
 from planning.models import (
@@ -246,7 +246,7 @@ def _measurements(
                     else "validated"
                 )
                 reports.append(
-                    Report(
+                    MeasurementReport(
                         indicator=indicator,
                         period=period,
                         membership=membership,
@@ -256,7 +256,7 @@ def _measurements(
                     )
                 )
     Indicator.responsible.through.objects.bulk_create(responsible, batch_size=BATCH)
-    reports = Report.objects.bulk_create(reports, batch_size=BATCH)
+    reports = MeasurementReport.objects.bulk_create(reports, batch_size=BATCH)
     # Older periods are closed: only the last two are still open to reports.
     for period in past[:-2]:
         period.locked_at = timezone.now()
@@ -431,7 +431,7 @@ def _actions(
         [
             AuditEntry(
                 cluster=cluster,
-                actor_user=coordinator,
+                by=coordinator,
                 action=AuditEntry.Action.ACTION_UPDATE_POSTED,
                 target=str(action),
                 created_at=timezone.now() - timedelta(hours=n),

@@ -21,7 +21,7 @@ from accounts.models import User
 from actors.models import Actor, ActorUser
 from clusters.models import Cluster, Membership
 from config.celery import app as celery_app
-from indicators.models import Indicator, Objective, Report, ReportingPeriod
+from indicators.models import Indicator, MeasurementReport, Objective, ReportingPeriod
 from planning.models import Contribution, JointAction, Proposal
 from reports.models import ReportJob
 from rights.models import Evidence, RightsIssue
@@ -126,7 +126,7 @@ class World:
     evidence: Evidence
     indicator: Indicator
     period: ReportingPeriod
-    report: Report
+    report: MeasurementReport
     proposal: Proposal
     action: JointAction
     contribution: Contribution

@@ -18,7 +18,7 @@ def test_coordinator_changes_a_members_role(world: World):
     world.member_membership.refresh_from_db()
     assert world.member_membership.role == Membership.Role.OBSERVER
     entry = AuditEntry.objects.get(action=AuditEntry.Action.MEMBER_ROLE_CHANGED)
-    assert entry.actor_user == world.users["coordinator"]
+    assert entry.by == world.users["coordinator"]
     assert entry.data == {"before": "member", "after": "observer"}
 
 
@@ -97,7 +97,7 @@ def test_a_member_entity_leaves(world: World):
     world.member_membership.refresh_from_db()
     assert world.member_membership.status == Membership.Status.LEFT
     entry = AuditEntry.objects.get(action=AuditEntry.Action.MEMBER_LEFT)
-    assert entry.actor_user == world.users["member"]
+    assert entry.by == world.users["member"]
 
 
 def test_a_person_with_two_entities_chooses_which_one_leaves(world: World):

@@ -26,7 +26,7 @@ from playwright.sync_api import Page, expect
 
 from actors.models import Actor, ActorUser
 from clusters.models import Cluster, Membership
-from indicators.models import Indicator, Report
+from indicators.models import Indicator, MeasurementReport
 from planning.models import Decision, Proposal
 from reports.models import ReportJob
 from tests.e2e.conftest import Visits, skip_without_chromium
@@ -299,8 +299,8 @@ def test_the_whole_cycle_of_a_cluster(
     submit(member, member.get_by_role("button", name=cycle.t("Submit for validation")))
     expect(status_messages(member)).to_have_count(1)
     cycle.look(member, "member-reported")
-    report = Report.objects.get(indicator=indicator)
-    assert report.status == Report.Status.SUBMITTED
+    report = MeasurementReport.objects.get(indicator=indicator)
+    assert report.status == MeasurementReport.Status.SUBMITTED
 
     # 8. The coordinator validates it from the validation queue.
     cycle.tab(coordination, "Validation")
@@ -312,7 +312,7 @@ def test_the_whole_cycle_of_a_cluster(
     expect(status_messages(coordination)).to_have_count(1)
     cycle.look(coordination, "validated")
     report.refresh_from_db()
-    assert report.status == Report.Status.VALIDATED
+    assert report.status == MeasurementReport.Status.VALIDATED
 
     # 9. The coordinator asks for the dossier in the journey's language, and publishes it.
     cycle.tab(coordination, "Reports")

@@ -15,7 +15,7 @@ from core.errors import DomainError
 from indicators import services
 from indicators.cells import cells_of, combined, count_problem, group, total_problem
 from indicators.figures import breakdown, indicator_breakdown_svg
-from indicators.models import Indicator, Report
+from indicators.models import Indicator, MeasurementReport
 from tests.conftest import World
 from tests.html_forms import forms_on
 
@@ -27,7 +27,7 @@ def by_sex(measure: str = "number", is_count: bool = True) -> Indicator:
     return Indicator(measure=measure, by_sex=True, is_count=is_count)
 
 
-def save(world: World, cells: dict, total, **kwargs) -> Report:
+def save(world: World, cells: dict, total, **kwargs) -> MeasurementReport:
     return services.report_save(
         indicator=world.indicator,
         period=world.period,
@@ -87,14 +87,14 @@ def test_a_count_is_a_whole_number_never_negative(value, is_count):
 def test_cells_adding_up_to_more_than_the_total_are_refused(world: World):
     with pytest.raises(DomainError, match=r"The cells add up to 7, more than the total \(5\)"):
         save(world, {"sex=female": 3, "sex=male": 4}, total=D(5))
-    assert not Report.objects.filter(membership__role="lead").exists()
+    assert not MeasurementReport.objects.filter(membership__role="lead").exists()
 
 
 def test_a_head_count_cannot_be_negative_or_a_fraction(world: World):
     for value in (D(-7), D("7.5")):
         with pytest.raises(DomainError, match="is not a count"):
             save(world, {"sex=female": value}, total=D(10))
-    assert not Report.objects.filter(membership__role="lead").exists()
+    assert not MeasurementReport.objects.filter(membership__role="lead").exists()
 
 
 def test_an_amount_may_have_decimals_and_be_negative(world: World):

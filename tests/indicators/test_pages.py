@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from core.errors import DomainError
 from indicators import services
-from indicators.models import Indicator, Objective, Report
+from indicators.models import Indicator, MeasurementReport, Objective
 from tests.conftest import World
 
 
@@ -48,14 +48,14 @@ def test_the_member_corrects_a_returned_report_and_submits_it(fresh: World):
     response = client.post(report_url(fresh), {**grid(cell_0=6, cell_1=5, cell_2=1), "submit": ""})
     assert response.status_code == 302
     fresh.report.refresh_from_db()
-    assert fresh.report.status == Report.Status.SUBMITTED
+    assert fresh.report.status == MeasurementReport.Status.SUBMITTED
     assert fresh.report.measurements.get(cell="").value == D(12)
 
 
 def test_saving_without_submitting_keeps_it_returned_with_its_reason(fresh: World):
     fresh.client("member").post(report_url(fresh), {**grid(total=3), "save": ""})
     fresh.report.refresh_from_db()
-    assert fresh.report.status == Report.Status.RETURNED
+    assert fresh.report.status == MeasurementReport.Status.RETURNED
     assert fresh.report.is_editable
     assert fresh.report.measurements.get(cell="").value == D(3)
 
@@ -76,7 +76,7 @@ def test_bad_values_are_refused_and_change_nothing(fresh: World, values, error):
     assert response.status_code == 400
     assert error in response.content.decode()
     fresh.report.refresh_from_db()
-    assert fresh.report.status == Report.Status.RETURNED
+    assert fresh.report.status == MeasurementReport.Status.RETURNED
     assert list(fresh.report.measurements.values_list("cell", "value")) == before
 
 
@@ -86,7 +86,7 @@ def test_a_locked_period_refuses_changes(fresh: World):
     assert response.status_code == 400
     assert "locked" in response.content.decode()
     fresh.report.refresh_from_db()
-    assert fresh.report.status == Report.Status.RETURNED
+    assert fresh.report.status == MeasurementReport.Status.RETURNED
 
 
 def test_another_clusters_indicator_is_not_found(world: World):
@@ -107,7 +107,7 @@ def test_the_coordinator_validates_and_returns_from_the_queue(world: World):
     assert "Say why the report is returned" in no_reason.content.decode()
     client.post(url(world, "report-validate", pk=world.report.pk))
     world.report.refresh_from_db()
-    assert world.report.status == Report.Status.VALIDATED
+    assert world.report.status == MeasurementReport.Status.VALIDATED
     assert world.report.validated_by == world.users["coordinator"]
     again = client.post(url(world, "report-validate", pk=world.report.pk), follow=True)
     assert "Only submitted reports" in again.content.decode()
@@ -128,7 +128,7 @@ def test_another_clusters_report_cannot_be_validated(world: World):
     response = world.client("coordinator").post(url(world, "report-validate", pk=theirs.pk))
     assert response.status_code == 404
     theirs.refresh_from_db()
-    assert theirs.status == Report.Status.SUBMITTED
+    assert theirs.status == MeasurementReport.Status.SUBMITTED
 
 
 def test_the_reporting_page_shows_returned_and_overdue_first(fresh: World):
@@ -272,7 +272,7 @@ def test_a_huge_upload_is_refused_before_it_is_read(world: World, settings):
     )
     assert response.status_code == 400
     assert "too large" in response.content.decode()
-    assert Report.objects.count() == 1
+    assert MeasurementReport.objects.count() == 1
 
 
 def test_locking_a_period_twice_says_so(world: World):
@@ -307,7 +307,7 @@ def test_submitting_incomplete_cells_without_a_total_is_refused(fresh: World):
     assert response.status_code == 400
     assert "Give the total, or every cell" in response.content.decode()
     fresh.report.refresh_from_db()
-    assert fresh.report.status == Report.Status.RETURNED
+    assert fresh.report.status == MeasurementReport.Status.RETURNED
 
 
 def test_a_period_with_reports_waiting_cannot_be_locked(world: World):

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from core.errors import DomainError
 from indicators import services
-from indicators.models import Indicator, Objective, Report, ReportEvent, ReportingPeriod
+from indicators.models import Indicator, MeasurementReport, Objective, ReportEvent, ReportingPeriod
 from indicators.periods import period_bounds, periods_between
 from indicators.progress import indicators_progress, objective_progress
 from tests.clock import TODAY
@@ -105,7 +105,7 @@ def test_a_locked_period_takes_no_change(world: World, objective):
     period = make_period(world, date(LAST_YEAR, 1, 1), locked=True)
     with pytest.raises(DomainError, match="locked"):
         save(world, indicator, period, total=D(4))
-    assert not Report.objects.filter(indicator=indicator).exists()
+    assert not MeasurementReport.objects.filter(indicator=indicator).exists()
 
 
 def test_only_responsible_members_report(world: World, objective):

@@ -17,8 +17,8 @@ from indicators import transfer
 from indicators.models import (
     Indicator,
     Measurement,
+    MeasurementReport,
     Objective,
-    Report,
     ReportEvent,
     ReportingPeriod,
 )
@@ -155,10 +155,14 @@ def refused(world: World, upload, **kwargs) -> list[tuple[int, str]]:
 
 
 def counts() -> tuple[int, int, int]:
-    return Report.objects.count(), Measurement.objects.count(), ReportEvent.objects.count()
+    return (
+        MeasurementReport.objects.count(),
+        Measurement.objects.count(),
+        ReportEvent.objects.count(),
+    )
 
 
-def values_of(report: Report) -> dict[str, Decimal]:
+def values_of(report: MeasurementReport) -> dict[str, Decimal]:
     return {m.cell: m.value for m in report.measurements.all()}
 
 
@@ -170,17 +174,17 @@ def make_report(
     indicator: Indicator,
     period: ReportingPeriod,
     membership: Membership,
-    status: str = Report.Status.VALIDATED,
+    status: str = MeasurementReport.Status.VALIDATED,
     values: dict[str, str] | None = None,
     text: str = "",
-) -> Report:
-    report = Report.objects.create(
+) -> MeasurementReport:
+    report = MeasurementReport.objects.create(
         indicator=indicator,
         period=period,
         membership=membership,
         status=status,
         text_value=text,
-        return_reason="Check the figures" if status == Report.Status.RETURNED else "",
+        return_reason="Check the figures" if status == MeasurementReport.Status.RETURNED else "",
     )
     Measurement.objects.bulk_create(
         Measurement(report=report, cell=cell, value=Decimal(value))
@@ -203,10 +207,10 @@ def test_a_good_csv_imports_reports_with_derived_totals_submitted(
 
     assert run_import(world, csv_file(rows), submit=True) == 3
 
-    reports = Report.objects.filter(indicator__in=[by_sex_age, plain, qualitative])
+    reports = MeasurementReport.objects.filter(indicator__in=[by_sex_age, plain, qualitative])
     assert reports.count() == 3
     for report in reports:
-        assert report.status == Report.Status.SUBMITTED
+        assert report.status == MeasurementReport.Status.SUBMITTED
         assert report.submitted_at is not None
         assert report.updated_by == world.users["member"]
     disaggregated = reports.get(indicator=by_sex_age)
@@ -237,12 +241,12 @@ def test_a_good_xlsx_imports_as_drafts_with_date_cells_and_numbers(
 
     assert run_import(world, xlsx_file(rows), submit=False) == 2
 
-    report = Report.objects.get(indicator=by_sex_age, period=periods[Q2])
-    assert report.status == Report.Status.DRAFT
+    report = MeasurementReport.objects.get(indicator=by_sex_age, period=periods[Q2])
+    assert report.status == MeasurementReport.Status.DRAFT
     assert report.submitted_at is None
     assert values_of(report)[""] == 30
     assert values_of(report)["sex=female|age=children"] == 3
-    assert Report.objects.get(indicator=plain).comment == "Estimated"
+    assert MeasurementReport.objects.get(indicator=plain).comment == "Estimated"
     assert ReportEvent.objects.filter(action=ReportEvent.Action.IMPORTED).count() == 2
 
 
@@ -259,7 +263,7 @@ def test_semicolons_a_byte_order_mark_other_columns_and_loose_cell_keys_are_read
 
     assert run_import(world, upload, submit=False) == 1
 
-    report = Report.objects.get(indicator=by_sex_age)
+    report = MeasurementReport.objects.get(indicator=by_sex_age)
     assert values_of(report) == {"": 15, "sex=female|age=children": 4}
 
 
@@ -270,7 +274,7 @@ def test_reimporting_replaces_the_values_and_a_returned_report_stays_returned(
         by_sex_age,
         periods[Q1],
         world.member_membership,
-        Report.Status.RETURNED,
+        MeasurementReport.Status.RETURNED,
         {"": "10", "sex=female|age=children": "10"},
     )
 
@@ -280,7 +284,7 @@ def test_reimporting_replaces_the_values_and_a_returned_report_stays_returned(
 
     report.refresh_from_db()
     assert values_of(report) == {"sex=male|age=adults": Decimal(3)}
-    assert report.status == Report.Status.RETURNED
+    assert report.status == MeasurementReport.Status.RETURNED
 
 
 def test_blank_rows_and_empty_template_rows_are_skipped_and_keep_their_numbers(
@@ -308,9 +312,9 @@ def test_xlsx_rows_keep_their_numbers_across_blank_rows(world: World, periods, p
 
 def test_without_a_comment_column_the_stored_comment_is_kept(world: World, periods, plain):
     report = make_report(
-        plain, periods[Q1], world.member_membership, Report.Status.DRAFT, {"": "1"}
+        plain, periods[Q1], world.member_membership, MeasurementReport.Status.DRAFT, {"": "1"}
     )
-    Report.objects.filter(pk=report.pk).update(comment="Keep me")
+    MeasurementReport.objects.filter(pk=report.pk).update(comment="Keep me")
 
     run_import(world, csv_file([[plain.code, Q1, "", "2"]], header=HEADER[:4]), submit=False)
 
@@ -377,10 +381,12 @@ def test_negative_numbers_and_big_values_within_the_limits_are_accepted(
 
     run_import(world, csv_file(rows))
 
-    assert Report.objects.get(period=periods[Q1]).measurements.get().value == Decimal(
+    assert MeasurementReport.objects.get(period=periods[Q1]).measurements.get().value == Decimal(
         "-999999999999.99"
     )
-    assert Report.objects.get(period=periods[Q2]).measurements.get().value == Decimal("0.5")
+    assert MeasurementReport.objects.get(period=periods[Q2]).measurements.get().value == Decimal(
+        "0.5"
+    )
 
 
 def test_every_error_of_the_file_is_given_at_once_sorted_by_row(world: World, periods, plain):
@@ -442,8 +448,14 @@ def test_an_observer_cannot_import(world: World, periods, plain):
 @pytest.mark.parametrize(
     ("status", "message"),
     [
-        (Report.Status.VALIDATED, "This report is validated: it can no longer be changed."),
-        (Report.Status.SUBMITTED, "This report is submitted: it can no longer be changed."),
+        (
+            MeasurementReport.Status.VALIDATED,
+            "This report is validated: it can no longer be changed.",
+        ),
+        (
+            MeasurementReport.Status.SUBMITTED,
+            "This report is submitted: it can no longer be changed.",
+        ),
     ],
 )
 def test_a_report_already_submitted_or_validated_is_refused(
@@ -471,7 +483,10 @@ def test_a_total_with_incomplete_cells_is_kept_as_given(world: World, periods, b
 
     run_import(world, csv_file(rows))
 
-    assert values_of(Report.objects.get(indicator=by_sex_age)) == {"": 100, SEX_AGE[0]: 1}
+    assert values_of(MeasurementReport.objects.get(indicator=by_sex_age)) == {
+        "": 100,
+        SEX_AGE[0]: 1,
+    }
 
 
 def test_submitting_needs_values_or_a_description(world: World, periods, plain, qualitative):
@@ -637,8 +652,10 @@ def test_the_template_lists_what_the_entity_can_fill_with_stored_values(
     ReportingPeriod.objects.filter(pk=periods[Q4].pk).update(locked_at=timezone.now())
     IndicatorFactory(cluster=world.cluster, code="Z9").responsible.set([lead_membership(world)])
     IndicatorFactory(cluster=world.other_cluster, code="SECRET1")
-    make_report(plain, periods[Q2], world.member_membership, Report.Status.DRAFT, {"": "8"})
-    Report.objects.filter(indicator=plain).update(comment="=HYPERLINK(1)")
+    make_report(
+        plain, periods[Q2], world.member_membership, MeasurementReport.Status.DRAFT, {"": "8"}
+    )
+    MeasurementReport.objects.filter(indicator=plain).update(comment="=HYPERLINK(1)")
 
     future = PeriodFactory(cluster=world.cluster, start=year_start(1))
 
@@ -673,8 +690,12 @@ def test_the_template_lists_what_the_entity_can_fill_with_stored_values(
 
 
 def test_the_xlsx_template_filled_in_imports_back(world: World, periods, by_sex_age, plain):
-    make_report(plain, periods[Q1], world.member_membership, Report.Status.VALIDATED, {"": "8"})
-    make_report(plain, periods[Q2], world.member_membership, Report.Status.DRAFT, {"": "3"})
+    make_report(
+        plain, periods[Q1], world.member_membership, MeasurementReport.Status.VALIDATED, {"": "8"}
+    )
+    make_report(
+        plain, periods[Q2], world.member_membership, MeasurementReport.Status.DRAFT, {"": "3"}
+    )
     content = transfer.template_xlsx(world.cluster, world.member_membership)
 
     workbook = load_workbook(io.BytesIO(content))
@@ -701,30 +722,32 @@ def test_the_xlsx_template_filled_in_imports_back(world: World, periods, by_sex_
     saved = run_import(world, SimpleUploadedFile("template.xlsx", buffer.getvalue()), submit=False)
 
     assert saved == 2, "unchanged stored reports (even validated) are no error and left alone"
-    a1 = Report.objects.get(indicator=by_sex_age, period=periods[Q3])
+    a1 = MeasurementReport.objects.get(indicator=by_sex_age, period=periods[Q3])
     assert values_of(a1) == {
         "sex=female|age=children": 5,
         "sex=male|age=children": 5,
         "sex=nonbinary|age=children": 5,
     }
-    b1 = Report.objects.get(indicator=plain, period=periods[Q3])
+    b1 = MeasurementReport.objects.get(indicator=plain, period=periods[Q3])
     assert values_of(b1) == {"": Decimal("7.5")}
     assert b1.comment == "Filled in the template"
     assert ReportEvent.objects.filter(action=ReportEvent.Action.IMPORTED).count() == 2
 
 
 def test_the_csv_template_imports_back_unchanged_as_nothing(world: World, periods, plain):
-    make_report(plain, periods[Q1], world.member_membership, Report.Status.DRAFT, {"": "8"})
-    Report.objects.filter(indicator=plain).update(comment="-2 families left")
+    make_report(
+        plain, periods[Q1], world.member_membership, MeasurementReport.Status.DRAFT, {"": "8"}
+    )
+    MeasurementReport.objects.filter(indicator=plain).update(comment="-2 families left")
     text = transfer.template_csv(world.cluster, world.member_membership)
     assert "'-2 families left" in text
 
     assert run_import(world, SimpleUploadedFile("t.csv", text.encode()), submit=False) == 0
-    assert Report.objects.get(indicator=plain).comment == "-2 families left"
+    assert MeasurementReport.objects.get(indicator=plain).comment == "-2 families left"
     # Submitting the same file submits the editable report as it is.
     assert run_import(world, SimpleUploadedFile("t.csv", text.encode()), submit=True) == 1
-    report = Report.objects.get(indicator=plain)
-    assert report.status == Report.Status.SUBMITTED
+    report = MeasurementReport.objects.get(indicator=plain)
+    assert report.status == MeasurementReport.Status.SUBMITTED
     assert report.comment == "-2 families left"
 
 
@@ -789,7 +812,9 @@ def validated(world: World, periods) -> dict[str, Indicator]:
     )
     cells = {key: str(n) for n, (key, _label) in enumerate(full.cells(), start=1)}
     make_report(full, periods[Q1], member, values={**cells, "": str(sum(range(1, 25)))})
-    make_report(full, periods[Q2], lead_membership(world), Report.Status.SUBMITTED, {"": "99"})
+    make_report(
+        full, periods[Q2], lead_membership(world), MeasurementReport.Status.SUBMITTED, {"": "99"}
+    )
     places = IndicatorFactory(
         cluster=world.cluster,
         code="E2",
@@ -917,8 +942,8 @@ def test_every_value_of_the_export_is_the_databases(world: World, validated):
     dataset = read_hxl(transfer.export_csv(world.cluster).encode("utf-8"))
     reports = {
         (r.membership.actor.slug, r.indicator.code, r.period.start.isoformat()): r
-        for r in Report.objects.filter(
-            indicator__cluster=world.cluster, status=Report.Status.VALIDATED
+        for r in MeasurementReport.objects.filter(
+            indicator__cluster=world.cluster, status=MeasurementReport.Status.VALIDATED
         ).select_related("indicator", "membership__actor", "period")
     }
     compared = 0

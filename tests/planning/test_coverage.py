@@ -101,7 +101,9 @@ def test_the_csv_export_keeps_the_filters_and_the_persons_language(world: World)
     add_action(world, "Housing census", "Gràcia")
     client = world.client("observer")
     client.cookies["django_language"] = "ca"
-    body = client.get(url(world, "who-does-what-csv"), {"territory": "gràcia"}).content.decode("utf-8-sig")
+    body = client.get(url(world, "who-does-what-csv"), {"territory": "gràcia"}).content.decode(
+        "utf-8-sig"
+    )
     assert "Housing census" in body and "Legal joint action" not in body
     assert body.splitlines()[0].startswith("Entitat")
 
