@@ -388,11 +388,28 @@ class AuditEntry(models.Model):
         PROPOSAL_CREATED = "proposal_created", _("drafted a proposal")
         PROPOSAL_SUBMITTED = "proposal_submitted", _("submitted a proposal")
         PROPOSAL_SENT_BACK = "proposal_sent_back", _("sent a proposal back")
+        PROPOSAL_CHANGED = "proposal_changed", _("changed a proposal")
         PROPOSAL_OPENED = "proposal_opened", _("opened a proposal for positions")
+        PROPOSAL_SECOND_ROUND = "proposal_second_round", _("opened a second round")
         STANCE_TAKEN = "stance_taken", _("took a position")
+        COMMENT_ADDED = "comment_added", _("commented on a proposal")
+        COMMENT_EDITED = "comment_edited", _("edited a comment")
         DECISION_RECORDED = "decision_recorded", _("recorded a decision")
+        RIGHTS_ISSUE_CREATED = "rights_issue_created", _("started a rights issue")
+        RIGHTS_ISSUE_CHANGED = "rights_issue_changed", _("changed a rights issue")
         RIGHTS_ISSUE_VALIDATED = "rights_issue_validated", _("validated a rights issue")
+        RIGHTS_ISSUE_NEW_VERSION = "rights_issue_new_version", _("started a new version")
+        EVIDENCE_ADDED = "evidence_added", _("attached evidence")
+        EVIDENCE_REMOVED = "evidence_removed", _("removed evidence")
+        OBJECTIVE_CREATED = "objective_created", _("added an objective")
+        OBJECTIVE_CHANGED = "objective_changed", _("changed an objective")
         OBJECTIVES_ADOPTED = "objectives_adopted", _("adopted objectives")
+        INDICATOR_CREATED = "indicator_created", _("added an indicator")
+        INDICATOR_CHANGED = "indicator_changed", _("changed an indicator")
+        PERIOD_LOCKED = "period_locked", _("locked a reporting period")
+        REPORT_SAVED = "report_saved", _("saved a measurement report")
+        REPORT_SUBMITTED = "report_submitted", _("submitted a measurement report")
+        REPORTS_IMPORTED = "reports_imported", _("imported measurement reports")
         REPORT_VALIDATED = "report_validated", _("validated a report")
         REPORT_RETURNED = "report_returned", _("returned a report")
         ACTION_CREATED = "action_created", _("created a joint action")
@@ -415,7 +432,13 @@ class AuditEntry(models.Model):
         related_name="+",
     )
     action = models.CharField(_("action"), max_length=60, choices=Action.choices)
+    # What the action was on: its name at the time (shown if it is gone since), and which
+    # row it is, so that the page names it as it is now and in the reader's language.
     target = models.CharField(_("about"), max_length=300, blank=True)
+    object_type = models.CharField(_("type of object"), max_length=100, blank=True)
+    object_id = models.PositiveBigIntegerField(_("object id"), null=True, blank=True)
+    # Values, never sentences: {"changes": {field: [before, after]}, ...}, put in words
+    # when the entry is read (clusters.audit.details_of).
     data = models.JSONField(_("details"), default=dict, blank=True)
     created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
 
@@ -423,6 +446,10 @@ class AuditEntry(models.Model):
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
         ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["cluster", "-created_at"], name="audit_cluster_recent"),
+            models.Index(fields=["object_type", "object_id"], name="audit_object"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target}"

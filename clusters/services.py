@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from actors.models import Actor, ActorUser, ThematicArea
 from clusters import notifications
+from clusters.audit import audit
 from clusters.models import AuditEntry, Cluster, ClusterRole, Invitation, Membership
 from core.errors import DomainError
 from core.tasks import enqueue_on_commit
@@ -27,14 +28,6 @@ from core.tasks import enqueue_on_commit
 # being used to flood an inbox or to send spam.
 RESEND_PAUSE = timedelta(minutes=5)
 INVITATIONS_PER_CLUSTER_PER_DAY = 100
-
-
-def audit(
-    *, cluster: Cluster, by: User | None, action: str, target: object = "", **data: Any
-) -> AuditEntry:
-    return AuditEntry.objects.create(
-        cluster=cluster, by=by, action=action, target=str(target)[:300], data=data
-    )
 
 
 @transaction.atomic

@@ -15,8 +15,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from clusters.audit import audit
 from clusters.models import AuditEntry, Cluster, Membership
-from clusters.services import audit
 from core.errors import DomainError
 from indicators.models import Indicator
 from planning.models import (

@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from clusters.audit import audit
 from clusters.models import AuditEntry, Membership
-from clusters.services import audit
 from core.errors import DomainError
 from core.tasks import enqueue_on_commit
 from indicators.services import objectives_adopt

@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from clusters.audit import audit
 from clusters.models import AuditEntry, Cluster, Membership
-from clusters.services import audit
 from core.errors import DomainError
 from rights.models import (
     Cause,

@@ -126,7 +126,7 @@ def test_home_lists_only_my_clusters_with_fixed_queries(
 def test_the_coordinator_reads_the_activity_with_a_fixed_number_of_queries(
     world: World, django_assert_num_queries, django_assert_max_num_queries
 ):
-    from clusters.services import audit
+    from clusters.audit import audit
 
     client = world.client("coordinator")
     url = reverse("clusters:audit-log", args=[world.cluster.slug])

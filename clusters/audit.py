@@ -1,0 +1,220 @@
+"""The one audit log of a cluster: every write that changes its shared work records who,
+when, what action, on which object, and what changed (pretix's ``log_action`` is the
+model).
+
+Entries hold values, never sentences: field names, codes, ISO dates. They are put in
+words when read (``details_of``, ``names_now``), so the page speaks the reader's language
+and not the one of the moment the change was made.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.utils import formats
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import User
+from clusters.models import AuditEntry, Cluster
+
+# Labels of the details that are not a field of the object the entry is about.
+DETAIL_LABELS = {
+    "reason": gettext_lazy("reason"),
+    "role": gettext_lazy("role"),
+    "email": gettext_lazy("email"),
+    "outcome": gettext_lazy("outcome"),
+    "stance": gettext_lazy("position"),
+    "round": gettext_lazy("round"),
+    "period": gettext_lazy("period"),
+    "rows": gettext_lazy("rows"),
+    "reports": gettext_lazy("reports"),
+    "version": gettext_lazy("version"),
+    "part": gettext_lazy("part"),
+    "file": gettext_lazy("file"),
+    "kind": gettext_lazy("kind"),
+    "language": gettext_lazy("language"),
+    "entity": gettext_lazy("entity"),
+    "closes_at": gettext_lazy("closes at"),
+    "objectives": gettext_lazy("objectives"),
+}
+
+
+def json_value(value: Any) -> Any:
+    """A value as the log keeps it: JSON, and free of the language of the moment."""
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value.normalize()) if value == value.to_integral_value() else str(value)
+    if isinstance(value, Mapping):
+        return {str(key): json_value(item) for key, item in value.items()}
+    if isinstance(value, list | tuple | set | frozenset | models.QuerySet):
+        items = [json_value(item) for item in value]
+        return sorted(items, key=str) if isinstance(value, set | frozenset) else items
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    """The values of ``fields`` now (many-to-many fields as their sorted names)."""
+    values = {}
+    for name in fields:
+        field = instance._meta.get_field(name)
+        if field.many_to_many:
+            values[name] = sorted(str(item) for item in getattr(instance, name).all())
+        else:
+            values[name] = getattr(instance, name)
+    return json_value(values)
+
+
+def changed(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list]:
+    """``{field: [before, after]}`` for the fields whose values differ."""
+    before, after = json_value(before), json_value(after)
+    return {
+        field: [before.get(field), value]
+        for field, value in after.items()
+        if before.get(field) != value
+    }
+
+
+def audit(
+    *,
+    cluster: Cluster,
+    by: User | None,
+    action: str,
+    target: models.Model | str | None = None,
+    changes: Mapping[str, Sequence] | None = None,
+    **details: Any,
+) -> AuditEntry:
+    """Record one action in the cluster's log, in the caller's transaction."""
+    data = json_value(details)
+    if changes:
+        data["changes"] = json_value(changes)
+    entry = AuditEntry(cluster=cluster, by=by, action=action, data=data)
+    if isinstance(target, models.Model):
+        entry.object_type = target._meta.label_lower
+        entry.object_id = target.pk
+        entry.target = str(target)[:300]
+    elif target:
+        entry.target = str(target)[:300]
+    entry.save()
+    return entry
+
+
+@dataclass(frozen=True)
+class Detail:
+    """One line of an entry's details: what, and from what to what (or just its value)."""
+
+    label: str
+    before: str | None
+    after: str
+
+    @property
+    def is_change(self) -> bool:
+        return self.before is not None
+
+    def __str__(self) -> str:
+        if self.is_change:
+            return f"{self.label}: {self.before} → {self.after}"
+        return f"{self.label}: {self.after}"
+
+
+def _model(object_type: str) -> type[models.Model] | None:
+    try:
+        return apps.get_model(object_type) if object_type else None
+    except (LookupError, ValueError):
+        return None
+
+
+def _field(model: type[models.Model] | None, name: str) -> models.Field | None:
+    if model is None:
+        return None
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+
+
+def _label(field: models.Field | None, key: str) -> str:
+    if field is not None and hasattr(field, "verbose_name"):
+        return str(field.verbose_name)
+    return str(DETAIL_LABELS.get(key, key.replace("_", " ")))
+
+
+def _words(value: Any, field: models.Field | None) -> str:
+    """A stored value in the reader's words: a choice's label, a date in their format."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, list):
+        return ", ".join(_words(item, field) for item in value)
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    choices = dict(field.flatchoices) if field is not None and field.choices else {}
+    if value in choices:
+        return str(choices[value])
+    if isinstance(value, str):
+        moment = parse_datetime(value) if "T" in value else None
+        if moment is not None:
+            return formats.date_format(moment, "SHORT_DATETIME_FORMAT")
+        day = parse_date(value) if len(value) == 10 else None
+        if day is not None:
+            return formats.date_format(day, "SHORT_DATE_FORMAT")
+        return value
+    return formats.localize(value)
+
+
+def details_of(entry: AuditEntry) -> list[Detail]:
+    """What the entry records beyond its action, in the reader's language."""
+    model = _model(entry.object_type)
+    data = entry.data or {}
+    lines = []
+    for key, (before, after) in (data.get("changes") or {}).items():
+        field = _field(model, key)
+        lines.append(Detail(_label(field, key), _words(before, field), _words(after, field)))
+    for key, value in data.items():
+        if key == "changes":
+            continue
+        field = _field(model, key)
+        lines.append(Detail(_label(field, key), None, _words(value, field)))
+    return lines
+
+
+def names_now(entries: Iterable[AuditEntry]) -> dict[tuple[str, int], str]:
+    """The current name of each object the entries are about, in the reader's language:
+    one query per kind of object, whatever the number of entries."""
+    wanted: dict[str, set[int]] = defaultdict(set)
+    for entry in entries:
+        if entry.object_type and entry.object_id is not None:
+            wanted[entry.object_type].add(entry.object_id)
+    names = {}
+    for object_type, ids in wanted.items():
+        model = _model(object_type)
+        if model is None:
+            continue
+        # select_related(): the names of most objects read their parents (a report names
+        # its indicator, period and entity).
+        for obj in model._default_manager.select_related().filter(pk__in=ids):
+            names[(object_type, obj.pk)] = str(obj)
+    return names
+
+
+def with_details(entries: Sequence[AuditEntry]) -> list[AuditEntry]:
+    """The entries of a page, each given ``about`` (its object's name now, or as it was if
+    it is gone) and ``details`` (lines in the reader's language)."""
+    names = names_now(entries)
+    for entry in entries:
+        entry.about = names.get((entry.object_type, entry.object_id), entry.target)
+        entry.details = details_of(entry)
+    return list(entries)
