@@ -111,6 +111,15 @@ def cluster_for_editor(request: HttpRequest, slug: str) -> tuple[Cluster, Cluste
     return access.cluster, access
 
 
+def cluster_for_member(request: HttpRequest, slug: str) -> tuple[Cluster, ClusterAccess]:
+    """Representatives of a lead or member entity, acting for it: they report, propose and
+    take positions. A coordinator who represents no such entity gets a 403 too."""
+    access = _access_for(request, slug)
+    if not access.is_member:
+        raise PermissionDenied
+    return access.cluster, access
+
+
 def leavable_memberships(cluster: Cluster, user: User) -> list[Membership]:
     """The active memberships this person may end for their entity: those of entities they
     administer, except the lead (which must hand over first)."""

@@ -9,8 +9,7 @@ and not the one of the moment the change was made.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -19,8 +18,9 @@ from typing import Any
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -46,6 +46,12 @@ DETAIL_LABELS = {
     "entity": gettext_lazy("entity"),
     "closes_at": gettext_lazy("closes at"),
     "objectives": gettext_lazy("objectives"),
+    "title": gettext_lazy("title"),
+    "decision": gettext_lazy("decision"),
+    "previous": gettext_lazy("previous version"),
+    "added": gettext_lazy("added"),
+    "changed": gettext_lazy("changed"),
+    "deleted": gettext_lazy("removed"),
 }
 
 
@@ -107,6 +113,8 @@ def audit(
         entry.object_type = target._meta.label_lower
         entry.object_id = target.pk
         entry.target = str(target)[:300]
+        if hasattr(target, "audit_values"):
+            entry.data["about"] = json_value(target.audit_values())
     elif target:
         entry.target = str(target)[:300]
     entry.save()
@@ -149,8 +157,8 @@ def _field(model: type[models.Model] | None, name: str) -> models.Field | None:
 
 def _label(field: models.Field | None, key: str) -> str:
     if field is not None and hasattr(field, "verbose_name"):
-        return str(field.verbose_name)
-    return str(DETAIL_LABELS.get(key, key.replace("_", " ")))
+        return capfirst(field.verbose_name)
+    return capfirst(DETAIL_LABELS.get(key, key.replace("_", " ")))
 
 
 def _words(value: Any, field: models.Field | None) -> str:
@@ -184,37 +192,47 @@ def details_of(entry: AuditEntry) -> list[Detail]:
         field = _field(model, key)
         lines.append(Detail(_label(field, key), _words(before, field), _words(after, field)))
     for key, value in data.items():
-        if key == "changes":
+        if key in ("changes", "about"):
             continue
         field = _field(model, key)
-        lines.append(Detail(_label(field, key), None, _words(value, field)))
+        # A model words the details that are not its fields (a rights issue, its parts).
+        words = model.audit_words(key, value) if hasattr(model, "audit_words") else None
+        lines.append(Detail(_label(field, key), None, words or _words(value, field)))
     return lines
 
 
-def names_now(entries: Iterable[AuditEntry]) -> dict[tuple[str, int], str]:
-    """The current name of each object the entries are about, in the reader's language:
-    one query per kind of object, whatever the number of entries."""
-    wanted: dict[str, set[int]] = defaultdict(set)
-    for entry in entries:
-        if entry.object_type and entry.object_id is not None:
-            wanted[entry.object_type].add(entry.object_id)
-    names = {}
-    for object_type, ids in wanted.items():
-        model = _model(object_type)
-        if model is None:
-            continue
-        # select_related(): the names of most objects read their parents (a report names
-        # its indicator, period and entity).
-        for obj in model._default_manager.select_related().filter(pk__in=ids):
-            names[(object_type, obj.pk)] = str(obj)
-    return names
+def about_of(entry: AuditEntry) -> str:
+    """What the entry is about, in the reader's language: an object whose name has words
+    of the interface (a report's kind) keeps the values of its name (``audit_values``) and
+    words them when read (``audit_name``); any other keeps its name as it was."""
+    model = _model(entry.object_type)
+    values = (entry.data or {}).get("about")
+    if values is not None and model is not None and hasattr(model, "audit_name"):
+        return model.audit_name(values)
+    return entry.target
 
 
-def with_details(entries: Sequence[AuditEntry]) -> list[AuditEntry]:
-    """The entries of a page, each given ``about`` (its object's name now, or as it was if
-    it is gone) and ``details`` (lines in the reader's language)."""
-    names = names_now(entries)
+def with_details(entries: Iterable[AuditEntry]) -> list[AuditEntry]:
+    """The entries, each given ``about`` and ``details`` in the reader's language, with no
+    query of its own."""
+    entries = list(entries)
     for entry in entries:
-        entry.about = names.get((entry.object_type, entry.object_id), entry.target)
+        entry.about = about_of(entry)
         entry.details = details_of(entry)
-    return list(entries)
+    return entries
+
+
+def audit_rows(entries: models.QuerySet[AuditEntry]) -> Iterator[list[object]]:
+    """The entries for a spreadsheet: a header in the reader's language, then one row per
+    entry, read in batches so that a long trail never sits in memory at once."""
+    yield [_("When"), _("Who"), _("What"), _("On what"), _("What changed")]
+    batch = 500
+    for start in range(0, entries.count(), batch):
+        for entry in with_details(entries[start : start + batch]):
+            yield [
+                timezone.localtime(entry.created_at).strftime("%Y-%m-%d %H:%M"),
+                entry.by.display_name if entry.by else "",
+                entry.get_action_display(),
+                entry.about,
+                "; ".join(str(detail) for detail in entry.details),
+            ]

@@ -141,6 +141,20 @@ class Cluster(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("clusters:overview", args=[self.slug])
 
+    @property
+    def status_tone(self) -> str:
+        return {self.Status.ACTIVE: "ok", self.Status.CLOSED: "neutral"}.get(self.status, "")
+
+    @property
+    def weighs_agreement(self) -> bool:
+        """Consensus rules count agreement against a threshold; consent only asks that
+        nobody objects."""
+        return self.decision_rule != self.DecisionRule.CONSENT
+
+    @property
+    def has_second_round(self) -> bool:
+        return self.decision_rule == self.DecisionRule.CONSENSUS_THEN_MAJORITY
+
 
 class ClusterRole(models.Model):
     """A person's role in running a cluster, independent of the entity they represent."""
@@ -242,9 +256,28 @@ class Membership(models.Model):
     def __str__(self) -> str:
         return f"{self.actor} · {self.cluster}"
 
+    def audit_values(self) -> dict:
+        """Named in the audit log by its entity (clusters.audit.about_of)."""
+        return {"entity": self.actor.name}
+
+    @classmethod
+    def audit_name(cls, values: dict) -> str:
+        return values.get("entity", "")
+
     @property
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
+
+    @property
+    def is_lead(self) -> bool:
+        return self.role == self.Role.LEAD
+
+    @property
+    def role_tone(self) -> str:
+        """The badge's colour: the lead stands out, those who do not take positions fade."""
+        if self.is_lead:
+            return "ok"
+        return "" if self.role in self.VOTING_ROLES else "neutral"
 
     @property
     def takes_positions(self) -> bool:
@@ -254,6 +287,15 @@ class Membership(models.Model):
 class InvitationQuerySet(models.QuerySet["Invitation"]):
     def pending(self) -> InvitationQuerySet:
         return self.filter(status=Invitation.Status.PENDING)
+
+    def usable(self) -> InvitationQuerySet:
+        """Pending and not expired: the link still opens (Invitation.is_usable, in SQL)."""
+        return self.pending().filter(expires_at__gt=timezone.now())
+
+    def usable_for(self, user: settings.AUTH_USER_MODEL) -> InvitationQuerySet:
+        """The invitations waiting for this person: sent to their address (as typed, in
+        any case), still usable, the soonest to expire first."""
+        return self.usable().filter(email__iexact=user.email).order_by("expires_at", "pk")
 
 
 def new_invitation_nonce() -> str:
@@ -354,6 +396,14 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} → {self.cluster}"
+
+    def audit_values(self) -> dict:
+        """Named in the audit log by its entity (clusters.audit.about_of)."""
+        return {"entity": self.entity_name}
+
+    @classmethod
+    def audit_name(cls, values: dict) -> str:
+        return values.get("entity", "")
 
     @property
     def entity_name(self) -> str:

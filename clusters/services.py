@@ -162,7 +162,7 @@ def invitation_create(
                 cluster=cluster,
                 by=by,
                 action=AuditEntry.Action.INVITATION_SENT,
-                target=invitation.entity_name,
+                target=invitation,
                 email=email,
                 role=role,
             )
@@ -200,7 +200,7 @@ def invitation_resend(*, invitation: Invitation, by: User) -> Invitation:
         cluster=invitation.cluster,
         by=by,
         action=AuditEntry.Action.INVITATION_RESENT,
-        target=invitation.entity_name,
+        target=invitation,
         email=invitation.email,
     )
     _enqueue_invitation_email(invitation)
@@ -217,7 +217,7 @@ def invitation_revoke(*, invitation: Invitation, by: User) -> Invitation:
         cluster=invitation.cluster,
         by=by,
         action=AuditEntry.Action.INVITATION_REVOKED,
-        target=invitation.entity_name,
+        target=invitation,
         email=invitation.email,
     )
     return invitation
@@ -283,7 +283,7 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
         cluster=cluster,
         by=user,
         action=AuditEntry.Action.INVITATION_ACCEPTED,
-        target=actor.name,
+        target=membership,
         role=invitation.role,
     )
     return membership
@@ -351,9 +351,8 @@ def membership_change_role(*, membership: Membership, role: str, by: User) -> Me
                 cluster=membership.cluster,
                 by=by,
                 action=AuditEntry.Action.MEMBER_ROLE_CHANGED,
-                target=old_lead.actor.name,
-                before=Membership.Role.LEAD,
-                after=Membership.Role.MEMBER,
+                target=old_lead,
+                changes={"role": [Membership.Role.LEAD, Membership.Role.MEMBER]},
             )
     membership.role = role
     membership.save(update_fields=["role"])
@@ -361,9 +360,8 @@ def membership_change_role(*, membership: Membership, role: str, by: User) -> Me
         cluster=membership.cluster,
         by=by,
         action=AuditEntry.Action.MEMBER_ROLE_CHANGED,
-        target=membership.actor.name,
-        before=previous,
-        after=role,
+        target=membership,
+        changes={"role": [previous, role]},
     )
     return membership
 
@@ -375,7 +373,7 @@ def _end_membership(membership: Membership, *, by: User, action: str) -> Members
     membership.status = Membership.Status.LEFT
     membership.left_at = timezone.now()
     membership.save(update_fields=["status", "left_at"])
-    audit(cluster=membership.cluster, by=by, action=action, target=membership.actor.name)
+    audit(cluster=membership.cluster, by=by, action=action, target=membership)
     return membership
 
 

@@ -30,4 +30,5 @@ urlpatterns = [
     ),
     path("c/<slug:slug>/leave/", views.leave, name="leave"),
     path("c/<slug:slug>/audit/", views.audit_log, name="audit-log"),
+    path("c/<slug:slug>/audit/export.csv", views.audit_export, name="audit-export"),
 ]

@@ -6,11 +6,11 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,6 +23,7 @@ from clusters.access import (
     cluster_for_user,
     leavable_memberships,
 )
+from clusters.audit import audit_rows, with_details
 from clusters.filters import AuditFilter
 from clusters.forms import (
     ClusterCreateForm,
@@ -36,6 +37,7 @@ from clusters.models import Cluster, Invitation, Membership
 from clusters.tokens import invitation_from_token, make_invitation_token
 from core.errors import DomainError
 from core.paging import paginate
+from core.spreadsheets import csv_response
 
 
 def health(request: HttpRequest) -> HttpResponse:
@@ -69,10 +71,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
     invitations = [
         (invitation, make_invitation_token(invitation))
-        for invitation in Invitation.objects.pending()
-        .filter(email=user.email.lower())
-        .select_related("cluster", "actor")
-        if not invitation.is_expired
+        for invitation in Invitation.objects.usable_for(user).select_related("cluster", "actor")
     ]
     actors = Actor.objects.represented_by(user).order_by("name")
     can_create = user.is_staff or Actor.objects.administered_by(user).exists()
@@ -412,22 +411,30 @@ def invitation_logout(request: HttpRequest, token: str) -> HttpResponse:
     return redirect("clusters:invitation-accept", token=token)
 
 
+def _audit_entries(request: HttpRequest, cluster: Cluster) -> tuple[AuditFilter, QuerySet]:
+    """The cluster's trail as filtered; an invalid filter shows its error and the whole
+    trail."""
+    entries = cluster.audit.select_related("by").order_by("-created_at", "-id")
+    found = AuditFilter(request.GET or None, queryset=entries, cluster=cluster)
+    return found, found.qs if found.is_valid() else entries
+
+
 @login_required
 def audit_log(request: HttpRequest, slug: str) -> HttpResponse:
     """Who did what, when, on what: the cluster's audit trail, for the coordinator."""
     cluster, access = cluster_for_coordinator(request, slug)
-    entries = cluster.audit.select_related("by").order_by("-created_at", "-id")
-    found = AuditFilter(request.GET or None, queryset=entries, cluster=cluster)
-    # An invalid filter shows its error and the whole trail.
-    page, query = paginate(request, found.qs if found.is_valid() else entries, per_page=50)
+    found, entries = _audit_entries(request, cluster)
+    page, query = paginate(request, entries, per_page=50)
+    context = {"cluster": cluster, "access": access, "filter": found, "query": query}
     return render(
-        request,
-        "clusters/audit_log.html",
-        {
-            "cluster": cluster,
-            "access": access,
-            "page": page,
-            "filter": found,
-            "query": query,
-        },
+        request, "clusters/audit_log.html", context | {"page": page, "entries": with_details(page)}
     )
+
+
+@login_required
+def audit_export(request: HttpRequest, slug: str) -> HttpResponse:
+    """The filtered trail as CSV, in the reader's language, every entry on one row."""
+    cluster, _access = cluster_for_coordinator(request, slug)
+    _found, entries = _audit_entries(request, cluster)
+    filename = f"{cluster.slug}-activity-{timezone.localdate():%Y-%m-%d}.csv"
+    return csv_response(filename, audit_rows(entries))

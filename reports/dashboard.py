@@ -12,6 +12,7 @@ from django.db.models import Count, F, Max, Q, Sum
 from django.utils import timezone
 
 from accounts.models import User
+from clusters.audit import with_details
 from clusters.models import AuditEntry, Cluster, Invitation, Membership
 from clusters.tokens import make_invitation_token
 from indicators.selectors import entity_reports, open_periods, reporting_by_entity
@@ -108,7 +109,7 @@ def coordinator_dashboard(cluster: Cluster) -> dict:
             .annotate(n=Count("id"), money=Sum("amount", filter=Q(kind="money")))
             .order_by("-n", "membership__actor__name")[:TOP]
         ),
-        "activity": list(
+        "activity": with_details(
             AuditEntry.objects.filter(cluster=cluster)
             .select_related("by")
             .order_by("-created_at", "-id")[:TOP]
@@ -156,10 +157,7 @@ def member_todo(cluster: Cluster, membership: Membership, user: User) -> dict:
     ]
     invitations = [
         (invitation, make_invitation_token(invitation))
-        for invitation in Invitation.objects.pending()
-        .filter(email__iexact=user.email, expires_at__gt=now)
-        .select_related("cluster")
-        .order_by("expires_at")
+        for invitation in Invitation.objects.usable_for(user).select_related("cluster")
     ]
     return {
         "positions": positions,

@@ -153,7 +153,7 @@ def report_publish(*, job: ReportJob, by: User | None) -> ReportJob:
     """Make a finished report visible to the cluster's institutions, and email them a link.
     A published report never changes: a new version is a new report."""
     job = ReportJob.objects.select_for_update().select_related("cluster").get(pk=job.pk)
-    if job.status != ReportJob.Status.DONE:
+    if not job.is_done:
         raise DomainError(_("Only a finished report can be published."))
     if job.is_published:
         raise DomainError(_("This report is already published."))

@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.dateparse import parse_date
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +23,13 @@ from indicators.models import ReportingPeriod
 def report_file_name(job: ReportJob, filename: str) -> str:
     """One name per job, so a rerun of the task replaces the file instead of adding one."""
     return f"reports/{job.cluster_id}/{job.kind}-{job.pk}.pdf"
+
+
+class ReportJobQuerySet(models.QuerySet["ReportJob"]):
+    def published(self) -> ReportJobQuerySet:
+        """Reports the cluster's institutions and members may read: once published, a
+        report never changes."""
+        return self.filter(published_at__isnull=False)
 
 
 class ReportJob(models.Model):
@@ -79,6 +87,8 @@ class ReportJob(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
+    objects = ReportJobQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("report")
         verbose_name_plural = _("reports")
@@ -113,16 +123,46 @@ class ReportJob(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("reports:detail", args=[self.cluster.slug, self.pk])
 
+    def audit_values(self) -> dict:
+        """The values of its name, for the audit log to word them in the reader's
+        language (clusters.audit.about_of)."""
+        return {
+            "kind": self.kind,
+            "language": self.language,
+            "period": str(self.period) if self.period_id else None,
+            "dates": [self.date_from, self.date_to] if self.date_from and self.date_to else None,
+            "cluster": self.cluster.name,
+        }
+
+    @classmethod
+    def audit_name(cls, values: dict) -> str:
+        date_from, date_to = (
+            parse_date(day) if day else None for day in values.get("dates") or (None, None)
+        )
+        job = cls(
+            kind=values.get("kind", ""),
+            language=values.get("language", ""),
+            date_from=date_from,
+            date_to=date_to,
+        )
+        subject = values.get("period") or job.subject_dates() or values.get("cluster", "")
+        return f"{job.get_kind_display()} · {subject} ({job.get_language_display()})"
+
+    def subject_dates(self) -> str | None:
+        if self.date_from and self.date_to:
+            start, end = (
+                date_format(d, "SHORT_DATE_FORMAT") for d in (self.date_from, self.date_to)
+            )
+            return f"{start} \u2013 {end}"
+        return None
+
     @property
     def subject(self) -> str:
         """What the report covers: its period, dates, or the whole cluster."""
         if self.kind == self.Kind.PROGRESS and self.period_id:
             return str(self.period)
         if self.kind == self.Kind.CONSENSUS and self.date_from and self.date_to:
-            start, end = (
-                date_format(d, "SHORT_DATE_FORMAT") for d in (self.date_from, self.date_to)
-            )
-            return f"{start} \u2013 {end}"
+            return self.subject_dates()
         return str(self.cluster)
 
     @property
@@ -132,6 +172,32 @@ class ReportJob(models.Model):
     @property
     def is_published(self) -> bool:
         return self.published_at is not None
+
+    @property
+    def is_queued(self) -> bool:
+        return self.status == self.Status.QUEUED
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == self.Status.DONE
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status == self.Status.FAILED
+
+    @property
+    def can_publish(self) -> bool:
+        """Finished and not yet published (reports.jobs.report_publish refuses otherwise)."""
+        return self.is_done and not self.is_published
+
+    @property
+    def status_tone(self) -> str:
+        """The badge's colour: ready, failed, being prepared, waiting."""
+        return {
+            self.Status.DONE: "ok",
+            self.Status.FAILED: "danger",
+            self.Status.RUNNING: "warn",
+        }.get(self.status, "neutral")
 
     def download_name(self) -> str:
         return f"{self.cluster.slug}-{self.kind}-{self.pk}-{self.language}.pdf"

@@ -15,9 +15,7 @@ from reports.models import ReportJob
 
 def report_published(job_id: int) -> int:
     job = (
-        ReportJob.objects.select_related("cluster", "period")
-        .filter(pk=job_id, published_at__isnull=False)
-        .first()
+        ReportJob.objects.published().select_related("cluster", "period").filter(pk=job_id).first()
     )
     if job is None:
         return 0

@@ -2,8 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,10 +11,10 @@ from django.views.decorators.http import require_POST
 from clusters.access import (
     ClusterAccess,
     cluster_for_coordinator,
-    cluster_for_editor,
+    cluster_for_member,
     cluster_for_user,
 )
-from clusters.models import Cluster, ClusterRole, Membership
+from clusters.models import Cluster
 from core.errors import DomainError
 from core.paging import paginate
 from indicators.figures import status_labels
@@ -30,7 +29,7 @@ from reports.models import ReportJob
 def visible_jobs(cluster: Cluster, access: ClusterAccess) -> QuerySet[ReportJob]:
     """The coordinator sees every report; everyone else inside, the published ones."""
     jobs = cluster.report_jobs.select_related("period", "requested_by", "cluster")
-    return jobs if access.is_coordinator else jobs.filter(published_at__isnull=False)
+    return jobs if access.is_coordinator else jobs.published()
 
 
 def _job(cluster: Cluster, access: ClusterAccess, pk: int) -> ReportJob:
@@ -127,13 +126,9 @@ def report_publish(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def published_reports(request: HttpRequest) -> HttpResponse:
     """Every published report of the clusters the person is part of: the institutions'
     reading room."""
-    user = request.user
-    clusters = Cluster.objects.filter(
-        Q(memberships__in=Membership.objects.active().filter(actor__people__user=user))
-        | Q(roles__user=user, roles__role=ClusterRole.Role.COORDINATOR)
-    )
     jobs = (
-        ReportJob.objects.filter(cluster__in=clusters, published_at__isnull=False)
+        ReportJob.objects.published()
+        .filter(cluster__in=Cluster.objects.visible_to(request.user))
         .select_related("cluster", "period")
         .order_by("-published_at", "-pk")
     )
@@ -176,8 +171,6 @@ def participation_list(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def todo(request: HttpRequest, slug: str) -> HttpResponse:
     """The home of a member entity's representative in a cluster."""
-    cluster, access = cluster_for_editor(request, slug)
-    if access.membership is None or not access.is_member:
-        raise PermissionDenied
+    cluster, access = cluster_for_member(request, slug)
     context = member_todo(cluster, access.membership, request.user)
     return render(request, "reports/todo.html", {"cluster": cluster, "access": access} | context)

@@ -10,6 +10,7 @@ from clusters.models import Membership
 from core.widgets import Textarea
 from rights.models import (
     AGE_BANDS,
+    PART_NAMES,
     SEXES,
     CapacityGap,
     Cause,
@@ -196,14 +197,14 @@ class ConsequenceForm(forms.ModelForm):
 
 # The parts of an issue edited as lists: URL key -> (label, formset class).
 PARTS = {
-    "consequences": (_("Consequences"), part_formset(Consequence, ConsequenceForm)),
-    "causes": (_("Causes"), part_formset(Cause, CauseForm, CauseFormSet)),
-    "groups": (_("Rights-holders"), part_formset(RightsHolderGroup, HolderGroupForm)),
-    "duty-bearers": (
-        _("Duty-bearers"),
-        part_formset(DutyBearer, DutyBearerForm, DutyBearerFormSet),
-    ),
-    "gaps": (_("Capacity gaps"), part_formset(CapacityGap, CapacityGapForm)),
+    part: (PART_NAMES[part], formset)
+    for part, formset in {
+        "consequences": part_formset(Consequence, ConsequenceForm),
+        "causes": part_formset(Cause, CauseForm, CauseFormSet),
+        "groups": part_formset(RightsHolderGroup, HolderGroupForm),
+        "duty-bearers": part_formset(DutyBearer, DutyBearerForm, DutyBearerFormSet),
+        "gaps": part_formset(CapacityGap, CapacityGapForm),
+    }.items()
 }
 
 

@@ -167,10 +167,34 @@ class Right(Translated):
         return f"{self.instrument.abbreviation} {_('art.')} {self.article}"
 
 
+# The parts of an issue's analysis, each edited on a page of its own.
+PART_NAMES = {
+    "consequences": _("Consequences"),
+    "causes": _("Causes"),
+    "groups": _("Rights-holders"),
+    "duty-bearers": _("Duty-bearers"),
+    "gaps": _("Capacity gaps"),
+}
+
+
 class RightsIssueQuerySet(models.QuerySet["RightsIssue"]):
     def current(self) -> RightsIssueQuerySet:
         """The newest version of each issue."""
         return self.filter(next_version__isnull=True)
+
+    def with_parts(self) -> RightsIssueQuerySet:
+        """Each issue with every part of its analysis, in a fixed number of queries: what
+        the issue page and the export show."""
+        return self.prefetch_related(
+            models.Prefetch("rights", queryset=Right.objects.select_related("instrument")),
+            models.Prefetch("sdg_targets", queryset=SDGTarget.objects.select_related("goal")),
+            "consequences",
+            models.Prefetch("causes", queryset=Cause.objects.prefetch_related("consequences")),
+            "holder_groups",
+            "duty_bearers__membership__actor",
+            "capacity_gaps",
+            "evidence",
+        )
 
     def in_force(self) -> RightsIssueQuerySet:
         """The newest version of each issue and, while a new draft revises it, the
@@ -261,9 +285,25 @@ class RightsIssue(models.Model):
     def label(self) -> str:
         return f"RI-{self.number}" + (f" v{self.version}" if self.version > 1 else "")
 
+    @classmethod
+    def audit_words(cls, key: str, value: object) -> str | None:
+        """A detail of the audit log in the reader's words (clusters.audit.details_of)."""
+        if key == "part" and value in PART_NAMES:
+            return str(PART_NAMES[value])
+        return None
+
+    def consequence_refs(self) -> dict[int, str]:
+        """C1, C2… for its consequences in their order: the labels of the problem tree,
+        which the issue page and the export use to say what each cause produces."""
+        return {c.pk: f"C{n}" for n, c in enumerate(self.consequences.all(), start=1)}
+
     @property
     def is_editable(self) -> bool:
         return self.status == self.Status.DRAFT
+
+    @property
+    def is_validated(self) -> bool:
+        return self.status == self.Status.VALIDATED
 
 
 class Consequence(models.Model):
@@ -305,6 +345,10 @@ class Cause(models.Model):
 
     def __str__(self) -> str:
         return self.description
+
+    def produces(self, refs: dict[int, str]) -> str:
+        """The consequences it leads to, by their refs (RightsIssue.consequence_refs)."""
+        return ", ".join(refs.get(c.pk, "?") for c in self.consequences.all())
 
 
 SEXES = (

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from django.db.models import Prefetch
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from clusters.models import Cluster
-from rights.models import AGE_BANDS, SEXES, Cause, Right, RightsIssue
+from rights.models import AGE_BANDS, SEXES, RightsIssue
 from rights.tree import TreeCause, TreeNode, problem_tree_svg
 
 
@@ -74,20 +73,7 @@ EXPORT_HEADER = [
 
 def issue_rows_for_export(cluster: Cluster) -> Iterator[list[object]]:
     """The whole analysis of a cluster as rows, one per element of each issue in force."""
-    issues = (
-        cluster.rights_issues.in_force()
-        .prefetch_related(
-            Prefetch("rights", queryset=Right.objects.select_related("instrument")),
-            "sdg_targets",
-            "consequences",
-            Prefetch("causes", queryset=Cause.objects.prefetch_related("consequences")),
-            "holder_groups",
-            "duty_bearers__membership__actor",
-            "capacity_gaps",
-            "evidence",
-        )
-        .order_by("number")
-    )
+    issues = cluster.rights_issues.in_force().with_parts().order_by("number")
     yield EXPORT_HEADER
     blank_counts = [""] * (len(SEXES) * len(AGE_BANDS) + 1)
     for issue in issues:
@@ -102,19 +88,25 @@ def issue_rows_for_export(cluster: Cluster) -> Iterator[list[object]]:
         ]
         yield [*head, "issue", "", issue.description, "", *blank_counts]
         yield [*head, "gender_analysis", "", issue.gender_analysis, "", *blank_counts]
-        numbers = {c.pk: n for n, c in enumerate(issue.consequences.all(), start=1)}
+        refs = issue.consequence_refs()
         for consequence in issue.consequences.all():
             yield [
                 *head,
                 "consequence",
-                f"C{numbers[consequence.pk]}",
+                refs[consequence.pk],
                 consequence.description,
                 "",
                 *blank_counts,
             ]
         for cause in issue.causes.all():
-            linked = ", ".join(f"C{numbers.get(c.pk, '?')}" for c in cause.consequences.all())
-            yield [*head, "cause", cause.level, cause.description, linked, *blank_counts]
+            yield [
+                *head,
+                "cause",
+                cause.level,
+                cause.description,
+                cause.produces(refs),
+                *blank_counts,
+            ]
         for group in issue.holder_groups.all():
             counts = [group.count(sex, age) for sex, _s in SEXES for age, _a in AGE_BANDS]
             yield [*head, "rights_holders", "", group.name, group.description, *counts, group.total]

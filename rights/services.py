@@ -30,12 +30,43 @@ from rights.models import (
     SDGTarget,
 )
 
+# The issue's own history (shown on its page, with every part's rows) and the cluster's
+# audit log are written together, by the one function every change of an issue calls.
+AUDITED_AS = {
+    RightsIssueChange.Action.CREATED: AuditEntry.Action.RIGHTS_ISSUE_CREATED,
+    RightsIssueChange.Action.EDITED: AuditEntry.Action.RIGHTS_ISSUE_CHANGED,
+    RightsIssueChange.Action.PART_EDITED: AuditEntry.Action.RIGHTS_ISSUE_CHANGED,
+    RightsIssueChange.Action.EVIDENCE_ADDED: AuditEntry.Action.EVIDENCE_ADDED,
+    RightsIssueChange.Action.EVIDENCE_REMOVED: AuditEntry.Action.EVIDENCE_REMOVED,
+    RightsIssueChange.Action.VALIDATED: AuditEntry.Action.RIGHTS_ISSUE_VALIDATED,
+    RightsIssueChange.Action.NEW_VERSION: AuditEntry.Action.RIGHTS_ISSUE_NEW_VERSION,
+}
+
 
 def record(
-    issue: RightsIssue, by: User | None, action: str, part: str = "", **details: Any
+    issue: RightsIssue,
+    by: User | None,
+    action: str,
+    part: str = "",
+    changes: dict[str, list] | None = None,
+    **details: Any,
 ) -> None:
+    """One change of an issue: a row of its history and an entry of the audit log."""
+    history = details | ({"changes": changes} if changes else {})
     RightsIssueChange.objects.create(
-        issue=issue, user=by, action=action, part=part, details=details
+        issue=issue, user=by, action=action, part=part, details=history
+    )
+    audited = dict(details)
+    if "changed" in audited:  # rows of a part: what each reads now
+        audited["changed"] = [row["after"] for row in audited["changed"]]
+    audit(
+        cluster=issue.cluster,
+        by=by,
+        action=AUDITED_AS[action],
+        target=issue,
+        changes=changes,
+        **({"part": part} if part else {}),
+        **audited,
     )
 
 
@@ -215,13 +246,6 @@ def rights_issue_validate(
         issue,
         by,
         RightsIssueChange.Action.VALIDATED,
-        decision=str(decision) if decision is not None else "",
-    )
-    audit(
-        cluster=issue.cluster,
-        by=by,
-        action=AuditEntry.Action.RIGHTS_ISSUE_VALIDATED,
-        target=issue,
         decision=str(decision) if decision is not None else "",
     )
     return issue

@@ -19,7 +19,6 @@ from rights.filters import CatalogueFilter, RightsIssueFilter, TargetFilter
 from rights.forms import PARTS, EvidenceForm, RightsIssueForm
 from rights.models import (
     AGE_BANDS,
-    Cause,
     Right,
     RightsIssue,
     SDGTarget,
@@ -106,22 +105,12 @@ def issue_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     issue = get_object_or_404(
         cluster.rights_issues.select_related(
             "created_by", "validated_by", "previous_version"
-        ).prefetch_related(
-            Prefetch("rights", queryset=Right.objects.select_related("instrument")),
-            Prefetch("sdg_targets", queryset=SDGTarget.objects.select_related("goal")),
-            "consequences",
-            Prefetch("causes", queryset=Cause.objects.prefetch_related("consequences")),
-            "holder_groups",
-            "duty_bearers__membership__actor",
-            "capacity_gaps",
-            "evidence",
-        ),
+        ).with_parts(),
         pk=pk,
     )
-    numbers = {c.pk: n for n, c in enumerate(issue.consequences.all(), start=1)}
+    refs = issue.consequence_refs()
     for cause in issue.causes.all():
-        # The same numbering as the tree's C1, C2... labels.
-        cause.produces = ", ".join(f"C{numbers.get(c.pk, '?')}" for c in cause.consequences.all())
+        cause.produced = cause.produces(refs)
     next_version = RightsIssue.objects.filter(previous_version=issue).first()
     changes = list(issue.changes.select_related("user")[:20])
     for change in changes:

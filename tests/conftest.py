@@ -3,10 +3,13 @@ data must never leak into the first one's pages."""
 
 from __future__ import annotations
 
+import copy
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -14,7 +17,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.management import call_command
-from django.test import Client
+from django.db import transaction
+from django.test import Client, override_settings
 from django.utils import timezone
 
 from accounts.models import User
@@ -336,9 +340,86 @@ def build_indicators(cluster: Cluster, membership: Membership, user: User):
     return indicator, period, report
 
 
+# The world is built once per test module and each test runs inside it, in a savepoint
+# rolled back after the test (as Django's setUpTestData does): the permission matrix alone
+# would otherwise build it 570 times. A module with a test that needs real commits
+# (transactional_db, live_server) builds it for each test instead: an open transaction
+# around the module would hide its rows from other connections.
+SHARES_WORLD = pytest.StashKey[bool]()
+COMMITS = ("transactional_db", "live_server")
+
+
+def _commits(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    transactional = marker is not None and marker.kwargs.get("transaction", False)
+    return transactional or bool(set(getattr(item, "fixturenames", ())) & set(COMMITS))
+
+
+def _uses_database(item: pytest.Item) -> bool:
+    names = set(getattr(item, "fixturenames", ()))
+    return bool(names & {"db", *COMMITS}) or item.get_closest_marker("django_db") is not None
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A module shares one world when every test of it that touches the database reads
+    the world, and none commits: a test that builds data of its own must not find the
+    world's rows there too."""
+    modules: dict[pytest.Module, list[pytest.Item]] = {}
+    for item in items:
+        module = item.getparent(pytest.Module)
+        if module is not None:
+            modules.setdefault(module, []).append(item)
+    for module, module_items in modules.items():
+        with_database = [item for item in module_items if _uses_database(item)]
+        module.stash[SHARES_WORLD] = (
+            bool(with_database)
+            and all("world" in item.fixturenames for item in with_database)
+            and not any(map(_commits, with_database))
+        )
+
+
+@pytest.fixture(scope="module", autouse=True)
+def shared_world(
+    request: pytest.FixtureRequest,
+    django_db_setup: None,
+    django_db_blocker,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[World, Path] | None]:
+    module = request.node.getparent(pytest.Module)
+    if module is None or not module.stash.get(SHARES_WORLD, False):
+        yield None
+        return
+    media = tmp_path_factory.mktemp("world-media")
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            # A minute before the tests' today, so that what a test does comes after it.
+            with (
+                time_machine.travel(NOW - timedelta(minutes=1), tick=True),
+                override_settings(
+                    PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+                    LANGUAGE_CODE="en",
+                    MEDIA_ROOT=media,
+                    EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+                ),
+            ):
+                built = build_world()
+            yield built, media
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
 @pytest.fixture
-def world(db) -> World:
-    return build_world()
+def world(request: pytest.FixtureRequest, db, settings, shared_world) -> World:
+    """The shared world: the module's (a copy, so a test may change its objects), or one
+    of its own for a module whose tests commit."""
+    if shared_world is None:
+        return build_world()
+    built, media = shared_world
+    shutil.copytree(media, settings.MEDIA_ROOT, dirs_exist_ok=True)
+    return copy.deepcopy(built)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from importlib import import_module
 import django_filters
 from django import forms
 
-from config import widgets
+from core import widgets
 from tests.tables import APPS
 
 

@@ -249,6 +249,7 @@ MATRIX: dict[str, Row] = {
     # Publishing it again is refused with a message (and a redirect to it).
     "reports:publish": Row(published_report, COORDINATOR_POST, method="post"),
     "clusters:audit-log": Row(slug, COORDINATOR_ONLY),
+    "clusters:audit-export": Row(slug, COORDINATOR_ONLY),
     # For administrators of an entity that may leave (the lead hands over first).
     "clusters:leave": Row(slug, cluster_rule(403, 200, 200, 200, representative=403)),
 }

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from clusters.audit import about_of
 from clusters.models import AuditEntry, Membership
 from tests.conftest import World
 
@@ -19,7 +20,8 @@ def test_coordinator_changes_a_members_role(world: World):
     assert world.member_membership.role == Membership.Role.OBSERVER
     entry = AuditEntry.objects.get(action=AuditEntry.Action.MEMBER_ROLE_CHANGED)
     assert entry.by == world.users["coordinator"]
-    assert entry.data == {"before": "member", "after": "observer"}
+    assert entry.data["changes"] == {"role": ["member", "observer"]}
+    assert about_of(entry) == "Neighbours Association"
 
 
 def test_naming_a_new_lead_makes_the_previous_lead_a_member(world: World):
@@ -143,12 +145,12 @@ def test_a_representative_who_is_not_the_entitys_admin_cannot_make_it_leave(worl
 def test_naming_a_new_lead_records_the_change_of_the_previous_lead_too(world: World):
     post(world, "clusters:membership-role", world.member_membership, role="lead")
     changes = {
-        entry.target: entry.data
+        about_of(entry): entry.data["changes"]
         for entry in AuditEntry.objects.filter(action=AuditEntry.Action.MEMBER_ROLE_CHANGED)
     }
     assert changes == {
-        "Neighbours Association": {"before": "member", "after": "lead"},
-        "Lead Foundation": {"before": "lead", "after": "member"},
+        "Neighbours Association": {"role": ["member", "lead"]},
+        "Lead Foundation": {"role": ["lead", "member"]},
     }
 
 
