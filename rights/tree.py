@@ -8,7 +8,8 @@ This module is deliberately pure (no Django models, no request, no translation c
 caller passes plain dataclasses and already translated labels, and gets back one inline
 ``<svg>`` string that serves both the web page and the PDF (WeasyPrint renders inline SVG).
 Hence only SVG 1.1 basics are used (rect, line, polygon, text with presentation
-attributes; no CSS, no markers, no foreignObject) and every size is in user units.
+attributes; no CSS, no markers, no foreignObject) and every size is in user units. Text is
+measured, wrapped and escaped with ``core/svg.py``, like the indicator charts.
 
 Layout, in short:
 
@@ -36,11 +37,10 @@ Layout, in short:
 from __future__ import annotations
 
 import math
-import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
+
+from core import svg
 
 __all__ = ["LEVELS", "TreeCause", "TreeNode", "problem_tree_svg"]
 
@@ -62,7 +62,6 @@ LEVELS: tuple[str, ...] = ("immediate", "underlying", "structural")
 
 # --- Geometry (user units) -------------------------------------------------------------
 
-FONT_FAMILY = "'DejaVu Sans', Arial, sans-serif"
 MARGIN = 16  # around the bands
 BAND_PAD_X = 12  # between a band's edge and its content
 BOX_W = 200
@@ -94,7 +93,7 @@ PRODUCES_GAP = 4  # space between a cause's text and its "→ C1, C3" line
 
 # --- Colours (text/fill pairs all meet WCAG AA, >= 4.5:1) ---------------------------------
 
-TEXT = "#1d2330"
+TEXT = svg.TEXT
 PROBLEM_FILL = "#07414c"
 PROBLEM_TEXT = "#ffffff"
 TRUNK = "#07414c"
@@ -116,87 +115,13 @@ STYLES: Mapping[str, _Style] = {
     "structural": _Style("#fbe7e9", "#a11d2b", "#a11d2b", "#fdf5f6"),
 }
 
-# --- Text measuring and wrapping ----------------------------------------------------------
-
-# Characters XML 1.0 forbids; pasted user text sometimes carries them (e.g. \x0b) and one is
-# enough to make the whole SVG unparsable.
-_INVALID_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_NARROW = set(" .,;:!|'`()[]{}ijlrtfI")
-
-
-def _char_em(char: str) -> float:
-    """Estimated advance of one character, in em, for DejaVu Sans (the widest of the
-    fonts we name), so an estimate that fits DejaVu also fits Arial."""
-    if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
-        return 0.0  # accents, variation selectors, zero-width joiners
-    if unicodedata.east_asian_width(char) in ("W", "F"):
-        return 1.0  # CJK, most emoji
-    if char in _NARROW:
-        return 0.36
-    if char in "mwMW@%":
-        return 1.0
-    if char.isupper():
-        return 0.74
-    return 0.62
-
-
-def _width_em(text: str) -> float:
-    return sum(_char_em(char) for char in text)
-
-
-def _clean(text: str) -> str:
-    return _INVALID_XML.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
-
-
-def _split_long_word(word: str, max_em: float) -> list[str]:
-    """Cuts a word wider than a line (URLs, CJK without spaces) into line-sized pieces."""
-    pieces: list[str] = []
-    current = ""
-    for char in word:
-        # Zero-width characters stay with the previous one so a cut never separates an
-        # accent or a joiner from its base character.
-        if current and _width_em(current + char) > max_em and _char_em(char) > 0:
-            pieces.append(current)
-            current = ""
-        current += char
-    if current:
-        pieces.append(current)
-    return pieces
-
-
-def _with_ellipsis(line: str, max_em: float) -> str:
-    while line and _width_em(line + "…") > max_em:
-        line = line[:-1]
-    return line.rstrip() + "…"
-
-
-def wrap_text(text: str, *, max_em: float, max_lines: int | None = MAX_LINES) -> list[str]:
-    """Greedy word wrap of ``text`` into lines at most ``max_em`` wide. The user's own line
-    breaks are kept; with more than ``max_lines`` lines the last kept one ends with "…"."""
-    lines: list[str] = []
-    for paragraph in _clean(text).split("\n"):
-        current = ""
-        for word in paragraph.split():
-            for piece in _split_long_word(word, max_em):
-                candidate = f"{current} {piece}" if current else piece
-                if _width_em(candidate) <= max_em:
-                    current = candidate
-                else:
-                    lines.append(current)
-                    current = piece
-        if current:
-            lines.append(current)
-    if max_lines is not None and len(lines) > max_lines:
-        lines = lines[:max_lines]
-        lines[-1] = _with_ellipsis(lines[-1], max_em)
-    return lines
-
-
 # --- Boxes --------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class _Line:
+class _TextLine:
+    """One line of text inside a box, as it will be drawn."""
+
     text: str
     size: float
     fill: str
@@ -216,7 +141,7 @@ class _Box:
     title: str  # full text, for the tooltip
     band: str  # "consequences" | "problem" | level
     width: float
-    lines: tuple[_Line, ...]
+    lines: tuple[_TextLine, ...]
     gap_before: Mapping[int, float]  # extra space above line i (before "→ C1")
 
     @property
@@ -227,15 +152,18 @@ class _Box:
 
 def _text_lines(
     text: str, *, width: float, size: float, fill: str, bold: bool = False
-) -> list[_Line]:
-    max_em = (width - 2 * PAD_X) / size / (1.1 if bold else 1.0)
-    lines = wrap_text(text, max_em=max_em) or [""]
-    return [_Line(line, size, fill, "node-text", bold) for line in lines]
+) -> list[_TextLine]:
+    # Split, not cut: a box shows its whole text up to MAX_LINES lines.
+    lines = svg.wrap(
+        text, width - 2 * PAD_X, size, bold=bold, max_lines=MAX_LINES, split_long_words=True
+    )
+    lines = lines or [""]
+    return [_TextLine(line, size, fill, "node-text", bold) for line in lines]
 
 
 def _consequence_box(node: TreeNode, number: int) -> _Box:
     style = STYLES["consequences"]
-    ref = _Line(f"C{number}", REF_SIZE, style.accent, "node-ref", bold=True)
+    ref = _TextLine(f"C{number}", REF_SIZE, style.accent, "node-ref", bold=True)
     body = _text_lines(node.text, width=BOX_W, size=TEXT_SIZE, fill=TEXT)
     return _Box(node.key, node.text, "consequences", BOX_W, (ref, *body), {})
 
@@ -253,11 +181,8 @@ def _cause_box(cause: TreeCause, numbers: Mapping[str, int], prefix: str) -> _Bo
     if not produces:
         return _Box(cause.key, cause.text, cause.level, BOX_W, tuple(body), {})
     # Never truncated: the links are the point of this line.
-    max_em = (BOX_W - 2 * PAD_X) / PRODUCES_SIZE / 1.1
-    extra = [
-        _Line(line, PRODUCES_SIZE, style.accent, "node-produces", bold=True)
-        for line in wrap_text(produces, max_em=max_em, max_lines=None)
-    ]
+    lines = svg.wrap(produces, BOX_W - 2 * PAD_X, PRODUCES_SIZE, bold=True, split_long_words=True)
+    extra = [_TextLine(line, PRODUCES_SIZE, style.accent, "node-produces", True) for line in lines]
     return _Box(
         cause.key, cause.text, cause.level, BOX_W, (*body, *extra), {len(body): PRODUCES_GAP}
     )
@@ -271,50 +196,36 @@ def _problem_box(problem: str) -> _Box:
 # --- SVG primitives -----------------------------------------------------------------------
 
 
-def _num(value: float) -> str:
-    """Short, stable number formatting (deterministic output, no float noise)."""
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
-
-
-def _attr(value: str) -> str:
-    return escape(value, {'"': "&quot;"})
-
-
-def _attrs(**attributes: str | float) -> str:
-    parts = []
-    for name, value in attributes.items():
-        shown = _num(value) if isinstance(value, int | float) else _attr(value)
-        parts.append(f'{name.rstrip("_").replace("_", "-")}="{shown}"')
-    return " ".join(parts)
-
-
-def _line(x1: float, y1: float, x2: float, y2: float, stroke: str, width: float) -> str:
-    return (
-        f"<line {_attrs(x1=x1, y1=y1, x2=x2, y2=y2, stroke=stroke, stroke_width=width)} "
-        'stroke-linecap="round"/>'
-    )
+def _connector(x1: float, y1: float, x2: float, y2: float, stroke: str, width: float) -> str:
+    # Round caps, so a bus and the stems hanging from it join without a notch.
+    return svg.line(x1, y1, x2, y2, stroke=stroke, width=width, stroke_linecap="round")
 
 
 def _arrow_up(x: float, tip_y: float, fill: str, size: float = 6) -> str:
-    points = f"{_num(x)},{_num(tip_y)} {_num(x - size)},{_num(tip_y + size * 1.4)} " + (
-        f"{_num(x + size)},{_num(tip_y + size * 1.4)}"
+    points = " ".join(
+        f"{svg.num(px)},{svg.num(py)}"
+        for px, py in ((x, tip_y), (x - size, tip_y + size * 1.4), (x + size, tip_y + size * 1.4))
     )
     return f'<polygon points="{points}" fill="{fill}"/>'
 
 
-def _text(x: float, y: float, line: _Line, anchor: str = "middle") -> str:
-    weight = ' font-weight="bold"' if line.bold else ""
-    attributes = _attrs(
-        class_=line.css_class, x=x, y=y, font_size=line.size, fill=line.fill, text_anchor=anchor
+def _text(x: float, y: float, line: _TextLine, anchor: str = "middle") -> str:
+    return svg.text(
+        x,
+        y,
+        line.text,
+        size=line.size,
+        fill=line.fill,
+        anchor=anchor,
+        bold=line.bold,
+        css_class=line.css_class,
     )
-    return f"<text {attributes}{weight}>{escape(line.text)}</text>"
 
 
 def _box_svg(box: _Box, x: float, y: float, height: float, classes: str) -> str:
     """One node: a group with the full text as tooltip, its rect and its centred lines."""
     style = STYLES[box.band]
-    rect = _attrs(
+    rect = svg.rect(
         class_=classes,
         x=x,
         y=y,
@@ -326,9 +237,9 @@ def _box_svg(box: _Box, x: float, y: float, height: float, classes: str) -> str:
         stroke_width=1.5,
     )
     parts = [
-        f"<g {_attrs(class_='tree-node', data_key=box.key)}>",
-        f"<title>{escape(_clean(box.title))}</title>",
-        f"<rect {rect}/>",
+        f"<g {svg.attrs(class_='tree-node', data_key=box.key)}>",
+        svg.tooltip(box.title),
+        rect,
     ]
     # Rows share one height, so the text block is centred vertically in the box.
     cursor = y + (height - box.height) / 2 + PAD_Y
@@ -368,7 +279,7 @@ class _Canvas:
 
     def band(self, name: str, label: str, top: float, bottom: float) -> None:
         style = STYLES[name]
-        rect = _attrs(
+        rect = svg.rect(
             class_=f"band band-{name}",
             x=MARGIN,
             y=top,
@@ -377,10 +288,11 @@ class _Canvas:
             rx=10,
             fill=style.band,
         )
-        self.backgrounds.append(f"<rect {rect}/>")
-        max_em = (TRUNK_X - ALLEY / 2 - MARGIN - BAND_PAD_X) / HEADING_SIZE / 1.1
-        text = (wrap_text(label, max_em=max_em, max_lines=1) or [""])[0]
-        heading = _Line(text, HEADING_SIZE, style.accent, f"band-label band-label-{name}", True)
+        self.backgrounds.append(rect)
+        room = TRUNK_X - ALLEY / 2 - MARGIN - BAND_PAD_X
+        lines = svg.wrap(label, room, HEADING_SIZE, bold=True, max_lines=1, split_long_words=True)
+        text = (lines or [""])[0]
+        heading = _TextLine(text, HEADING_SIZE, style.accent, f"band-label band-label-{name}", True)
         self.labels.append(_text(MARGIN + BAND_PAD_X, top + HEADING_BASELINE, heading, "start"))
 
     def row(self, boxes: Sequence[_Box], top: float, bus_y: float, classes: str) -> float:
@@ -394,11 +306,11 @@ class _Canvas:
             centre = x + box.width / 2
             centres.append(centre)
             edge = top if bus_y < top else top + height
-            self.connectors.append(_line(centre, bus_y, centre, edge, style.stroke, 1.5))
+            self.connectors.append(_connector(centre, bus_y, centre, edge, style.stroke, 1.5))
             if bus_y > top:  # consequence rows: the arrow points into the box
                 self.connectors.append(_arrow_up(centre, edge, style.stroke, 4))
         left, right = min([*centres, TRUNK_X]), max([*centres, TRUNK_X])
-        self.connectors.append(_line(left, bus_y, right, bus_y, style.stroke, 1.5))
+        self.connectors.append(_connector(left, bus_y, right, bus_y, style.stroke, 1.5))
         return top + height
 
 
@@ -445,7 +357,7 @@ def _problem_band(canvas: _Canvas, box: _Box, label: str, top: float) -> tuple[f
 def _no_causes_note(canvas: _Canvas, text: str, top: float) -> float:
     lines = _text_lines(text, width=PROBLEM_W, size=TEXT_SIZE, fill=TEXT)
     height = 2 * PAD_Y + sum(line.height for line in lines)
-    rect = _attrs(
+    rect = svg.rect(
         class_="note",
         x=TRUNK_X - PROBLEM_W / 2,
         y=top,
@@ -457,7 +369,7 @@ def _no_causes_note(canvas: _Canvas, text: str, top: float) -> float:
         stroke_width=1.5,
         stroke_dasharray="6 4",
     )
-    parts = [f"<rect {rect}/>"]
+    parts = [rect]
     cursor = top + PAD_Y
     for line in lines:
         parts.append(_text(TRUNK_X, cursor + line.height * 0.78, line))
@@ -474,11 +386,33 @@ def _cause_trunk(
     deepest = max((bus for _, bus in bands if bus is not None), default=None)
     if deepest is None:
         return
-    canvas.connectors.append(_line(TRUNK_X, problem_bottom, TRUNK_X, deepest, TRUNK, 4))
+    canvas.connectors.append(_connector(TRUNK_X, problem_bottom, TRUNK_X, deepest, TRUNK, 4))
     canvas.connectors.append(_arrow_up(TRUNK_X, problem_bottom, TRUNK, 8))
     for bottom, _ in bands:
         if bottom < deepest:
             canvas.connectors.append(_arrow_up(TRUNK_X, bottom, TRUNK, 7))
+
+
+def _cause_bands(
+    canvas: _Canvas,
+    causes: Sequence[TreeCause],
+    numbers: Mapping[str, int],
+    labels: Mapping[str, str],
+    problem_bottom: float,
+) -> float:
+    """The three cause bands under the problem, joined to it by the trunk (or, without
+    causes, the note that says so). Returns where they end."""
+    bottom = problem_bottom + BAND_PAD_BOTTOM
+    if not causes:
+        return _no_causes_note(canvas, labels["no_causes"], bottom + BAND_GAP)
+    prefix = labels.get("produces", "→")
+    bands = []
+    for level in LEVELS:
+        boxes = [_cause_box(c, numbers, prefix) for c in causes if c.level == level]
+        bottom, bus = _cause_band(canvas, level, boxes, labels[level], bottom + BAND_GAP)
+        bands.append((bottom, bus))
+    _cause_trunk(canvas, problem_bottom, bands)
+    return bottom
 
 
 def problem_tree_svg(
@@ -502,7 +436,6 @@ def problem_tree_svg(
     if unknown:
         raise ValueError(f"Unknown cause level(s): {', '.join(unknown)}")
     numbers = {node.key: number for number, node in enumerate(consequences, start=1)}
-    prefix = labels.get("produces", "→")
     canvas = _Canvas([], [], [], [])
 
     consequence_boxes = [_consequence_box(node, numbers[node.key]) for node in consequences]
@@ -513,41 +446,15 @@ def problem_tree_svg(
         canvas, _problem_box(problem), labels["problem"], bottom + BAND_GAP
     )
     if highest_bus is not None:
-        canvas.connectors.append(_line(TRUNK_X, problem_top, TRUNK_X, highest_bus, TRUNK, 4))
-    bottom = problem_bottom + BAND_PAD_BOTTOM
-
-    if not causes:
-        bottom = _no_causes_note(canvas, labels["no_causes"], bottom + BAND_GAP)
-    else:
-        bands = []
-        for level in LEVELS:
-            boxes = [_cause_box(c, numbers, prefix) for c in causes if c.level == level]
-            bottom, bus = _cause_band(canvas, level, boxes, labels[level], bottom + BAND_GAP)
-            bands.append((bottom, bus))
-        _cause_trunk(canvas, problem_bottom, bands)
-    height = bottom + MARGIN
-
-    title_id, desc_id = f"{id_prefix}-title", f"{id_prefix}-desc"
-    root = _attrs(
-        xmlns="http://www.w3.org/2000/svg",
-        class_="problem-tree",
-        viewBox=f"0 0 {_num(WIDTH)} {_num(height)}",
-        width="100%",
-        role="img",
-        aria_labelledby=f"{title_id} {desc_id}",
-        font_family=FONT_FAMILY,
+        canvas.connectors.append(_connector(TRUNK_X, problem_top, TRUNK_X, highest_bus, TRUNK, 4))
+    height = _cause_bands(canvas, causes, numbers, labels, problem_bottom) + MARGIN
+    return svg.document(
+        [*canvas.backgrounds, *canvas.connectors, *canvas.nodes, *canvas.labels],
+        css_class="problem-tree",
+        width=WIDTH,
+        height=height,
         font_size=TEXT_SIZE,
-        fill=TEXT,
-    )
-    return "".join(
-        [
-            f"<svg {root}>",
-            f'<title id="{_attr(title_id)}">{escape(_clean(title))}</title>',
-            f'<desc id="{_attr(desc_id)}">{escape(_clean(description))}</desc>',
-            *canvas.backgrounds,
-            *canvas.connectors,
-            *canvas.nodes,
-            *canvas.labels,
-            "</svg>",
-        ]
+        id_prefix=id_prefix,
+        title=title,
+        description=description,
     )
