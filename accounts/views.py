@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
+from accounts import services
 from accounts.forms import PreferencesForm
 from accounts.models import User
 
@@ -47,7 +48,9 @@ def set_language_cookie(response: HttpResponse, language: str) -> None:
 def preferences(request: HttpRequest) -> HttpResponse:
     form = PreferencesForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
+        user = services.preferences_update(
+            user=request.user, values={name: form.cleaned_data[name] for name in form.Meta.fields}
+        )
         messages.success(request, _("Your settings have been saved."))
         response = redirect("preferences")
         if user.language:

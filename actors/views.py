@@ -3,16 +3,17 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from actors import services
 from actors.filters import ActorFilter
 from actors.forms import ActorForm, CapacityFormSet
 from actors.models import Actor, ThematicArea
 from core.paging import paginate
+from core.rows import row_changes
 
 
 def actor_for_admin(request: HttpRequest, slug: str) -> Actor:
@@ -66,9 +67,15 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
     form = ActorForm(request.POST or None, instance=actor)
     capacities = CapacityFormSet(request.POST or None, instance=actor, prefix="capacities")
     if request.method == "POST" and form.is_valid() and capacities.is_valid():
-        with transaction.atomic():
-            form.save()
-            capacities.save()
+        values = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        thematic_areas = values.pop("thematic_areas")
+        services.actor_update(
+            actor=actor,
+            by=request.user,
+            values=values,
+            thematic_areas=thematic_areas,
+            capacities=row_changes(capacities),
+        )
         messages.success(request, _("The profile of %(name)s has been saved.") % {"name": actor})
         return redirect(actor)
     return render(

@@ -345,19 +345,27 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             {"invitation": invitation, "reason": str(error)},
             status=410,
         )
-    user = request.user
     context: dict[str, object] = {"invitation": invitation, "token": token}
-    if user.is_authenticated:
-        if user.email.lower() != invitation.email.lower():
-            return render(request, "clusters/invitation_other_account.html", context, status=403)
-        if request.method == "POST":
-            return _accept(request, invitation, user)
-        return render(request, "clusters/invitation_accept.html", context)
-
+    if request.user.is_authenticated:
+        return _accept_as_logged_in(request, invitation, context)
     if User.objects.filter(email=invitation.email).exists():
         context["login_url"] = f"{reverse('account_login')}?next={request.path}"
         return render(request, "clusters/invitation_login.html", context)
+    return _accept_with_signup(request, invitation, context)
 
+
+def _accept_as_logged_in(request: HttpRequest, invitation: Invitation, context: dict):
+    """Only the account the invitation was sent to accepts it, with one click."""
+    user = request.user
+    if user.email.lower() != invitation.email.lower():
+        return render(request, "clusters/invitation_other_account.html", context, status=403)
+    if request.method == "POST":
+        return _accept(request, invitation, user)
+    return render(request, "clusters/invitation_accept.html", context)
+
+
+def _accept_with_signup(request: HttpRequest, invitation: Invitation, context: dict):
+    """A newcomer makes their account and accepts in one form."""
     form = InvitationSignupForm(request.POST or None, invitation=invitation)
     if request.method == "POST" and form.is_valid():
         try:
@@ -375,12 +383,8 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             login(request, new_user, backend=MODEL_BACKEND)
             return _welcome(request, membership)
     context["form"] = form
-    return render(
-        request,
-        "clusters/invitation_signup.html",
-        context,
-        status=400 if form.is_bound else 200,
-    )
+    status = 400 if form.is_bound else 200
+    return render(request, "clusters/invitation_signup.html", context, status=status)
 
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"

@@ -484,6 +484,16 @@ def evidence_path(instance: Evidence, filename: str) -> str:
     return f"evidence/{instance.issue.cluster_id}/{uuid.uuid4().hex}{suffix}"
 
 
+# The model of each part (the URL key of its page, as in PART_NAMES).
+PART_MODELS: dict[str, type[models.Model]] = {
+    "consequences": Consequence,
+    "causes": Cause,
+    "groups": RightsHolderGroup,
+    "duty-bearers": DutyBearer,
+    "gaps": CapacityGap,
+}
+
+
 class Evidence(models.Model):
     issue = models.ForeignKey(RightsIssue, on_delete=models.CASCADE, related_name="evidence")
     title = models.CharField(_("source"), max_length=200)

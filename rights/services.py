@@ -12,7 +12,6 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
-from django.forms import BaseModelFormSet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,7 +19,9 @@ from accounts.models import User
 from clusters.audit import audit
 from clusters.models import AuditEntry, Cluster, Membership
 from core.errors import DomainError
+from core.rows import RowChanges, apply_row_changes
 from rights.models import (
+    PART_MODELS,
     Cause,
     Consequence,
     Evidence,
@@ -135,31 +136,32 @@ def issue_codes(items: Iterable[Right | SDGTarget]) -> list[str]:
 
 @transaction.atomic
 def rights_issue_save_part(
-    *, issue: RightsIssue, by: User, part: str, formset: BaseModelFormSet
+    *, issue: RightsIssue, by: User, part: str, changes: RowChanges
 ) -> RightsIssue:
-    """Save a validated formset of one part (causes, consequences, groups...)."""
+    """Add, change and remove rows of one part of the analysis (causes, groups...)."""
     issue = _locked_editable(issue)
-    formset.instance = issue
-    # Read from the database: validation has already changed the forms' instances.
-    saved = formset.model.objects.filter(pk__in=[f.instance.pk for f in formset.initial_forms])
-    before = {obj.pk: str(obj)[:200] for obj in saved}
-    formset.save()
-    added = [str(obj)[:200] for obj in formset.new_objects]
-    changed = [
-        {"before": before.get(obj.pk, ""), "after": str(obj)[:200], "fields": fields}
-        for obj, fields in formset.changed_objects
-    ]
-    deleted = [before.get(obj.pk, str(obj)[:200]) for obj in formset.deleted_objects]
-    if added or changed or deleted:
-        record(
-            issue,
-            by,
-            RightsIssueChange.Action.PART_EDITED,
-            part=part,
-            added=added,
-            changed=changed,
-            deleted=deleted,
+    if not changes:
+        return issue  # saved unchanged: nothing rewritten, nothing in the history
+    before = {row.pk: (str(row)[:200], list(values)) for row, values in changes.changed}
+    deleted = [str(row)[:200] for row in changes.removed]
+    try:
+        added, changed, _removed = apply_row_changes(
+            changes, model=PART_MODELS[part], parent={"issue": issue}
         )
+    except LookupError:
+        raise PermissionDenied from None  # a row of another issue, named in a forged form
+    record(
+        issue,
+        by,
+        RightsIssueChange.Action.PART_EDITED,
+        part=part,
+        added=[str(row)[:200] for row in added],
+        changed=[
+            {"before": before[row.pk][0], "after": str(row)[:200], "fields": before[row.pk][1]}
+            for row in changed
+        ],
+        deleted=deleted,
+    )
     return issue
 
 

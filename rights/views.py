@@ -13,6 +13,7 @@ from clusters.access import cluster_for_coordinator, cluster_for_editor, cluster
 from clusters.models import Cluster
 from core.errors import DomainError
 from core.paging import paginate
+from core.rows import row_changes
 from core.spreadsheets import csv_response
 from rights import services
 from rights.filters import CatalogueFilter, RightsIssueFilter, TargetFilter
@@ -191,7 +192,7 @@ def issue_part(request: HttpRequest, slug: str, pk: int, part: str) -> HttpRespo
     if request.method == "POST" and formset.is_valid():
         try:
             services.rights_issue_save_part(
-                issue=issue, by=request.user, part=part, formset=formset
+                issue=issue, by=request.user, part=part, changes=row_changes(formset)
             )
         except DomainError as error:
             messages.error(request, str(error))
