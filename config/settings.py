@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "indicators",
     "planning",
     "reports",
+    "demo",
 ]
 
 MIDDLEWARE = [

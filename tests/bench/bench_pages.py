@@ -35,8 +35,8 @@ from django.urls import reverse  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from clusters.models import Cluster  # noqa: E402
+from demo.large import SLUG as LARGE  # noqa: E402
 from planning.models import Proposal  # noqa: E402
-from reports.large_demo import SLUG as LARGE  # noqa: E402
 
 BASE = os.environ.get("BENCH_URL", "http://127.0.0.1:8765")
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "50"))

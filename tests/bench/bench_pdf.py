@@ -39,8 +39,8 @@ def _setup_django() -> None:
 def measure_dossier() -> dict:
     _setup_django()
     from clusters.models import Cluster
+    from demo.large import SLUG
     from reports import jobs
-    from reports.large_demo import SLUG
     from reports.models import ReportJob
 
     cluster = Cluster.objects.get(slug=SLUG)

@@ -119,9 +119,9 @@ def test_seed_demo_refuses_to_run_in_production_without_force(db, settings):
 def test_the_large_demo_cluster_has_the_promised_size_and_is_built_once(db):
     from django.db.models import Count
 
+    from demo.large import SLUG
     from indicators.models import Measurement
     from planning.models import Comment
-    from reports.large_demo import SLUG
 
     call_command("seed_demo", force=True, large=True, stdout=StringIO())
     call_command("seed_demo", force=True, large=True, stdout=StringIO())

@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clusters.models import Cluster, Membership
+from demo.large import SLUG as LARGE
 from planning import actions, services
-from reports.large_demo import SLUG as LARGE
 from reports.models import ReportJob
 from tests.conftest import World
 from tests.factories import InvitationFactory

@@ -15,12 +15,12 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from accounts.models import User
-from clusters.demo import DEMO_PASSWORD, PEOPLE, seed_clusters
-from indicators.demo import seed_indicators
-from planning.demo import seed_planning
-from reports.demo import seed_reports
-from reports.large_demo import seed_large
-from rights.demo import seed_rights
+from demo.clusters import DEMO_PASSWORD, PEOPLE, seed_clusters
+from demo.indicators import seed_indicators
+from demo.large import seed_large
+from demo.planning import seed_planning
+from demo.reports import seed_reports
+from demo.rights import seed_rights
 
 
 class Command(BaseCommand):
