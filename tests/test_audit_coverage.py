@@ -1,0 +1,604 @@
+"""Every write of the cluster's shared work leaves exactly one entry in its audit log.
+
+Each URL that accepts a POST (the permission matrix's POST rows, and every form the pages
+show) is here: either in WRITES, with a change it makes as a person would make it, or in
+NOT_AUDITED, with the reason it is not in a cluster's log. A new form fails this test
+until it is given its row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import reverse
+from django.utils import timezone
+
+from clusters.models import AuditEntry, Invitation, Membership
+from indicators.models import Indicator
+from planning.models import Comment, Proposal
+from reports.models import ReportJob
+from rights.models import RightsIssue
+from tests.conftest import World
+from tests.factories import InvitationFactory
+from tests.html_forms import Paths, forms_on, project_forms
+from tests.test_permissions import MATRIX
+
+# Writes that are not a cluster's shared work, and where they are kept instead.
+NOT_AUDITED = {
+    "set_language": "the language a person reads in: theirs, not the cluster's",
+    "preferences": "a person's own name, language and email choice",
+    "actors:edit": "an entity's own profile, outside any cluster",
+    "clusters:invitation-logout": "ends a session; changes nothing",
+}
+
+
+@dataclass(frozen=True)
+class Write:
+    """Who posts what to which URL, and the action the log must record."""
+
+    person: str
+    action: str
+    post: Callable[[World], tuple[str, dict]]
+
+
+def page_form(world: World, person: str, page: str, url_name: str, /, **values) -> dict:
+    """The form of ``url_name`` as ``page`` shows it to the person, with ``values`` typed
+    in: what the browser would send."""
+    response = world.client(person).get(page)
+    form = next(f for f in forms_on(response.content.decode(), "", page) if f.url_name == url_name)
+    data = form.submission()
+    for name, value in values.items():
+        value = value(world) if callable(value) else value
+        data[name] = value if isinstance(value, list) else [value]
+    return data
+
+
+def slug_url(name: str) -> Callable[[World], str]:
+    return lambda w: reverse(name, args=[w.cluster.slug])
+
+
+def form_post(
+    person: str, url_name: str, page: Callable[[World], str] | None = None, **values
+) -> Callable[[World], tuple[str, dict]]:
+    """Post the form of ``url_name`` from its own page (or ``page``), with ``values``."""
+
+    def post(w: World) -> tuple[str, dict]:
+        url = reverse(url_name, args=[w.cluster.slug])
+        shown_on = page(w) if page else url
+        return url, page_form(w, person, shown_on, url_name, **values)
+
+    return post
+
+
+def pending_invitation(w: World) -> Invitation:
+    invitation = InvitationFactory(cluster=w.cluster, email="newcomer@example.org")
+    # Sent long enough ago for a resend to be allowed.
+    Invitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now() - timedelta(days=1))
+    return invitation
+
+
+def outsider_invited(w: World) -> tuple[str, dict]:
+    invitation = InvitationFactory(
+        cluster=w.cluster, email="outsider@example.org", actor=w.outsider_actor, actor_name=""
+    )
+    from clusters.tokens import make_invitation_token
+
+    return reverse("clusters:invitation-accept", args=[make_invitation_token(invitation)]), {}
+
+
+def complete_issue(w: World) -> RightsIssue:
+    from rights.models import Cause, Consequence, DutyBearer, RightsHolderGroup
+
+    issue = w.issue
+    consequence = Consequence.objects.create(issue=issue, description="Overcrowding")
+    cause = Cause.objects.create(issue=issue, level="immediate", description="Arrears")
+    cause.consequences.add(consequence)
+    RightsHolderGroup.objects.create(issue=issue, name="Families", female_adults=3)
+    DutyBearer.objects.create(issue=issue, outside_body="City council", obligation="fulfil")
+    RightsIssue.objects.filter(pk=issue.pk).update(gender_analysis="Women head 40%")
+    return issue
+
+
+def validated_issue(w: World) -> RightsIssue:
+    from rights import services
+
+    return services.rights_issue_validate(issue=complete_issue(w), by=w.users["coordinator"])
+
+
+def issue_url(name: str, issue: Callable[[World], RightsIssue] = lambda w: w.issue, **extra):
+    return lambda w: reverse(name, kwargs={"slug": w.cluster.slug, "pk": issue(w).pk, **extra})
+
+
+def on_issue(url_name: str, person: str, issue=lambda w: w.issue, page=None, **values):
+    def post(w: World) -> tuple[str, dict]:
+        url = issue_url(url_name, issue)(w)
+        if page is None:
+            return url, values
+        return url, page_form(w, person, page(w), url_name, **values)
+
+    return post
+
+
+def draft_proposal(w: World, submitted: bool = False) -> Proposal:
+    from planning import services
+
+    proposal = services.proposal_create(
+        membership=w.member_membership,
+        by=w.users["member"],
+        title="Tenants' union in every block",
+        description="Organised tenants negotiate better",
+    )
+    if submitted:
+        services.proposal_submit(proposal=proposal, by=w.users["member"])
+    return proposal
+
+
+def proposal_post(url_name: str, proposal: Callable[[World], Proposal], **values):
+    def post(w: World) -> tuple[str, dict]:
+        return reverse(url_name, args=[w.cluster.slug, proposal(w).pk]), values
+
+    return post
+
+
+def own_comment(w: World) -> Comment:
+    from planning import services
+
+    return services.comment_add(
+        proposal=w.proposal, membership=w.member_membership, by=w.users["member"], body="First"
+    )
+
+
+def blocked_proposal(w: World) -> Proposal:
+    """Decided after a block, under the rule that then allows a second round."""
+    from planning import services
+
+    w.cluster.decision_rule = "consensus_then_majority"
+    w.cluster.save()
+    lead = w.cluster.memberships.get(role="lead")
+    coordinator = w.users["coordinator"]
+    services.stance_take(
+        proposal=w.proposal, membership=lead, by=coordinator, position="block", reason="Not now"
+    )
+    services.proposal_decide(proposal=w.proposal, by=coordinator)
+    return w.proposal
+
+
+def second_indicator(w: World) -> Indicator:
+    return Indicator.objects.create(
+        cluster=w.cluster,
+        objective=w.indicator.objective,
+        code="I2",
+        name="Hearings attended",
+        type="process",
+        measure="number",
+        direction="increase",
+        aggregation="sum",
+        data_source="administrative",
+    )
+
+
+def finished_report(w: World) -> ReportJob:
+    job = ReportJob.objects.create(
+        cluster=w.cluster, kind=ReportJob.Kind.DOSSIER, language="en", status="done", progress=100
+    )
+    job.file.save("dossier.pdf", ContentFile(b"%PDF-1.4 dossier"), save=True)
+    return job
+
+
+def at(name: str, kwargs: Callable[[World], dict], values: Callable[[World], dict] = lambda w: {}):
+    return lambda w: (reverse(name, kwargs=kwargs(w)), values(w))
+
+
+WRITES: dict[str, Write] = {
+    "clusters:create": Write(
+        "member",
+        AuditEntry.Action.CLUSTER_CREATED,
+        lambda w: (
+            reverse("clusters:create"),
+            page_form(
+                w,
+                "member",
+                reverse("clusters:create"),
+                "clusters:create",
+                name="Water cluster",
+                kind="social",
+                common_goal="Water for every household",
+            ),
+        ),
+    ),
+    "clusters:edit": Write(
+        "coordinator",
+        AuditEntry.Action.CLUSTER_UPDATED,
+        form_post("coordinator", "clusters:edit", name="Housing cluster"),
+    ),
+    "clusters:invitation-create": Write(
+        "coordinator",
+        AuditEntry.Action.INVITATION_SENT,
+        form_post(
+            "coordinator",
+            "clusters:invitation-create",
+            page=slug_url("clusters:members"),
+            email="newcomer@example.org",
+            actor_name="Tenants' Union",
+            actor_kind="ngo",
+        ),
+    ),
+    "clusters:membership-role": Write(
+        "coordinator",
+        AuditEntry.Action.MEMBER_ROLE_CHANGED,
+        at(
+            "clusters:membership-role",
+            lambda w: {"slug": w.cluster.slug, "pk": w.member_membership.pk},
+            lambda w: {"role": Membership.Role.OBSERVER},
+        ),
+    ),
+    "clusters:membership-remove": Write(
+        "coordinator",
+        AuditEntry.Action.MEMBER_REMOVED,
+        at(
+            "clusters:membership-remove",
+            lambda w: {"slug": w.cluster.slug, "pk": w.observer_membership.pk},
+        ),
+    ),
+    "clusters:invitation-resend": Write(
+        "coordinator",
+        AuditEntry.Action.INVITATION_RESENT,
+        at(
+            "clusters:invitation-resend",
+            lambda w: {"slug": w.cluster.slug, "pk": pending_invitation(w).pk},
+        ),
+    ),
+    "clusters:invitation-revoke": Write(
+        "coordinator",
+        AuditEntry.Action.INVITATION_REVOKED,
+        at(
+            "clusters:invitation-revoke",
+            lambda w: {"slug": w.cluster.slug, "pk": pending_invitation(w).pk},
+        ),
+    ),
+    "clusters:invitation-accept": Write(
+        "outsider", AuditEntry.Action.INVITATION_ACCEPTED, outsider_invited
+    ),
+    "clusters:leave": Write(
+        "member",
+        AuditEntry.Action.MEMBER_LEFT,
+        lambda w: (
+            reverse("clusters:leave", args=[w.cluster.slug]),
+            {"membership": w.member_membership.pk},
+        ),
+    ),
+    "rights:issue-create": Write(
+        "member",
+        AuditEntry.Action.RIGHTS_ISSUE_CREATED,
+        lambda w: (
+            reverse("rights:issue-create", args=[w.cluster.slug]),
+            page_form(
+                w,
+                "member",
+                reverse("rights:issue-create", args=[w.cluster.slug]),
+                "rights:issue-create",
+                title="Energy poverty",
+                description="Households without heating",
+                rights=[str(w.issue.rights.first().pk)],
+            ),
+        ),
+    ),
+    "rights:issue-edit": Write(
+        "member",
+        AuditEntry.Action.RIGHTS_ISSUE_CHANGED,
+        on_issue(
+            "rights:issue-edit",
+            "member",
+            page=issue_url("rights:issue-edit"),
+            title="Evictions in Nou Barris",
+        ),
+    ),
+    "rights:issue-part": Write(
+        "member",
+        AuditEntry.Action.RIGHTS_ISSUE_CHANGED,
+        lambda w: (
+            issue_url("rights:issue-part", part="consequences")(w),
+            page_form(
+                w,
+                "member",
+                issue_url("rights:issue-part", part="consequences")(w),
+                "rights:issue-part",
+                **{"items-0-description": "Families split between relatives"},
+            ),
+        ),
+    ),
+    "rights:evidence-add": Write(
+        "member",
+        AuditEntry.Action.EVIDENCE_ADDED,
+        on_issue("rights:evidence-add", "member", title="Census", url="https://example.org/census"),
+    ),
+    "rights:evidence-delete": Write(
+        "member",
+        AuditEntry.Action.EVIDENCE_REMOVED,
+        at(
+            "rights:evidence-delete",
+            lambda w: {"slug": w.cluster.slug, "pk": w.issue.pk, "evidence_pk": w.evidence.pk},
+        ),
+    ),
+    "rights:issue-validate": Write(
+        "coordinator",
+        AuditEntry.Action.RIGHTS_ISSUE_VALIDATED,
+        on_issue("rights:issue-validate", "coordinator", issue=complete_issue),
+    ),
+    "rights:issue-new-version": Write(
+        "member",
+        AuditEntry.Action.RIGHTS_ISSUE_NEW_VERSION,
+        on_issue("rights:issue-new-version", "member", issue=validated_issue),
+    ),
+    "indicators:objective-create": Write(
+        "coordinator",
+        AuditEntry.Action.OBJECTIVE_CREATED,
+        form_post(
+            "coordinator",
+            "indicators:objective-create",
+            code="O2",
+            statement="Every family advised",
+        ),
+    ),
+    "indicators:objective-edit": Write(
+        "coordinator",
+        AuditEntry.Action.OBJECTIVE_CHANGED,
+        lambda w: (
+            reverse("indicators:objective-edit", args=[w.cluster.slug, w.indicator.objective_id]),
+            page_form(
+                w,
+                "coordinator",
+                reverse(
+                    "indicators:objective-edit", args=[w.cluster.slug, w.indicator.objective_id]
+                ),
+                "indicators:objective-edit",
+                statement="No eviction without a housing alternative",
+            ),
+        ),
+    ),
+    "indicators:indicator-create": Write(
+        "coordinator",
+        AuditEntry.Action.INDICATOR_CREATED,
+        form_post(
+            "coordinator",
+            "indicators:indicator-create",
+            objective=lambda w: str(w.indicator.objective_id),
+            code="I9",
+            name="Hearings attended",
+            type="process",
+            measure="number",
+            direction="increase",
+            aggregation="sum",
+            data_source="administrative",
+        ),
+    ),
+    "indicators:indicator-edit": Write(
+        "coordinator",
+        AuditEntry.Action.INDICATOR_CHANGED,
+        lambda w: (
+            reverse("indicators:indicator-edit", args=[w.cluster.slug, w.indicator.pk]),
+            page_form(
+                w,
+                "coordinator",
+                reverse("indicators:indicator-edit", args=[w.cluster.slug, w.indicator.pk]),
+                "indicators:indicator-edit",
+                name="Families given legal advice",
+            ),
+        ),
+    ),
+    "indicators:report-edit": Write(
+        "member",
+        AuditEntry.Action.REPORT_SAVED,
+        lambda w: (
+            url := reverse(
+                "indicators:report-edit", args=[w.cluster.slug, second_indicator(w).pk, w.period.pk]
+            ),
+            page_form(w, "member", url, "indicators:report-edit", total="7", save=""),
+        ),
+    ),
+    "indicators:report-validate": Write(
+        "coordinator",
+        AuditEntry.Action.REPORT_VALIDATED,
+        at("indicators:report-validate", lambda w: {"slug": w.cluster.slug, "pk": w.report.pk}),
+    ),
+    "indicators:report-return": Write(
+        "coordinator",
+        AuditEntry.Action.REPORT_RETURNED,
+        at(
+            "indicators:report-return",
+            lambda w: {"slug": w.cluster.slug, "pk": w.report.pk},
+            lambda w: {"reason": "The total does not match the hearings"},
+        ),
+    ),
+    "indicators:period-lock": Write(
+        "coordinator",
+        AuditEntry.Action.PERIOD_LOCKED,
+        at("indicators:period-lock", lambda w: {"slug": w.cluster.slug, "pk": w.period.pk}),
+    ),
+    "planning:proposal-create": Write(
+        "member",
+        AuditEntry.Action.PROPOSAL_CREATED,
+        form_post(
+            "member",
+            "planning:proposal-create",
+            title="A shared lawyer",
+            description="One lawyer for the cluster's families",
+        ),
+    ),
+    "planning:proposal-edit": Write(
+        "member",
+        AuditEntry.Action.PROPOSAL_CHANGED,
+        lambda w: (
+            url := reverse("planning:proposal-edit", args=[w.cluster.slug, draft_proposal(w).pk]),
+            page_form(w, "member", url, "planning:proposal-edit", title="Tenants' unions"),
+        ),
+    ),
+    "planning:proposal-submit": Write(
+        "member",
+        AuditEntry.Action.PROPOSAL_SUBMITTED,
+        proposal_post("planning:proposal-submit", draft_proposal),
+    ),
+    "planning:proposal-open": Write(
+        "coordinator",
+        AuditEntry.Action.PROPOSAL_OPENED,
+        proposal_post(
+            "planning:proposal-open",
+            lambda w: draft_proposal(w, submitted=True),
+            closes_at=(timezone.localtime() + timedelta(days=10)).strftime("%Y-%m-%dT%H:%M"),
+        ),
+    ),
+    "planning:proposal-send-back": Write(
+        "coordinator",
+        AuditEntry.Action.PROPOSAL_SENT_BACK,
+        proposal_post(
+            "planning:proposal-send-back",
+            lambda w: draft_proposal(w, submitted=True),
+            reason="Add a budget",
+        ),
+    ),
+    "planning:stance-take": Write(
+        "member",
+        AuditEntry.Action.STANCE_TAKEN,
+        proposal_post(
+            "planning:stance-take", lambda w: w.proposal, position="agree", reason="It helps"
+        ),
+    ),
+    "planning:comment-add": Write(
+        "member",
+        AuditEntry.Action.COMMENT_ADDED,
+        proposal_post("planning:comment-add", lambda w: w.proposal, body="Which families first?"),
+    ),
+    "planning:comment-edit": Write(
+        "member",
+        AuditEntry.Action.COMMENT_EDITED,
+        lambda w: (
+            reverse(
+                "planning:comment-edit",
+                kwargs={
+                    "slug": w.cluster.slug,
+                    "pk": w.proposal.pk,
+                    "comment_pk": own_comment(w).pk,
+                },
+            ),
+            {"body": "First, corrected"},
+        ),
+    ),
+    "planning:proposal-decide": Write(
+        "coordinator",
+        AuditEntry.Action.DECISION_RECORDED,
+        proposal_post(
+            "planning:proposal-decide", lambda w: w.proposal, minutes="Decided in the meeting"
+        ),
+    ),
+    "planning:proposal-second-round": Write(
+        "coordinator",
+        AuditEntry.Action.PROPOSAL_SECOND_ROUND,
+        proposal_post(
+            "planning:proposal-second-round",
+            blocked_proposal,
+            closes_at=(timezone.localtime() + timedelta(days=5)).strftime("%Y-%m-%dT%H:%M"),
+        ),
+    ),
+    "planning:action-create": Write(
+        "coordinator",
+        AuditEntry.Action.ACTION_CREATED,
+        lambda w: (
+            url := reverse("planning:action-create", args=[w.cluster.slug]),
+            page_form(
+                w,
+                "coordinator",
+                url,
+                "planning:action-create",
+                title="Eviction watch",
+                description="Volunteers at every hearing",
+                objective=str(w.indicator.objective_id),
+                lead=str(w.member_membership.pk),
+                territory="Sants",
+                start=timezone.localdate().isoformat(),
+                end=(timezone.localdate() + timedelta(days=90)).isoformat(),
+                status="planned",
+            ),
+        ),
+    ),
+    "planning:action-edit": Write(
+        "coordinator",
+        AuditEntry.Action.ACTION_CHANGED,
+        lambda w: (
+            url := reverse("planning:action-edit", args=[w.cluster.slug, w.action.pk]),
+            page_form(
+                w, "coordinator", url, "planning:action-edit", title="Legal advice at hearings"
+            ),
+        ),
+    ),
+    "planning:contribution-add": Write(
+        "member",
+        AuditEntry.Action.CONTRIBUTION_ADDED,
+        lambda w: (
+            reverse("planning:contribution-add", args=[w.cluster.slug, w.action.pk]),
+            {
+                "membership": w.member_membership.pk,
+                "kind": "money",
+                "amount": str(Decimal("300")),
+                "description": "Court fees",
+            },
+        ),
+    ),
+    "planning:contribution-remove": Write(
+        "coordinator",
+        AuditEntry.Action.CONTRIBUTION_REMOVED,
+        at(
+            "planning:contribution-remove",
+            lambda w: {
+                "slug": w.cluster.slug,
+                "pk": w.action.pk,
+                "contribution_pk": w.contribution.pk,
+            },
+        ),
+    ),
+    "planning:update-add": Write(
+        "member",
+        AuditEntry.Action.ACTION_UPDATE_POSTED,
+        lambda w: (
+            reverse("planning:update-add", args=[w.cluster.slug, w.action.pk]),
+            {"note": "Ten hearings this month", "progress": "55", "status": "in_progress"},
+        ),
+    ),
+    "reports:request": Write(
+        "coordinator",
+        AuditEntry.Action.REPORT_REQUESTED,
+        form_post("coordinator", "reports:request", page=slug_url("reports:list"), kind="dossier"),
+    ),
+    "reports:publish": Write(
+        "coordinator",
+        AuditEntry.Action.REPORT_PUBLISHED,
+        at("reports:publish", lambda w: {"slug": w.cluster.slug, "pk": finished_report(w).pk}),
+    ),
+}
+
+
+def test_every_url_that_takes_a_post_writes_the_log_or_says_why_not(world: World):
+    posting = {name for name, row in MATRIX.items() if row.method == "post"}
+    posting |= {
+        form.url_name
+        for form in project_forms(world, ("coordinator", "member", "outsider"), Paths(world))
+        if form.method == "post"
+    }
+    assert WRITES.keys() & NOT_AUDITED.keys() == set()
+    assert posting - WRITES.keys() - NOT_AUDITED.keys() == set(), "give these a WRITES row"
+
+
+@pytest.mark.parametrize("name", sorted(WRITES))
+def test_a_write_records_exactly_one_entry(world: World, name: str):
+    write = WRITES[name]
+    url, data = write.post(world)
+    before = set(AuditEntry.objects.values_list("pk", flat=True))
+    response = world.client(write.person).post(url, data)
+    assert response.status_code == 302, f"{name}: {response.status_code}"
+    new = list(AuditEntry.objects.exclude(pk__in=before))
+    assert [entry.action for entry in new] == [write.action], f"{name} wrote {new}"
+    assert new[0].by == world.users[write.person]
