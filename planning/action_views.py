@@ -25,7 +25,7 @@ from core.forms import errors_text
 from core.paging import paginate
 from core.spreadsheets import csv_response
 from indicators.models import Objective
-from planning import actions, coverage
+from planning import action_services, coverage
 from planning.filters import JointActionFilter
 from planning.forms import ActionUpdateForm, ContributionForm, JointActionForm
 from planning.models import Contribution, JointAction, Proposal
@@ -73,7 +73,7 @@ def action_list(request: HttpRequest, slug: str) -> HttpResponse:
             "filter": found,
             "page": page,
             "query": query,
-            "adopted": actions.adopted_proposals(cluster).order_by("-created_at")[:20]
+            "adopted": action_services.adopted_proposals(cluster).order_by("-created_at")[:20]
             if access.is_coordinator
             else [],
         },
@@ -147,7 +147,7 @@ def _from_proposal(request: HttpRequest, cluster: Cluster) -> Proposal | None:
         return None
     if not raw.isdigit() or len(raw) > 18:
         raise Http404
-    proposal = actions.adopted_proposals(cluster).filter(pk=int(raw)).first()
+    proposal = action_services.adopted_proposals(cluster).filter(pk=int(raw)).first()
     if proposal is None:
         raise Http404
     return proposal
@@ -183,11 +183,13 @@ def action_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpR
         links = {"participants": data.pop("participants"), "indicators": data.pop("indicators")}
         try:
             if action is None:
-                action = actions.action_create(
+                action = action_services.action_create(
                     cluster=cluster, by=request.user, proposal=proposal, **links, **data
                 )
             else:
-                action = actions.action_change(action=action, by=request.user, **links, **data)
+                action = action_services.action_change(
+                    action=action, by=request.user, **links, **data
+                )
         except DomainError as error:
             form.add_error(None, str(error))
         else:
@@ -220,7 +222,7 @@ def contribution_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         messages.error(request, errors_text(form))
         return _back_to(action)
     try:
-        actions.contribution_add(
+        action_services.contribution_add(
             action=action,
             membership=form.cleaned_data["membership"],
             by=request.user,
@@ -250,7 +252,7 @@ def contribution_remove(
     own = access.membership is not None and access.membership.pk == contribution.membership_id
     if not (access.is_coordinator or own):
         raise PermissionDenied
-    actions.contribution_remove(contribution=contribution, by=request.user)
+    action_services.contribution_remove(contribution=contribution, by=request.user)
     messages.success(request, _("The contribution has been removed."))
     return _back_to(action)
 
@@ -265,7 +267,7 @@ def update_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         messages.error(request, errors_text(form))
         return _back_to(action)
     try:
-        actions.update_post(
+        action_services.update_post(
             action=action,
             by=request.user,
             membership=access.membership,

@@ -1,6 +1,6 @@
 """Joint actions: creating and changing them, contributions and progress updates.
 
-Like services.py, each change runs in one transaction, writes the cluster's audit entry
+Like proposal_services.py, each change runs in one transaction, writes the cluster's audit entry
 and raises DomainError with a message for the person when it is not allowed. The
 forms check the same rules first; these checks hold whatever calls them.
 """

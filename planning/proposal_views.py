@@ -19,7 +19,7 @@ from clusters.models import Cluster
 from core.errors import DomainError
 from core.forms import errors_text
 from core.paging import paginate
-from planning import services
+from planning import proposal_services
 from planning.forms import (
     CommentForm,
     DecideForm,
@@ -101,7 +101,7 @@ def proposal_edit(request: HttpRequest, slug: str, pk: int | None = None) -> Htt
             data = dict(form.cleaned_data)
             rights_issues, objectives = data.pop("rights_issues"), data.pop("objectives")
             try:
-                proposal = services.proposal_create(
+                proposal = proposal_services.proposal_create(
                     membership=access.membership, by=request.user, **data
                 )
             except DomainError as error:
@@ -201,7 +201,7 @@ def proposal_submit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     def submit(proposal: Proposal, access: ClusterAccess) -> None:
         if not _own_entity(access, proposal):
             raise PermissionDenied
-        services.proposal_submit(proposal=proposal, by=request.user)
+        proposal_services.proposal_submit(proposal=proposal, by=request.user)
 
     return _act(
         request,
@@ -221,7 +221,7 @@ def proposal_open(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     def open_(proposal: Proposal, access: ClusterAccess) -> None:
         if not form.is_valid():
             raise DomainError(errors_text(form))
-        services.proposal_open(
+        proposal_services.proposal_open(
             proposal=proposal, by=request.user, closes_at=form.cleaned_data["closes_at"]
         )
 
@@ -237,7 +237,7 @@ def proposal_send_back(request: HttpRequest, slug: str, pk: int) -> HttpResponse
 
     def send_back(proposal: Proposal, access: ClusterAccess) -> None:
         reason = form.cleaned_data["reason"] if form.is_valid() else ""
-        services.proposal_send_back(proposal=proposal, by=request.user, reason=reason)
+        proposal_services.proposal_send_back(proposal=proposal, by=request.user, reason=reason)
 
     return _act(
         request,
@@ -259,7 +259,7 @@ def stance_take(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             raise PermissionDenied
         if not form.is_valid():
             raise DomainError(errors_text(form))
-        services.stance_take(
+        proposal_services.stance_take(
             proposal=proposal,
             membership=access.membership,
             by=request.user,
@@ -280,7 +280,7 @@ def proposal_decide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     def close(proposal: Proposal, access: ClusterAccess) -> None:
         if not form.is_valid():
             raise DomainError(errors_text(form))
-        services.proposal_decide(
+        proposal_services.proposal_decide(
             proposal=proposal,
             by=request.user,
             minutes=form.cleaned_data["minutes"],
@@ -298,7 +298,7 @@ def proposal_second_round(request: HttpRequest, slug: str, pk: int) -> HttpRespo
     def reopen(proposal: Proposal, access: ClusterAccess) -> None:
         if not form.is_valid():
             raise DomainError(errors_text(form))
-        services.proposal_second_round(
+        proposal_services.proposal_second_round(
             proposal=proposal, by=request.user, closes_at=form.cleaned_data["closes_at"]
         )
 
@@ -325,7 +325,7 @@ def comment_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             parent = proposal.comments.filter(pk=form.cleaned_data["parent"]).first()
             if parent is None:
                 raise DomainError(_("That comment is not on this proposal."))
-        services.comment_add(
+        proposal_services.comment_add(
             proposal=proposal,
             by=request.user,
             membership=access.membership,
@@ -347,6 +347,8 @@ def comment_edit(request: HttpRequest, slug: str, pk: int, comment_pk: int) -> H
             raise Http404
         if not form.is_valid():
             raise DomainError(errors_text(form))
-        services.comment_edit(comment=comment, by=request.user, body=form.cleaned_data["body"])
+        proposal_services.comment_edit(
+            comment=comment, by=request.user, body=form.cleaned_data["body"]
+        )
 
     return _act(request, slug, pk, change, _("Your comment has been changed."), coordinator=False)
