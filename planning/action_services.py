@@ -22,7 +22,6 @@ from indicators.models import Indicator
 from planning.models import (
     ActionUpdate,
     Contribution,
-    Decision,
     JointAction,
     Proposal,
 )
@@ -40,15 +39,6 @@ ACTION_FIELDS = (
     "progress",
     "gender_marker",
 )
-
-
-def adopted_proposals(cluster: Cluster):
-    """The cluster's proposals whose last decision adopted them: the ones an action can
-    come from."""
-    return cluster.proposals.filter(
-        status=Proposal.Status.DECIDED,
-        decisions__outcome=Decision.Outcome.ADOPTED,
-    ).distinct()
 
 
 def _check(
@@ -72,7 +62,7 @@ def _check(
     if fields["end"] < fields["start"]:
         raise DomainError(_("The action cannot end before it starts."))
     proposal = fields.get("proposal")
-    if proposal is not None and not adopted_proposals(cluster).filter(pk=proposal.pk).exists():
+    if proposal is not None and not cluster.proposals.adopted().filter(pk=proposal.pk).exists():
         raise DomainError(_("An action can only come from an adopted proposal of this cluster."))
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import BooleanField, Case, Q, QuerySet, Sum, Value, When
+from django.db.models import Q, QuerySet, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -30,22 +30,15 @@ from planning.filters import JointActionFilter
 from planning.forms import ActionUpdateForm, ContributionForm, JointActionForm
 from planning.models import Contribution, JointAction, Proposal
 
-CLOSED = (JointAction.Status.COMPLETED, JointAction.Status.CANCELLED)
-
 
 def _filtered(request: HttpRequest, cluster: Cluster) -> tuple[JointActionFilter, QuerySet]:
     """The cluster's actions under the page's filters, late ones first, then by start."""
-    late = Case(
-        When(~Q(status__in=CLOSED) & Q(end__lt=timezone.localdate()), then=Value(True)),
-        default=Value(False),
-        output_field=BooleanField(),
-    )
     found = JointActionFilter(
         request.GET or None, queryset=cluster.joint_actions.all(), cluster=cluster
     )
     # An invalid filter (a bad date, another cluster's id) shows its error and no filtering.
     found_actions = found.qs if found.is_valid() else cluster.joint_actions.all()
-    return found, found_actions.annotate(late=late).order_by("-late", "start", "title", "pk")
+    return found, found_actions.with_late().order_by("-late", "start", "title", "pk")
 
 
 def _action(cluster: Cluster, pk: int) -> JointAction:
@@ -73,7 +66,7 @@ def action_list(request: HttpRequest, slug: str) -> HttpResponse:
             "filter": found,
             "page": page,
             "query": query,
-            "adopted": action_services.adopted_proposals(cluster).order_by("-created_at")[:20]
+            "adopted": cluster.proposals.adopted().order_by("-created_at")[:20]
             if access.is_coordinator
             else [],
         },
@@ -147,7 +140,7 @@ def _from_proposal(request: HttpRequest, cluster: Cluster) -> Proposal | None:
         return None
     if not raw.isdigit() or len(raw) > 18:
         raise Http404
-    proposal = action_services.adopted_proposals(cluster).filter(pk=int(raw)).first()
+    proposal = cluster.proposals.adopted().filter(pk=int(raw)).first()
     if proposal is None:
         raise Http404
     return proposal

@@ -57,7 +57,7 @@ def proposal_create(*, membership: Membership, by: User, **fields: Any) -> Propo
 @transaction.atomic
 def proposal_submit(*, proposal: Proposal, by: User) -> Proposal:
     proposal = _locked(proposal)
-    if proposal.status != Proposal.Status.DRAFT:
+    if not proposal.can_submit:
         raise DomainError(_("Only a draft can be submitted."))
     proposal.status = Proposal.Status.SUBMITTED
     proposal.save(update_fields=["status"])
@@ -73,7 +73,7 @@ def proposal_submit(*, proposal: Proposal, by: User) -> Proposal:
 @transaction.atomic
 def proposal_open(*, proposal: Proposal, by: User, closes_at: datetime) -> Proposal:
     proposal = _locked(proposal)
-    if proposal.status != Proposal.Status.SUBMITTED:
+    if not proposal.can_open:
         raise DomainError(_("Only a submitted proposal can be opened for positions."))
     if closes_at <= timezone.now():
         raise DomainError(_("The closing date must be in the future."))
@@ -96,7 +96,7 @@ def proposal_open(*, proposal: Proposal, by: User, closes_at: datetime) -> Propo
 @transaction.atomic
 def proposal_send_back(*, proposal: Proposal, by: User, reason: str) -> Proposal:
     proposal = _locked(proposal)
-    if proposal.status != Proposal.Status.SUBMITTED:
+    if not proposal.can_send_back:
         raise DomainError(_("Only a submitted proposal can be sent back."))
     if not reason.strip():
         raise DomainError(_("Say why the proposal is sent back."))
@@ -159,9 +159,9 @@ def _stance_take(
 
 def _locked_open(proposal: Proposal) -> Proposal:
     proposal = _locked(proposal)
-    if proposal.status != Proposal.Status.OPEN:
+    if not proposal.can_take_stance:
         raise DomainError(_("This proposal is not open for positions."))
-    if proposal.closes_at and proposal.closes_at <= timezone.now():
+    if proposal.closing_passed:
         raise DomainError(_("The time for positions on this proposal is over."))
     return proposal
 
@@ -192,7 +192,7 @@ def proposal_decide(
 ) -> Decision:
     """Close the current round: record the decision and apply it when adopted."""
     proposal = _locked(proposal)
-    if proposal.status != Proposal.Status.OPEN:
+    if not proposal.can_decide:
         raise DomainError(_("This proposal is not open: it has already been decided or withdrawn."))
     rule = rule_for(proposal)
     tally = tally_for(proposal)
@@ -227,7 +227,7 @@ def proposal_decide(
         outcome=decision.outcome,
         tally=[tally.agree, tally.abstain, tally.disagree, tally.block, tally.eligible],
     )
-    if decision.outcome == Decision.Outcome.ADOPTED:
+    if decision.is_adopted:
         _apply(proposal, decision, by)
     enqueue_on_commit(notifications.notify_proposal_decided, decision.pk)
     return decision
@@ -260,8 +260,7 @@ def _apply(proposal: Proposal, decision: Decision, by: User | None) -> None:
 def proposal_second_round(*, proposal: Proposal, by: User, closes_at: datetime) -> Proposal:
     """After a block under "consensus, then qualified majority", reopen for a vote."""
     proposal = _locked(proposal)
-    last = proposal.decisions.filter(round=proposal.round).first()
-    if proposal.status != Proposal.Status.DECIDED or last is None or not last.second_round_possible:
+    if not proposal.can_second_round:
         raise DomainError(
             _("A second round is only possible after a block under consensus then majority.")
         )
@@ -286,7 +285,7 @@ def proposals_close_due(now: datetime | None = None) -> int:
     """Decide every open proposal whose closing time has passed (run by Celery beat)."""
     now = now or timezone.now()
     closed = 0
-    for proposal in Proposal.objects.filter(status=Proposal.Status.OPEN, closes_at__lte=now):
+    for proposal in Proposal.objects.open().filter(closes_at__lte=now):
         try:
             proposal_decide(
                 proposal=proposal, by=None, minutes=_("Closed automatically at its closing date.")
@@ -307,7 +306,7 @@ def comment_add(
     parent: Comment | None = None,
 ) -> Comment:
     proposal = _locked(proposal)
-    if proposal.status != Proposal.Status.OPEN:
+    if not proposal.can_comment:
         raise DomainError(_("Comments are taken while the proposal is open."))
     body = body.strip()
     if not body:
@@ -327,7 +326,7 @@ def comment_edit(*, comment: Comment, by: User, body: str) -> Comment:
     comment = Comment.objects.select_for_update().select_related("proposal").get(pk=comment.pk)
     if comment.author_id != by.pk:
         raise DomainError(_("Only its author can edit a comment."))
-    if comment.proposal.status != Proposal.Status.OPEN:
+    if not comment.proposal.can_comment:
         raise DomainError(_("Comments are taken while the proposal is open."))
     body = body.strip()
     if not body:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,7 +15,6 @@ from clusters.access import (
     cluster_for_editor,
     cluster_for_reader,
 )
-from clusters.models import Cluster
 from core.errors import DomainError
 from core.forms import errors_text
 from core.paging import paginate
@@ -28,23 +27,12 @@ from planning.forms import (
     SendBackForm,
     StanceForm,
 )
-from planning.models import Comment, Decision, Proposal
-
-# Drafts and submitted proposals are seen by their entity and the coordinator only.
-UNPUBLISHED = (Proposal.Status.DRAFT, Proposal.Status.SUBMITTED)
+from planning.models import Comment, Proposal
 
 
-def visible_proposals(cluster: Cluster, access: ClusterAccess) -> QuerySet[Proposal]:
-    proposals = cluster.proposals.all()
-    if access.is_coordinator:
-        return proposals
-    own = access.membership.pk if access.membership else None
-    return proposals.filter(~Q(status__in=UNPUBLISHED) | Q(proposer_id=own))
-
-
-def _proposal(cluster: Cluster, access: ClusterAccess, pk: int) -> Proposal:
+def _proposal(access: ClusterAccess, pk: int) -> Proposal:
     proposal = (
-        visible_proposals(cluster, access)
+        Proposal.objects.visible_to(access)
         .select_related("proposer__actor", "created_by", "rights_issue_to_validate")
         .filter(pk=pk)
         .first()
@@ -62,7 +50,7 @@ def _own_entity(access: ClusterAccess, proposal: Proposal) -> bool:
 def proposal_list(request: HttpRequest, slug: str) -> HttpResponse:
     cluster, access = cluster_for_reader(request, slug)
     proposals = (
-        visible_proposals(cluster, access)
+        Proposal.objects.visible_to(access)
         .select_related("proposer__actor")
         .annotate(stance_count=Count("stances", distinct=True))
         .order_by("-created_at")
@@ -90,10 +78,8 @@ def proposal_edit(request: HttpRequest, slug: str, pk: int | None = None) -> Htt
     cluster, access = cluster_for_editor(request, slug)
     if access.membership is None or not access.is_member:
         raise PermissionDenied
-    proposal = _proposal(cluster, access, pk) if pk else None
-    if proposal is not None and (
-        not _own_entity(access, proposal) or proposal.status != Proposal.Status.DRAFT
-    ):
+    proposal = _proposal(access, pk) if pk else None
+    if proposal is not None and (not _own_entity(access, proposal) or not proposal.can_edit):
         raise PermissionDenied
     form = ProposalForm(request.POST or None, instance=proposal, cluster=cluster)
     if request.method == "POST" and form.is_valid():
@@ -124,7 +110,7 @@ def proposal_edit(request: HttpRequest, slug: str, pk: int | None = None) -> Htt
 @login_required
 def proposal_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     cluster, access = cluster_for_reader(request, slug)
-    proposal = _proposal(cluster, access, pk)
+    proposal = _proposal(access, pk)
     stances = list(
         proposal.stances.filter(round=proposal.round)
         .select_related("membership__actor", "by")
@@ -153,9 +139,7 @@ def proposal_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "stances": stances,
             "waiting": waiting,
             "decisions": decisions,
-            "adopted": proposal.status == Proposal.Status.DECIDED
-            and bool(decisions)
-            and decisions[-1].outcome == Decision.Outcome.ADOPTED,
+            "adopted": proposal.is_adopted,
             "actions": proposal.joint_actions.order_by("start"),
             "comments": proposal.comments.filter(parent=None)
             .select_related("author", "membership__actor")
@@ -185,7 +169,7 @@ def _act(request: HttpRequest, slug: str, pk: int, action, done: str, *, coordin
         cluster, access = cluster_for_coordinator(request, slug)
     else:
         cluster, access = cluster_for_editor(request, slug)
-    proposal = _proposal(cluster, access, pk)
+    proposal = _proposal(access, pk)
     try:
         action(proposal, access)
     except DomainError as error:
