@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.models import User
 from clusters.access import (
     ClusterAccess,
     cluster_for_coordinator,
@@ -90,6 +91,32 @@ def _leads(action: JointAction, access: ClusterAccess) -> bool:
     )
 
 
+def _forms_for(action: JointAction, access: ClusterAccess, taking_part: bool) -> dict:
+    """The forms this person may post on the action: a contribution (for the entities
+    they may record one for) and an update (with progress and status if they lead it)."""
+    entities = _entities_for(action, access) if access.can_edit else None
+    may_contribute = entities is not None and (access.is_coordinator or taking_part)
+    return {
+        "contribution_form": ContributionForm(
+            entities=entities,
+            initial={"membership": access.membership} if taking_part else None,
+        )
+        if may_contribute
+        else None,
+        "update_form": ActionUpdateForm(leads=_leads(action, access))
+        if access.is_coordinator or taking_part
+        else None,
+    }
+
+
+def _totals(contributions: QuerySet[Contribution]) -> list[tuple[str, object]]:
+    """(kind, total) of the contributions, in the order of the kinds' codes."""
+    return [
+        (Contribution.Kind(row["kind"]).label, row["total"])
+        for row in contributions.order_by("kind").values("kind").annotate(total=Sum("amount"))
+    ]
+
+
 @login_required
 def action_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     cluster, access = cluster_for_reader(request, slug)
@@ -100,7 +127,6 @@ def action_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         or any(m.pk == access.membership.pk for m in participants)
     )
     contributions = action.contributions.select_related("membership__actor", "created_by")
-    entities = _entities_for(action, access) if access.can_edit else None
     return render(
         request,
         "planning/action_detail.html",
@@ -111,23 +137,10 @@ def action_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "participants": participants,
             "indicators": action.indicators.order_by("code"),
             "contributions": contributions,
-            "totals": [
-                (Contribution.Kind(row["kind"]).label, row["total"])
-                for row in contributions.order_by("kind")
-                .values("kind")
-                .annotate(total=Sum("amount"))
-            ],
+            "totals": _totals(contributions),
             "updates": action.updates.select_related("author", "membership__actor"),
             "taking_part": taking_part,
-            "contribution_form": ContributionForm(
-                entities=entities,
-                initial={"membership": access.membership} if taking_part else None,
-            )
-            if entities is not None and (access.is_coordinator or taking_part)
-            else None,
-            "update_form": ActionUpdateForm(leads=_leads(action, access))
-            if access.is_coordinator or taking_part
-            else None,
+            **_forms_for(action, access, taking_part),
             "own_entity": access.membership.pk if access.membership else None,
         },
     )
@@ -160,29 +173,29 @@ def _prefill(proposal: Proposal) -> dict:
     return initial
 
 
+def _save(
+    action: JointAction | None, cluster: Cluster, proposal: Proposal | None, by: User, data: dict
+) -> JointAction:
+    if action is None:
+        return action_services.action_create(cluster=cluster, by=by, proposal=proposal, **data)
+    return action_services.action_change(action=action, by=by, **data)
+
+
 @login_required
 def action_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
     cluster, access = cluster_for_coordinator(request, slug)
     action = _action(cluster, pk) if pk is not None else None
     proposal = _from_proposal(request, cluster) if action is None else action.proposal
+    # The form works on its own copy: a refused change must not show in the page around it.
     form = JointActionForm(
         request.POST or None,
-        instance=action,
+        instance=JointAction.objects.get(pk=action.pk) if action else None,
         cluster=cluster,
         initial=_prefill(proposal) if proposal and action is None else None,
     )
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        links = {"participants": data.pop("participants"), "indicators": data.pop("indicators")}
         try:
-            if action is None:
-                action = action_services.action_create(
-                    cluster=cluster, by=request.user, proposal=proposal, **links, **data
-                )
-            else:
-                action = action_services.action_change(
-                    action=action, by=request.user, **links, **data
-                )
+            action = _save(action, cluster, proposal, request.user, form.cleaned_data)
         except DomainError as error:
             form.add_error(None, str(error))
         else:

@@ -1,20 +1,25 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, QuerySet
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.models import User
 from clusters.access import (
     ClusterAccess,
     cluster_for_coordinator,
     cluster_for_editor,
     cluster_for_reader,
 )
+from clusters.models import Cluster, Membership
 from core.errors import DomainError
 from core.forms import errors_text
 from core.paging import paginate
@@ -73,31 +78,29 @@ def proposal_list(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _save(proposal: Proposal | None, access: ClusterAccess, by: User, data: dict) -> Proposal:
+    if proposal is None:
+        return proposal_services.proposal_create(membership=access.membership, by=by, **data)
+    return proposal_services.proposal_update(proposal=proposal, by=by, **data)
+
+
 @login_required
 def proposal_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
     cluster, access = cluster_for_editor(request, slug)
-    if access.membership is None or not access.is_member:
+    if not access.is_member:
         raise PermissionDenied
     proposal = _proposal(access, pk) if pk else None
-    if proposal is not None and (not _own_entity(access, proposal) or not proposal.can_edit):
+    if proposal is not None and not (_own_entity(access, proposal) and proposal.can_edit):
         raise PermissionDenied
-    form = ProposalForm(request.POST or None, instance=proposal, cluster=cluster)
+    # The form works on its own copy: a refused change must not show in the page around it.
+    copy = Proposal.objects.get(pk=proposal.pk) if proposal else None
+    form = ProposalForm(request.POST or None, instance=copy, cluster=cluster)
     if request.method == "POST" and form.is_valid():
-        if proposal is None:
-            data = dict(form.cleaned_data)
-            rights_issues, objectives = data.pop("rights_issues"), data.pop("objectives")
-            try:
-                proposal = proposal_services.proposal_create(
-                    membership=access.membership, by=request.user, **data
-                )
-            except DomainError as error:
-                form.add_error(None, str(error))
-            else:
-                proposal.rights_issues.set(rights_issues)
-                proposal.objectives.set(objectives)
+        try:
+            proposal = _save(proposal, access, request.user, form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, str(error))
         else:
-            form.save()
-        if not form.errors:
             messages.success(request, _("The proposal has been saved as a draft."))
             return redirect("planning:proposal-detail", slug=cluster.slug, pk=proposal.pk)
     return render(
@@ -107,28 +110,46 @@ def proposal_edit(request: HttpRequest, slug: str, pk: int | None = None) -> Htt
     )
 
 
-@login_required
-def proposal_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    cluster, access = cluster_for_reader(request, slug)
-    proposal = _proposal(access, pk)
+def _positions(cluster: Cluster, access: ClusterAccess, proposal: Proposal) -> dict:
+    """The stances of the current round, the entities still to answer, and the form with
+    this person's entity's current position."""
     stances = list(
         proposal.stances.filter(round=proposal.round)
         .select_related("membership__actor", "by")
         .order_by("membership__actor__name")
     )
     answered = {stance.membership_id for stance in stances}
-    waiting = [
-        m
-        for m in cluster.memberships.voting().select_related("actor").order_by("actor__name")
-        if m.pk not in answered
-    ]
-    mine = next(
-        (s for s in stances if access.membership and s.membership_id == access.membership.pk), None
+    voting = cluster.memberships.voting().select_related("actor").order_by("actor__name")
+    own = access.membership.pk if access.membership else None
+    mine = next((s for s in stances if s.membership_id == own), None)
+    return {
+        "stances": stances,
+        "waiting": [m for m in voting if m.pk not in answered],
+        "stance_form": StanceForm(
+            initial={"position": mine.position, "reason": mine.reason} if mine else None
+        ),
+    }
+
+
+def _comments(proposal: Proposal) -> QuerySet[Comment]:
+    """The threads, each with its replies and every comment's earlier versions."""
+    return (
+        proposal.comments.filter(parent=None)
+        .select_related("author", "membership__actor")
+        .prefetch_related(
+            Prefetch(
+                "replies", queryset=Comment.objects.select_related("author", "membership__actor")
+            ),
+            "revisions",
+            "replies__revisions",
+        )
     )
-    stance_form = StanceForm(
-        initial={"position": mine.position, "reason": mine.reason} if mine else None
-    )
-    decisions = list(proposal.decisions.select_related("decided_by"))
+
+
+@login_required
+def proposal_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    cluster, access = cluster_for_reader(request, slug)
+    proposal = _proposal(access, pk)
     return render(
         request,
         "planning/proposal_detail.html",
@@ -136,26 +157,15 @@ def proposal_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "cluster": cluster,
             "access": access,
             "proposal": proposal,
-            "stances": stances,
-            "waiting": waiting,
-            "decisions": decisions,
+            **_positions(cluster, access, proposal),
+            "decisions": list(proposal.decisions.select_related("decided_by")),
             "adopted": proposal.is_adopted,
             "actions": proposal.joint_actions.order_by("start"),
-            "comments": proposal.comments.filter(parent=None)
-            .select_related("author", "membership__actor")
-            .prefetch_related(
-                Prefetch(
-                    "replies",
-                    queryset=Comment.objects.select_related("author", "membership__actor"),
-                ),
-                "revisions",
-                "replies__revisions",
-            ),
+            "comments": _comments(proposal),
             "comment_form": CommentForm(),
             "rights_issues": proposal.rights_issues.all(),
             "objectives": proposal.objectives.all(),
             "own_entity": _own_entity(access, proposal),
-            "stance_form": stance_form,
             "open_form": OpenForm(),
             "send_back_form": SendBackForm(),
             "decide_form": DecideForm(),
@@ -163,20 +173,40 @@ def proposal_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
-def _act(request: HttpRequest, slug: str, pk: int, action, done: str, *, coordinator: bool):
-    """Run one state change on a proposal and come back to it with a message."""
+Change = Callable[[Proposal, ClusterAccess], object]
+
+
+def _act(
+    request: HttpRequest, slug: str, pk: int, change: Change, done: str, *, coordinator: bool
+) -> HttpResponse:
+    """Run one change of a proposal (a service call) and come back to it with a message:
+    what was done, or why it was refused."""
     if coordinator:
         cluster, access = cluster_for_coordinator(request, slug)
     else:
         cluster, access = cluster_for_editor(request, slug)
     proposal = _proposal(access, pk)
     try:
-        action(proposal, access)
+        change(proposal, access)
     except DomainError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, done)
     return redirect("planning:proposal-detail", slug=cluster.slug, pk=proposal.pk)
+
+
+def _valid(form: Form) -> dict:
+    """The form's values; refused with its errors when it is not valid."""
+    if not form.is_valid():
+        raise DomainError(errors_text(form))
+    return form.cleaned_data
+
+
+def _representing(access: ClusterAccess) -> Membership:
+    """The lead or member entity this person acts for; observers are refused."""
+    if not access.is_member:
+        raise PermissionDenied
+    return access.membership
 
 
 @login_required
@@ -187,152 +217,117 @@ def proposal_submit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             raise PermissionDenied
         proposal_services.proposal_submit(proposal=proposal, by=request.user)
 
-    return _act(
-        request,
-        slug,
-        pk,
-        submit,
-        _("The proposal has been submitted to the coordinator."),
-        coordinator=False,
-    )
+    done = _("The proposal has been submitted to the coordinator.")
+    return _act(request, slug, pk, submit, done, coordinator=False)
 
 
 @login_required
 @require_POST
 def proposal_open(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    form = OpenForm(request.POST)
-
     def open_(proposal: Proposal, access: ClusterAccess) -> None:
-        if not form.is_valid():
-            raise DomainError(errors_text(form))
-        proposal_services.proposal_open(
-            proposal=proposal, by=request.user, closes_at=form.cleaned_data["closes_at"]
-        )
+        closes_at = _valid(OpenForm(request.POST))["closes_at"]
+        proposal_services.proposal_open(proposal=proposal, by=request.user, closes_at=closes_at)
 
-    return _act(
-        request, slug, pk, open_, _("The proposal is open for positions."), coordinator=True
-    )
+    done = _("The proposal is open for positions.")
+    return _act(request, slug, pk, open_, done, coordinator=True)
 
 
 @login_required
 @require_POST
 def proposal_send_back(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    form = SendBackForm(request.POST)
-
     def send_back(proposal: Proposal, access: ClusterAccess) -> None:
+        # Without a reason, the service says that one is needed.
+        form = SendBackForm(request.POST)
         reason = form.cleaned_data["reason"] if form.is_valid() else ""
         proposal_services.proposal_send_back(proposal=proposal, by=request.user, reason=reason)
 
-    return _act(
-        request,
-        slug,
-        pk,
-        send_back,
-        _("The proposal has been sent back to its entity."),
-        coordinator=True,
-    )
+    done = _("The proposal has been sent back to its entity.")
+    return _act(request, slug, pk, send_back, done, coordinator=True)
 
 
 @login_required
 @require_POST
 def stance_take(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    form = StanceForm(request.POST)
-
     def take(proposal: Proposal, access: ClusterAccess) -> None:
-        if access.membership is None or not access.is_member:
-            raise PermissionDenied
-        if not form.is_valid():
-            raise DomainError(errors_text(form))
+        membership = _representing(access)
+        values = _valid(StanceForm(request.POST))
         proposal_services.stance_take(
             proposal=proposal,
-            membership=access.membership,
+            membership=membership,
             by=request.user,
-            position=form.cleaned_data["position"],
-            reason=form.cleaned_data["reason"],
+            position=values["position"],
+            reason=values["reason"],
         )
 
-    return _act(
-        request, slug, pk, take, _("Your entity's position has been saved."), coordinator=False
-    )
+    done = _("Your entity's position has been saved.")
+    return _act(request, slug, pk, take, done, coordinator=False)
 
 
 @login_required
 @require_POST
 def proposal_decide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    form = DecideForm(request.POST)
-
-    def close(proposal: Proposal, access: ClusterAccess) -> None:
-        if not form.is_valid():
-            raise DomainError(errors_text(form))
+    def decide(proposal: Proposal, access: ClusterAccess) -> None:
+        values = _valid(DecideForm(request.POST))
         proposal_services.proposal_decide(
             proposal=proposal,
             by=request.user,
-            minutes=form.cleaned_data["minutes"],
-            review_date=form.cleaned_data["review_date"],
+            minutes=values["minutes"],
+            review_date=values["review_date"],
         )
 
-    return _act(request, slug, pk, close, _("The decision has been recorded."), coordinator=True)
+    done = _("The decision has been recorded.")
+    return _act(request, slug, pk, decide, done, coordinator=True)
 
 
 @login_required
 @require_POST
 def proposal_second_round(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    form = OpenForm(request.POST)
-
     def reopen(proposal: Proposal, access: ClusterAccess) -> None:
-        if not form.is_valid():
-            raise DomainError(errors_text(form))
+        closes_at = _valid(OpenForm(request.POST))["closes_at"]
         proposal_services.proposal_second_round(
-            proposal=proposal, by=request.user, closes_at=form.cleaned_data["closes_at"]
+            proposal=proposal, by=request.user, closes_at=closes_at
         )
 
-    return _act(
-        request,
-        slug,
-        pk,
-        reopen,
-        _("A second round is open: a qualified majority decides."),
-        coordinator=True,
-    )
+    done = _("A second round is open: a qualified majority decides.")
+    return _act(request, slug, pk, reopen, done, coordinator=True)
+
+
+def _parent(proposal: Proposal, parent_pk: int | None) -> Comment | None:
+    """The comment a reply answers, which must be on this proposal."""
+    if not parent_pk:
+        return None
+    parent = proposal.comments.filter(pk=parent_pk).first()
+    if parent is None:
+        raise DomainError(_("That comment is not on this proposal."))
+    return parent
 
 
 @login_required
 @require_POST
 def comment_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    form = CommentForm(request.POST)
-
     def add(proposal: Proposal, access: ClusterAccess) -> None:
-        if not form.is_valid():
-            raise DomainError(errors_text(form))
-        parent = None
-        if form.cleaned_data["parent"]:
-            parent = proposal.comments.filter(pk=form.cleaned_data["parent"]).first()
-            if parent is None:
-                raise DomainError(_("That comment is not on this proposal."))
+        values = _valid(CommentForm(request.POST))
         proposal_services.comment_add(
             proposal=proposal,
             by=request.user,
             membership=access.membership,
-            body=form.cleaned_data["body"],
-            parent=parent,
+            body=values["body"],
+            parent=_parent(proposal, values["parent"]),
         )
 
-    return _act(request, slug, pk, add, _("Your comment has been added."), coordinator=False)
+    done = _("Your comment has been added.")
+    return _act(request, slug, pk, add, done, coordinator=False)
 
 
 @login_required
 @require_POST
 def comment_edit(request: HttpRequest, slug: str, pk: int, comment_pk: int) -> HttpResponse:
-    form = CommentForm(request.POST)
-
     def change(proposal: Proposal, access: ClusterAccess) -> None:
         comment = proposal.comments.filter(pk=comment_pk).first()
         if comment is None:
             raise Http404
-        if not form.is_valid():
-            raise DomainError(errors_text(form))
-        proposal_services.comment_edit(
-            comment=comment, by=request.user, body=form.cleaned_data["body"]
-        )
+        values = _valid(CommentForm(request.POST))
+        proposal_services.comment_edit(comment=comment, by=request.user, body=values["body"])
 
-    return _act(request, slug, pk, change, _("Your comment has been changed."), coordinator=False)
+    done = _("Your comment has been changed.")
+    return _act(request, slug, pk, change, done, coordinator=False)
