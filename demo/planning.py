@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.models import User
 from clusters.models import Cluster, Membership
 from indicators.models import Objective
-from planning import actions, services
+from planning import action_services, proposal_services
 from planning.models import JointAction, Proposal
 
 
@@ -27,18 +27,18 @@ def seed_planning(cluster: Cluster, coordinator: User) -> None:
         return link.user if link else coordinator
 
     def new(slug: str, title: str, description: str, **fields) -> Proposal:
-        return services.proposal_create(
+        return proposal_services.proposal_create(
             membership=members[slug], by=by(slug), title=title, description=description, **fields
         )
 
     def opened(proposal: Proposal, days: int = 5) -> Proposal:
-        services.proposal_submit(proposal=proposal, by=by(proposal.proposer.actor.slug))
-        return services.proposal_open(
+        proposal_services.proposal_submit(proposal=proposal, by=by(proposal.proposer.actor.slug))
+        return proposal_services.proposal_open(
             proposal=proposal, by=coordinator, closes_at=timezone.now() + timedelta(days=days)
         )
 
     def stance(proposal: Proposal, slug: str, position: str, reason: str = "") -> None:
-        services.stance_take(
+        proposal_services.stance_take(
             proposal=proposal,
             membership=members[slug],
             by=by(slug),
@@ -92,7 +92,7 @@ def seed_planning(cluster: Cluster, coordinator: User) -> None:
     ):
         stance(rota, slug, "agree")
     stance(rota, "oficina-habitatge", "abstain")
-    services.proposal_decide(
+    proposal_services.proposal_decide(
         proposal=rota, by=coordinator, minutes="Adoptada en l'assemblea del clúster."
     )
 
@@ -119,7 +119,7 @@ def seed_planning(cluster: Cluster, coordinator: User) -> None:
         "block",
         "Duplica el registre municipal i exposa dades personals sense base legal.",
     )
-    services.proposal_decide(
+    proposal_services.proposal_decide(
         proposal=census,
         by=coordinator,
         minutes="Rebutjada per un bloqueig: es revisarà amb l'Oficina.",
@@ -139,7 +139,7 @@ def seed_planning(cluster: Cluster, coordinator: User) -> None:
         subject=Proposal.Subject.ADOPT_OBJECTIVES,
     )
     youth.objectives.set([proposed])
-    services.proposal_submit(proposal=youth, by=by("sindicat-llogateres"))
+    proposal_services.proposal_submit(proposal=youth, by=by("sindicat-llogateres"))
 
     seed_actions(cluster, coordinator, members, by, adopted=rota)
 
@@ -159,7 +159,7 @@ def seed_actions(
 
     def action(code: str, lead: str, others: list[str], **fields) -> JointAction:
         objective = objectives[code]
-        return actions.action_create(
+        return action_services.action_create(
             cluster=cluster,
             by=coordinator,
             objective=objective,
@@ -170,7 +170,7 @@ def seed_actions(
         )
 
     def give(target: JointAction, slug: str, kind: str, amount: int, text: str) -> None:
-        actions.contribution_add(
+        action_services.contribution_add(
             action=target,
             membership=members[slug],
             by=by(slug),
@@ -180,7 +180,7 @@ def seed_actions(
         )
 
     def note(target: JointAction, slug: str, text: str, **fields) -> None:
-        actions.update_post(
+        action_services.update_post(
             action=target,
             by=by(slug),
             membership=members[slug],

@@ -6,13 +6,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import BooleanField, Case, Q, QuerySet, Sum, Value, When
+from django.db.models import Q, QuerySet, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.models import User
 from clusters.access import (
     ClusterAccess,
     cluster_for_coordinator,
@@ -25,27 +26,20 @@ from core.forms import errors_text
 from core.paging import paginate
 from core.spreadsheets import csv_response
 from indicators.models import Objective
-from planning import actions, coverage
+from planning import action_services, coverage
 from planning.filters import JointActionFilter
 from planning.forms import ActionUpdateForm, ContributionForm, JointActionForm
 from planning.models import Contribution, JointAction, Proposal
 
-CLOSED = (JointAction.Status.COMPLETED, JointAction.Status.CANCELLED)
-
 
 def _filtered(request: HttpRequest, cluster: Cluster) -> tuple[JointActionFilter, QuerySet]:
     """The cluster's actions under the page's filters, late ones first, then by start."""
-    late = Case(
-        When(~Q(status__in=CLOSED) & Q(end__lt=timezone.localdate()), then=Value(True)),
-        default=Value(False),
-        output_field=BooleanField(),
-    )
     found = JointActionFilter(
         request.GET or None, queryset=cluster.joint_actions.all(), cluster=cluster
     )
     # An invalid filter (a bad date, another cluster's id) shows its error and no filtering.
     found_actions = found.qs if found.is_valid() else cluster.joint_actions.all()
-    return found, found_actions.annotate(late=late).order_by("-late", "start", "title", "pk")
+    return found, found_actions.with_late().order_by("-late", "start", "title", "pk")
 
 
 def _action(cluster: Cluster, pk: int) -> JointAction:
@@ -73,7 +67,7 @@ def action_list(request: HttpRequest, slug: str) -> HttpResponse:
             "filter": found,
             "page": page,
             "query": query,
-            "adopted": actions.adopted_proposals(cluster).order_by("-created_at")[:20]
+            "adopted": cluster.proposals.adopted().order_by("-created_at")[:20]
             if access.is_coordinator
             else [],
         },
@@ -97,6 +91,32 @@ def _leads(action: JointAction, access: ClusterAccess) -> bool:
     )
 
 
+def _forms_for(action: JointAction, access: ClusterAccess, taking_part: bool) -> dict:
+    """The forms this person may post on the action: a contribution (for the entities
+    they may record one for) and an update (with progress and status if they lead it)."""
+    entities = _entities_for(action, access) if access.can_edit else None
+    may_contribute = entities is not None and (access.is_coordinator or taking_part)
+    return {
+        "contribution_form": ContributionForm(
+            entities=entities,
+            initial={"membership": access.membership} if taking_part else None,
+        )
+        if may_contribute
+        else None,
+        "update_form": ActionUpdateForm(leads=_leads(action, access))
+        if access.is_coordinator or taking_part
+        else None,
+    }
+
+
+def _totals(contributions: QuerySet[Contribution]) -> list[tuple[str, object]]:
+    """(kind, total) of the contributions, in the order of the kinds' codes."""
+    return [
+        (Contribution.Kind(row["kind"]).label, row["total"])
+        for row in contributions.order_by("kind").values("kind").annotate(total=Sum("amount"))
+    ]
+
+
 @login_required
 def action_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     cluster, access = cluster_for_reader(request, slug)
@@ -107,7 +127,6 @@ def action_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         or any(m.pk == access.membership.pk for m in participants)
     )
     contributions = action.contributions.select_related("membership__actor", "created_by")
-    entities = _entities_for(action, access) if access.can_edit else None
     return render(
         request,
         "planning/action_detail.html",
@@ -118,23 +137,10 @@ def action_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "participants": participants,
             "indicators": action.indicators.order_by("code"),
             "contributions": contributions,
-            "totals": [
-                (Contribution.Kind(row["kind"]).label, row["total"])
-                for row in contributions.order_by("kind")
-                .values("kind")
-                .annotate(total=Sum("amount"))
-            ],
+            "totals": _totals(contributions),
             "updates": action.updates.select_related("author", "membership__actor"),
             "taking_part": taking_part,
-            "contribution_form": ContributionForm(
-                entities=entities,
-                initial={"membership": access.membership} if taking_part else None,
-            )
-            if entities is not None and (access.is_coordinator or taking_part)
-            else None,
-            "update_form": ActionUpdateForm(leads=_leads(action, access))
-            if access.is_coordinator or taking_part
-            else None,
+            **_forms_for(action, access, taking_part),
             "own_entity": access.membership.pk if access.membership else None,
         },
     )
@@ -147,7 +153,7 @@ def _from_proposal(request: HttpRequest, cluster: Cluster) -> Proposal | None:
         return None
     if not raw.isdigit() or len(raw) > 18:
         raise Http404
-    proposal = actions.adopted_proposals(cluster).filter(pk=int(raw)).first()
+    proposal = cluster.proposals.adopted().filter(pk=int(raw)).first()
     if proposal is None:
         raise Http404
     return proposal
@@ -167,27 +173,29 @@ def _prefill(proposal: Proposal) -> dict:
     return initial
 
 
+def _save(
+    action: JointAction | None, cluster: Cluster, proposal: Proposal | None, by: User, data: dict
+) -> JointAction:
+    if action is None:
+        return action_services.action_create(cluster=cluster, by=by, proposal=proposal, **data)
+    return action_services.action_change(action=action, by=by, **data)
+
+
 @login_required
 def action_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
     cluster, access = cluster_for_coordinator(request, slug)
     action = _action(cluster, pk) if pk is not None else None
     proposal = _from_proposal(request, cluster) if action is None else action.proposal
+    # The form works on its own copy: a refused change must not show in the page around it.
     form = JointActionForm(
         request.POST or None,
-        instance=action,
+        instance=JointAction.objects.get(pk=action.pk) if action else None,
         cluster=cluster,
         initial=_prefill(proposal) if proposal and action is None else None,
     )
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        links = {"participants": data.pop("participants"), "indicators": data.pop("indicators")}
         try:
-            if action is None:
-                action = actions.action_create(
-                    cluster=cluster, by=request.user, proposal=proposal, **links, **data
-                )
-            else:
-                action = actions.action_change(action=action, by=request.user, **links, **data)
+            action = _save(action, cluster, proposal, request.user, form.cleaned_data)
         except DomainError as error:
             form.add_error(None, str(error))
         else:
@@ -220,7 +228,7 @@ def contribution_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         messages.error(request, errors_text(form))
         return _back_to(action)
     try:
-        actions.contribution_add(
+        action_services.contribution_add(
             action=action,
             membership=form.cleaned_data["membership"],
             by=request.user,
@@ -250,7 +258,7 @@ def contribution_remove(
     own = access.membership is not None and access.membership.pk == contribution.membership_id
     if not (access.is_coordinator or own):
         raise PermissionDenied
-    actions.contribution_remove(contribution=contribution, by=request.user)
+    action_services.contribution_remove(contribution=contribution, by=request.user)
     messages.success(request, _("The contribution has been removed."))
     return _back_to(action)
 
@@ -265,7 +273,7 @@ def update_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         messages.error(request, errors_text(form))
         return _back_to(action)
     try:
-        actions.update_post(
+        action_services.update_post(
             action=action,
             by=request.user,
             membership=access.membership,

@@ -98,7 +98,6 @@ def csv_rows(rows: Iterable[Row]) -> Iterator[list[object]]:
         ]
 
 
-RUNNING = (JointAction.Status.PLANNED, JointAction.Status.IN_PROGRESS)
 # How much an issue's spelling of a territory outweighs the actions' spellings.
 ISSUE_WEIGHT = 10**9
 
@@ -177,7 +176,8 @@ def coverage(cluster: Cluster) -> Coverage:
         needed[pk] = {key(t, ISSUE_WEIGHT) for t in found}
     counts: dict[int, Counter[str]] = defaultdict(Counter)
     running = (
-        JointAction.objects.filter(cluster=cluster, objective__in=by_objective, status__in=RUNNING)
+        JointAction.objects.running()
+        .filter(cluster=cluster, objective__in=by_objective)
         .values("objective_id", "territory")
         .annotate(n=Count("id"))
     )

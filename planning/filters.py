@@ -3,7 +3,6 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Cluster, Membership
@@ -55,11 +54,8 @@ class JointActionFilter(django_filters.FilterSet):
     def filter_late(
         self, queryset: QuerySet[JointAction], name: str, value: bool
     ) -> QuerySet[JointAction]:
-        """Planned or in progress past their end date."""
-        if not value:
-            return queryset
-        running = [JointAction.Status.PLANNED, JointAction.Status.IN_PROGRESS]
-        return queryset.filter(status__in=running, end__lt=timezone.localdate())
+        """Running past their end date (JointAction.objects.late)."""
+        return queryset.late() if value else queryset
 
     def filter_member(
         self, queryset: QuerySet[JointAction], name: str, value: Membership

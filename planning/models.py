@@ -6,10 +6,13 @@ kept in StanceChange, and decisions that are never edited once recorded.
 
 from __future__ import annotations
 
+from datetime import date
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import BooleanField, Case, F, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +21,36 @@ from django.utils.translation import pgettext_lazy
 from clusters.models import Cluster, Membership
 from indicators.models import Objective
 from rights.models import RightsIssue
+
+if TYPE_CHECKING:
+    from clusters.access import ClusterAccess
+
+
+class ProposalQuerySet(models.QuerySet["Proposal"]):
+    def open(self) -> ProposalQuerySet:
+        """Open for positions (and comments)."""
+        return self.filter(status=Proposal.Status.OPEN)
+
+    def adopted(self) -> ProposalQuerySet:
+        """Decided, and the decision of their last round adopted them: the proposals a
+        joint action can come from."""
+        return self.filter(
+            status=Proposal.Status.DECIDED,
+            decisions__round=F("round"),
+            decisions__outcome=Decision.Outcome.ADOPTED,
+        ).distinct()
+
+    def visible_to(self, access: ClusterAccess) -> ProposalQuerySet:
+        """The proposals of the access's cluster this person sees: the coordinator all of
+        them; everyone else those published (open, decided, withdrawn), and the drafts and
+        submitted proposals of their own entity."""
+        proposals = self.filter(cluster=access.cluster)
+        if not access.can_read:
+            return proposals.none()
+        if access.is_coordinator:
+            return proposals
+        own = access.membership.pk if access.membership else None
+        return proposals.filter(~Q(status__in=Proposal.UNPUBLISHED) | Q(proposer_id=own))
 
 
 class Proposal(models.Model):
@@ -32,6 +65,9 @@ class Proposal(models.Model):
         ACTION = "action", _("A joint action or a position of the cluster")
         VALIDATE_RIGHTS_ISSUE = "validate_rights_issue", _("Validate a rights issue")
         ADOPT_OBJECTIVES = "adopt_objectives", _("Adopt proposed objectives and their indicators")
+
+    # Seen only by their entity and the coordinator.
+    UNPUBLISHED = (Status.DRAFT, Status.SUBMITTED)
 
     cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="proposals")
     proposer = models.ForeignKey(
@@ -81,6 +117,8 @@ class Proposal(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = ProposalQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("proposal")
         verbose_name_plural = _("proposals")
@@ -104,9 +142,81 @@ class Proposal(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    # Where the proposal stands. Pages ask these, never the status itself.
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == self.Status.SUBMITTED
+
     @property
     def is_open(self) -> bool:
         return self.status == self.Status.OPEN
+
+    @property
+    def is_decided(self) -> bool:
+        return self.status == self.Status.DECIDED
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.status == self.Status.WITHDRAWN
+
+    @property
+    def is_adopted(self) -> bool:
+        """Decided, and adopted by the decision of its last round (one query)."""
+        return self.is_decided and Proposal.objects.adopted().filter(pk=self.pk).exists()
+
+    @property
+    def closing_passed(self) -> bool:
+        """Its closing time has come (the periodic task decides it within minutes)."""
+        return self.closes_at is not None and self.closes_at <= timezone.now()
+
+    # What may happen to it next: the one precondition of each change, asked by the pages
+    # to offer it and by the services to refuse it. Who may do it is the views' concern.
+
+    @property
+    def can_edit(self) -> bool:
+        """Its entity may still change it: only a draft."""
+        return self.is_draft
+
+    @property
+    def can_submit(self) -> bool:
+        return self.is_draft
+
+    @property
+    def can_open(self) -> bool:
+        return self.is_submitted
+
+    @property
+    def can_send_back(self) -> bool:
+        return self.is_submitted
+
+    @property
+    def can_take_stance(self) -> bool:
+        """Open for positions (the services also refuse them once its closing time has
+        passed, see closing_passed)."""
+        return self.is_open
+
+    @property
+    def can_comment(self) -> bool:
+        """Deliberation, new comments and edits, while it is open."""
+        return self.is_open
+
+    @property
+    def can_decide(self) -> bool:
+        return self.is_open
+
+    @property
+    def can_second_round(self) -> bool:
+        """Decided, and the decision of its last round allows a second one (a block under
+        "consensus, then qualified majority"). One query."""
+        return (
+            self.is_decided
+            and self.decisions.filter(round=self.round, second_round_possible=True).exists()
+        )
 
 
 class Position(models.TextChoices):
@@ -216,6 +326,10 @@ class Decision(models.Model):
         super().save(*args, **kwargs)
 
     @property
+    def is_adopted(self) -> bool:
+        return self.outcome == self.Outcome.ADOPTED
+
+    @property
     def rule_label(self) -> str:
         rules = dict(Cluster.DecisionRule.choices)
         return str(rules.get(self.rule, self.rule))
@@ -259,6 +373,32 @@ class CommentRevision(models.Model):
         return self.body[:60]
 
 
+def _late(today: date | None) -> Q:
+    """The one rule of a late joint action: still running (planned or in progress) past its
+    end date."""
+    return Q(status__in=JointAction.RUNNING, end__lt=today or timezone.localdate())
+
+
+class JointActionQuerySet(models.QuerySet["JointAction"]):
+    def running(self) -> JointActionQuerySet:
+        """Planned or in progress: neither completed nor cancelled."""
+        return self.filter(status__in=JointAction.RUNNING)
+
+    def late(self, today: date | None = None) -> JointActionQuerySet:
+        """Running past their end date (``today`` defaults to the local date)."""
+        return self.filter(_late(today))
+
+    def with_late(self, today: date | None = None) -> JointActionQuerySet:
+        """Each action with ``late`` (a boolean column) by the same rule, to show or sort."""
+        return self.annotate(
+            late=Case(
+                When(_late(today), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+
+
 class JointAction(models.Model):
     """An action the cluster carries out together, using each member's resources."""
 
@@ -267,6 +407,9 @@ class JointAction(models.Model):
         IN_PROGRESS = "in_progress", _("In progress")
         COMPLETED = "completed", _("Completed")
         CANCELLED = "cancelled", _("Cancelled")
+
+    # Still under way: the actions that can be late, and that count for coverage.
+    RUNNING = (Status.PLANNED, Status.IN_PROGRESS)
 
     class GenderMarker(models.IntegerChoices):
         # OECD DAC gender equality policy marker.
@@ -338,6 +481,8 @@ class JointAction(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = JointActionQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("joint action")
         verbose_name_plural = _("joint actions")
@@ -364,10 +509,26 @@ class JointAction(models.Model):
         return reverse("planning:action-detail", args=[self.cluster.slug, self.pk])
 
     @property
+    def is_running(self) -> bool:
+        return self.status in self.RUNNING
+
+    @property
+    def is_in_progress(self) -> bool:
+        return self.status == self.Status.IN_PROGRESS
+
+    @property
+    def is_completed(self) -> bool:
+        return self.status == self.Status.COMPLETED
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+    @property
     def is_late(self) -> bool:
-        """Past its end date and neither completed nor cancelled."""
-        closed = (self.Status.COMPLETED, self.Status.CANCELLED)
-        return self.status not in closed and self.end < timezone.localdate()
+        """JointAction.objects.late() for one action already in memory: running past its
+        end date."""
+        return self.is_running and self.end < timezone.localdate()
 
 
 class Contribution(models.Model):

@@ -36,7 +36,8 @@ def proposal_opened(proposal_id: int) -> int:
     """To every member entity's people, when a proposal (or its second round) opens."""
     proposal = (
         Proposal.objects.select_related("cluster", "proposer__actor")
-        .filter(pk=proposal_id, status=Proposal.Status.OPEN)
+        .open()
+        .filter(pk=proposal_id)
         .first()
     )
     if proposal is None:  # decided or withdrawn before the worker got to it
@@ -75,12 +76,15 @@ def remind_closing(now: datetime | None = None) -> int:
     """Periodic: for proposals closing within 48 hours, remind the entities that have
     not taken a position in the current round. Returns the emails sent."""
     now = now or timezone.now()
-    due = Proposal.objects.filter(
-        status=Proposal.Status.OPEN,
-        closes_at__gt=now,
-        closes_at__lte=now + REMINDER_BEFORE,
-        reminded_round__lt=F("round"),
-    ).select_related("cluster")
+    due = (
+        Proposal.objects.open()
+        .filter(
+            closes_at__gt=now,
+            closes_at__lte=now + REMINDER_BEFORE,
+            reminded_round__lt=F("round"),
+        )
+        .select_related("cluster")
+    )
     sent = 0
     for proposal in due:
         # Claimed (and committed) first: a mail failure then costs this round's reminder

@@ -6,13 +6,13 @@ from __future__ import annotations
 from celery import shared_task
 
 from core.tasks import TRANSIENT_MAIL_ERRORS
-from planning import notifications, services
+from planning import notifications, proposal_services
 
 
 @shared_task
 def close_due_proposals() -> int:
     """Periodic (Celery beat): decide the proposals whose closing date has passed."""
-    return services.proposals_close_due()
+    return proposal_services.proposals_close_due()
 
 
 @shared_task(autoretry_for=TRANSIENT_MAIL_ERRORS, retry_backoff=True, max_retries=3)

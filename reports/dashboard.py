@@ -23,7 +23,6 @@ from reports.content import objectives, participation, status_counts
 TOP = 8
 # A running action without an update for this long asks its lead entity for one.
 UPDATE_EVERY = timedelta(days=30)
-RUNNING = (JointAction.Status.PLANNED, JointAction.Status.IN_PROGRESS)
 
 
 def voting_members(cluster: Cluster) -> list[Membership]:
@@ -43,7 +42,7 @@ class OpenProposal:
 def open_proposals(cluster: Cluster, voting: int) -> list[OpenProposal]:
     """Open proposals, the first to close first, with how many entities have not answered."""
     proposals = (
-        cluster.proposals.filter(status=Proposal.Status.OPEN)
+        cluster.proposals.open()
         .select_related("proposer__actor")
         .annotate(
             answered=Count(
@@ -67,7 +66,7 @@ def coordinator_dashboard(cluster: Cluster) -> dict:
     sections = objectives(cluster, today=today, charts=False)
     reporting = reporting_by_entity(cluster, today, entities_voting)
     actions = cluster.joint_actions.all()
-    late = Q(status__in=RUNNING, end__lt=today)
+    late = actions.late(today)
     return {
         "members": members.count(),
         "members_by_role": dict(
@@ -80,7 +79,7 @@ def coordinator_dashboard(cluster: Cluster) -> dict:
         else None,
         "least_participating": entities[:TOP],
         "open_proposals": open_proposals(cluster, voting)[:TOP],
-        "open_count": cluster.proposals.filter(status=Proposal.Status.OPEN).count(),
+        "open_count": cluster.proposals.open().count(),
         "objectives": sections,
         "status_counts": status_counts(sections),
         "reporting": sorted(
@@ -93,10 +92,8 @@ def coordinator_dashboard(cluster: Cluster) -> dict:
         "actions_by_status": dict(
             actions.values("status").annotate(n=Count("id")).values_list("status", "n")
         ),
-        "late_actions": list(
-            actions.filter(late).select_related("lead__actor", "objective").order_by("end")[:TOP]
-        ),
-        "late_count": actions.filter(late).count(),
+        "late_actions": list(late.select_related("lead__actor", "objective").order_by("end")[:TOP]),
+        "late_count": late.count(),
         "contributions_by_kind": dict(
             Contribution.objects.filter(action__cluster=cluster)
             .values("kind")
@@ -124,7 +121,7 @@ class LedAction:
 
     @property
     def reason(self) -> str:
-        return "late" if self.action.is_late else "no_update"
+        return "late" if self.action.late else "no_update"
 
 
 def member_todo(cluster: Cluster, membership: Membership, user: User) -> dict:
@@ -133,7 +130,7 @@ def member_todo(cluster: Cluster, membership: Membership, user: User) -> dict:
     now = timezone.now()
     answered = Stance.objects.filter(membership=membership, round=F("proposal__round"))
     positions = list(
-        cluster.proposals.filter(status=Proposal.Status.OPEN)
+        cluster.proposals.open()
         .exclude(pk__in=answered.values("proposal_id"))
         .select_related("proposer__actor")
         .order_by("closes_at")
@@ -145,13 +142,10 @@ def member_todo(cluster: Cluster, membership: Membership, user: User) -> dict:
     ]
     led = [
         LedAction(action, action.last_update)
-        for action in membership.led_actions.filter(status__in=RUNNING)
+        for action in membership.led_actions.running()
+        .with_late()
         .annotate(last_update=Max("updates__created_at"))
-        .filter(
-            Q(last_update__isnull=True)
-            | Q(last_update__lt=now - UPDATE_EVERY)
-            | Q(end__lt=timezone.localdate())
-        )
+        .filter(Q(last_update__isnull=True) | Q(last_update__lt=now - UPDATE_EVERY) | Q(late=True))
         .select_related("objective", "cluster")
         .order_by("end")
     ]

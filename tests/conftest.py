@@ -260,9 +260,9 @@ def build_action(
     prefix: str = "Legal",
 ) -> tuple[JointAction, Contribution]:
     """A running joint action of the objective, with one contribution of its lead."""
-    from planning import actions
+    from planning import action_services
 
-    action = actions.action_create(
+    action = action_services.action_create(
         cluster=objective.cluster,
         by=by,
         title=f"{prefix} joint action in the district",
@@ -279,7 +279,7 @@ def build_action(
         progress=40,
         gender_marker=JointAction.GenderMarker.SIGNIFICANT,
     )
-    contribution = actions.contribution_add(
+    contribution = action_services.contribution_add(
         action=action,
         membership=lead,
         by=by,
@@ -291,16 +291,16 @@ def build_action(
 
 
 def build_open_proposal(membership: Membership, author: User, coordinator: User) -> Proposal:
-    from planning import services
+    from planning import proposal_services
 
-    proposal = services.proposal_create(
+    proposal = proposal_services.proposal_create(
         membership=membership,
         by=author,
         title="Shared emergency housing fund",
         description="A fund for families evicted without alternative",
     )
-    services.proposal_submit(proposal=proposal, by=author)
-    return services.proposal_open(
+    proposal_services.proposal_submit(proposal=proposal, by=author)
+    return proposal_services.proposal_open(
         proposal=proposal, by=coordinator, closes_at=timezone.now() + timedelta(days=7)
     )
 

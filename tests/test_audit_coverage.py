@@ -125,7 +125,7 @@ def on_issue(url_name: str, person: str, issue=lambda w: w.issue, page=None, **v
 
 
 def draft_proposal(w: World, submitted: bool = False) -> Proposal:
-    from planning import services
+    from planning import proposal_services as services
 
     proposal = services.proposal_create(
         membership=w.member_membership,
@@ -146,7 +146,7 @@ def proposal_post(url_name: str, proposal: Callable[[World], Proposal], **values
 
 
 def own_comment(w: World) -> Comment:
-    from planning import services
+    from planning import proposal_services as services
 
     return services.comment_add(
         proposal=w.proposal, membership=w.member_membership, by=w.users["member"], body="First"
@@ -155,7 +155,7 @@ def own_comment(w: World) -> Comment:
 
 def blocked_proposal(w: World) -> Proposal:
     """Decided after a block, under the rule that then allows a second round."""
-    from planning import services
+    from planning import proposal_services as services
 
     w.cluster.decision_rule = "consensus_then_majority"
     w.cluster.save()

@@ -23,8 +23,7 @@ from django.utils.translation import gettext
 
 from accounts.models import User
 from clusters import services as cluster_services
-from planning import notifications
-from planning import services as planning_services
+from planning import notifications, proposal_services
 from reports import jobs as report_jobs
 from reports import services as report_services
 from tests.conftest import World
@@ -38,14 +37,14 @@ ESCAPED = re.compile(r"&(?:#x?[0-9a-fA-F]+|[a-zA-Z]+);")
 
 
 def open_hostile_proposal(world: World) -> None:
-    proposal = planning_services.proposal_create(
+    proposal = proposal_services.proposal_create(
         membership=world.member_membership,
         by=world.users["member"],
         title=TITLE,
         description="Per a les famílies <desnonades> & sense alternativa",
     )
-    planning_services.proposal_submit(proposal=proposal, by=world.users["member"])
-    planning_services.proposal_open(
+    proposal_services.proposal_submit(proposal=proposal, by=world.users["member"])
+    proposal_services.proposal_open(
         proposal=proposal, by=world.users["coordinator"], closes_at=timezone.now() + timedelta(7)
     )
 
@@ -68,7 +67,7 @@ def remind(world: World) -> None:
 
 
 def decide(world: World) -> None:
-    planning_services.proposal_decide(
+    proposal_services.proposal_decide(
         proposal=world.proposal, by=world.users["coordinator"], minutes="Acta de l'assemblea <1>"
     )
 

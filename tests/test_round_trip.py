@@ -25,7 +25,7 @@ from django.urls import reverse
 from actors.models import Capacity
 from indicators import services as indicator_services
 from indicators.models import Indicator
-from planning import services as planning_services
+from planning import proposal_services
 from planning.models import Proposal
 from rights.forms import PARTS
 from tests.clock import days
@@ -61,7 +61,7 @@ def has_editing_forms(name: str, path: str) -> bool:
 
 def draft_proposal(world: World) -> Proposal:
     proposal = Proposal.objects.filter(cluster=world.cluster, status="draft").first()
-    return proposal or planning_services.proposal_create(
+    return proposal or proposal_services.proposal_create(
         membership=world.member_membership,
         by=world.users["member"],
         title="Tenants' union in every block",
@@ -104,7 +104,7 @@ def fill_in(world: World) -> None:
         total=Decimal(7),
         comment="Counted twice\nby the social services",
     )
-    planning_services.comment_add(
+    proposal_services.comment_add(
         proposal=world.proposal,
         by=world.users["member"],
         membership=world.member_membership,

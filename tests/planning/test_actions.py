@@ -13,7 +13,7 @@ from django.utils import timezone
 from clusters.models import AuditEntry, Membership
 from core.errors import DomainError
 from indicators.models import Indicator, Objective
-from planning import actions, services
+from planning import action_services, proposal_services
 from planning.models import ActionUpdate, Contribution, JointAction
 from tests.clock import days
 from tests.conftest import World
@@ -57,7 +57,9 @@ def create(world: World, **changes) -> JointAction:
         "end": days(50),
         **changes,
     }
-    return actions.action_create(cluster=world.cluster, by=world.users["coordinator"], **fields)
+    return action_services.action_create(
+        cluster=world.cluster, by=world.users["coordinator"], **fields
+    )
 
 
 # The service's rules
@@ -104,7 +106,7 @@ def test_the_lead_is_not_listed_again_among_participants(world: World):
 
 def test_a_contribution_below_zero_is_refused_by_service_and_database(world: World):
     with pytest.raises(DomainError, match="below zero"):
-        actions.contribution_add(
+        action_services.contribution_add(
             action=world.action,
             membership=world.member_membership,
             by=world.users["member"],
@@ -119,7 +121,7 @@ def test_a_contribution_below_zero_is_refused_by_service_and_database(world: Wor
 def test_only_entities_taking_part_contribute(world: World):
     bystander = MembershipFactory(cluster=world.cluster)
     with pytest.raises(DomainError, match="lead and the participating"):
-        actions.contribution_add(
+        action_services.contribution_add(
             action=world.action,
             membership=bystander,
             by=world.users["coordinator"],
@@ -130,7 +132,7 @@ def test_only_entities_taking_part_contribute(world: World):
 
 def test_participants_post_notes_and_only_the_lead_moves_progress(world: World):
     lead = lead_membership(world)  # a participant of the world's action
-    update = actions.update_post(
+    update = action_services.update_post(
         action=world.action,
         by=world.users["coordinator"],
         membership=lead,
@@ -139,7 +141,7 @@ def test_participants_post_notes_and_only_the_lead_moves_progress(world: World):
     )
     assert update.progress is None
     with pytest.raises(DomainError, match="lead entity or the coordinator"):
-        actions.update_post(
+        action_services.update_post(
             action=world.action,
             by=world.users["coordinator"],
             membership=lead,
@@ -147,7 +149,7 @@ def test_participants_post_notes_and_only_the_lead_moves_progress(world: World):
             note="Done",
             progress=100,
         )
-    actions.update_post(
+    action_services.update_post(
         action=world.action,
         by=world.users["member"],
         membership=world.member_membership,
@@ -166,7 +168,7 @@ def test_changes_to_actions_are_in_the_audit_trail(world: World):
         AuditEntry.objects.filter(cluster=world.cluster).values_list("action", flat=True)
     )
     assert {"action_created", "contribution_added"} <= recorded
-    actions.contribution_remove(contribution=world.contribution, by=world.users["member"])
+    action_services.contribution_remove(contribution=world.contribution, by=world.users["member"])
     entry = AuditEntry.objects.filter(action="contribution_removed").get()
     assert entry.data["entity"] == "Neighbours Association"
 
@@ -233,14 +235,14 @@ def test_an_indicator_of_another_objective_is_named_in_the_error(world: World):
 def adopt(world: World) -> None:
     lead = lead_membership(world)
     for membership, person in ((world.member_membership, "member"), (lead, "coordinator")):
-        services.stance_take(
+        proposal_services.stance_take(
             proposal=world.proposal,
             membership=membership,
             by=world.users[person],
             position="agree",
         )
     world.proposal.objectives.set([world.indicator.objective])
-    services.proposal_decide(proposal=world.proposal, by=world.users["coordinator"])
+    proposal_services.proposal_decide(proposal=world.proposal, by=world.users["coordinator"])
 
 
 def test_an_adopted_proposal_prefills_the_action_and_is_linked(world: World):
@@ -301,7 +303,7 @@ def test_a_bad_contribution_says_why_and_changes_nothing(world: World, amount, m
 
 
 def test_an_entity_removes_only_its_own_contribution(world: World):
-    lead_gift = actions.contribution_add(
+    lead_gift = action_services.contribution_add(
         action=world.action,
         membership=lead_membership(world),
         by=world.users["coordinator"],
@@ -376,7 +378,7 @@ def test_the_action_pages_keep_their_queries_with_2_or_20_actions(
     def add(n: int) -> None:
         for i in range(n):
             action = create(world, title=f"Action {i}", participants=[lead])
-            actions.contribution_add(
+            action_services.contribution_add(
                 action=action,
                 membership=lead,
                 by=world.users["coordinator"],
@@ -415,7 +417,7 @@ def test_editing_an_action_keeps_a_departed_entity_and_the_posted_progress(world
     Membership.objects.filter(pk=lead.pk).update(
         status=Membership.Status.LEFT, left_at=timezone.now()
     )
-    actions.update_post(
+    action_services.update_post(
         action=world.action,
         by=world.users["member"],
         membership=world.member_membership,

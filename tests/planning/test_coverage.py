@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from clusters.models import Membership
 from indicators.models import Objective
-from planning import actions
+from planning import action_services
 from planning.coverage import coverage
 from planning.models import JointAction
 from tests.clock import days
@@ -29,7 +29,7 @@ def add_action(world: World, title: str, territory: str, **changes) -> JointActi
         "end": days(200),
         **changes,
     }
-    return actions.action_create(
+    return action_services.action_create(
         cluster=world.cluster,
         by=world.users["coordinator"],
         title=title,

@@ -15,7 +15,7 @@ from django.utils import timezone
 from accounts.models import User
 from clusters.models import Membership
 from config.celery import app as celery_app
-from planning import notifications, services
+from planning import notifications, proposal_services
 from planning.models import Proposal
 from tests.conftest import World, build_world
 
@@ -25,17 +25,17 @@ MEMBER_PEOPLE = ["coordinator@example.org", "member@example.org", "representativ
 
 
 def new_proposal(world: World) -> Proposal:
-    proposal = services.proposal_create(
+    proposal = proposal_services.proposal_create(
         membership=world.member_membership,
         by=world.users["member"],
         title="Rent observatory",
         description="Collect rents from every member's casework",
     )
-    return services.proposal_submit(proposal=proposal, by=world.users["member"])
+    return proposal_services.proposal_submit(proposal=proposal, by=world.users["member"])
 
 
 def open_it(world: World, proposal: Proposal, hours: int = 24 * 7) -> Proposal:
-    return services.proposal_open(
+    return proposal_services.proposal_open(
         proposal=proposal,
         by=world.users["coordinator"],
         closes_at=timezone.now() + timedelta(hours=hours),
@@ -107,7 +107,7 @@ def test_the_turn_off_setting_is_on_the_persons_settings_page(world: World):
 def test_the_decision_is_emailed(world: World, django_capture_on_commit_callbacks):
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        decision = services.proposal_decide(
+        decision = proposal_services.proposal_decide(
             proposal=world.proposal, by=world.users["coordinator"], minutes="Not enough answers"
         )
     assert recipients() == MEMBER_PEOPLE
@@ -117,7 +117,7 @@ def test_the_decision_is_emailed(world: World, django_capture_on_commit_callback
 
 def test_the_48_hour_reminder_goes_once_to_entities_without_a_position(world: World):
     lead = world.cluster.memberships.get(role=Membership.Role.LEAD)
-    services.stance_take(
+    proposal_services.stance_take(
         proposal=world.proposal, membership=lead, by=world.users["coordinator"], position="agree"
     )
     mail.outbox.clear()
@@ -141,7 +141,7 @@ def test_a_second_round_is_reminded_again(world: World):
 
 
 def test_an_opened_email_for_a_proposal_decided_meanwhile_is_not_sent(world: World):
-    services.proposal_decide(proposal=world.proposal, by=world.users["coordinator"])
+    proposal_services.proposal_decide(proposal=world.proposal, by=world.users["coordinator"])
     mail.outbox.clear()
     assert notifications.proposal_opened(world.proposal.pk) == 0
     assert mail.outbox == []
@@ -167,7 +167,7 @@ def test_a_real_worker_sends_the_opened_and_decided_emails():
     with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         open_it(world, proposal)
         assert wait_for(lambda: len(mail.outbox) == 3)
-        services.proposal_decide(proposal=proposal, by=world.users["coordinator"])
+        proposal_services.proposal_decide(proposal=proposal, by=world.users["coordinator"])
         assert wait_for(lambda: len(mail.outbox) == 6)
         time.sleep(0.5)  # a duplicate delivery would arrive now
     assert len(mail.outbox) == 6

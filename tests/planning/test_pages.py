@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils import timezone
 
-from planning import services
+from planning import proposal_services
 from planning.models import Proposal, Stance
 from tests.conftest import World
 from tests.factories import ActorUserFactory, MembershipFactory
@@ -63,7 +63,7 @@ def test_observers_cannot_take_a_position(world: World):
 
 
 def test_the_page_shows_who_has_not_answered(world: World):
-    services.stance_take(
+    proposal_services.stance_take(
         proposal=world.proposal,
         membership=world.member_membership,
         by=world.users["member"],
@@ -77,10 +77,10 @@ def test_the_page_shows_who_has_not_answered(world: World):
 
 
 def test_an_opening_date_in_the_past_is_refused(world: World):
-    draft = services.proposal_create(
+    draft = proposal_services.proposal_create(
         membership=world.member_membership, by=world.users["member"], title="X", description="Y"
     )
-    services.proposal_submit(proposal=draft, by=world.users["member"])
+    proposal_services.proposal_submit(proposal=draft, by=world.users["member"])
     past = (timezone.localtime() - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
     response = world.client("coordinator").post(
         url(world, "proposal-open", draft), {"closes_at": past}, follow=True
@@ -91,7 +91,7 @@ def test_an_opening_date_in_the_past_is_refused(world: World):
 
 
 def test_drafts_are_seen_only_by_their_entity_and_the_coordinator(world: World):
-    draft = services.proposal_create(
+    draft = proposal_services.proposal_create(
         membership=world.member_membership,
         by=world.users["member"],
         title="Private idea",
@@ -108,7 +108,7 @@ def test_drafts_are_seen_only_by_their_entity_and_the_coordinator(world: World):
 
 def test_another_clusters_proposal_is_not_found(world: World):
     other = world.other_cluster
-    theirs = services.proposal_create(
+    theirs = proposal_services.proposal_create(
         membership=other.memberships.get(),
         by=world.users["outsider"],
         title="Theirs",
@@ -146,14 +146,14 @@ def test_the_detail_runs_the_same_queries_with_5_or_200_stances_and_comments(
         for i in range(first, last + 1):
             membership = MembershipFactory(cluster=world.cluster)
             user = ActorUserFactory(actor=membership.actor).user
-            services.stance_take(
+            proposal_services.stance_take(
                 proposal=world.proposal, membership=membership, by=user, position="agree"
             )
-            thread = services.comment_add(
+            thread = proposal_services.comment_add(
                 proposal=world.proposal, by=user, membership=membership, body=f"Point {i}"
             )
-            services.comment_edit(comment=thread, by=user, body=f"Point {i}, revised")
-            services.comment_add(
+            proposal_services.comment_edit(comment=thread, by=user, body=f"Point {i}, revised")
+            proposal_services.comment_add(
                 proposal=world.proposal, by=user, membership=membership, body="+1", parent=thread
             )
 
@@ -183,7 +183,7 @@ def test_adopting_objectives_asks_for_a_proposed_one(world: World):
 
 
 def test_the_stance_form_shows_the_entitys_current_position(world: World):
-    services.stance_take(
+    proposal_services.stance_take(
         proposal=world.proposal,
         membership=world.member_membership,
         by=world.users["member"],
@@ -246,14 +246,14 @@ def test_observers_do_not_comment_and_empty_comments_are_refused(world: World):
 
 
 def test_a_reply_to_another_proposals_comment_is_refused(world: World):
-    other = services.proposal_create(
+    other = proposal_services.proposal_create(
         membership=world.member_membership, by=world.users["member"], title="Other", description="D"
     )
-    services.proposal_submit(proposal=other, by=world.users["member"])
-    services.proposal_open(
+    proposal_services.proposal_submit(proposal=other, by=world.users["member"])
+    proposal_services.proposal_open(
         proposal=other, by=world.users["coordinator"], closes_at=timezone.now() + timedelta(days=1)
     )
-    foreign = services.comment_add(
+    foreign = proposal_services.comment_add(
         proposal=other, by=world.users["member"], membership=world.member_membership, body="There"
     )
     response = world.client("member").post(
@@ -272,20 +272,22 @@ def test_the_detail_runs_the_same_queries_with_few_or_many_comments(
 
     def add_comments(n: int) -> None:
         for i in range(n):
-            top = services.comment_add(
+            top = proposal_services.comment_add(
                 proposal=world.proposal,
                 by=world.users["member"],
                 membership=world.member_membership,
                 body=f"Point {i}",
             )
-            services.comment_add(
+            proposal_services.comment_add(
                 proposal=world.proposal,
                 by=world.users["coordinator"],
                 membership=None,
                 body="Reply",
                 parent=top,
             )
-            services.comment_edit(comment=top, by=world.users["member"], body=f"Point {i}, revised")
+            proposal_services.comment_edit(
+                comment=top, by=world.users["member"], body=f"Point {i}, revised"
+            )
 
     add_comments(2)
     with django_assert_max_num_queries(40) as small:

@@ -11,7 +11,7 @@ from clusters.models import AuditEntry
 from core.errors import DomainError
 from indicators import services as indicator_services
 from indicators.models import Objective
-from planning import services
+from planning import proposal_services
 from planning.models import Decision, Proposal, Stance, StanceChange
 from planning.tasks import close_due_proposals
 from rights.models import Cause, Consequence, DutyBearer, RightsHolderGroup, RightsIssue
@@ -21,15 +21,15 @@ from tests.factories import ActorUserFactory
 
 
 def proposal(world: World, **fields) -> Proposal:
-    created = services.proposal_create(
+    created = proposal_services.proposal_create(
         membership=world.member_membership,
         by=world.users["member"],
         title=fields.pop("title", "Emergency housing fund"),
         description="A shared fund for families evicted without alternative",
         **fields,
     )
-    services.proposal_submit(proposal=created, by=world.users["member"])
-    return services.proposal_open(
+    proposal_services.proposal_submit(proposal=created, by=world.users["member"])
+    return proposal_services.proposal_open(
         proposal=created,
         by=world.users["coordinator"],
         closes_at=timezone.now() + timedelta(days=7),
@@ -37,7 +37,7 @@ def proposal(world: World, **fields) -> Proposal:
 
 
 def take(world: World, p: Proposal, membership, position: str, reason: str = "", person="member"):
-    return services.stance_take(
+    return proposal_services.stance_take(
         proposal=p, membership=membership, by=world.users[person], position=position, reason=reason
     )
 
@@ -47,7 +47,9 @@ def test_the_lifecycle_from_draft_to_adoption(world: World):
     lead = world.cluster.memberships.get(role="lead")
     take(world, p, world.member_membership, "agree")
     take(world, p, lead, "agree", person="coordinator")
-    decision = services.proposal_decide(proposal=p, by=world.users["coordinator"], minutes="Agreed")
+    decision = proposal_services.proposal_decide(
+        proposal=p, by=world.users["coordinator"], minutes="Agreed"
+    )
     p.refresh_from_db()
     assert p.status == Proposal.Status.DECIDED
     # 2 voting entities (lead and member), both agree: quorum and threshold met.
@@ -72,7 +74,7 @@ def test_a_block_with_its_reason_rejects(world: World):
     take(world, p, world.member_membership, "agree")
     lead = world.cluster.memberships.get(role="lead")
     take(world, p, lead, "block", reason="It duplicates the council's fund", person="coordinator")
-    decision = services.proposal_decide(proposal=p, by=world.users["coordinator"])
+    decision = proposal_services.proposal_decide(proposal=p, by=world.users["coordinator"])
     assert (decision.outcome, decision.reason) == ("rejected", "blocked")
 
 
@@ -99,11 +101,11 @@ def test_another_clusters_entity_takes_no_position(world: World):
 
 def test_no_position_once_closed_and_no_closing_twice(world: World):
     p = proposal(world)
-    services.proposal_decide(proposal=p, by=world.users["coordinator"])
+    proposal_services.proposal_decide(proposal=p, by=world.users["coordinator"])
     with pytest.raises(DomainError, match="not open"):
         take(world, p, world.member_membership, "agree")
     with pytest.raises(DomainError, match="already been decided"):
-        services.proposal_decide(proposal=p, by=world.users["coordinator"])
+        proposal_services.proposal_decide(proposal=p, by=world.users["coordinator"])
     assert Decision.objects.filter(proposal=p).count() == 1
 
 
@@ -120,7 +122,9 @@ def test_changing_a_stance_keeps_every_change(world: World):
 
 
 def test_a_decision_is_never_edited(world: World):
-    decision = services.proposal_decide(proposal=proposal(world), by=world.users["coordinator"])
+    decision = proposal_services.proposal_decide(
+        proposal=proposal(world), by=world.users["coordinator"]
+    )
     decision.minutes = "Rewritten"
     with pytest.raises(ValueError, match="never edited"):
         decision.save()
@@ -131,7 +135,7 @@ def test_no_quorum_when_too_few_take_a_position(world: World):
     world.cluster.save()
     p = proposal(world)
     take(world, p, world.member_membership, "agree")
-    decision = services.proposal_decide(proposal=p, by=world.users["coordinator"])
+    decision = proposal_services.proposal_decide(proposal=p, by=world.users["coordinator"])
     assert (decision.outcome, decision.quorum_reached) == ("no_quorum", False)
 
 
@@ -143,14 +147,14 @@ def test_consensus_then_majority_second_round(world: World):
     lead = world.cluster.memberships.get(role="lead")
     take(world, p, world.member_membership, "agree")
     take(world, p, lead, "block", reason="Not now", person="coordinator")
-    first = services.proposal_decide(proposal=p, by=world.users["coordinator"])
+    first = proposal_services.proposal_decide(proposal=p, by=world.users["coordinator"])
     assert first.outcome == "rejected" and first.second_round_possible
-    services.proposal_second_round(
+    proposal_services.proposal_second_round(
         proposal=p, by=world.users["coordinator"], closes_at=timezone.now() + timedelta(days=3)
     )
     p.refresh_from_db()
     take(world, p, world.member_membership, "agree")
-    second = services.proposal_decide(proposal=p, by=world.users["coordinator"])
+    second = proposal_services.proposal_decide(proposal=p, by=world.users["coordinator"])
     # One of two entities agrees: 50% of the members, the qualified majority here.
     assert (second.round, second.outcome) == (2, "adopted")
 
@@ -171,7 +175,7 @@ def test_an_adopted_proposal_validates_its_rights_issue(world: World):
     lead = world.cluster.memberships.get(role="lead")
     take(world, p, world.member_membership, "agree")
     take(world, p, lead, "agree", person="coordinator")
-    decision = services.proposal_decide(proposal=p, by=world.users["coordinator"])
+    decision = proposal_services.proposal_decide(proposal=p, by=world.users["coordinator"])
     world.issue.refresh_from_db()
     assert world.issue.status == RightsIssue.Status.VALIDATED
     assert world.issue.changes.get(action="validated").details["decision"] == str(decision)
@@ -200,7 +204,7 @@ def test_two_representatives_saving_at_once_leave_one_stance():
     def save(user, position, reason):
         try:
             barrier.wait()
-            services.stance_take(
+            proposal_services.stance_take(
                 proposal=p,
                 membership=world.member_membership,
                 by=user,
@@ -238,7 +242,7 @@ def test_an_adopted_proposal_adopts_the_proposed_objectives(world: World):
     p = proposal(world, subject=Proposal.Subject.ADOPT_OBJECTIVES)
     p.objectives.set([proposed, world.indicator.objective])
     agree_all(world, p)
-    services.proposal_decide(proposal=p, by=world.users["coordinator"])
+    proposal_services.proposal_decide(proposal=p, by=world.users["coordinator"])
     proposed.refresh_from_db()
     assert proposed.status == Objective.Status.ADOPTED and proposed.adopted_at
     entry = AuditEntry.objects.get(action="objectives_adopted")
@@ -252,7 +256,7 @@ def test_a_rejected_proposal_leaves_the_objective_proposed(world: World):
     p = proposal(world, subject=Proposal.Subject.ADOPT_OBJECTIVES)
     p.objectives.set([proposed])
     take(world, p, world.member_membership, "block", "Caps are out of our remit")
-    services.proposal_decide(proposal=p, by=world.users["coordinator"])
+    proposal_services.proposal_decide(proposal=p, by=world.users["coordinator"])
     proposed.refresh_from_db()
     assert proposed.status == Objective.Status.PROPOSED
 
@@ -265,14 +269,14 @@ def test_an_issue_validated_meanwhile_leaves_the_decision_standing(world: World)
     )
     agree_all(world, p)
     rights_issue_validate(issue=issue, by=world.users["coordinator"])
-    decision = services.proposal_decide(proposal=p, by=world.users["coordinator"])
+    decision = proposal_services.proposal_decide(proposal=p, by=world.users["coordinator"])
     assert decision.outcome == "adopted"
     entry = AuditEntry.objects.filter(action="decision_recorded", data__has_key="not_applied")
     assert "cannot be changed" in entry.get().data["not_applied"]
 
 
 def test_an_incomplete_issue_cannot_be_put_to_a_decision(world: World):
-    created = services.proposal_create(
+    created = proposal_services.proposal_create(
         membership=world.member_membership,
         by=world.users["member"],
         title="Validate the bare issue",
@@ -280,9 +284,9 @@ def test_an_incomplete_issue_cannot_be_put_to_a_decision(world: World):
         subject=Proposal.Subject.VALIDATE_RIGHTS_ISSUE,
         rights_issue_to_validate=world.issue,
     )
-    services.proposal_submit(proposal=created, by=world.users["member"])
+    proposal_services.proposal_submit(proposal=created, by=world.users["member"])
     with pytest.raises(DomainError, match="cannot be put to a decision yet"):
-        services.proposal_open(
+        proposal_services.proposal_open(
             proposal=created,
             by=world.users["coordinator"],
             closes_at=timezone.now() + timedelta(days=3),

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from clusters.models import Cluster, Membership
 from demo.large import SLUG as LARGE
-from planning import actions, services
+from planning import action_services, proposal_services
 from reports.models import ReportJob
 from tests.conftest import World
 from tests.factories import InvitationFactory
@@ -47,14 +47,14 @@ def test_the_dashboard_counts_the_world_by_hand(world: World):
 
 def test_the_dashboard_follows_decisions_and_late_actions(world: World):
     lead = world.cluster.memberships.get(role=Membership.Role.LEAD)
-    services.stance_take(
+    proposal_services.stance_take(
         proposal=world.proposal,
         membership=world.member_membership,
         by=world.users["member"],
         position="agree",
     )
-    services.proposal_decide(proposal=world.proposal, by=world.users["coordinator"])
-    late = actions.action_create(
+    proposal_services.proposal_decide(proposal=world.proposal, by=world.users["coordinator"])
+    late = action_services.action_create(
         cluster=world.cluster,
         by=world.users["coordinator"],
         title="Overdue census",
@@ -117,13 +117,13 @@ def test_the_todo_page_lists_what_the_member_entity_owes(world: World):
 
 
 def test_the_todo_page_empties_as_the_entity_acts(world: World):
-    services.stance_take(
+    proposal_services.stance_take(
         proposal=world.proposal,
         membership=world.member_membership,
         by=world.users["member"],
         position="abstain",
     )
-    actions.update_post(
+    action_services.update_post(
         action=world.action,
         by=world.users["member"],
         membership=world.member_membership,

@@ -19,7 +19,7 @@ from clusters.models import AuditEntry, Membership
 from core.errors import DomainError
 from indicators import services as indicator_services
 from indicators.models import ReportingPeriod
-from planning import services as planning_services
+from planning import proposal_services
 from reports import jobs, services
 from reports.models import ReportJob
 from tests.clock import TODAY, days, quarter_start, year_start
@@ -40,20 +40,20 @@ def pdf_text(job: ReportJob) -> str:
 
 def decide_with_a_block(world: World) -> None:
     lead = world.cluster.memberships.get(role=Membership.Role.LEAD)
-    planning_services.stance_take(
+    proposal_services.stance_take(
         proposal=world.proposal,
         membership=lead,
         by=world.users["coordinator"],
         position="agree",
     )
-    planning_services.stance_take(
+    proposal_services.stance_take(
         proposal=world.proposal,
         membership=world.member_membership,
         by=world.users["member"],
         position="block",
         reason="The fund has no rules for who receives it",
     )
-    planning_services.proposal_decide(
+    proposal_services.proposal_decide(
         proposal=world.proposal, by=world.users["coordinator"], minutes="Assembly of March"
     )
 

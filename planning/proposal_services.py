@@ -1,11 +1,14 @@
 """Changes to proposals, stances and decisions.
 
-Each function runs in one transaction, writes the cluster's audit entry, and raises
-DomainError with a message for the person when the change is not allowed.
+Each function runs in one transaction, writes one entry in the cluster's audit log (none
+for a change that changes nothing), and raises DomainError with a message for the person
+when the change is not allowed. What may happen to a proposal next is asked of the
+proposal (Proposal.can_submit, can_open, ...), as the pages ask it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -18,9 +21,11 @@ from clusters.audit import audit
 from clusters.models import AuditEntry, Membership
 from core.errors import DomainError
 from core.tasks import enqueue_on_commit
+from indicators.models import Objective
 from indicators.services import objectives_adopt
 from planning import notifications
 from planning.consensus import Rule, RuleKind, Tally, decide
+from planning.editing import set_values
 from planning.models import (
     REASON_REQUIRED,
     Comment,
@@ -31,7 +36,20 @@ from planning.models import (
     Stance,
     StanceChange,
 )
+from rights.models import RightsIssue
 from rights.services import rights_issue_validate, validation_problems
+
+# What the proposing entity writes, and may change while the proposal is a draft.
+PROPOSAL_FIELDS = (
+    "title",
+    "subject",
+    "rights_issue_to_validate",
+    "description",
+    "rationale",
+    "estimated_cost",
+    "rights_issues",
+    "objectives",
+)
 
 
 def _locked(proposal: Proposal) -> Proposal:
@@ -39,12 +57,22 @@ def _locked(proposal: Proposal) -> Proposal:
 
 
 @transaction.atomic
-def proposal_create(*, membership: Membership, by: User, **fields: Any) -> Proposal:
+def proposal_create(
+    *,
+    membership: Membership,
+    by: User,
+    rights_issues: Iterable[RightsIssue] = (),
+    objectives: Iterable[Objective] = (),
+    **fields: Any,
+) -> Proposal:
+    """A draft of the entity's, with the rights issues and objectives it serves."""
     if not membership.takes_positions:
         raise DomainError(_("Only lead and member entities make proposals."))
     proposal = Proposal.objects.create(
         cluster=membership.cluster, proposer=membership, created_by=by, **fields
     )
+    proposal.rights_issues.set(rights_issues)
+    proposal.objectives.set(objectives)
     audit(
         cluster=membership.cluster,
         by=by,
@@ -55,9 +83,32 @@ def proposal_create(*, membership: Membership, by: User, **fields: Any) -> Propo
 
 
 @transaction.atomic
+def proposal_update(*, proposal: Proposal, by: User, **values: Any) -> Proposal:
+    """Change a draft: any of PROPOSAL_FIELDS, the rights issues and objectives as the
+    rows to link. Records each changed value, before and after; saved unchanged, it
+    writes nothing and records nothing."""
+    unknown = sorted(set(values) - set(PROPOSAL_FIELDS))
+    if unknown:
+        raise TypeError(f"proposal_update() does not change {', '.join(unknown)}")
+    proposal = _locked(proposal)
+    if not proposal.can_edit:
+        raise DomainError(_("Only a draft can be changed."))
+    changes = set_values(proposal, values)
+    if changes:
+        audit(
+            cluster=proposal.cluster,
+            by=by,
+            action=AuditEntry.Action.PROPOSAL_CHANGED,
+            target=proposal,
+            changes=changes,
+        )
+    return proposal
+
+
+@transaction.atomic
 def proposal_submit(*, proposal: Proposal, by: User) -> Proposal:
     proposal = _locked(proposal)
-    if proposal.status != Proposal.Status.DRAFT:
+    if not proposal.can_submit:
         raise DomainError(_("Only a draft can be submitted."))
     proposal.status = Proposal.Status.SUBMITTED
     proposal.save(update_fields=["status"])
@@ -73,7 +124,7 @@ def proposal_submit(*, proposal: Proposal, by: User) -> Proposal:
 @transaction.atomic
 def proposal_open(*, proposal: Proposal, by: User, closes_at: datetime) -> Proposal:
     proposal = _locked(proposal)
-    if proposal.status != Proposal.Status.SUBMITTED:
+    if not proposal.can_open:
         raise DomainError(_("Only a submitted proposal can be opened for positions."))
     if closes_at <= timezone.now():
         raise DomainError(_("The closing date must be in the future."))
@@ -87,7 +138,11 @@ def proposal_open(*, proposal: Proposal, by: User, closes_at: datetime) -> Propo
     proposal.closes_at = closes_at
     proposal.save(update_fields=["status", "opens_at", "closes_at"])
     audit(
-        cluster=proposal.cluster, by=by, action=AuditEntry.Action.PROPOSAL_OPENED, target=proposal
+        cluster=proposal.cluster,
+        by=by,
+        action=AuditEntry.Action.PROPOSAL_OPENED,
+        target=proposal,
+        closes_at=closes_at,
     )
     enqueue_on_commit(notifications.notify_proposal_opened, proposal.pk)
     return proposal
@@ -96,7 +151,7 @@ def proposal_open(*, proposal: Proposal, by: User, closes_at: datetime) -> Propo
 @transaction.atomic
 def proposal_send_back(*, proposal: Proposal, by: User, reason: str) -> Proposal:
     proposal = _locked(proposal)
-    if proposal.status != Proposal.Status.SUBMITTED:
+    if not proposal.can_send_back:
         raise DomainError(_("Only a submitted proposal can be sent back."))
     if not reason.strip():
         raise DomainError(_("Say why the proposal is sent back."))
@@ -108,6 +163,7 @@ def proposal_send_back(*, proposal: Proposal, by: User, reason: str) -> Proposal
         by=by,
         action=AuditEntry.Action.PROPOSAL_SENT_BACK,
         target=proposal,
+        reason=proposal.sent_back_reason,
     )
     return proposal
 
@@ -159,9 +215,9 @@ def _stance_take(
 
 def _locked_open(proposal: Proposal) -> Proposal:
     proposal = _locked(proposal)
-    if proposal.status != Proposal.Status.OPEN:
+    if not proposal.can_take_stance:
         raise DomainError(_("This proposal is not open for positions."))
-    if proposal.closes_at and proposal.closes_at <= timezone.now():
+    if proposal.closing_passed:
         raise DomainError(_("The time for positions on this proposal is over."))
     return proposal
 
@@ -192,7 +248,7 @@ def proposal_decide(
 ) -> Decision:
     """Close the current round: record the decision and apply it when adopted."""
     proposal = _locked(proposal)
-    if proposal.status != Proposal.Status.OPEN:
+    if not proposal.can_decide:
         raise DomainError(_("This proposal is not open: it has already been decided or withdrawn."))
     rule = rule_for(proposal)
     tally = tally_for(proposal)
@@ -219,25 +275,29 @@ def proposal_decide(
     )
     proposal.status = Proposal.Status.DECIDED
     proposal.save(update_fields=["status"])
-    audit(
+    entry = audit(
         cluster=proposal.cluster,
         by=by,
         action=AuditEntry.Action.DECISION_RECORDED,
         target=proposal,
+        round=decision.round,
         outcome=decision.outcome,
         tally=[tally.agree, tally.abstain, tally.disagree, tally.block, tally.eligible],
     )
-    if decision.outcome == Decision.Outcome.ADOPTED:
-        _apply(proposal, decision, by)
+    if decision.is_adopted and (problem := _apply(proposal, decision, by)):
+        # The decision's one entry says why nothing was applied.
+        entry.data["not_applied"] = problem
+        entry.save(update_fields=["data"])
     enqueue_on_commit(notifications.notify_proposal_decided, decision.pk)
     return decision
 
 
-def _apply(proposal: Proposal, decision: Decision, by: User | None) -> None:
-    """Carry out what an adopted proposal asked the cluster to decide.
+def _apply(proposal: Proposal, decision: Decision, by: User | None) -> str:
+    """Carry out what an adopted proposal asked the cluster to decide (the services of
+    rights and indicators record what they change); why it could not, or "".
 
     The decision stands whatever happens here: if the issue changed since it was opened
-    (validated meanwhile, say), the audit trail says why nothing was applied."""
+    (validated meanwhile, say), nothing is applied and the reason is returned."""
     try:
         with transaction.atomic():
             if proposal.subject == Proposal.Subject.VALIDATE_RIGHTS_ISSUE:
@@ -247,21 +307,15 @@ def _apply(proposal: Proposal, decision: Decision, by: User | None) -> None:
             elif proposal.subject == Proposal.Subject.ADOPT_OBJECTIVES:
                 objectives_adopt(objectives=proposal.objectives.all(), by=by, decision=decision)
     except DomainError as error:
-        audit(
-            cluster=proposal.cluster,
-            by=by,
-            action=AuditEntry.Action.DECISION_RECORDED,
-            target=proposal,
-            not_applied=str(error),
-        )
+        return str(error)
+    return ""
 
 
 @transaction.atomic
 def proposal_second_round(*, proposal: Proposal, by: User, closes_at: datetime) -> Proposal:
     """After a block under "consensus, then qualified majority", reopen for a vote."""
     proposal = _locked(proposal)
-    last = proposal.decisions.filter(round=proposal.round).first()
-    if proposal.status != Proposal.Status.DECIDED or last is None or not last.second_round_possible:
+    if not proposal.can_second_round:
         raise DomainError(
             _("A second round is only possible after a block under consensus then majority.")
         )
@@ -274,9 +328,10 @@ def proposal_second_round(*, proposal: Proposal, by: User, closes_at: datetime) 
     audit(
         cluster=proposal.cluster,
         by=by,
-        action=AuditEntry.Action.PROPOSAL_OPENED,
+        action=AuditEntry.Action.PROPOSAL_SECOND_ROUND,
         target=proposal,
         round=proposal.round,
+        closes_at=closes_at,
     )
     enqueue_on_commit(notifications.notify_proposal_opened, proposal.pk)
     return proposal
@@ -286,7 +341,7 @@ def proposals_close_due(now: datetime | None = None) -> int:
     """Decide every open proposal whose closing time has passed (run by Celery beat)."""
     now = now or timezone.now()
     closed = 0
-    for proposal in Proposal.objects.filter(status=Proposal.Status.OPEN, closes_at__lte=now):
+    for proposal in Proposal.objects.open().filter(closes_at__lte=now):
         try:
             proposal_decide(
                 proposal=proposal, by=None, minutes=_("Closed automatically at its closing date.")
@@ -307,7 +362,7 @@ def comment_add(
     parent: Comment | None = None,
 ) -> Comment:
     proposal = _locked(proposal)
-    if proposal.status != Proposal.Status.OPEN:
+    if not proposal.can_comment:
         raise DomainError(_("Comments are taken while the proposal is open."))
     body = body.strip()
     if not body:
@@ -317,9 +372,18 @@ def comment_add(
             raise DomainError(_("That comment is not on this proposal."))
         # One level of replies: answering a reply answers its thread.
         parent = parent.parent or parent
-    return Comment.objects.create(
+    comment = Comment.objects.create(
         proposal=proposal, parent=parent, membership=membership, author=by, body=body
     )
+    audit(
+        cluster=proposal.cluster,
+        by=by,
+        action=AuditEntry.Action.COMMENT_ADDED,
+        target=proposal,
+        comment=comment.pk,
+        **({"reply_to": parent.pk} if parent else {}),
+    )
+    return comment
 
 
 @transaction.atomic
@@ -327,14 +391,22 @@ def comment_edit(*, comment: Comment, by: User, body: str) -> Comment:
     comment = Comment.objects.select_for_update().select_related("proposal").get(pk=comment.pk)
     if comment.author_id != by.pk:
         raise DomainError(_("Only its author can edit a comment."))
-    if comment.proposal.status != Proposal.Status.OPEN:
+    if not comment.proposal.can_comment:
         raise DomainError(_("Comments are taken while the proposal is open."))
     body = body.strip()
     if not body:
         raise DomainError(_("Write the comment first."))
-    if body != comment.body:
-        CommentRevision.objects.create(comment=comment, body=comment.body)
-        comment.body = body
-        comment.edited_at = timezone.now()
-        comment.save(update_fields=["body", "edited_at"])
+    if body == comment.body:
+        return comment  # saved unchanged: nothing to keep, nothing to record
+    CommentRevision.objects.create(comment=comment, body=comment.body)
+    comment.body = body
+    comment.edited_at = timezone.now()
+    comment.save(update_fields=["body", "edited_at"])
+    audit(
+        cluster=comment.proposal.cluster,
+        by=by,
+        action=AuditEntry.Action.COMMENT_EDITED,
+        target=comment.proposal,
+        comment=comment.pk,
+    )
     return comment

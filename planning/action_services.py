@@ -1,8 +1,9 @@
 """Joint actions: creating and changing them, contributions and progress updates.
 
-Like services.py, each change runs in one transaction, writes the cluster's audit entry
-and raises DomainError with a message for the person when it is not allowed. The
-forms check the same rules first; these checks hold whatever calls them.
+Like proposal_services.py, each change runs in one transaction, writes one entry in the
+cluster's audit log (none for a change that changes nothing) and raises DomainError with
+a message for the person when it is not allowed. The forms check the same rules first;
+these checks hold whatever calls them.
 """
 
 from __future__ import annotations
@@ -19,13 +20,8 @@ from clusters.audit import audit
 from clusters.models import AuditEntry, Cluster, Membership
 from core.errors import DomainError
 from indicators.models import Indicator
-from planning.models import (
-    ActionUpdate,
-    Contribution,
-    Decision,
-    JointAction,
-    Proposal,
-)
+from planning.editing import set_values
+from planning.models import ActionUpdate, Contribution, JointAction, Proposal
 
 ACTION_FIELDS = (
     "title",
@@ -40,15 +36,6 @@ ACTION_FIELDS = (
     "progress",
     "gender_marker",
 )
-
-
-def adopted_proposals(cluster: Cluster):
-    """The cluster's proposals whose last decision adopted them: the ones an action can
-    come from."""
-    return cluster.proposals.filter(
-        status=Proposal.Status.DECIDED,
-        decisions__outcome=Decision.Outcome.ADOPTED,
-    ).distinct()
 
 
 def _check(
@@ -72,7 +59,7 @@ def _check(
     if fields["end"] < fields["start"]:
         raise DomainError(_("The action cannot end before it starts."))
     proposal = fields.get("proposal")
-    if proposal is not None and not adopted_proposals(cluster).filter(pk=proposal.pk).exists():
+    if proposal is not None and not cluster.proposals.adopted().filter(pk=proposal.pk).exists():
         raise DomainError(_("An action can only come from an adopted proposal of this cluster."))
 
 
@@ -104,30 +91,23 @@ def action_change(
     indicators: Iterable[Indicator] = (),
     **fields: Any,
 ) -> JointAction:
+    """Change any of ACTION_FIELDS and the links. Records each changed value, before and
+    after; saved unchanged, it writes nothing and records nothing."""
     action = JointAction.objects.select_for_update().get(pk=action.pk)
     participants, indicators = list(participants), list(indicators)
     already = {action.lead_id, *action.participants.values_list("pk", flat=True)}
     _check(action.cluster, fields, participants, indicators, already)
-    changed = sorted(name for name, value in fields.items() if getattr(action, name) != value)
-    participants = [m for m in participants if m.pk != fields.get("lead", action.lead).pk]
-    if {m.pk for m in participants} != set(action.participants.values_list("pk", flat=True)):
-        changed.append("participants")
-    if {i.pk for i in indicators} != set(action.indicators.values_list("pk", flat=True)):
-        changed.append("indicators")
-    if not changed:
-        return action  # saved unchanged: nothing to write, nothing to record
-    for name, value in fields.items():
-        setattr(action, name, value)
-    action.save()
-    action.participants.set(participants)
-    action.indicators.set(indicators)
-    audit(
-        cluster=action.cluster,
-        by=by,
-        action=AuditEntry.Action.ACTION_CHANGED,
-        target=action,
-        fields=changed,
-    )
+    lead = fields.get("lead", action.lead)
+    participants = [m for m in participants if m.pk != lead.pk]
+    changes = set_values(action, {**fields, "participants": participants, "indicators": indicators})
+    if changes:
+        audit(
+            cluster=action.cluster,
+            by=by,
+            action=AuditEntry.Action.ACTION_CHANGED,
+            target=action,
+            changes=changes,
+        )
     return action
 
 

@@ -1,0 +1,333 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch, QuerySet
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import User
+from clusters.access import (
+    ClusterAccess,
+    cluster_for_coordinator,
+    cluster_for_editor,
+    cluster_for_reader,
+)
+from clusters.models import Cluster, Membership
+from core.errors import DomainError
+from core.forms import errors_text
+from core.paging import paginate
+from planning import proposal_services
+from planning.forms import (
+    CommentForm,
+    DecideForm,
+    OpenForm,
+    ProposalForm,
+    SendBackForm,
+    StanceForm,
+)
+from planning.models import Comment, Proposal
+
+
+def _proposal(access: ClusterAccess, pk: int) -> Proposal:
+    proposal = (
+        Proposal.objects.visible_to(access)
+        .select_related("proposer__actor", "created_by", "rights_issue_to_validate")
+        .filter(pk=pk)
+        .first()
+    )
+    if proposal is None:
+        raise Http404
+    return proposal
+
+
+def _own_entity(access: ClusterAccess, proposal: Proposal) -> bool:
+    return access.membership is not None and access.membership.pk == proposal.proposer_id
+
+
+@login_required
+def proposal_list(request: HttpRequest, slug: str) -> HttpResponse:
+    cluster, access = cluster_for_reader(request, slug)
+    proposals = (
+        Proposal.objects.visible_to(access)
+        .select_related("proposer__actor")
+        .annotate(stance_count=Count("stances", distinct=True))
+        .order_by("-created_at")
+    )
+    status = request.GET.get("status", "")
+    if status in Proposal.Status.values:
+        proposals = proposals.filter(status=status)
+    page, query = paginate(request, proposals)
+    return render(
+        request,
+        "planning/proposal_list.html",
+        {
+            "cluster": cluster,
+            "access": access,
+            "page": page,
+            "query": query,
+            "status": status,
+            "statuses": Proposal.Status.choices,
+        },
+    )
+
+
+def _save(proposal: Proposal | None, access: ClusterAccess, by: User, data: dict) -> Proposal:
+    if proposal is None:
+        return proposal_services.proposal_create(membership=access.membership, by=by, **data)
+    return proposal_services.proposal_update(proposal=proposal, by=by, **data)
+
+
+@login_required
+def proposal_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
+    cluster, access = cluster_for_editor(request, slug)
+    if not access.is_member:
+        raise PermissionDenied
+    proposal = _proposal(access, pk) if pk else None
+    if proposal is not None and not (_own_entity(access, proposal) and proposal.can_edit):
+        raise PermissionDenied
+    # The form works on its own copy: a refused change must not show in the page around it.
+    copy = Proposal.objects.get(pk=proposal.pk) if proposal else None
+    form = ProposalForm(request.POST or None, instance=copy, cluster=cluster)
+    if request.method == "POST" and form.is_valid():
+        try:
+            proposal = _save(proposal, access, request.user, form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The proposal has been saved as a draft."))
+            return redirect("planning:proposal-detail", slug=cluster.slug, pk=proposal.pk)
+    return render(
+        request,
+        "planning/proposal_form.html",
+        {"cluster": cluster, "access": access, "form": form, "proposal": proposal},
+    )
+
+
+def _positions(cluster: Cluster, access: ClusterAccess, proposal: Proposal) -> dict:
+    """The stances of the current round, the entities still to answer, and the form with
+    this person's entity's current position."""
+    stances = list(
+        proposal.stances.filter(round=proposal.round)
+        .select_related("membership__actor", "by")
+        .order_by("membership__actor__name")
+    )
+    answered = {stance.membership_id for stance in stances}
+    voting = cluster.memberships.voting().select_related("actor").order_by("actor__name")
+    own = access.membership.pk if access.membership else None
+    mine = next((s for s in stances if s.membership_id == own), None)
+    return {
+        "stances": stances,
+        "waiting": [m for m in voting if m.pk not in answered],
+        "stance_form": StanceForm(
+            initial={"position": mine.position, "reason": mine.reason} if mine else None
+        ),
+    }
+
+
+def _comments(proposal: Proposal) -> QuerySet[Comment]:
+    """The threads, each with its replies and every comment's earlier versions."""
+    return (
+        proposal.comments.filter(parent=None)
+        .select_related("author", "membership__actor")
+        .prefetch_related(
+            Prefetch(
+                "replies", queryset=Comment.objects.select_related("author", "membership__actor")
+            ),
+            "revisions",
+            "replies__revisions",
+        )
+    )
+
+
+@login_required
+def proposal_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    cluster, access = cluster_for_reader(request, slug)
+    proposal = _proposal(access, pk)
+    return render(
+        request,
+        "planning/proposal_detail.html",
+        {
+            "cluster": cluster,
+            "access": access,
+            "proposal": proposal,
+            **_positions(cluster, access, proposal),
+            "decisions": list(proposal.decisions.select_related("decided_by")),
+            "adopted": proposal.is_adopted,
+            "actions": proposal.joint_actions.order_by("start"),
+            "comments": _comments(proposal),
+            "comment_form": CommentForm(),
+            "rights_issues": proposal.rights_issues.all(),
+            "objectives": proposal.objectives.all(),
+            "own_entity": _own_entity(access, proposal),
+            "open_form": OpenForm(),
+            "send_back_form": SendBackForm(),
+            "decide_form": DecideForm(),
+        },
+    )
+
+
+Change = Callable[[Proposal, ClusterAccess], object]
+
+
+def _act(
+    request: HttpRequest, slug: str, pk: int, change: Change, done: str, *, coordinator: bool
+) -> HttpResponse:
+    """Run one change of a proposal (a service call) and come back to it with a message:
+    what was done, or why it was refused."""
+    if coordinator:
+        cluster, access = cluster_for_coordinator(request, slug)
+    else:
+        cluster, access = cluster_for_editor(request, slug)
+    proposal = _proposal(access, pk)
+    try:
+        change(proposal, access)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, done)
+    return redirect("planning:proposal-detail", slug=cluster.slug, pk=proposal.pk)
+
+
+def _valid(form: Form) -> dict:
+    """The form's values; refused with its errors when it is not valid."""
+    if not form.is_valid():
+        raise DomainError(errors_text(form))
+    return form.cleaned_data
+
+
+def _representing(access: ClusterAccess) -> Membership:
+    """The lead or member entity this person acts for; observers are refused."""
+    if not access.is_member:
+        raise PermissionDenied
+    return access.membership
+
+
+@login_required
+@require_POST
+def proposal_submit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    def submit(proposal: Proposal, access: ClusterAccess) -> None:
+        if not _own_entity(access, proposal):
+            raise PermissionDenied
+        proposal_services.proposal_submit(proposal=proposal, by=request.user)
+
+    done = _("The proposal has been submitted to the coordinator.")
+    return _act(request, slug, pk, submit, done, coordinator=False)
+
+
+@login_required
+@require_POST
+def proposal_open(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    def open_(proposal: Proposal, access: ClusterAccess) -> None:
+        closes_at = _valid(OpenForm(request.POST))["closes_at"]
+        proposal_services.proposal_open(proposal=proposal, by=request.user, closes_at=closes_at)
+
+    done = _("The proposal is open for positions.")
+    return _act(request, slug, pk, open_, done, coordinator=True)
+
+
+@login_required
+@require_POST
+def proposal_send_back(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    def send_back(proposal: Proposal, access: ClusterAccess) -> None:
+        # Without a reason, the service says that one is needed.
+        form = SendBackForm(request.POST)
+        reason = form.cleaned_data["reason"] if form.is_valid() else ""
+        proposal_services.proposal_send_back(proposal=proposal, by=request.user, reason=reason)
+
+    done = _("The proposal has been sent back to its entity.")
+    return _act(request, slug, pk, send_back, done, coordinator=True)
+
+
+@login_required
+@require_POST
+def stance_take(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    def take(proposal: Proposal, access: ClusterAccess) -> None:
+        membership = _representing(access)
+        values = _valid(StanceForm(request.POST))
+        proposal_services.stance_take(
+            proposal=proposal,
+            membership=membership,
+            by=request.user,
+            position=values["position"],
+            reason=values["reason"],
+        )
+
+    done = _("Your entity's position has been saved.")
+    return _act(request, slug, pk, take, done, coordinator=False)
+
+
+@login_required
+@require_POST
+def proposal_decide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    def decide(proposal: Proposal, access: ClusterAccess) -> None:
+        values = _valid(DecideForm(request.POST))
+        proposal_services.proposal_decide(
+            proposal=proposal,
+            by=request.user,
+            minutes=values["minutes"],
+            review_date=values["review_date"],
+        )
+
+    done = _("The decision has been recorded.")
+    return _act(request, slug, pk, decide, done, coordinator=True)
+
+
+@login_required
+@require_POST
+def proposal_second_round(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    def reopen(proposal: Proposal, access: ClusterAccess) -> None:
+        closes_at = _valid(OpenForm(request.POST))["closes_at"]
+        proposal_services.proposal_second_round(
+            proposal=proposal, by=request.user, closes_at=closes_at
+        )
+
+    done = _("A second round is open: a qualified majority decides.")
+    return _act(request, slug, pk, reopen, done, coordinator=True)
+
+
+def _parent(proposal: Proposal, parent_pk: int | None) -> Comment | None:
+    """The comment a reply answers, which must be on this proposal."""
+    if not parent_pk:
+        return None
+    parent = proposal.comments.filter(pk=parent_pk).first()
+    if parent is None:
+        raise DomainError(_("That comment is not on this proposal."))
+    return parent
+
+
+@login_required
+@require_POST
+def comment_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    def add(proposal: Proposal, access: ClusterAccess) -> None:
+        values = _valid(CommentForm(request.POST))
+        proposal_services.comment_add(
+            proposal=proposal,
+            by=request.user,
+            membership=access.membership,
+            body=values["body"],
+            parent=_parent(proposal, values["parent"]),
+        )
+
+    done = _("Your comment has been added.")
+    return _act(request, slug, pk, add, done, coordinator=False)
+
+
+@login_required
+@require_POST
+def comment_edit(request: HttpRequest, slug: str, pk: int, comment_pk: int) -> HttpResponse:
+    def change(proposal: Proposal, access: ClusterAccess) -> None:
+        comment = proposal.comments.filter(pk=comment_pk).first()
+        if comment is None:
+            raise Http404
+        values = _valid(CommentForm(request.POST))
+        proposal_services.comment_edit(comment=comment, by=request.user, body=values["body"])
+
+    done = _("Your comment has been changed.")
+    return _act(request, slug, pk, change, done, coordinator=False)
