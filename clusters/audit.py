@@ -22,7 +22,7 @@ from django.utils import formats, timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from accounts.models import User
 from clusters.models import AuditEntry, Cluster
@@ -45,6 +45,9 @@ DETAIL_LABELS = {
     "language": gettext_lazy("language"),
     "entity": gettext_lazy("entity"),
     "closes_at": gettext_lazy("closes at"),
+    "position": gettext_lazy("position"),
+    "amount": gettext_lazy("amount"),
+    "not_applied": gettext_lazy("not applied"),
     "objectives": gettext_lazy("objectives"),
     "title": gettext_lazy("title"),
     "decision": gettext_lazy("decision"),
@@ -53,6 +56,10 @@ DETAIL_LABELS = {
     "changed": gettext_lazy("changed"),
     "deleted": gettext_lazy("removed"),
 }
+
+
+# Kept for who reads the data (which comment, which row), never shown as a line.
+UNSHOWN_DETAILS = {"changes", "about", "comment", "reply_to"}
 
 
 def json_value(value: Any) -> Any:
@@ -192,7 +199,7 @@ def details_of(entry: AuditEntry) -> list[Detail]:
         field = _field(model, key)
         lines.append(Detail(_label(field, key), _words(before, field), _words(after, field)))
     for key, value in data.items():
-        if key in ("changes", "about"):
+        if key in UNSHOWN_DETAILS:
             continue
         field = _field(model, key)
         # A model words the details that are not its fields (a rights issue, its parts).
@@ -225,7 +232,7 @@ def with_details(entries: Iterable[AuditEntry]) -> list[AuditEntry]:
 def audit_rows(entries: models.QuerySet[AuditEntry]) -> Iterator[list[object]]:
     """The entries for a spreadsheet: a header in the reader's language, then one row per
     entry, read in batches so that a long trail never sits in memory at once."""
-    yield [_("When"), _("Who"), _("What"), _("On what"), _("What changed")]
+    yield [_("When"), _("Who"), _("What"), _("On what"), pgettext("audit log", "Details")]
     batch = 500
     for start in range(0, entries.count(), batch):
         for entry in with_details(entries[start : start + batch]):

@@ -142,6 +142,15 @@ class Proposal(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @classmethod
+    def audit_words(cls, key: str, value: object) -> str | None:
+        """Details of the audit log that are not its fields, in the reader's words."""
+        if key == "position" and value in Position.values:
+            return str(Position(value).label)
+        if key == "outcome" and value in Decision.Outcome.values:
+            return str(Decision.Outcome(value).label)
+        return None
+
     # Where the proposal stands. Pages ask these, never the status itself.
 
     @property
@@ -259,6 +268,15 @@ class Stance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.membership.actor} · {self.get_position_display()}"
+
+    @property
+    def tone(self) -> str:
+        """The badge's colour: agreement, a block, a disagreement, an abstention."""
+        return {
+            Position.AGREE: "ok",
+            Position.BLOCK: "danger",
+            Position.DISAGREE: "warn",
+        }.get(self.position, "neutral")
 
 
 class StanceChange(models.Model):
@@ -507,6 +525,13 @@ class JointAction(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("planning:action-detail", args=[self.cluster.slug, self.pk])
+
+    @classmethod
+    def audit_words(cls, key: str, value: object) -> str | None:
+        """Details of the audit log that are not its fields, in the reader's words."""
+        if key == "kind" and value in Contribution.Kind.values:
+            return str(Contribution.Kind(value).label)
+        return None
 
     @property
     def is_running(self) -> bool:

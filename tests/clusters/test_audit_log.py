@@ -88,7 +88,7 @@ def test_the_log_downloads_as_csv_with_the_filters_in_the_readers_language(world
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0] == ["Quan", "Qui", "Què", "Sobre què", "Què ha canviat"]
+    assert rows[0] == ["Quan", "Qui", "Què", "Sobre què", "Detalls"]
     assert len(rows) == 2
     assert rows[1][3] == "Neighbours Association" and "Rol: Membre → Observadora" in rows[1][4]
 
