@@ -1,5 +1,5 @@
 """Every form field of the project uses the inputs that show values as the browser holds
-them (config/widgets.py): ISO dates in date pickers, line breaks kept in text areas,
+them (core/widgets.py): ISO dates in date pickers, line breaks kept in text areas,
 numbers never written the language's way. The round trip (tests/test_round_trip.py) shows
 it on the edit pages; this finds a field of a form no edit page shows."""
 
@@ -10,7 +10,7 @@ from importlib import import_module
 import django_filters
 from django import forms
 
-from config import widgets
+from core import widgets
 from tests.tables import APPS
 
 
