@@ -22,7 +22,7 @@ from clusters.models import Cluster
 from core.errors import DomainError
 from core.paging import paginate
 from core.spreadsheets import csv_response, xlsx_response
-from indicators import services, transfer
+from indicators import exporting, services
 from indicators.figures import (
     indicator_breakdown_svg,
     indicator_line_svg,
@@ -31,6 +31,7 @@ from indicators.figures import (
 )
 from indicators.filters import IndicatorFilter, ReportFilter
 from indicators.forms import ImportForm, IndicatorForm, ObjectiveForm, ReportForm, ReturnForm
+from indicators.importing import ImportRefused, import_reports
 from indicators.models import Indicator, MeasurementReport, ReportEvent
 from indicators.progress import STATUSES, indicators_progress, objective_progress
 from indicators.selectors import entity_reports, open_periods, overdue_by_entity, with_cells
@@ -402,14 +403,14 @@ def report_import(request: HttpRequest, slug: str) -> HttpResponse:
             form = ImportForm(request.POST, request.FILES)
             if form.is_valid():
                 try:
-                    count = transfer.import_reports(
+                    count = import_reports(
                         cluster=cluster,
                         membership=access.membership,
                         by=request.user,
                         upload=form.cleaned_data["file"],
                         submit=form.cleaned_data["submit"],
                     )
-                except transfer.ImportRefused as refused:
+                except ImportRefused as refused:
                     errors = refused.errors
                 else:
                     messages.success(
@@ -436,17 +437,17 @@ def import_template(request: HttpRequest, slug: str) -> HttpResponse:
     cluster, access = _reporting_entity(request, slug)
     return xlsx_response(
         f"{cluster.slug}-measurements-template.xlsx",
-        transfer.template_xlsx(cluster, access.membership),
+        exporting.template_xlsx(cluster, access.membership),
     )
 
 
 @login_required
 def export_csv(request: HttpRequest, slug: str) -> HttpResponse:
     cluster, _access = cluster_for_reader(request, slug)
-    return csv_response(f"{cluster.slug}-measurements-hxl.csv", transfer.export_rows(cluster))
+    return csv_response(f"{cluster.slug}-measurements-hxl.csv", exporting.export_rows(cluster))
 
 
 @login_required
 def export_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
     cluster, _access = cluster_for_reader(request, slug)
-    return xlsx_response(f"{cluster.slug}-measurements.xlsx", transfer.export_xlsx(cluster))
+    return xlsx_response(f"{cluster.slug}-measurements.xlsx", exporting.export_xlsx(cluster))
