@@ -320,5 +320,6 @@ LOGGING = {
 
 # Evidence files attached to a rights analysis.
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_MB", 10, minimum=1) * 1024 * 1024
-# Measurement imports (CSV or XLSX): larger requests are refused before they are read.
-IMPORT_MAX_BYTES = env_int("IMPORT_MAX_MB", 20, minimum=1) * 1024 * 1024
+# Measurement imports (CSV or XLSX), in MB: larger requests are refused before they are
+# read, larger files before they are parsed (indicators.reading.import_max_bytes).
+IMPORT_MAX_MB = env_int("IMPORT_MAX_MB", 20, minimum=1)

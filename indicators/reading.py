@@ -21,6 +21,7 @@ from decimal import Decimal
 from typing import IO
 from xml.parsers import expat
 
+from django.conf import settings
 from django.core.files import File
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -33,7 +34,9 @@ from openpyxl.xml.constants import SHARED_STRINGS
 # of rows is well under the byte limits, and a hostile file costs no more than the largest
 # good one (every reader below stops at the limits, whatever the file claims).
 MAX_ROWS = 50_000
-MAX_BYTES = 20 * 1024 * 1024
+# The largest file is settings.IMPORT_MAX_MB (import_max_bytes). A request holds the file
+# and a few form fields: this much more than the file is refused before it is read.
+REQUEST_OVERHEAD = 64 * 1024
 # Empty rows tolerated below the table (spreadsheets save formatted empty rows).
 BLANK_TAIL = 100
 # An XLSX is a zip: its unpacked size is checked before parsing, against zip bombs.
@@ -66,6 +69,29 @@ class ImportRefused(Exception):
         super().__init__("; ".join(f"{row}: {message}" for row, message in self.errors[:5]))
 
 
+def import_max_bytes() -> int:
+    """The largest file an import takes, in bytes: settings.IMPORT_MAX_MB, read when
+    asked, so that the upload page and the reader apply the same limit."""
+    return settings.IMPORT_MAX_MB * 2**20
+
+
+def too_large() -> ImportRefused:
+    return ImportRefused(
+        [(0, _("The file is too large: the limit is %(mb)s MB.") % {"mb": settings.IMPORT_MAX_MB})]
+    )
+
+
+def request_too_large(content_length: str | None) -> bool:
+    """Whether a request of this length (its CONTENT_LENGTH) holds a file larger than an
+    import takes: checked before the body is read, so that a huge upload never reaches the
+    disk. A length that is not a number is refused like a huge one."""
+    try:
+        length = int(content_length or 0)
+    except ValueError:
+        return True
+    return length > import_max_bytes() + REQUEST_OVERHEAD
+
+
 def read_rows(upload: File | IO[bytes]) -> list[dict[str, str]]:
     """The data rows of a CSV or XLSX file as {column: text}, for the known columns present.
 
@@ -85,11 +111,10 @@ def _not_a_table() -> ImportRefused:
 def _read_bytes(upload: File | IO[bytes]) -> bytes:
     if hasattr(upload, "seek"):
         upload.seek(0)
-    content = upload.read(MAX_BYTES + 1)
-    if len(content) > MAX_BYTES:
-        raise ImportRefused(
-            [(0, _("The file is larger than %(size)s MB.") % {"size": MAX_BYTES // 2**20})]
-        )
+    limit = import_max_bytes()
+    content = upload.read(limit + 1)
+    if len(content) > limit:
+        raise too_large()
     return content
 
 
@@ -139,9 +164,7 @@ def _xlsx_table(content: bytes) -> list[Sequence[object]]:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
             if unpacked > MAX_XLSX_UNPACKED:
-                raise ImportRefused(
-                    [(0, _("The file is larger than %(size)s MB.") % {"size": MAX_BYTES // 2**20})]
-                )
+                raise too_large()
         XlsxScan().check(content)
     except (zipfile.BadZipFile, ValueError, EOFError):
         raise _not_a_table() from None

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -22,7 +21,7 @@ from clusters.models import Cluster
 from core.errors import DomainError
 from core.paging import paginate
 from core.spreadsheets import csv_response, xlsx_response
-from indicators import exporting, services
+from indicators import exporting, reading, services
 from indicators.figures import (
     indicator_breakdown_svg,
     indicator_line_svg,
@@ -386,19 +385,8 @@ def report_import(request: HttpRequest, slug: str) -> HttpResponse:
     errors: list[tuple[int, str]] = []
     form = ImportForm()
     if request.method == "POST":
-        # Refused before the body is read: a huge upload never reaches the disk.
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = settings.IMPORT_MAX_BYTES + 1  # a forged length is refused like a huge one
-        if length > settings.IMPORT_MAX_BYTES:
-            errors = [
-                (
-                    0,
-                    _("The file is too large: the limit is %(mb)s MB.")
-                    % {"mb": settings.IMPORT_MAX_BYTES // 2**20},
-                )
-            ]
+        if reading.request_too_large(request.META.get("CONTENT_LENGTH")):
+            errors = reading.too_large().errors
         else:
             form = ImportForm(request.POST, request.FILES)
             if form.is_valid():
