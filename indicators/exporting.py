@@ -23,7 +23,7 @@ from clusters.models import Cluster, Membership
 from core.spreadsheets import csv_text
 from indicators.cells import Cell, cells_of, combined, group
 from indicators.models import DISABILITY, HXL_SEX, Indicator, MeasurementReport
-from indicators.services import can_report
+from indicators.rules import can_report
 from rights.models import AGE_BANDS, SEXES
 
 TEMPLATE_HEADER = (

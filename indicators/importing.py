@@ -34,7 +34,8 @@ from indicators.models import (
     parse_cell,
 )
 from indicators.reading import ImportRefused, read_rows
-from indicators.services import can_report, check_total, report_unchanged
+from indicators.rules import report_problem, submit_problem
+from indicators.services import report_unchanged, report_values
 
 __all__ = ["ImportRefused", "import_reports", "parse_number"]
 
@@ -376,9 +377,11 @@ def _checked_report(
         and not (submit and report.is_editable)
     ):
         return None
-    problem = _report_problem(indicator, period, membership, report)
+    problem = report_problem(
+        indicator=indicator, period=period, membership=membership, report=report
+    )
     if problem is None and submit:
-        problem = _submit_problem(indicator, values, text)
+        problem = submit_problem(indicator=indicator, values=values, text=text)
     if problem is not None:
         errors.append((first, problem))
         return None
@@ -404,7 +407,6 @@ def _report_values(
 ) -> dict[str, Decimal] | None:
     """{cell: value} with the total under "" (derived from complete cells when missing);
     None when the total disagrees with the cells."""
-    indicator = draft.indicator
     cells: dict[str, Decimal | None] = dict.fromkeys(keys)
     total, total_row = None, draft.rows[0].number
     for row in draft.rows:
@@ -413,43 +415,10 @@ def _report_values(
         elif row.value is not None:
             cells[row.cell] = row.value
     try:
-        total = check_total(indicator, cells, total)
+        return report_values(draft.indicator, cells, total)
     except DomainError as error:
         errors.append((total_row, str(error)))
         return None
-    values = {key: value for key, value in cells.items() if value is not None}
-    if total is not None:
-        values[""] = total
-    return values
-
-
-def _report_problem(
-    indicator: Indicator,
-    period: ReportingPeriod,
-    membership: Membership,
-    report: MeasurementReport | None,
-) -> str | None:
-    """Why this entity cannot change this report now, if it cannot. The messages are
-    mostly those of the report form (indicators.services): they share their translations."""
-    if period.is_locked:
-        return _("The period %(period)s is locked: nothing in it can change.") % {"period": period}
-    if period.start > timezone.localdate():
-        return _("The period %(period)s has not started yet.") % {"period": period}
-    if not can_report(indicator, membership):
-        return _("%(entity)s does not report on this indicator.") % {"entity": membership.actor}
-    if report is not None and not report.is_editable:
-        return _("This report is %(status)s: it can no longer be changed.") % {
-            "status": report.get_status_display().lower()
-        }
-    return None
-
-
-def _submit_problem(indicator: Indicator, values: Mapping[str, Decimal], text: str) -> str | None:
-    if indicator.is_numeric and not values:
-        return _("Give at least the total before submitting.")
-    if not indicator.is_numeric and not text.strip():
-        return _("Describe the situation before submitting.")
-    return None
 
 
 def _save(changes: list[_Change], *, membership: Membership, by: User, submit: bool) -> None:

@@ -29,6 +29,7 @@ from indicators.models import (
 )
 from indicators.periods import MONTHS_PER_PERIOD, periods_between
 from indicators.progress import values_changed
+from indicators.rules import report_problem, submit_problem
 
 VALUE_LIMIT = Decimal("999999999999.99")
 
@@ -65,15 +66,6 @@ def period_lock(*, period: ReportingPeriod, by: User) -> ReportingPeriod:
     period.locked_by = by
     period.save(update_fields=["locked_at", "locked_by"])
     return period
-
-
-def can_report(indicator: Indicator, membership: Membership | None) -> bool:
-    """Lead and member entities report; when the indicator names responsible members,
-    only those."""
-    if membership is None or not membership.takes_positions:
-        return False
-    responsible = [m.pk for m in indicator.responsible.all()]
-    return not responsible or membership.pk in responsible
 
 
 def check_total(
@@ -116,43 +108,25 @@ def report_save(
     if indicator.cluster_id != period.cluster_id or membership.cluster_id != indicator.cluster_id:
         raise DomainError(_("This indicator, period and entity are not of the same cluster."))
     period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
-    if period.is_locked:
-        raise DomainError(
-            _("The period %(period)s is locked: nothing in it can change.") % {"period": period}
-        )
-    if period.start > timezone.localdate():
-        raise DomainError(_("The period %(period)s has not started yet.") % {"period": period})
-    if not can_report(indicator, membership):
-        raise DomainError(
-            _("%(entity)s does not report on this indicator.") % {"entity": membership.actor}
-        )
-    valid_cells = {key for key, _label in indicator.cells()}
-    unknown = set(cells) - valid_cells
-    if unknown:
-        raise DomainError(
-            _("Unknown disaggregation cell: %(cell)s.") % {"cell": ", ".join(sorted(unknown))}
-        )
-    total = check_total(indicator, cells, total)
-    if submit and indicator.is_numeric and total is None:
-        # Progress reads the total: cells alone, when some are missing (or percentages,
-        # which do not add up), would count for nothing.
-        raise DomainError(_("Give the total, or every cell so that it can be added up."))
-    if submit and not indicator.is_numeric and not text_value.strip():
-        raise DomainError(_("Describe the situation before submitting."))
-
-    report, created = MeasurementReport.objects.select_for_update().get_or_create(
-        indicator=indicator, period=period, membership=membership
+    report = (
+        MeasurementReport.objects.select_for_update()
+        .filter(indicator=indicator, period=period, membership=membership)
+        .first()
     )
-    if not report.is_editable:
-        raise DomainError(
-            _("This report is %(status)s: it can no longer be changed.")
-            % {"status": report.get_status_display().lower()}
-        )
-    values = {key: value for key, value in cells.items() if value is not None}
-    if total is not None:
-        values[""] = total
-    if not (submit or created) and report_unchanged(report, values, text_value, comment):
+    problem = report_problem(
+        indicator=indicator, period=period, membership=membership, report=report
+    )
+    if problem is not None:
+        raise DomainError(problem)
+    values = report_values(indicator, cells, total)
+    if submit and (problem := submit_problem(indicator=indicator, values=values, text=text_value)):
+        raise DomainError(problem)
+    if report is not None and not submit and report_unchanged(report, values, text_value, comment):
         return report  # saved unchanged: nothing rewritten, nothing in the history
+    if report is None:
+        report = MeasurementReport.objects.create(
+            indicator=indicator, period=period, membership=membership
+        )
     report.measurements.all().delete()
     Measurement.objects.bulk_create(
         Measurement(report=report, cell=key, value=value) for key, value in values.items()
@@ -167,6 +141,24 @@ def report_save(
     action = event or (ReportEvent.Action.SUBMITTED if submit else ReportEvent.Action.SAVED)
     ReportEvent.objects.create(report=report, user=by, action=action)
     return report
+
+
+def report_values(
+    indicator: Indicator, cells: Mapping[str, Decimal | None], total: Decimal | None
+) -> dict[str, Decimal]:
+    """The values a report stores, {cell: value} with the total under "": the cells given,
+    and the total given or derived from them (check_total). DomainError for a cell the
+    indicator does not have, or values that do not hold together."""
+    unknown = set(cells) - {key for key, _label in indicator.cells()}
+    if unknown:
+        raise DomainError(
+            _("Unknown disaggregation cell: %(cell)s.") % {"cell": ", ".join(sorted(unknown))}
+        )
+    total = check_total(indicator, cells, total)
+    values = {key: value for key, value in cells.items() if value is not None}
+    if total is not None:
+        values[""] = total
+    return values
 
 
 def report_unchanged(

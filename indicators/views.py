@@ -21,7 +21,7 @@ from clusters.models import Cluster
 from core.errors import DomainError
 from core.paging import paginate
 from core.spreadsheets import csv_response, xlsx_response
-from indicators import exporting, reading, services
+from indicators import exporting, reading, rules, services
 from indicators.figures import (
     indicator_breakdown_svg,
     indicator_line_svg,
@@ -206,7 +206,7 @@ def report_edit(request: HttpRequest, slug: str, indicator_pk: int, period_pk: i
     )
     period = get_object_or_404(cluster.periods, pk=period_pk)
     membership = access.membership
-    if not services.can_report(indicator, membership):
+    if not rules.can_report(indicator, membership):
         raise PermissionDenied
     report = (
         MeasurementReport.objects.filter(indicator=indicator, period=period, membership=membership)
@@ -220,7 +220,12 @@ def report_edit(request: HttpRequest, slug: str, indicator_pk: int, period_pk: i
     )
     initial = _initial(indicator, report)
     form = ReportForm(request.POST or None, indicator=indicator, initial=initial)
-    editable = not period.is_locked and (report is None or report.is_editable)
+    editable = (
+        rules.report_problem(
+            indicator=indicator, period=period, membership=membership, report=report
+        )
+        is None
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.report_save(

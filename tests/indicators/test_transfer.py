@@ -498,7 +498,7 @@ def test_submitting_needs_values_or_a_description(world: World, periods, plain, 
     errors = refused(world, csv_file(rows), submit=True)
 
     assert errors == [
-        (2, "Give at least the total before submitting."),
+        (2, "Give the total, or every cell so that it can be added up."),
         (3, "Describe the situation before submitting."),
     ]
     assert run_import(world, csv_file(rows), submit=False) == 2
