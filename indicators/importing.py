@@ -21,7 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from clusters.models import Cluster, Membership
+from clusters.audit import audit
+from clusters.models import AuditEntry, Cluster, Membership
 from core.errors import DomainError
 from core.spreadsheets import cell_text
 from indicators.cells import count_problem
@@ -138,6 +139,18 @@ def import_reports(
         if errors:
             raise ImportRefused(errors)
         _save(changes, membership=membership, by=by, submit=submit)
+        if changes:
+            # One entry for the file, not one per report: the reports' own history
+            # (ReportEvent) says which were imported.
+            audit(
+                cluster=cluster,
+                by=by,
+                action=AuditEntry.Action.REPORTS_IMPORTED,
+                target=membership,
+                reports=len(changes),
+                rows=len(rows),
+                submitted=submit,
+            )
     return len(changes)
 
 

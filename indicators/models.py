@@ -64,6 +64,38 @@ DISABILITY = (("yes", _("With disability")), ("no", _("Without disability")))
 HXL_SEX = {"female": "f", "male": "m", "nonbinary": "i"}
 
 
+# What a coordinator defines of an indicator: the fields of its form, and what the audit
+# log records when it changes.
+INDICATOR_DEFINITION = (
+    "objective",
+    "code",
+    "name",
+    "type",
+    "right",
+    "right_attribute",
+    "measure",
+    "is_count",
+    "unit",
+    "direction",
+    "aggregation",
+    "target_kind",
+    "baseline_value",
+    "baseline_date",
+    "target_value",
+    "target_date",
+    "by_sex",
+    "by_age",
+    "by_disability",
+    "territories",
+    "data_source",
+    "frequency",
+    "responsible",
+    "sdg_indicator",
+    "hxl_tag",
+    "weight",
+)
+
+
 class Indicator(models.Model):
     class Type(models.TextChoices):
         STRUCTURAL = "structural", _("Structural")

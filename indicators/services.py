@@ -6,20 +6,22 @@ with a message for the person when the change is not allowed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from clusters.audit import audit
+from clusters.audit import audit, changed, json_value, snapshot
 from clusters.models import AuditEntry, Cluster, Membership
 from core.errors import DomainError
 from indicators.cells import count_problem, derived_total, total_problem
 from indicators.models import (
+    INDICATOR_DEFINITION,
     Indicator,
     Measurement,
     MeasurementReport,
@@ -30,6 +32,7 @@ from indicators.models import (
 from indicators.periods import MONTHS_PER_PERIOD, periods_between
 from indicators.progress import values_changed
 from indicators.rules import report_problem, submit_problem
+from rights.models import RightsIssue
 
 VALUE_LIMIT = Decimal("999999999999.99")
 
@@ -50,7 +53,11 @@ def periods_ensure(cluster: Cluster, until: date | None = None) -> None:
 
 @transaction.atomic
 def period_lock(*, period: ReportingPeriod, by: User) -> ReportingPeriod:
-    period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    period = (
+        ReportingPeriod.objects.select_for_update(of=("self",))
+        .select_related("cluster")
+        .get(pk=period.pk)
+    )
     if period.is_locked:
         raise DomainError(_("This period is already locked."))
     waiting = period.reports.filter(status=MeasurementReport.Status.SUBMITTED).count()
@@ -65,6 +72,13 @@ def period_lock(*, period: ReportingPeriod, by: User) -> ReportingPeriod:
     period.locked_at = timezone.now()
     period.locked_by = by
     period.save(update_fields=["locked_at", "locked_by"])
+    audit(
+        cluster=period.cluster,
+        by=by,
+        action=AuditEntry.Action.PERIOD_LOCKED,
+        target=period,
+        changes=changed({"locked_at": None}, {"locked_at": period.locked_at}),
+    )
     return period
 
 
@@ -123,6 +137,7 @@ def report_save(
         raise DomainError(problem)
     if report is not None and not submit and report_unchanged(report, values, text_value, comment):
         return report  # saved unchanged: nothing rewritten, nothing in the history
+    before = report_state(report) if report is not None else None
     if report is None:
         report = MeasurementReport.objects.create(
             indicator=indicator, period=period, membership=membership
@@ -140,7 +155,33 @@ def report_save(
     report.save()
     action = event or (ReportEvent.Action.SUBMITTED if submit else ReportEvent.Action.SAVED)
     ReportEvent.objects.create(report=report, user=by, action=action)
+    after = report_state(report, values)
+    audit(
+        cluster=indicator.cluster,
+        by=by,
+        action=AuditEntry.Action.REPORT_SUBMITTED if submit else AuditEntry.Action.REPORT_SAVED,
+        target=report,
+        changes=_created(after) if before is None else changed(before, after),
+    )
     return report
+
+
+def report_state(
+    report: MeasurementReport, values: Mapping[str, Decimal] | None = None
+) -> dict[str, Any]:
+    """What the audit log records of a report: its status, text and comment, and its
+    values (those stored, or ``values``) as "cell=value", the total first as "total=…"."""
+    if values is None:
+        values = {m.cell: m.value for m in report.measurements.all()}
+    return {
+        "status": report.status,
+        "text_value": report.text_value,
+        "comment": report.comment,
+        "values": [
+            f"{cell or 'total'}={json_value(values[cell])}"
+            for cell in sorted(values, key=lambda cell: (cell != "", cell))
+        ],
+    }
 
 
 def report_values(
@@ -234,17 +275,186 @@ def report_return(*, report: MeasurementReport, by: User, reason: str) -> Measur
     return report
 
 
-def indicator_save(form, *, cluster: Cluster) -> Indicator:
-    """Save an indicator form, turning a duplicate code into a form error."""
+OBJECTIVE_FIELDS = ("code", "statement", "status", "rights_issues", "sdg_targets")
+
+
+def _name(item: models.Model) -> str:
+    """How the audit log names a related object: by a code or a name that reads the same
+    in every language (catalogue titles are in the language of the moment)."""
+    if isinstance(item, RightsIssue):
+        return item.label
+    if isinstance(item, Membership):
+        return item.actor.name
+    return item.code
+
+
+def _state(instance: models.Model, fields: Sequence[str]) -> dict[str, Any]:
+    """The values of ``fields`` as the audit log keeps them, related objects by _name."""
+    relations = [name for name in fields if instance._meta.get_field(name).is_relation]
+    values = snapshot(instance, [name for name in fields if name not in relations])
+    for name in relations:
+        field = instance._meta.get_field(name)
+        if field.many_to_many:
+            items = getattr(instance, name).all()
+            if field.related_model is Membership:
+                items = items.select_related("actor")
+            values[name] = sorted(_name(item) for item in items)
+        else:
+            item = getattr(instance, name)
+            values[name] = None if item is None else _name(item)
+    return values
+
+
+def _created(after: Mapping[str, Any]) -> dict[str, list]:
+    """The changes of a new object: each value given, from nothing."""
+    return changed({}, {name: value for name, value in after.items() if value not in ("", [])})
+
+
+def _save_unique(instance: Indicator | Objective, message: str) -> None:
+    """Save, turning the code taken at the same moment by someone else into ``message``."""
     try:
         with transaction.atomic():
-            indicator = form.save(commit=False)
-            indicator.cluster = cluster
-            indicator.save()
-            form.save_m2m()
+            instance.save()
     except IntegrityError:
-        raise DomainError(_("Another indicator of this cluster already has this code.")) from None
+        raise DomainError(message) from None
+
+
+@transaction.atomic
+def indicator_save(
+    *,
+    cluster: Cluster,
+    by: User,
+    values: Mapping[str, Any],
+    indicator: Indicator | None = None,
+) -> Indicator:
+    """Define a new indicator of the cluster (``indicator`` None) or change one:
+    ``values`` are fields of INDICATOR_DEFINITION (the indicator form's cleaned data)."""
+    unknown = set(values) - set(INDICATOR_DEFINITION)
+    if unknown:
+        raise ValueError(f"Not part of an indicator's definition: {sorted(unknown)}")
+    if indicator is None:
+        indicator, before = Indicator(cluster=cluster), None
+    else:
+        indicator = Indicator.objects.select_for_update().get(pk=indicator.pk, cluster=cluster)
+        before = _state(indicator, INDICATOR_DEFINITION)
+    taken = _("Another indicator of this cluster already has this code.")
+    code = values.get("code", indicator.code)
+    if cluster.indicators.filter(code=code).exclude(pk=indicator.pk).exists():
+        raise DomainError(taken)
+    related = {}
+    for name, value in values.items():
+        if indicator._meta.get_field(name).many_to_many:
+            related[name] = value
+        else:
+            setattr(indicator, name, value)
+    _save_unique(indicator, taken)
+    for name, items in related.items():
+        getattr(indicator, name).set(items)
+    after = _state(indicator, INDICATOR_DEFINITION)
+    if before is None:
+        audit(
+            cluster=cluster,
+            by=by,
+            action=AuditEntry.Action.INDICATOR_CREATED,
+            target=indicator,
+            changes=_created(after),
+        )
+    elif changes := changed(before, after):
+        audit(
+            cluster=cluster,
+            by=by,
+            action=AuditEntry.Action.INDICATOR_CHANGED,
+            target=indicator,
+            changes=changes,
+        )
     return indicator
+
+
+@transaction.atomic
+def objective_create(
+    *,
+    cluster: Cluster,
+    by: User,
+    code: str,
+    statement: str,
+    status: str = Objective.Status.ADOPTED,
+    rights_issues: Iterable[RightsIssue] = (),
+    sdg_targets: Iterable[models.Model] = (),
+) -> Objective:
+    """A new common objective of the cluster: adopted, or proposed to a cluster decision."""
+    objective = Objective(cluster=cluster)
+    _objective_write(
+        objective,
+        code=code,
+        statement=statement,
+        status=status,
+        rights_issues=rights_issues,
+        sdg_targets=sdg_targets,
+    )
+    after = _state(objective, OBJECTIVE_FIELDS)
+    audit(
+        cluster=cluster,
+        by=by,
+        action=AuditEntry.Action.OBJECTIVE_CREATED,
+        target=objective,
+        changes=_created(after),
+    )
+    return objective
+
+
+@transaction.atomic
+def objective_update(
+    *,
+    objective: Objective,
+    by: User,
+    code: str,
+    statement: str,
+    rights_issues: Iterable[RightsIssue],
+    sdg_targets: Iterable[models.Model],
+    status: str | None = None,
+) -> Objective:
+    """Change a common objective; ``status`` None keeps it."""
+    objective = (
+        Objective.objects.select_for_update(of=("self",))
+        .select_related("cluster")
+        .get(pk=objective.pk)
+    )
+    before = _state(objective, OBJECTIVE_FIELDS)
+    _objective_write(
+        objective,
+        code=code,
+        statement=statement,
+        status=status or objective.status,
+        rights_issues=rights_issues,
+        sdg_targets=sdg_targets,
+    )
+    if changes := changed(before, _state(objective, OBJECTIVE_FIELDS)):
+        audit(
+            cluster=objective.cluster,
+            by=by,
+            action=AuditEntry.Action.OBJECTIVE_CHANGED,
+            target=objective,
+            changes=changes,
+        )
+    return objective
+
+
+def _objective_write(
+    objective: Objective,
+    *,
+    code: str,
+    statement: str,
+    status: str,
+    rights_issues: Iterable[RightsIssue],
+    sdg_targets: Iterable[models.Model],
+) -> None:
+    taken = _("Another objective of this cluster already has this code.")
+    if objective.cluster.objectives.filter(code=code).exclude(pk=objective.pk).exists():
+        raise DomainError(taken)
+    objective.code, objective.statement, objective.status = code, statement, status
+    _save_unique(objective, taken)
+    objective.rights_issues.set(rights_issues)
+    objective.sdg_targets.set(sdg_targets)
 
 
 @transaction.atomic

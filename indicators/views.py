@@ -3,7 +3,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -93,19 +92,16 @@ def objective_edit(request: HttpRequest, slug: str, pk: int | None = None) -> Ht
     objective = get_object_or_404(cluster.objectives, pk=pk) if pk else None
     form = ObjectiveForm(request.POST or None, instance=objective, cluster=cluster)
     if request.method == "POST" and form.is_valid():
-        if cluster.objectives.filter(code=form.cleaned_data["code"]).exclude(pk=pk).exists():
-            form.add_error("code", _("Another objective of this cluster already has this code."))
-        else:
-            try:
-                with transaction.atomic():
-                    form.save()
-            except IntegrityError:  # the same code saved at the same moment by someone else
-                form.add_error(
-                    "code", _("Another objective of this cluster already has this code.")
-                )
+        try:
+            if objective is None:
+                services.objective_create(cluster=cluster, by=request.user, **form.cleaned_data)
             else:
-                messages.success(request, _("The objective has been saved."))
-                return redirect("indicators:objective-list", slug=cluster.slug)
+                services.objective_update(objective=objective, by=request.user, **form.cleaned_data)
+        except DomainError as error:  # the code is another objective's
+            form.add_error("code", str(error))
+        else:
+            messages.success(request, _("The objective has been saved."))
+            return redirect("indicators:objective-list", slug=cluster.slug)
     title = _("Edit the objective") if objective else _("New objective")
     return _form_page(
         request, cluster, access, form, title, reverse("indicators:objective-list", args=[slug])
@@ -119,8 +115,10 @@ def indicator_edit(request: HttpRequest, slug: str, pk: int | None = None) -> Ht
     form = IndicatorForm(request.POST or None, instance=indicator, cluster=cluster)
     if request.method == "POST" and form.is_valid():
         try:
-            saved = services.indicator_save(form, cluster=cluster)
-        except DomainError as error:
+            saved = services.indicator_save(
+                cluster=cluster, by=request.user, values=form.cleaned_data, indicator=indicator
+            )
+        except DomainError as error:  # the code is another indicator's
             form.add_error("code", str(error))
         else:
             messages.success(request, _("The indicator has been saved."))
