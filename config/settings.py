@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -181,6 +182,11 @@ CELERY_BEAT_SCHEDULE = {
     "remind-closing-proposals": {
         "task": "planning.tasks.remind_closing_proposals",
         "schedule": 900.0,
+    },
+    # Just after midnight (CELERY_TIMEZONE): a period that begins today exists at once.
+    "ensure-periods": {
+        "task": "indicators.tasks.ensure_periods",
+        "schedule": crontab(hour=0, minute=5),
     },
 }
 

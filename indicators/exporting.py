@@ -11,7 +11,6 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -24,6 +23,7 @@ from core.spreadsheets import csv_text
 from indicators.cells import Cell, cells_of, combined, group
 from indicators.models import DISABILITY, HXL_SEX, Indicator, MeasurementReport
 from indicators.rules import can_report
+from indicators.selectors import open_periods
 from rights.models import AGE_BANDS, SEXES
 
 TEMPLATE_HEADER = (
@@ -76,18 +76,20 @@ EXPORT_WIDTHS = (30, 18, 14, 40, 12, 12, 20, 20, 12, *(14 for _group in HXL_GROU
 
 def template_rows(cluster: Cluster, membership: Membership) -> list[list[object]]:
     """The header, then one row per indicator the entity reports on, open period and cell
-    (the total first), with the values already stored."""
-    today = timezone.localdate()
+    (the total first), with the values already stored. The current period is offered even
+    before it is saved: the import makes it."""
     indicators = [
         indicator
         for indicator in cluster.indicators.prefetch_related("responsible")
         if can_report(indicator, membership)
     ]
-    periods = list(cluster.periods.filter(locked_at__isnull=True, start__lte=today))
+    periods = open_periods(cluster)[::-1]
     reports = {
         (r.indicator_id, r.period_id): r
         for r in MeasurementReport.objects.filter(
-            membership=membership, indicator__in=indicators, period__in=periods
+            membership=membership,
+            indicator__in=indicators,
+            period__in=[period.pk for period in periods if period.pk is not None],
         ).prefetch_related("measurements")
     }
     rows: list[list[object]] = [list(TEMPLATE_HEADER)]

@@ -36,7 +36,7 @@ from indicators.models import (
 )
 from indicators.reading import ImportRefused, read_rows
 from indicators.rules import report_problem, submit_problem
-from indicators.services import report_unchanged, report_values
+from indicators.services import periods_ensure, report_unchanged, report_values
 
 __all__ = ["ImportRefused", "import_reports", "parse_number"]
 
@@ -156,7 +156,10 @@ def import_reports(
 
 def _periods_locked(cluster: Cluster, rows: list[dict[str, str]]) -> dict[date, ReportingPeriod]:
     """The periods the file names, locked until the end of the import: locking a period
-    or saving a report through the form waits for it (report_save locks the period too)."""
+    or saving a report through the form waits for it (report_save locks the period too).
+    The periods up to today's are made first: the template offers the current one before
+    the daily task has made it."""
+    periods_ensure(cluster)
     starts = set()
     for row in rows:
         start = _parse_date(row["period"])

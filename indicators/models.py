@@ -8,6 +8,7 @@ one per disaggregation cell plus the total (cell ""). The report carries the sta
 from __future__ import annotations
 
 import itertools
+from datetime import date
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -362,6 +363,12 @@ class ReportingPeriod(models.Model):
     @property
     def is_locked(self) -> bool:
         return self.locked_at is not None
+
+    @property
+    def url_key(self) -> int | date:
+        """How a URL names the period: its id, or its start while it is not saved yet
+        (indicators.selectors.periods_until shows periods before they are made)."""
+        return self.pk if self.pk is not None else self.start
 
     def is_open(self, today: timezone.datetime | None = None) -> bool:
         """Reports can be made from the period's start until it is locked."""

@@ -29,7 +29,7 @@ from indicators.models import (
     ReportEvent,
     ReportingPeriod,
 )
-from indicators.periods import MONTHS_PER_PERIOD, periods_between
+from indicators.periods import cluster_periods
 from indicators.progress import values_changed
 from indicators.rules import report_problem, submit_problem
 from rights.models import RightsIssue
@@ -38,26 +38,52 @@ VALUE_LIMIT = Decimal("999999999999.99")
 
 
 def periods_ensure(cluster: Cluster, until: date | None = None) -> None:
-    """Create the cluster's reporting periods from its start up to the current one."""
-    until = until or timezone.localdate()
-    first = timezone.localdate(cluster.created_at) if cluster.created_at else until
-    months = MONTHS_PER_PERIOD[cluster.reporting_period]
+    """Create the cluster's reporting periods from its start up to the current one.
+
+    Called by the writes that need them (a report saved or imported, a period locked)
+    and daily for every cluster (indicators.tasks.ensure_periods); pages never write:
+    they show the periods not made yet as indicators.selectors.periods_until computes
+    them."""
     ReportingPeriod.objects.bulk_create(
         [
             ReportingPeriod(cluster=cluster, start=start, end=end, due=due)
-            for start, end, due in periods_between(min(first, until), until, months)
+            for start, end, due in cluster_periods(cluster, until or timezone.localdate())
         ],
         ignore_conflicts=True,
     )
 
 
+def periods_ensure_all(today: date | None = None) -> int:
+    """Every open cluster's periods up to today's; the number of clusters."""
+    clusters = list(Cluster.objects.exclude(status=Cluster.Status.CLOSED))
+    for cluster in clusters:
+        periods_ensure(cluster, until=today)
+    return len(clusters)
+
+
+def _period_for_update(period: ReportingPeriod) -> ReportingPeriod:
+    """The period, locked until the end of the transaction. One not saved yet (a page
+    showed it as periods_until computes it) is created first, with those before it."""
+    if period.pk is None:
+        periods_ensure(period.cluster)
+        found = {"cluster": period.cluster_id, "start": period.start}
+    else:
+        found = {"pk": period.pk}
+    try:
+        return (
+            ReportingPeriod.objects.select_for_update(of=("self",))
+            .select_related("cluster")
+            .get(**found)
+        )
+    except ReportingPeriod.DoesNotExist:  # a period of a later day than today
+        raise DomainError(
+            _("The period %(period)s has not started yet.") % {"period": period}
+        ) from None
+
+
 @transaction.atomic
 def period_lock(*, period: ReportingPeriod, by: User) -> ReportingPeriod:
-    period = (
-        ReportingPeriod.objects.select_for_update(of=("self",))
-        .select_related("cluster")
-        .get(pk=period.pk)
-    )
+    period = _period_for_update(period)
     if period.is_locked:
         raise DomainError(_("This period is already locked."))
     waiting = period.reports.filter(status=MeasurementReport.Status.SUBMITTED).count()
@@ -121,7 +147,7 @@ def report_save(
     """Save (and optionally submit) a member entity's values for one indicator and period."""
     if indicator.cluster_id != period.cluster_id or membership.cluster_id != indicator.cluster_id:
         raise DomainError(_("This indicator, period and entity are not of the same cluster."))
-    period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    period = _period_for_update(period)
     report = (
         MeasurementReport.objects.select_for_update()
         .filter(indicator=indicator, period=period, membership=membership)

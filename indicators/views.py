@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -30,16 +32,22 @@ from indicators.figures import (
 from indicators.filters import IndicatorFilter, ReportFilter
 from indicators.forms import ImportForm, IndicatorForm, ObjectiveForm, ReportForm, ReturnForm
 from indicators.importing import ImportRefused, import_reports
-from indicators.models import Indicator, MeasurementReport, ReportEvent
+from indicators.models import Indicator, MeasurementReport, ReportEvent, ReportingPeriod
 from indicators.progress import STATUSES, indicators_progress, objective_progress
-from indicators.selectors import entity_reports, open_periods, overdue_by_entity, with_cells
+from indicators.selectors import (
+    entity_reports,
+    open_periods,
+    overdue_by_entity,
+    period_starting,
+    periods_until,
+    with_cells,
+)
 from rights.models import AGE_BANDS, SEXES, RightsIssue
 
 
 @login_required
 def objective_list(request: HttpRequest, slug: str) -> HttpResponse:
     cluster, access = cluster_for_reader(request, slug)
-    services.periods_ensure(cluster)
     indicators_qs = Indicator.objects.select_related("cluster", "right__instrument").order_by(
         "code"
     )
@@ -169,6 +177,16 @@ def indicator_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
+def _period(cluster: Cluster, pk: int | None, start: date | None) -> ReportingPeriod:
+    """The period a URL names: by its id, or by its start while it is not saved yet."""
+    if pk is not None:
+        return get_object_or_404(cluster.periods, pk=pk)
+    period = period_starting(cluster, start)
+    if period is None:
+        raise Http404
+    return period
+
+
 def _reporting_entity(request: HttpRequest, slug: str) -> tuple[Cluster, ClusterAccess]:
     cluster, access = cluster_for_editor(request, slug)
     if access.membership is None or not access.is_member:
@@ -180,7 +198,6 @@ def _reporting_entity(request: HttpRequest, slug: str) -> tuple[Cluster, Cluster
 def reporting(request: HttpRequest, slug: str) -> HttpResponse:
     """My entity's reporting page: what is returned, overdue, due, in draft, and done."""
     cluster, access = _reporting_entity(request, slug)
-    services.periods_ensure(cluster)
     rows = entity_reports(cluster, access.membership, open_periods(cluster))
     page, query = paginate(request, rows)
     return render(
@@ -197,17 +214,25 @@ def reporting(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def report_edit(request: HttpRequest, slug: str, indicator_pk: int, period_pk: int) -> HttpResponse:
+def report_edit(
+    request: HttpRequest,
+    slug: str,
+    indicator_pk: int,
+    period_pk: int | None = None,
+    period_start: date | None = None,
+) -> HttpResponse:
     cluster, access = _reporting_entity(request, slug)
     indicator = get_object_or_404(
         cluster.indicators.prefetch_related("responsible"), pk=indicator_pk
     )
-    period = get_object_or_404(cluster.periods, pk=period_pk)
+    period = _period(cluster, period_pk, period_start)
     membership = access.membership
     if not rules.can_report(indicator, membership):
         raise PermissionDenied
     report = (
-        MeasurementReport.objects.filter(indicator=indicator, period=period, membership=membership)
+        MeasurementReport.objects.filter(
+            indicator=indicator, period_id=period.pk, membership=membership
+        )
         .prefetch_related(
             "measurements",
             Prefetch(
@@ -358,9 +383,7 @@ def report_return(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 def period_list(request: HttpRequest, slug: str) -> HttpResponse:
     cluster, access = cluster_for_reader(request, slug)
-    services.periods_ensure(cluster)
-    periods = cluster.periods.select_related("locked_by").order_by("-start")
-    page, query = paginate(request, periods)
+    page, query = paginate(request, periods_until(cluster)[::-1])
     return render(
         request,
         "indicators/period_list.html",
@@ -370,9 +393,11 @@ def period_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def period_lock(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def period_lock(
+    request: HttpRequest, slug: str, pk: int | None = None, period_start: date | None = None
+) -> HttpResponse:
     cluster, _access = cluster_for_coordinator(request, slug)
-    period = get_object_or_404(cluster.periods, pk=pk)
+    period = _period(cluster, pk, period_start)
     try:
         services.period_lock(period=period, by=request.user)
     except DomainError as error:
