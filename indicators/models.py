@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 from datetime import date
+from typing import ClassVar
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -57,6 +58,11 @@ class Objective(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} · {self.statement[:80]}"
+
+    @property
+    def is_proposed(self) -> bool:
+        """Waiting for a cluster decision to adopt it."""
+        return self.status == self.Status.PROPOSED
 
 
 # The controlled list of disaggregation dimensions and their values (HXL attributes where
@@ -427,9 +433,36 @@ class MeasurementReport(models.Model):
     def __str__(self) -> str:
         return f"{self.indicator.code} · {self.period} · {self.membership.actor}"
 
+    # The badge of each status on the pages (a class of the style sheet).
+    TONES: ClassVar[dict[str, str]] = {
+        Status.DRAFT: "warn",
+        Status.SUBMITTED: "",
+        Status.RETURNED: "danger",
+        Status.VALIDATED: "ok",
+    }
+
     @property
     def is_editable(self) -> bool:
+        """The entity may still change it (indicators.rules.report_problem says when)."""
         return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == self.Status.SUBMITTED
+
+    @property
+    def is_returned(self) -> bool:
+        """Sent back to the entity, with the reason, to correct it."""
+        return self.status == self.Status.RETURNED
+
+    @property
+    def can_validate(self) -> bool:
+        """The coordinator may validate or return it: submitted, in a period not locked."""
+        return self.is_submitted and not self.period.is_locked
+
+    @property
+    def tone(self) -> str:
+        return self.TONES[self.status]
 
 
 class Measurement(models.Model):

@@ -26,6 +26,11 @@ class DueReport:
         return self.report.status if self.report else "missing"
 
     @property
+    def tone(self) -> str:
+        """The badge of its status (MeasurementReport.tone); a report not started is due."""
+        return self.report.tone if self.report else "danger"
+
+    @property
     def is_overdue(self) -> bool:
         return self.period.due < timezone.localdate() and self.status in (
             "missing",

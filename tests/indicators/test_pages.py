@@ -461,3 +461,41 @@ def test_queue_reporting_and_periods_run_a_fixed_number_of_queries(
     add_measurements(world, 8)
     with django_assert_num_queries(len(small.captured_queries)):
         assert client.get(url(world, name)).status_code == 200
+
+
+def test_report_states_are_named_once_on_the_model(world: World):
+    report = world.report
+    assert (report.is_submitted, report.is_returned, report.can_validate) == (True, False, True)
+    assert report.tone == ""
+    queue = world.client("coordinator").get(url(world, "validation-queue")).content.decode()
+    assert '<span class="badge ">Submitted</span>' in queue
+    assert url(world, "report-validate", pk=report.pk) in queue
+    services.report_return(report=report, by=world.users["coordinator"], reason="Check")
+    report.refresh_from_db()
+    assert (report.is_submitted, report.is_returned, report.can_validate) == (False, True, False)
+    assert report.tone == "danger"
+    page = world.client("member").get(report_url(world)).content.decode()
+    assert '<span class="badge danger">Returned</span>' in page
+    assert "<strong>Returned:</strong> Check" in page
+    queue = (
+        world.client("coordinator")
+        .get(url(world, "validation-queue") + "?status=returned")
+        .content.decode()
+    )
+    assert '<span class="badge danger">Returned</span>' in queue
+    assert url(world, "report-validate", pk=report.pk) not in queue
+    assert {status: tone for status, tone in MeasurementReport.TONES.items()} == {
+        "draft": "warn",
+        "submitted": "",
+        "returned": "danger",
+        "validated": "ok",
+    }
+
+
+def test_a_proposed_objective_is_marked_on_the_objectives_page(world: World):
+    objective = world.indicator.objective
+    Objective.objects.filter(pk=objective.pk).update(status=Objective.Status.PROPOSED)
+    objective.refresh_from_db()
+    assert objective.is_proposed
+    page = world.client("observer").get(url(world, "objective-list")).content.decode()
+    assert '<span class="badge warn">Proposed, awaiting a decision</span>' in page
