@@ -18,7 +18,7 @@ from clusters.access import (
     cluster_for_editor,
     cluster_for_reader,
 )
-from clusters.models import Cluster
+from clusters.models import Cluster, Membership
 from core.errors import DomainError
 from core.paging import paginate
 from core.spreadsheets import csv_response, xlsx_response
@@ -32,7 +32,13 @@ from indicators.figures import (
 from indicators.filters import IndicatorFilter, ReportFilter
 from indicators.forms import ImportForm, IndicatorForm, ObjectiveForm, ReportForm, ReturnForm
 from indicators.importing import ImportRefused, import_reports
-from indicators.models import Indicator, MeasurementReport, ReportEvent, ReportingPeriod
+from indicators.models import (
+    Indicator,
+    MeasurementReport,
+    Objective,
+    ReportEvent,
+    ReportingPeriod,
+)
 from indicators.progress import STATUSES, indicators_progress, objective_progress
 from indicators.selectors import (
     entity_reports,
@@ -48,19 +54,33 @@ from rights.models import AGE_BANDS, SEXES, RightsIssue
 @login_required
 def objective_list(request: HttpRequest, slug: str) -> HttpResponse:
     cluster, access = cluster_for_reader(request, slug)
-    indicators_qs = Indicator.objects.select_related("cluster", "right__instrument").order_by(
-        "code"
-    )
-    found = IndicatorFilter(request.GET or None, queryset=indicators_qs, cluster=cluster)
+    indicators = Indicator.objects.select_related("cluster", "right__instrument").order_by("code")
+    found = IndicatorFilter(request.GET or None, queryset=indicators, cluster=cluster)
     objectives = cluster.objectives.prefetch_related(
-        Prefetch("indicators", queryset=found.qs if found.is_valid() else indicators_qs),
+        Prefetch("indicators", queryset=found.qs if found.is_valid() else indicators),
         "sdg_targets",
         Prefetch("rights_issues", queryset=RightsIssue.objects.select_related("cluster")),
     )
-    objectives = list(objectives)
-    progress = indicators_progress([i for o in objectives for i in o.indicators.all()])
     # ?status=at_risk (from the dashboard): only the indicators in that state.
     status = request.GET.get("status", "")
+    return render(
+        request,
+        "indicators/objective_list.html",
+        {
+            "cluster": cluster,
+            "access": access,
+            "rows": _objective_rows(list(objectives), status),
+            "filter": found,
+            "labels": status_labels(),
+            "status": status,
+        },
+    )
+
+
+def _objective_rows(objectives: list[Objective], status: str) -> list[tuple]:
+    """(objective, its progress, its chart, [(indicator, progress, chart)]) per objective;
+    with a progress ``status``, only the indicators in it (and their objectives)."""
+    progress = indicators_progress([i for o in objectives for i in o.indicators.all()])
     rows = []
     for objective in objectives:
         rolled = objective_progress(objective, progress)
@@ -72,18 +92,7 @@ def objective_list(request: HttpRequest, slug: str) -> HttpResponse:
         if status in STATUSES and not items:
             continue
         rows.append((objective, rolled, progress_svg(rolled, f"o-{objective.pk}"), items))
-    return render(
-        request,
-        "indicators/objective_list.html",
-        {
-            "cluster": cluster,
-            "access": access,
-            "rows": rows,
-            "filter": found,
-            "labels": status_labels(),
-            "status": status,
-        },
-    )
+    return rows
 
 
 def _form_page(request, cluster, access, form, title, back) -> HttpResponse:
@@ -229,64 +238,69 @@ def report_edit(
     membership = access.membership
     if not rules.can_report(indicator, membership):
         raise PermissionDenied
-    report = (
-        MeasurementReport.objects.filter(
-            indicator=indicator, period_id=period.pk, membership=membership
-        )
-        .prefetch_related(
-            "measurements",
-            Prefetch(
-                "events", queryset=ReportEvent.objects.select_related("user"), to_attr="history"
-            ),
-        )
+    report = _report_of(indicator, period, membership)
+    form = ReportForm(
+        request.POST or None, indicator=indicator, initial=_initial(indicator, report)
+    )
+    posted = request.method == "POST" and form.is_valid()
+    if posted and _report_saved(request, form, period, membership):
+        return redirect("indicators:reporting", slug=cluster.slug)
+    problem = rules.report_problem(
+        indicator=indicator, period=period, membership=membership, report=report
+    )
+    context = {
+        "cluster": cluster,
+        "access": access,
+        "indicator": indicator,
+        "period": period,
+        "report": report,
+        "form": form,
+        "editable": problem is None,
+        "grid": _grid(indicator, form),
+    }
+    return render(
+        request, "indicators/report_form.html", context, status=400 if form.is_bound else 200
+    )
+
+
+def _report_of(
+    indicator: Indicator, period: ReportingPeriod, membership: Membership
+) -> MeasurementReport | None:
+    """The entity's report, with its values and history; None before it is first saved."""
+    if period.pk is None:
+        return None  # a period not saved yet has no report
+    history = ReportEvent.objects.select_related("user")
+    return (
+        MeasurementReport.objects.filter(indicator=indicator, period=period, membership=membership)
+        .prefetch_related("measurements", Prefetch("events", queryset=history, to_attr="history"))
         .first()
     )
-    initial = _initial(indicator, report)
-    form = ReportForm(request.POST or None, indicator=indicator, initial=initial)
-    editable = (
-        rules.report_problem(
-            indicator=indicator, period=period, membership=membership, report=report
+
+
+def _report_saved(
+    request: HttpRequest, form: ReportForm, period: ReportingPeriod, membership: Membership
+) -> bool:
+    """Save (or submit, with the submit button) the form's values; False, with the reason
+    as the form's error, when they cannot be."""
+    submit = "submit" in request.POST
+    try:
+        services.report_save(
+            indicator=form.indicator,
+            period=period,
+            membership=membership,
+            by=request.user,
+            cells=form.cell_values(),
+            total=form.cleaned_data.get("total"),
+            text_value=form.cleaned_data.get("text_value", ""),
+            comment=form.cleaned_data["comment"],
+            submit=submit,
         )
-        is None
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.report_save(
-                indicator=indicator,
-                period=period,
-                membership=membership,
-                by=request.user,
-                cells=form.cell_values(),
-                total=form.cleaned_data.get("total"),
-                text_value=form.cleaned_data.get("text_value", ""),
-                comment=form.cleaned_data["comment"],
-                submit="submit" in request.POST,
-            )
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            done = (
-                _("The report has been submitted.")
-                if "submit" in request.POST
-                else _("The draft has been saved.")
-            )
-            messages.success(request, done)
-            return redirect("indicators:reporting", slug=cluster.slug)
-    return render(
-        request,
-        "indicators/report_form.html",
-        {
-            "cluster": cluster,
-            "access": access,
-            "indicator": indicator,
-            "period": period,
-            "report": report,
-            "form": form,
-            "editable": editable,
-            "grid": _grid(indicator, form),
-        },
-        status=400 if form.is_bound else 200,
-    )
+    except DomainError as error:
+        form.add_error(None, str(error))
+        return False
+    done = _("The report has been submitted.") if submit else _("The draft has been saved.")
+    messages.success(request, done)
+    return True
 
 
 def _initial(indicator: Indicator, report: MeasurementReport | None) -> dict:
@@ -410,29 +424,15 @@ def period_lock(
 @login_required
 def report_import(request: HttpRequest, slug: str) -> HttpResponse:
     cluster, access = _reporting_entity(request, slug)
-    errors: list[tuple[int, str]] = []
-    form = ImportForm()
+    form, errors = ImportForm(), []
     if request.method == "POST":
         if reading.request_too_large(request.META.get("CONTENT_LENGTH")):
             errors = reading.too_large().errors
         else:
             form = ImportForm(request.POST, request.FILES)
-            if form.is_valid():
-                try:
-                    count = import_reports(
-                        cluster=cluster,
-                        membership=access.membership,
-                        by=request.user,
-                        upload=form.cleaned_data["file"],
-                        submit=form.cleaned_data["submit"],
-                    )
-                except ImportRefused as refused:
-                    errors = refused.errors
-                else:
-                    messages.success(
-                        request, _("%(count)s reports have been imported.") % {"count": count}
-                    )
-                    return redirect("indicators:reporting", slug=cluster.slug)
+            errors = _imported(request, form, cluster, access.membership)
+            if errors is None:
+                return redirect("indicators:reporting", slug=cluster.slug)
     return render(
         request,
         "indicators/import.html",
@@ -446,6 +446,27 @@ def report_import(request: HttpRequest, slug: str) -> HttpResponse:
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _imported(
+    request: HttpRequest, form: ImportForm, cluster: Cluster, membership: Membership
+) -> list[tuple[int, str]] | None:
+    """Import the form's file: None once it is imported, else the file's errors (none
+    when the form itself is wrong: it shows its own)."""
+    if not form.is_valid():
+        return []
+    try:
+        count = import_reports(
+            cluster=cluster,
+            membership=membership,
+            by=request.user,
+            upload=form.cleaned_data["file"],
+            submit=form.cleaned_data["submit"],
+        )
+    except ImportRefused as refused:
+        return refused.errors
+    messages.success(request, _("%(count)s reports have been imported.") % {"count": count})
+    return None
 
 
 @login_required
