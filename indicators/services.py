@@ -32,7 +32,7 @@ from indicators.models import (
 from indicators.periods import cluster_periods
 from indicators.progress import values_changed
 from indicators.rules import report_problem, submit_problem
-from rights.models import RightsIssue
+from rights.models import RightsIssue, SDGTarget
 
 VALUE_LIMIT = Decimal("999999999999.99")
 
@@ -53,7 +53,7 @@ def periods_ensure(cluster: Cluster, until: date | None = None) -> None:
     )
 
 
-def periods_ensure_all(today: date | None = None) -> int:
+def periods_ensure_all(*, today: date | None = None) -> int:
     """Every open cluster's periods up to today's; the number of clusters."""
     clusters = list(Cluster.objects.exclude(status=Cluster.Status.CLOSED))
     for cluster in clusters:
@@ -405,7 +405,7 @@ def objective_create(
     statement: str,
     status: str = Objective.Status.ADOPTED,
     rights_issues: Iterable[RightsIssue] = (),
-    sdg_targets: Iterable[models.Model] = (),
+    sdg_targets: Iterable[SDGTarget] = (),
 ) -> Objective:
     """A new common objective of the cluster: adopted, or proposed to a cluster decision."""
     objective = Objective(cluster=cluster)
@@ -436,7 +436,7 @@ def objective_update(
     code: str,
     statement: str,
     rights_issues: Iterable[RightsIssue],
-    sdg_targets: Iterable[models.Model],
+    sdg_targets: Iterable[SDGTarget],
     status: str | None = None,
 ) -> Objective:
     """Change a common objective; ``status`` None keeps it."""
@@ -472,7 +472,7 @@ def _objective_write(
     statement: str,
     status: str,
     rights_issues: Iterable[RightsIssue],
-    sdg_targets: Iterable[models.Model],
+    sdg_targets: Iterable[SDGTarget],
 ) -> None:
     taken = _("Another objective of this cluster already has this code.")
     if objective.cluster.objectives.filter(code=code).exclude(pk=objective.pk).exists():
