@@ -55,6 +55,8 @@ DETAIL_LABELS = {
     "added": gettext_lazy("added"),
     "changed": gettext_lazy("changed"),
     "deleted": gettext_lazy("removed"),
+    "values": gettext_lazy("values"),
+    "submitted": gettext_lazy("submitted for validation"),
 }
 
 
@@ -69,7 +71,8 @@ def json_value(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, Decimal):
-        return str(value.normalize()) if value == value.to_integral_value() else str(value)
+        # "10", not "1E+1" (which normalize() alone would give).
+        return format(value.normalize(), "f") if value == value.to_integral_value() else str(value)
     if isinstance(value, Mapping):
         return {str(key): json_value(item) for key, item in value.items()}
     if isinstance(value, list | tuple | set | frozenset | models.QuerySet):
@@ -157,9 +160,11 @@ def _field(model: type[models.Model] | None, name: str) -> models.Field | None:
     if model is None:
         return None
     try:
-        return model._meta.get_field(name)
+        field = model._meta.get_field(name)
     except FieldDoesNotExist:
         return None
+    # A detail named like a reverse relation ("reports" of an entity) is not that field.
+    return None if field.auto_created and not field.concrete else field
 
 
 def _label(field: models.Field | None, key: str) -> str:

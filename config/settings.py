@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -183,6 +184,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "planning.tasks.remind_closing_proposals",
         "schedule": 900.0,
     },
+    # Just after midnight (CELERY_TIMEZONE): a period that begins today exists at once.
+    "ensure-periods": {
+        "task": "indicators.tasks.ensure_periods",
+        "schedule": crontab(hour=0, minute=5),
+    },
 }
 
 # Accounts
@@ -321,5 +327,6 @@ LOGGING = {
 
 # Evidence files attached to a rights analysis.
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_MB", 10, minimum=1) * 1024 * 1024
-# Measurement imports (CSV or XLSX): larger requests are refused before they are read.
-IMPORT_MAX_BYTES = env_int("IMPORT_MAX_MB", 20, minimum=1) * 1024 * 1024
+# Measurement imports (CSV or XLSX), in MB: larger requests are refused before they are
+# read, larger files before they are parsed (indicators.reading.import_max_bytes).
+IMPORT_MAX_MB = env_int("IMPORT_MAX_MB", 20, minimum=1)

@@ -475,7 +475,7 @@ def seed_indicators(cluster: Cluster, coordinator: User) -> None:
     # periods_ensure creates the periods from the cluster's creation to today. The demo
     # cluster is created when the demo loads, yet it shows two years of reports: move its
     # creation back to the start of the first of those quarters, so that the periods
-    # exist and the pages (which call periods_ensure too) stay coherent with them.
+    # exist and the pages (which show the periods from the creation on) agree with them.
     first_start, _end = period_bounds(today, months)
     for _i in range(PAST_PERIODS):
         first_start, _end = period_bounds(first_start - timedelta(days=1), months)

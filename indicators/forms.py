@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from clusters.models import Cluster, Membership
 from core.widgets import DateInput, Textarea
 from indicators.cells import count_problem, validate_count
-from indicators.models import Indicator, Measurement, Objective
+from indicators.models import INDICATOR_DEFINITION, Indicator, Measurement, Objective
 from rights.forms import CatalogueChoiceField
 from rights.models import RightsIssue, SDGIndicator, SDGTarget
 
@@ -71,34 +71,7 @@ class IndicatorForm(forms.ModelForm):
 
     class Meta:
         model = Indicator
-        fields = [
-            "objective",
-            "code",
-            "name",
-            "type",
-            "right",
-            "right_attribute",
-            "measure",
-            "is_count",
-            "unit",
-            "direction",
-            "aggregation",
-            "target_kind",
-            "baseline_value",
-            "baseline_date",
-            "target_value",
-            "target_date",
-            "by_sex",
-            "by_age",
-            "by_disability",
-            "territories",
-            "data_source",
-            "frequency",
-            "responsible",
-            "sdg_indicator",
-            "hxl_tag",
-            "weight",
-        ]
+        fields = list(INDICATOR_DEFINITION)
         widgets = {
             "baseline_date": DateInput(),
             "target_date": DateInput(),

@@ -8,6 +8,8 @@ one per disaggregation cell plus the total (cell ""). The report carries the sta
 from __future__ import annotations
 
 import itertools
+from datetime import date
+from typing import ClassVar
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -57,11 +59,48 @@ class Objective(models.Model):
     def __str__(self) -> str:
         return f"{self.code} · {self.statement[:80]}"
 
+    @property
+    def is_proposed(self) -> bool:
+        """Waiting for a cluster decision to adopt it."""
+        return self.status == self.Status.PROPOSED
+
 
 # The controlled list of disaggregation dimensions and their values (HXL attributes where
 # the HXL dictionary has one).
 DISABILITY = (("yes", _("With disability")), ("no", _("Without disability")))
 HXL_SEX = {"female": "f", "male": "m", "nonbinary": "i"}
+
+
+# What a coordinator defines of an indicator: the fields of its form, and what the audit
+# log records when it changes.
+INDICATOR_DEFINITION = (
+    "objective",
+    "code",
+    "name",
+    "type",
+    "right",
+    "right_attribute",
+    "measure",
+    "is_count",
+    "unit",
+    "direction",
+    "aggregation",
+    "target_kind",
+    "baseline_value",
+    "baseline_date",
+    "target_value",
+    "target_date",
+    "by_sex",
+    "by_age",
+    "by_disability",
+    "territories",
+    "data_source",
+    "frequency",
+    "responsible",
+    "sdg_indicator",
+    "hxl_tag",
+    "weight",
+)
 
 
 class Indicator(models.Model):
@@ -331,6 +370,12 @@ class ReportingPeriod(models.Model):
     def is_locked(self) -> bool:
         return self.locked_at is not None
 
+    @property
+    def url_key(self) -> int | date:
+        """How a URL names the period: its id, or its start while it is not saved yet
+        (indicators.selectors.periods_until shows periods before they are made)."""
+        return self.pk if self.pk is not None else self.start
+
     def is_open(self, today: timezone.datetime | None = None) -> bool:
         """Reports can be made from the period's start until it is locked."""
         today = today or timezone.localdate()
@@ -388,9 +433,36 @@ class MeasurementReport(models.Model):
     def __str__(self) -> str:
         return f"{self.indicator.code} · {self.period} · {self.membership.actor}"
 
+    # The badge of each status on the pages (a class of the style sheet).
+    TONES: ClassVar[dict[str, str]] = {
+        Status.DRAFT: "warn",
+        Status.SUBMITTED: "",
+        Status.RETURNED: "danger",
+        Status.VALIDATED: "ok",
+    }
+
     @property
     def is_editable(self) -> bool:
+        """The entity may still change it (indicators.rules.report_problem says when)."""
         return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == self.Status.SUBMITTED
+
+    @property
+    def is_returned(self) -> bool:
+        """Sent back to the entity, with the reason, to correct it."""
+        return self.status == self.Status.RETURNED
+
+    @property
+    def can_validate(self) -> bool:
+        """The coordinator may validate or return it: submitted, in a period not locked."""
+        return self.is_submitted and not self.period.is_locked
+
+    @property
+    def tone(self) -> str:
+        return self.TONES[self.status]
 
 
 class Measurement(models.Model):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import calendar
 from datetime import date, timedelta
 
+from django.utils import timezone
+
 from clusters.models import Cluster
 
 MONTHS_PER_PERIOD = {
@@ -34,3 +36,11 @@ def periods_between(first: date, last: date, months: int) -> list[tuple[date, da
         result.append((start, end, end + timedelta(days=SUBMISSION_DAYS)))
         start, end = period_bounds(end + timedelta(days=1), months)
     return result
+
+
+def cluster_periods(cluster: Cluster, until: date) -> list[tuple[date, date, date]]:
+    """(start, end, due) of every period a cluster reports on, from the one it was created
+    in to the one containing until: what periods_ensure saves, and what pages show of the
+    periods not saved yet."""
+    first = timezone.localdate(cluster.created_at) if cluster.created_at else until
+    return periods_between(min(first, until), until, MONTHS_PER_PERIOD[cluster.reporting_period])

@@ -12,6 +12,7 @@ from django.utils import timezone
 from clusters.models import Cluster, Membership
 from indicators.cells import shown
 from indicators.models import Indicator, MeasurementReport, ReportingPeriod
+from indicators.periods import cluster_periods
 
 
 @dataclass
@@ -23,6 +24,11 @@ class DueReport:
     @property
     def status(self) -> str:
         return self.report.status if self.report else "missing"
+
+    @property
+    def tone(self) -> str:
+        """The badge of its status (MeasurementReport.tone); a report not started is due."""
+        return self.report.tone if self.report else "danger"
 
     @property
     def is_overdue(self) -> bool:
@@ -51,7 +57,7 @@ def entity_reports(
     indicators = reportable_indicators(cluster, membership)
     reports = {
         (r.indicator_id, r.period_id): r
-        for r in MeasurementReport.objects.filter(membership=membership, period__in=periods)
+        for r in MeasurementReport.objects.filter(membership=membership, period__in=_saved(periods))
     }
     rows = [
         DueReport(indicator, period, reports.get((indicator.pk, period.pk)))
@@ -70,9 +76,35 @@ def entity_reports(
     )
 
 
-def open_periods(cluster: Cluster, today: date | None = None) -> list[ReportingPeriod]:
+def periods_until(cluster: Cluster, today: date | None = None) -> list[ReportingPeriod]:
+    """Every period of the cluster, oldest first: those saved, and, not saved (their pk is
+    None), those up to today's that no write and no daily task has made yet. Pages show
+    them as they will be, without writing; the first write in one makes it
+    (services.periods_ensure)."""
     today = today or timezone.localdate()
-    return list(cluster.periods.filter(start__lte=today, locked_at__isnull=True).order_by("-start"))
+    periods = {period.start: period for period in cluster.periods.select_related("locked_by")}
+    for start, end, due in cluster_periods(cluster, today):
+        if start not in periods:
+            periods[start] = ReportingPeriod(cluster=cluster, start=start, end=end, due=due)
+    return sorted(periods.values(), key=lambda period: period.start)
+
+
+def open_periods(cluster: Cluster, today: date | None = None) -> list[ReportingPeriod]:
+    """The periods open for reporting (started, not locked), the latest first."""
+    today = today or timezone.localdate()
+    return [period for period in reversed(periods_until(cluster, today)) if period.is_open(today)]
+
+
+def period_starting(
+    cluster: Cluster, start: date, today: date | None = None
+) -> ReportingPeriod | None:
+    """The cluster's period that starts on ``start``, saved or not yet (periods_until)."""
+    return next((p for p in periods_until(cluster, today) if p.start == start), None)
+
+
+def _saved(periods: Iterable[ReportingPeriod]) -> list[int]:
+    """The ids of the periods saved: those not saved yet have no reports."""
+    return [period.pk for period in periods if period.pk is not None]
 
 
 @dataclass
@@ -97,9 +129,9 @@ def reporting_by_entity(
     size): an entity owes a report for each indicator it reports on (all, or those that
     name it responsible) and each unlocked period; submitted or validated ones are done."""
     today = today or timezone.localdate()
-    periods = list(cluster.periods.filter(locked_at__isnull=True, start__lte=today))
-    past_due = [p.pk for p in periods if p.due < today]
-    still_due = [p.pk for p in periods if p.due >= today]
+    periods = open_periods(cluster, today)
+    past_due = [p for p in periods if p.due < today]
+    still_due = [p for p in periods if p.due >= today]
     if members is None:
         members = list(cluster.memberships.voting().select_related("actor").order_by("actor__name"))
     for_everyone = cluster.indicators.filter(responsible__isnull=True).count()
@@ -112,11 +144,13 @@ def reporting_by_entity(
     done = [MeasurementReport.Status.SUBMITTED, MeasurementReport.Status.VALIDATED]
     counts = {
         row["membership_id"]: row
-        for row in MeasurementReport.objects.filter(indicator__cluster=cluster, period__in=periods)
+        for row in MeasurementReport.objects.filter(
+            indicator__cluster=cluster, period__in=_saved(periods)
+        )
         .values("membership_id")
         .annotate(
-            done_past=Count("id", filter=Q(period__in=past_due, status__in=done)),
-            done_open=Count("id", filter=Q(period__in=still_due, status__in=done)),
+            done_past=Count("id", filter=Q(period__in=_saved(past_due), status__in=done)),
+            done_open=Count("id", filter=Q(period__in=_saved(still_due), status__in=done)),
             awaiting=Count("id", filter=Q(status=MeasurementReport.Status.SUBMITTED)),
             returned=Count("id", filter=Q(status=MeasurementReport.Status.RETURNED)),
         )

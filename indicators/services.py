@@ -6,20 +6,22 @@ with a message for the person when the change is not allowed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from clusters.audit import audit
+from clusters.audit import audit, changed, json_value, snapshot
 from clusters.models import AuditEntry, Cluster, Membership
 from core.errors import DomainError
 from indicators.cells import count_problem, derived_total, total_problem
 from indicators.models import (
+    INDICATOR_DEFINITION,
     Indicator,
     Measurement,
     MeasurementReport,
@@ -27,29 +29,61 @@ from indicators.models import (
     ReportEvent,
     ReportingPeriod,
 )
-from indicators.periods import MONTHS_PER_PERIOD, periods_between
+from indicators.periods import cluster_periods
 from indicators.progress import values_changed
+from indicators.rules import report_problem, submit_problem
+from rights.models import RightsIssue, SDGTarget
 
 VALUE_LIMIT = Decimal("999999999999.99")
 
 
 def periods_ensure(cluster: Cluster, until: date | None = None) -> None:
-    """Create the cluster's reporting periods from its start up to the current one."""
-    until = until or timezone.localdate()
-    first = timezone.localdate(cluster.created_at) if cluster.created_at else until
-    months = MONTHS_PER_PERIOD[cluster.reporting_period]
+    """Create the cluster's reporting periods from its start up to the current one.
+
+    Called by the writes that need them (a report saved or imported, a period locked)
+    and daily for every cluster (indicators.tasks.ensure_periods); pages never write:
+    they show the periods not made yet as indicators.selectors.periods_until computes
+    them."""
     ReportingPeriod.objects.bulk_create(
         [
             ReportingPeriod(cluster=cluster, start=start, end=end, due=due)
-            for start, end, due in periods_between(min(first, until), until, months)
+            for start, end, due in cluster_periods(cluster, until or timezone.localdate())
         ],
         ignore_conflicts=True,
     )
 
 
+def periods_ensure_all(*, today: date | None = None) -> int:
+    """Every open cluster's periods up to today's; the number of clusters."""
+    clusters = list(Cluster.objects.exclude(status=Cluster.Status.CLOSED))
+    for cluster in clusters:
+        periods_ensure(cluster, until=today)
+    return len(clusters)
+
+
+def _period_for_update(period: ReportingPeriod) -> ReportingPeriod:
+    """The period, locked until the end of the transaction. One not saved yet (a page
+    showed it as periods_until computes it) is created first, with those before it."""
+    if period.pk is None:
+        periods_ensure(period.cluster)
+        found = {"cluster": period.cluster_id, "start": period.start}
+    else:
+        found = {"pk": period.pk}
+    try:
+        return (
+            ReportingPeriod.objects.select_for_update(of=("self",))
+            .select_related("cluster")
+            .get(**found)
+        )
+    except ReportingPeriod.DoesNotExist:  # a period of a later day than today
+        raise DomainError(
+            _("The period %(period)s has not started yet.") % {"period": period}
+        ) from None
+
+
 @transaction.atomic
 def period_lock(*, period: ReportingPeriod, by: User) -> ReportingPeriod:
-    period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    period = _period_for_update(period)
     if period.is_locked:
         raise DomainError(_("This period is already locked."))
     waiting = period.reports.filter(status=MeasurementReport.Status.SUBMITTED).count()
@@ -64,16 +98,14 @@ def period_lock(*, period: ReportingPeriod, by: User) -> ReportingPeriod:
     period.locked_at = timezone.now()
     period.locked_by = by
     period.save(update_fields=["locked_at", "locked_by"])
+    audit(
+        cluster=period.cluster,
+        by=by,
+        action=AuditEntry.Action.PERIOD_LOCKED,
+        target=period,
+        changes=changed({"locked_at": None}, {"locked_at": period.locked_at}),
+    )
     return period
-
-
-def can_report(indicator: Indicator, membership: Membership | None) -> bool:
-    """Lead and member entities report; when the indicator names responsible members,
-    only those."""
-    if membership is None or not membership.takes_positions:
-        return False
-    responsible = [m.pk for m in indicator.responsible.all()]
-    return not responsible or membership.pk in responsible
 
 
 def check_total(
@@ -115,44 +147,27 @@ def report_save(
     """Save (and optionally submit) a member entity's values for one indicator and period."""
     if indicator.cluster_id != period.cluster_id or membership.cluster_id != indicator.cluster_id:
         raise DomainError(_("This indicator, period and entity are not of the same cluster."))
-    period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
-    if period.is_locked:
-        raise DomainError(
-            _("The period %(period)s is locked: nothing in it can change.") % {"period": period}
-        )
-    if period.start > timezone.localdate():
-        raise DomainError(_("The period %(period)s has not started yet.") % {"period": period})
-    if not can_report(indicator, membership):
-        raise DomainError(
-            _("%(entity)s does not report on this indicator.") % {"entity": membership.actor}
-        )
-    valid_cells = {key for key, _label in indicator.cells()}
-    unknown = set(cells) - valid_cells
-    if unknown:
-        raise DomainError(
-            _("Unknown disaggregation cell: %(cell)s.") % {"cell": ", ".join(sorted(unknown))}
-        )
-    total = check_total(indicator, cells, total)
-    if submit and indicator.is_numeric and total is None:
-        # Progress reads the total: cells alone, when some are missing (or percentages,
-        # which do not add up), would count for nothing.
-        raise DomainError(_("Give the total, or every cell so that it can be added up."))
-    if submit and not indicator.is_numeric and not text_value.strip():
-        raise DomainError(_("Describe the situation before submitting."))
-
-    report, created = MeasurementReport.objects.select_for_update().get_or_create(
-        indicator=indicator, period=period, membership=membership
+    period = _period_for_update(period)
+    report = (
+        MeasurementReport.objects.select_for_update()
+        .filter(indicator=indicator, period=period, membership=membership)
+        .first()
     )
-    if not report.is_editable:
-        raise DomainError(
-            _("This report is %(status)s: it can no longer be changed.")
-            % {"status": report.get_status_display().lower()}
-        )
-    values = {key: value for key, value in cells.items() if value is not None}
-    if total is not None:
-        values[""] = total
-    if not (submit or created) and report_unchanged(report, values, text_value, comment):
+    problem = report_problem(
+        indicator=indicator, period=period, membership=membership, report=report
+    )
+    if problem is not None:
+        raise DomainError(problem)
+    values = report_values(indicator, cells, total)
+    if submit and (problem := submit_problem(indicator=indicator, values=values, text=text_value)):
+        raise DomainError(problem)
+    if report is not None and not submit and report_unchanged(report, values, text_value, comment):
         return report  # saved unchanged: nothing rewritten, nothing in the history
+    before = report_state(report) if report is not None else None
+    if report is None:
+        report = MeasurementReport.objects.create(
+            indicator=indicator, period=period, membership=membership
+        )
     report.measurements.all().delete()
     Measurement.objects.bulk_create(
         Measurement(report=report, cell=key, value=value) for key, value in values.items()
@@ -166,7 +181,51 @@ def report_save(
     report.save()
     action = event or (ReportEvent.Action.SUBMITTED if submit else ReportEvent.Action.SAVED)
     ReportEvent.objects.create(report=report, user=by, action=action)
+    after = report_state(report, values)
+    audit(
+        cluster=indicator.cluster,
+        by=by,
+        action=AuditEntry.Action.REPORT_SUBMITTED if submit else AuditEntry.Action.REPORT_SAVED,
+        target=report,
+        changes=_created(after) if before is None else changed(before, after),
+    )
     return report
+
+
+def report_state(
+    report: MeasurementReport, values: Mapping[str, Decimal] | None = None
+) -> dict[str, Any]:
+    """What the audit log records of a report: its status, text and comment, and its
+    values (those stored, or ``values``) as "cell=value", the total first as "total=…"."""
+    if values is None:
+        values = {m.cell: m.value for m in report.measurements.all()}
+    return {
+        "status": report.status,
+        "text_value": report.text_value,
+        "comment": report.comment,
+        "values": [
+            f"{cell or 'total'}={json_value(values[cell])}"
+            for cell in sorted(values, key=lambda cell: (cell != "", cell))
+        ],
+    }
+
+
+def report_values(
+    indicator: Indicator, cells: Mapping[str, Decimal | None], total: Decimal | None
+) -> dict[str, Decimal]:
+    """The values a report stores, {cell: value} with the total under "": the cells given,
+    and the total given or derived from them (check_total). DomainError for a cell the
+    indicator does not have, or values that do not hold together."""
+    unknown = set(cells) - {key for key, _label in indicator.cells()}
+    if unknown:
+        raise DomainError(
+            _("Unknown disaggregation cell: %(cell)s.") % {"cell": ", ".join(sorted(unknown))}
+        )
+    total = check_total(indicator, cells, total)
+    values = {key: value for key, value in cells.items() if value is not None}
+    if total is not None:
+        values[""] = total
+    return values
 
 
 def report_unchanged(
@@ -242,17 +301,186 @@ def report_return(*, report: MeasurementReport, by: User, reason: str) -> Measur
     return report
 
 
-def indicator_save(form, *, cluster: Cluster) -> Indicator:
-    """Save an indicator form, turning a duplicate code into a form error."""
+OBJECTIVE_FIELDS = ("code", "statement", "status", "rights_issues", "sdg_targets")
+
+
+def _name(item: models.Model) -> str:
+    """How the audit log names a related object: by a code or a name that reads the same
+    in every language (catalogue titles are in the language of the moment)."""
+    if isinstance(item, RightsIssue):
+        return item.label
+    if isinstance(item, Membership):
+        return item.actor.name
+    return item.code
+
+
+def _state(instance: models.Model, fields: Sequence[str]) -> dict[str, Any]:
+    """The values of ``fields`` as the audit log keeps them, related objects by _name."""
+    relations = [name for name in fields if instance._meta.get_field(name).is_relation]
+    values = snapshot(instance, [name for name in fields if name not in relations])
+    for name in relations:
+        field = instance._meta.get_field(name)
+        if field.many_to_many:
+            items = getattr(instance, name).all()
+            if field.related_model is Membership:
+                items = items.select_related("actor")
+            values[name] = sorted(_name(item) for item in items)
+        else:
+            item = getattr(instance, name)
+            values[name] = None if item is None else _name(item)
+    return values
+
+
+def _created(after: Mapping[str, Any]) -> dict[str, list]:
+    """The changes of a new object: each value given, from nothing."""
+    return changed({}, {name: value for name, value in after.items() if value not in ("", [])})
+
+
+def _save_unique(instance: Indicator | Objective, message: str) -> None:
+    """Save, turning the code taken at the same moment by someone else into ``message``."""
     try:
         with transaction.atomic():
-            indicator = form.save(commit=False)
-            indicator.cluster = cluster
-            indicator.save()
-            form.save_m2m()
+            instance.save()
     except IntegrityError:
-        raise DomainError(_("Another indicator of this cluster already has this code.")) from None
+        raise DomainError(message) from None
+
+
+@transaction.atomic
+def indicator_save(
+    *,
+    cluster: Cluster,
+    by: User,
+    values: Mapping[str, Any],
+    indicator: Indicator | None = None,
+) -> Indicator:
+    """Define a new indicator of the cluster (``indicator`` None) or change one:
+    ``values`` are fields of INDICATOR_DEFINITION (the indicator form's cleaned data)."""
+    unknown = set(values) - set(INDICATOR_DEFINITION)
+    if unknown:
+        raise ValueError(f"Not part of an indicator's definition: {sorted(unknown)}")
+    if indicator is None:
+        indicator, before = Indicator(cluster=cluster), None
+    else:
+        indicator = Indicator.objects.select_for_update().get(pk=indicator.pk, cluster=cluster)
+        before = _state(indicator, INDICATOR_DEFINITION)
+    taken = _("Another indicator of this cluster already has this code.")
+    code = values.get("code", indicator.code)
+    if cluster.indicators.filter(code=code).exclude(pk=indicator.pk).exists():
+        raise DomainError(taken)
+    related = {}
+    for name, value in values.items():
+        if indicator._meta.get_field(name).many_to_many:
+            related[name] = value
+        else:
+            setattr(indicator, name, value)
+    _save_unique(indicator, taken)
+    for name, items in related.items():
+        getattr(indicator, name).set(items)
+    after = _state(indicator, INDICATOR_DEFINITION)
+    if before is None:
+        audit(
+            cluster=cluster,
+            by=by,
+            action=AuditEntry.Action.INDICATOR_CREATED,
+            target=indicator,
+            changes=_created(after),
+        )
+    elif changes := changed(before, after):
+        audit(
+            cluster=cluster,
+            by=by,
+            action=AuditEntry.Action.INDICATOR_CHANGED,
+            target=indicator,
+            changes=changes,
+        )
     return indicator
+
+
+@transaction.atomic
+def objective_create(
+    *,
+    cluster: Cluster,
+    by: User,
+    code: str,
+    statement: str,
+    status: str = Objective.Status.ADOPTED,
+    rights_issues: Iterable[RightsIssue] = (),
+    sdg_targets: Iterable[SDGTarget] = (),
+) -> Objective:
+    """A new common objective of the cluster: adopted, or proposed to a cluster decision."""
+    objective = Objective(cluster=cluster)
+    _objective_write(
+        objective,
+        code=code,
+        statement=statement,
+        status=status,
+        rights_issues=rights_issues,
+        sdg_targets=sdg_targets,
+    )
+    after = _state(objective, OBJECTIVE_FIELDS)
+    audit(
+        cluster=cluster,
+        by=by,
+        action=AuditEntry.Action.OBJECTIVE_CREATED,
+        target=objective,
+        changes=_created(after),
+    )
+    return objective
+
+
+@transaction.atomic
+def objective_update(
+    *,
+    objective: Objective,
+    by: User,
+    code: str,
+    statement: str,
+    rights_issues: Iterable[RightsIssue],
+    sdg_targets: Iterable[SDGTarget],
+    status: str | None = None,
+) -> Objective:
+    """Change a common objective; ``status`` None keeps it."""
+    objective = (
+        Objective.objects.select_for_update(of=("self",))
+        .select_related("cluster")
+        .get(pk=objective.pk)
+    )
+    before = _state(objective, OBJECTIVE_FIELDS)
+    _objective_write(
+        objective,
+        code=code,
+        statement=statement,
+        status=status or objective.status,
+        rights_issues=rights_issues,
+        sdg_targets=sdg_targets,
+    )
+    if changes := changed(before, _state(objective, OBJECTIVE_FIELDS)):
+        audit(
+            cluster=objective.cluster,
+            by=by,
+            action=AuditEntry.Action.OBJECTIVE_CHANGED,
+            target=objective,
+            changes=changes,
+        )
+    return objective
+
+
+def _objective_write(
+    objective: Objective,
+    *,
+    code: str,
+    statement: str,
+    status: str,
+    rights_issues: Iterable[RightsIssue],
+    sdg_targets: Iterable[SDGTarget],
+) -> None:
+    taken = _("Another objective of this cluster already has this code.")
+    if objective.cluster.objectives.filter(code=code).exclude(pk=objective.pk).exists():
+        raise DomainError(taken)
+    objective.code, objective.statement, objective.status = code, statement, status
+    _save_unique(objective, taken)
+    objective.rights_issues.set(rights_issues)
+    objective.sdg_targets.set(sdg_targets)
 
 
 @transaction.atomic

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from django.conf import settings
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,11 +18,11 @@ from clusters.access import (
     cluster_for_editor,
     cluster_for_reader,
 )
-from clusters.models import Cluster
+from clusters.models import Cluster, Membership
 from core.errors import DomainError
 from core.paging import paginate
 from core.spreadsheets import csv_response, xlsx_response
-from indicators import services, transfer
+from indicators import exporting, reading, rules, services
 from indicators.figures import (
     indicator_breakdown_svg,
     indicator_line_svg,
@@ -31,29 +31,56 @@ from indicators.figures import (
 )
 from indicators.filters import IndicatorFilter, ReportFilter
 from indicators.forms import ImportForm, IndicatorForm, ObjectiveForm, ReportForm, ReturnForm
-from indicators.models import Indicator, MeasurementReport, ReportEvent
+from indicators.importing import ImportRefused, import_reports
+from indicators.models import (
+    Indicator,
+    MeasurementReport,
+    Objective,
+    ReportEvent,
+    ReportingPeriod,
+)
 from indicators.progress import STATUSES, indicators_progress, objective_progress
-from indicators.selectors import entity_reports, open_periods, overdue_by_entity, with_cells
+from indicators.selectors import (
+    entity_reports,
+    open_periods,
+    overdue_by_entity,
+    period_starting,
+    periods_until,
+    with_cells,
+)
 from rights.models import AGE_BANDS, SEXES, RightsIssue
 
 
 @login_required
 def objective_list(request: HttpRequest, slug: str) -> HttpResponse:
     cluster, access = cluster_for_reader(request, slug)
-    services.periods_ensure(cluster)
-    indicators_qs = Indicator.objects.select_related("cluster", "right__instrument").order_by(
-        "code"
-    )
-    found = IndicatorFilter(request.GET or None, queryset=indicators_qs, cluster=cluster)
+    indicators = Indicator.objects.select_related("cluster", "right__instrument").order_by("code")
+    found = IndicatorFilter(request.GET or None, queryset=indicators, cluster=cluster)
     objectives = cluster.objectives.prefetch_related(
-        Prefetch("indicators", queryset=found.qs if found.is_valid() else indicators_qs),
+        Prefetch("indicators", queryset=found.qs if found.is_valid() else indicators),
         "sdg_targets",
         Prefetch("rights_issues", queryset=RightsIssue.objects.select_related("cluster")),
     )
-    objectives = list(objectives)
-    progress = indicators_progress([i for o in objectives for i in o.indicators.all()])
     # ?status=at_risk (from the dashboard): only the indicators in that state.
     status = request.GET.get("status", "")
+    return render(
+        request,
+        "indicators/objective_list.html",
+        {
+            "cluster": cluster,
+            "access": access,
+            "rows": _objective_rows(list(objectives), status),
+            "filter": found,
+            "labels": status_labels(),
+            "status": status,
+        },
+    )
+
+
+def _objective_rows(objectives: list[Objective], status: str) -> list[tuple]:
+    """(objective, its progress, its chart, [(indicator, progress, chart)]) per objective;
+    with a progress ``status``, only the indicators in it (and their objectives)."""
+    progress = indicators_progress([i for o in objectives for i in o.indicators.all()])
     rows = []
     for objective in objectives:
         rolled = objective_progress(objective, progress)
@@ -65,18 +92,7 @@ def objective_list(request: HttpRequest, slug: str) -> HttpResponse:
         if status in STATUSES and not items:
             continue
         rows.append((objective, rolled, progress_svg(rolled, f"o-{objective.pk}"), items))
-    return render(
-        request,
-        "indicators/objective_list.html",
-        {
-            "cluster": cluster,
-            "access": access,
-            "rows": rows,
-            "filter": found,
-            "labels": status_labels(),
-            "status": status,
-        },
-    )
+    return rows
 
 
 def _form_page(request, cluster, access, form, title, back) -> HttpResponse:
@@ -93,19 +109,16 @@ def objective_edit(request: HttpRequest, slug: str, pk: int | None = None) -> Ht
     objective = get_object_or_404(cluster.objectives, pk=pk) if pk else None
     form = ObjectiveForm(request.POST or None, instance=objective, cluster=cluster)
     if request.method == "POST" and form.is_valid():
-        if cluster.objectives.filter(code=form.cleaned_data["code"]).exclude(pk=pk).exists():
-            form.add_error("code", _("Another objective of this cluster already has this code."))
-        else:
-            try:
-                with transaction.atomic():
-                    form.save()
-            except IntegrityError:  # the same code saved at the same moment by someone else
-                form.add_error(
-                    "code", _("Another objective of this cluster already has this code.")
-                )
+        try:
+            if objective is None:
+                services.objective_create(cluster=cluster, by=request.user, **form.cleaned_data)
             else:
-                messages.success(request, _("The objective has been saved."))
-                return redirect("indicators:objective-list", slug=cluster.slug)
+                services.objective_update(objective=objective, by=request.user, **form.cleaned_data)
+        except DomainError as error:  # the code is another objective's
+            form.add_error("code", str(error))
+        else:
+            messages.success(request, _("The objective has been saved."))
+            return redirect("indicators:objective-list", slug=cluster.slug)
     title = _("Edit the objective") if objective else _("New objective")
     return _form_page(
         request, cluster, access, form, title, reverse("indicators:objective-list", args=[slug])
@@ -119,8 +132,10 @@ def indicator_edit(request: HttpRequest, slug: str, pk: int | None = None) -> Ht
     form = IndicatorForm(request.POST or None, instance=indicator, cluster=cluster)
     if request.method == "POST" and form.is_valid():
         try:
-            saved = services.indicator_save(form, cluster=cluster)
-        except DomainError as error:
+            saved = services.indicator_save(
+                cluster=cluster, by=request.user, values=form.cleaned_data, indicator=indicator
+            )
+        except DomainError as error:  # the code is another indicator's
             form.add_error("code", str(error))
         else:
             messages.success(request, _("The indicator has been saved."))
@@ -171,6 +186,16 @@ def indicator_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
+def _period(cluster: Cluster, pk: int | None, start: date | None) -> ReportingPeriod:
+    """The period a URL names: by its id, or by its start while it is not saved yet."""
+    if pk is not None:
+        return get_object_or_404(cluster.periods, pk=pk)
+    period = period_starting(cluster, start)
+    if period is None:
+        raise Http404
+    return period
+
+
 def _reporting_entity(request: HttpRequest, slug: str) -> tuple[Cluster, ClusterAccess]:
     cluster, access = cluster_for_editor(request, slug)
     if access.membership is None or not access.is_member:
@@ -182,7 +207,6 @@ def _reporting_entity(request: HttpRequest, slug: str) -> tuple[Cluster, Cluster
 def reporting(request: HttpRequest, slug: str) -> HttpResponse:
     """My entity's reporting page: what is returned, overdue, due, in draft, and done."""
     cluster, access = _reporting_entity(request, slug)
-    services.periods_ensure(cluster)
     rows = entity_reports(cluster, access.membership, open_periods(cluster))
     page, query = paginate(request, rows)
     return render(
@@ -199,66 +223,84 @@ def reporting(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def report_edit(request: HttpRequest, slug: str, indicator_pk: int, period_pk: int) -> HttpResponse:
+def report_edit(
+    request: HttpRequest,
+    slug: str,
+    indicator_pk: int,
+    period_pk: int | None = None,
+    period_start: date | None = None,
+) -> HttpResponse:
     cluster, access = _reporting_entity(request, slug)
     indicator = get_object_or_404(
         cluster.indicators.prefetch_related("responsible"), pk=indicator_pk
     )
-    period = get_object_or_404(cluster.periods, pk=period_pk)
+    period = _period(cluster, period_pk, period_start)
     membership = access.membership
-    if not services.can_report(indicator, membership):
+    if not rules.can_report(indicator, membership):
         raise PermissionDenied
-    report = (
+    report = _report_of(indicator, period, membership)
+    form = ReportForm(
+        request.POST or None, indicator=indicator, initial=_initial(indicator, report)
+    )
+    posted = request.method == "POST" and form.is_valid()
+    if posted and _report_saved(request, form, period, membership):
+        return redirect("indicators:reporting", slug=cluster.slug)
+    problem = rules.report_problem(
+        indicator=indicator, period=period, membership=membership, report=report
+    )
+    context = {
+        "cluster": cluster,
+        "access": access,
+        "indicator": indicator,
+        "period": period,
+        "report": report,
+        "form": form,
+        "editable": problem is None,
+        "grid": _grid(indicator, form),
+    }
+    return render(
+        request, "indicators/report_form.html", context, status=400 if form.is_bound else 200
+    )
+
+
+def _report_of(
+    indicator: Indicator, period: ReportingPeriod, membership: Membership
+) -> MeasurementReport | None:
+    """The entity's report, with its values and history; None before it is first saved."""
+    if period.pk is None:
+        return None  # a period not saved yet has no report
+    history = ReportEvent.objects.select_related("user")
+    return (
         MeasurementReport.objects.filter(indicator=indicator, period=period, membership=membership)
-        .prefetch_related(
-            "measurements",
-            Prefetch(
-                "events", queryset=ReportEvent.objects.select_related("user"), to_attr="history"
-            ),
-        )
+        .prefetch_related("measurements", Prefetch("events", queryset=history, to_attr="history"))
         .first()
     )
-    initial = _initial(indicator, report)
-    form = ReportForm(request.POST or None, indicator=indicator, initial=initial)
-    editable = not period.is_locked and (report is None or report.is_editable)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.report_save(
-                indicator=indicator,
-                period=period,
-                membership=membership,
-                by=request.user,
-                cells=form.cell_values(),
-                total=form.cleaned_data.get("total"),
-                text_value=form.cleaned_data.get("text_value", ""),
-                comment=form.cleaned_data["comment"],
-                submit="submit" in request.POST,
-            )
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            done = (
-                _("The report has been submitted.")
-                if "submit" in request.POST
-                else _("The draft has been saved.")
-            )
-            messages.success(request, done)
-            return redirect("indicators:reporting", slug=cluster.slug)
-    return render(
-        request,
-        "indicators/report_form.html",
-        {
-            "cluster": cluster,
-            "access": access,
-            "indicator": indicator,
-            "period": period,
-            "report": report,
-            "form": form,
-            "editable": editable,
-            "grid": _grid(indicator, form),
-        },
-        status=400 if form.is_bound else 200,
-    )
+
+
+def _report_saved(
+    request: HttpRequest, form: ReportForm, period: ReportingPeriod, membership: Membership
+) -> bool:
+    """Save (or submit, with the submit button) the form's values; False, with the reason
+    as the form's error, when they cannot be."""
+    submit = "submit" in request.POST
+    try:
+        services.report_save(
+            indicator=form.indicator,
+            period=period,
+            membership=membership,
+            by=request.user,
+            cells=form.cell_values(),
+            total=form.cleaned_data.get("total"),
+            text_value=form.cleaned_data.get("text_value", ""),
+            comment=form.cleaned_data["comment"],
+            submit=submit,
+        )
+    except DomainError as error:
+        form.add_error(None, str(error))
+        return False
+    done = _("The report has been submitted.") if submit else _("The draft has been saved.")
+    messages.success(request, done)
+    return True
 
 
 def _initial(indicator: Indicator, report: MeasurementReport | None) -> dict:
@@ -355,9 +397,7 @@ def report_return(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 def period_list(request: HttpRequest, slug: str) -> HttpResponse:
     cluster, access = cluster_for_reader(request, slug)
-    services.periods_ensure(cluster)
-    periods = cluster.periods.select_related("locked_by").order_by("-start")
-    page, query = paginate(request, periods)
+    page, query = paginate(request, periods_until(cluster)[::-1])
     return render(
         request,
         "indicators/period_list.html",
@@ -367,9 +407,11 @@ def period_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def period_lock(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def period_lock(
+    request: HttpRequest, slug: str, pk: int | None = None, period_start: date | None = None
+) -> HttpResponse:
     cluster, _access = cluster_for_coordinator(request, slug)
-    period = get_object_or_404(cluster.periods, pk=pk)
+    period = _period(cluster, pk, period_start)
     try:
         services.period_lock(period=period, by=request.user)
     except DomainError as error:
@@ -382,40 +424,15 @@ def period_lock(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 def report_import(request: HttpRequest, slug: str) -> HttpResponse:
     cluster, access = _reporting_entity(request, slug)
-    errors: list[tuple[int, str]] = []
-    form = ImportForm()
+    form, errors = ImportForm(), []
     if request.method == "POST":
-        # Refused before the body is read: a huge upload never reaches the disk.
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = settings.IMPORT_MAX_BYTES + 1  # a forged length is refused like a huge one
-        if length > settings.IMPORT_MAX_BYTES:
-            errors = [
-                (
-                    0,
-                    _("The file is too large: the limit is %(mb)s MB.")
-                    % {"mb": settings.IMPORT_MAX_BYTES // 2**20},
-                )
-            ]
+        if reading.request_too_large(request.META.get("CONTENT_LENGTH")):
+            errors = reading.too_large().errors
         else:
             form = ImportForm(request.POST, request.FILES)
-            if form.is_valid():
-                try:
-                    count = transfer.import_reports(
-                        cluster=cluster,
-                        membership=access.membership,
-                        by=request.user,
-                        upload=form.cleaned_data["file"],
-                        submit=form.cleaned_data["submit"],
-                    )
-                except transfer.ImportRefused as refused:
-                    errors = refused.errors
-                else:
-                    messages.success(
-                        request, _("%(count)s reports have been imported.") % {"count": count}
-                    )
-                    return redirect("indicators:reporting", slug=cluster.slug)
+            errors = _imported(request, form, cluster, access.membership)
+            if errors is None:
+                return redirect("indicators:reporting", slug=cluster.slug)
     return render(
         request,
         "indicators/import.html",
@@ -431,22 +448,43 @@ def report_import(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _imported(
+    request: HttpRequest, form: ImportForm, cluster: Cluster, membership: Membership
+) -> list[tuple[int, str]] | None:
+    """Import the form's file: None once it is imported, else the file's errors (none
+    when the form itself is wrong: it shows its own)."""
+    if not form.is_valid():
+        return []
+    try:
+        count = import_reports(
+            cluster=cluster,
+            membership=membership,
+            by=request.user,
+            upload=form.cleaned_data["file"],
+            submit=form.cleaned_data["submit"],
+        )
+    except ImportRefused as refused:
+        return refused.errors
+    messages.success(request, _("%(count)s reports have been imported.") % {"count": count})
+    return None
+
+
 @login_required
 def import_template(request: HttpRequest, slug: str) -> HttpResponse:
     cluster, access = _reporting_entity(request, slug)
     return xlsx_response(
         f"{cluster.slug}-measurements-template.xlsx",
-        transfer.template_xlsx(cluster, access.membership),
+        exporting.template_xlsx(cluster, access.membership),
     )
 
 
 @login_required
 def export_csv(request: HttpRequest, slug: str) -> HttpResponse:
     cluster, _access = cluster_for_reader(request, slug)
-    return csv_response(f"{cluster.slug}-measurements-hxl.csv", transfer.export_rows(cluster))
+    return csv_response(f"{cluster.slug}-measurements-hxl.csv", exporting.export_rows(cluster))
 
 
 @login_required
 def export_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
     cluster, _access = cluster_for_reader(request, slug)
-    return xlsx_response(f"{cluster.slug}-measurements.xlsx", transfer.export_xlsx(cluster))
+    return xlsx_response(f"{cluster.slug}-measurements.xlsx", exporting.export_xlsx(cluster))

@@ -13,11 +13,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
-from indicators import transfer
-from indicators.transfer import ImportRefused, XlsxScan
+from indicators import reading
+from indicators.importing import import_reports
+from indicators.reading import ImportRefused, XlsxScan
 from tests.conftest import World
 
-TOO_MANY_ROWS = [(0, f"The file has more than {transfer.MAX_ROWS:,} rows: split it.")]
+TOO_MANY_ROWS = [(0, f"The file has more than {reading.MAX_ROWS:,} rows: split it.")]
 NOT_A_TABLE = [(0, "The file is not a CSV or XLSX file.")]
 SHEET = "xl/worksheets/sheet1.xml"
 HEADER_ROW = (
@@ -81,7 +82,7 @@ EMPTY_WORKBOOK_ELEMENTS = elements_of(workbook(""))
 
 def imported(world: World, name: str, content: bytes) -> list[tuple[int, str]]:
     with pytest.raises(ImportRefused) as refused:
-        transfer.import_reports(
+        import_reports(
             cluster=world.cluster,
             membership=world.member_membership,
             by=world.users["member"],
@@ -116,7 +117,7 @@ def test_four_million_empty_rows_are_refused_after_the_rows_a_file_may_hold(worl
     errors, read = scanned(content)
 
     assert errors == TOO_MANY_ROWS
-    assert read <= transfer.MAX_ROWS + transfer.BLANK_TAIL + 30
+    assert read <= reading.MAX_ROWS + reading.BLANK_TAIL + 30
     assert imported(world, "values.xlsx", content) == TOO_MANY_ROWS
 
 
@@ -139,7 +140,7 @@ def test_a_cell_in_the_last_column_is_refused_before_any_row_is_padded(world: Wo
 
 
 def test_millions_of_shared_strings_are_refused_before_they_are_held_in_memory(world: World):
-    limit = transfer.MAX_SHARED_STRINGS_PER_ROW * transfer.MAX_ROWS
+    limit = reading.MAX_SHARED_STRINGS_PER_ROW * reading.MAX_ROWS
     strings = (
         '<?xml version="1.0" encoding="UTF-8"?><sst xmlns='
         '"http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
@@ -151,7 +152,7 @@ def test_millions_of_shared_strings_are_refused_before_they_are_held_in_memory(w
     too_many = [
         (
             0,
-            f"The file holds more texts than {transfer.MAX_ROWS:,} rows could: it is not a "
+            f"The file holds more texts than {reading.MAX_ROWS:,} rows could: it is not a "
             "filled-in template. Split it, or start again from the template.",
         )
     ]
@@ -192,12 +193,12 @@ def test_a_full_workbook_within_the_limits_is_read(world: World):
     """The limits leave room for the largest file a member may send."""
     rows = "".join(
         f'<row r="{n}"><c r="A{n}" t="inlineStr"><is><t>NONE</t></is></c></row>'
-        for n in range(2, transfer.MAX_ROWS + 2)
+        for n in range(2, reading.MAX_ROWS + 2)
     )
-    content = workbook(HEADER_ROW + rows, dimension=f"A1:AD{transfer.MAX_ROWS + 1}")
-    assert elements_of(content) > transfer.MAX_ROWS
-    rows_read = transfer.read_rows(io.BytesIO(content))
-    assert len(rows_read) == transfer.MAX_ROWS
+    content = workbook(HEADER_ROW + rows, dimension=f"A1:AD{reading.MAX_ROWS + 1}")
+    assert elements_of(content) > reading.MAX_ROWS
+    rows_read = reading.read_rows(io.BytesIO(content))
+    assert len(rows_read) == reading.MAX_ROWS
 
 
 def test_other_sheets_are_never_read_and_may_hold_what_they_like(world: World):
@@ -208,7 +209,7 @@ def test_other_sheets_are_never_read_and_may_hold_what_they_like(world: World):
     book.active.append(["NONE", "2025-01-01", "", 1])
     notes = book.create_sheet("Notes")
     notes["AZ1"] = "A note for ourselves"
-    for n in range(transfer.MAX_ROWS + 500):
+    for n in range(reading.MAX_ROWS + 500):
         notes.cell(row=n + 2, column=1, value=n)
     buffer = io.BytesIO()
     book.save(buffer)
@@ -216,4 +217,4 @@ def test_other_sheets_are_never_read_and_may_hold_what_they_like(world: World):
 
     XlsxScan().check(content)  # nothing refused
 
-    assert len(transfer.read_rows(io.BytesIO(content))) == 1
+    assert len(reading.read_rows(io.BytesIO(content))) == 1

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import io
 from decimal import Decimal as D
 
 import pytest
@@ -8,8 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.errors import DomainError
-from indicators import services
+from indicators import reading, services
 from indicators.models import Indicator, MeasurementReport, Objective
+from indicators.reading import ImportRefused
 from tests.conftest import World
 
 
@@ -261,18 +263,63 @@ def test_indicator_detail_runs_a_fixed_number_of_queries(
 
 
 def test_a_huge_upload_is_refused_before_it_is_read(world: World, settings):
-    settings.IMPORT_MAX_BYTES = 1024
+    settings.IMPORT_MAX_MB = 1
     response = world.client("member").post(
         url(world, "import"),
         {
             "file": SimpleUploadedFile(
-                "big.csv", b"indicator,period,cell,value\n" + b"I1,2025-01-01,,1\n" * 200
+                "big.csv", b"indicator,period,cell,value\n" + b"I1,2025-01-01,,1\n" * 80_000
             )
         },
     )
     assert response.status_code == 400
     assert "too large" in response.content.decode()
     assert MeasurementReport.objects.count() == 1
+
+
+@pytest.mark.parametrize("mb", [1, 2])
+def test_the_upload_page_and_the_reader_apply_one_size_limit(world: World, settings, mb):
+    settings.IMPORT_MAX_MB = mb
+    limit = mb * 2**20
+    message = f"The file is too large: the limit is {mb} MB."
+    assert reading.import_max_bytes() == limit
+    header = b"indicator,period,cell,value\n"
+    over = header + b"x" * (limit + 1 - len(header))
+
+    # Just over the limit: the page lets the request through (it is not much more than the
+    # file), and the reader refuses the file with the same limit and the same message.
+    assert not reading.request_too_large(str(limit + 1))
+    response = world.client("member").post(
+        url(world, "import"), {"file": SimpleUploadedFile("over.csv", over)}
+    )
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    with pytest.raises(ImportRefused) as caught:
+        reading.read_rows(io.BytesIO(over))
+    assert caught.value.errors == [(0, message)]
+    # Far over: the page refuses the request before reading it, with the same message.
+    assert reading.request_too_large(str(limit + reading.REQUEST_OVERHEAD + 1))
+    too_big = world.client("member").post(
+        url(world, "import"), {"file": SimpleUploadedFile("big.csv", over + b"x" * 2**17)}
+    )
+    assert too_big.status_code == 400
+    assert message in too_big.content.decode()
+    # At the limit the reader reads the file (and finds what else is wrong with it).
+    with pytest.raises(ImportRefused) as caught:
+        reading.read_rows(io.BytesIO(over[:-1]))
+    assert caught.value.errors != [(0, message)]
+    assert MeasurementReport.objects.count() == 1
+
+
+def test_a_limit_above_20_mb_holds_for_the_reader_too(settings):
+    """The reader once had 20 MB of its own: a larger setting let the page take files the
+    reader then refused."""
+    settings.IMPORT_MAX_MB = 21
+    content = b"x" * (20 * 2**20 + 1)
+    assert not reading.request_too_large(str(len(content)))
+    with pytest.raises(ImportRefused) as caught:
+        reading.read_rows(io.BytesIO(content))
+    assert caught.value.errors == [(0, "The file is not a CSV or XLSX file.")]
 
 
 def test_locking_a_period_twice_says_so(world: World):
@@ -414,3 +461,41 @@ def test_queue_reporting_and_periods_run_a_fixed_number_of_queries(
     add_measurements(world, 8)
     with django_assert_num_queries(len(small.captured_queries)):
         assert client.get(url(world, name)).status_code == 200
+
+
+def test_report_states_are_named_once_on_the_model(world: World):
+    report = world.report
+    assert (report.is_submitted, report.is_returned, report.can_validate) == (True, False, True)
+    assert report.tone == ""
+    queue = world.client("coordinator").get(url(world, "validation-queue")).content.decode()
+    assert '<span class="badge ">Submitted</span>' in queue
+    assert url(world, "report-validate", pk=report.pk) in queue
+    services.report_return(report=report, by=world.users["coordinator"], reason="Check")
+    report.refresh_from_db()
+    assert (report.is_submitted, report.is_returned, report.can_validate) == (False, True, False)
+    assert report.tone == "danger"
+    page = world.client("member").get(report_url(world)).content.decode()
+    assert '<span class="badge danger">Returned</span>' in page
+    assert "<strong>Returned:</strong> Check" in page
+    queue = (
+        world.client("coordinator")
+        .get(url(world, "validation-queue") + "?status=returned")
+        .content.decode()
+    )
+    assert '<span class="badge danger">Returned</span>' in queue
+    assert url(world, "report-validate", pk=report.pk) not in queue
+    assert {status: tone for status, tone in MeasurementReport.TONES.items()} == {
+        "draft": "warn",
+        "submitted": "",
+        "returned": "danger",
+        "validated": "ok",
+    }
+
+
+def test_a_proposed_objective_is_marked_on_the_objectives_page(world: World):
+    objective = world.indicator.objective
+    Objective.objects.filter(pk=objective.pk).update(status=Objective.Status.PROPOSED)
+    objective.refresh_from_db()
+    assert objective.is_proposed
+    page = world.client("observer").get(url(world, "objective-list")).content.decode()
+    assert '<span class="badge warn">Proposed, awaiting a decision</span>' in page

@@ -13,7 +13,8 @@ from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
 from clusters.models import Membership
-from indicators import transfer
+from indicators import exporting, reading
+from indicators.importing import ImportRefused, import_reports
 from indicators.models import (
     Indicator,
     Measurement,
@@ -22,7 +23,6 @@ from indicators.models import (
     ReportEvent,
     ReportingPeriod,
 )
-from indicators.transfer import ImportRefused, import_reports
 from tests.clock import TODAY, year_start
 from tests.conftest import World
 
@@ -498,7 +498,7 @@ def test_submitting_needs_values_or_a_description(world: World, periods, plain, 
     errors = refused(world, csv_file(rows), submit=True)
 
     assert errors == [
-        (2, "Give at least the total before submitting."),
+        (2, "Give the total, or every cell so that it can be added up."),
         (3, "Describe the situation before submitting."),
     ]
     assert run_import(world, csv_file(rows), submit=False) == 2
@@ -592,7 +592,7 @@ def test_a_column_given_twice_is_refused(world: World, periods):
 
 
 def test_more_rows_than_the_limit_are_refused(world: World, periods, plain, monkeypatch):
-    monkeypatch.setattr(transfer, "MAX_ROWS", 3)
+    monkeypatch.setattr(reading, "MAX_ROWS", 3)
     rows = [[plain.code, start, "", 1, "", ""] for start in (Q1, Q2, Q3, Q4)]
     too_many = [(0, "The file has more than 3 rows: split it.")]
 
@@ -659,9 +659,9 @@ def test_the_template_lists_what_the_entity_can_fill_with_stored_values(
 
     future = PeriodFactory(cluster=world.cluster, start=year_start(1))
 
-    rows = transfer.template_rows(world.cluster, world.member_membership)
+    rows = exporting.template_rows(world.cluster, world.member_membership)
 
-    assert rows[0] == list(transfer.TEMPLATE_HEADER)
+    assert rows[0] == list(exporting.TEMPLATE_HEADER)
     codes = {row[0] for row in rows[1:]}
     assert {"A1", "B1", "Q1"} <= codes
     assert not codes & {"Z9", "SECRET1"}, "not responsible, or another cluster's"
@@ -684,7 +684,7 @@ def test_the_template_lists_what_the_entity_can_fill_with_stored_values(
     stored = next(row for row in rows if row[0] == "B1" and row[3] == f"{LAST_YEAR} T2")
     assert stored[6] == 8
     assert stored[8] == "=HYPERLINK(1)"
-    text = transfer.template_csv(world.cluster, world.member_membership)
+    text = exporting.template_csv(world.cluster, world.member_membership)
     assert text.startswith("\ufeffindicator,indicator_name,period,")
     assert ",'=HYPERLINK(1)" in text
 
@@ -696,7 +696,7 @@ def test_the_xlsx_template_filled_in_imports_back(world: World, periods, by_sex_
     make_report(
         plain, periods[Q2], world.member_membership, MeasurementReport.Status.DRAFT, {"": "3"}
     )
-    content = transfer.template_xlsx(world.cluster, world.member_membership)
+    content = exporting.template_xlsx(world.cluster, world.member_membership)
 
     workbook = load_workbook(io.BytesIO(content))
     sheet = workbook.active
@@ -739,7 +739,7 @@ def test_the_csv_template_imports_back_unchanged_as_nothing(world: World, period
         plain, periods[Q1], world.member_membership, MeasurementReport.Status.DRAFT, {"": "8"}
     )
     MeasurementReport.objects.filter(indicator=plain).update(comment="-2 families left")
-    text = transfer.template_csv(world.cluster, world.member_membership)
+    text = exporting.template_csv(world.cluster, world.member_membership)
     assert "'-2 families left" in text
 
     assert run_import(world, SimpleUploadedFile("t.csv", text.encode()), submit=False) == 0
@@ -790,11 +790,11 @@ EXPECTED_TAGS = [
 
 
 def test_every_hxl_hashtag_and_attribute_is_in_the_dictionary():
-    for tagspec in transfer.HXL_TAGS:
+    for tagspec in exporting.HXL_TAGS:
         hashtag, *attributes = tagspec.split("+")
         assert hashtag in HXL_DICTIONARY_HASHTAGS, tagspec
         assert set(attributes) <= HXL_DICTIONARY_ATTRIBUTES[hashtag] | OWN_ATTRIBUTES, tagspec
-    assert list(transfer.HXL_TAGS) == EXPECTED_TAGS
+    assert list(exporting.HXL_TAGS) == EXPECTED_TAGS
 
 
 @pytest.fixture
@@ -862,7 +862,7 @@ def read_hxl(content: bytes) -> hxl.model.Dataset:
 def test_the_csv_export_reads_as_hxl_with_exactly_the_expected_tags_and_values(
     world: World, validated
 ):
-    text = transfer.export_csv(world.cluster)
+    text = exporting.export_csv(world.cluster)
     lines = text.lstrip("\ufeff").splitlines()
     assert lines[0].startswith("Entity,Entity code,Indicator code,Indicator,")
     assert lines[1].split(",") == EXPECTED_TAGS
@@ -939,7 +939,7 @@ def expected_value(indicator: Indicator, values: dict[str, Decimal], parts: dict
 def test_every_value_of_the_export_is_the_databases(world: World, validated):
     """Read back with libhxl, every number of the file is a validated report's total or
     the sum of all its cells of a group, as the database holds them."""
-    dataset = read_hxl(transfer.export_csv(world.cluster).encode("utf-8"))
+    dataset = read_hxl(exporting.export_csv(world.cluster).encode("utf-8"))
     reports = {
         (r.membership.actor.slug, r.indicator.code, r.period.start.isoformat()): r
         for r in MeasurementReport.objects.filter(
@@ -978,7 +978,7 @@ def test_every_value_of_the_export_is_the_databases(world: World, validated):
 
 
 def test_the_xlsx_export_reads_as_hxl_with_a_frozen_bold_header(world: World, validated):
-    content = transfer.export_xlsx(world.cluster)
+    content = exporting.export_xlsx(world.cluster)
 
     sheet = load_workbook(io.BytesIO(content)).active
     assert sheet.freeze_panes == "A3"
@@ -1008,12 +1008,12 @@ def test_the_export_reads_the_database_a_fixed_number_of_times(
     for start in (Q3, Q4):
         make_report(validated["full"], periods[start], world.member_membership, values={"": "1"})
     with django_assert_max_num_queries(2):
-        rows = transfer.export_rows(world.cluster)
+        rows = exporting.export_rows(world.cluster)
     assert len(rows) == 2 + 10
 
 
 def test_an_export_without_validated_reports_has_the_two_header_rows(world: World):
-    rows = transfer.export_rows(world.cluster)
+    rows = exporting.export_rows(world.cluster)
 
     assert len(rows) == 2
     assert rows[1] == EXPECTED_TAGS

@@ -1,0 +1,277 @@
+"""Measurements out to spreadsheets: the template a member entity fills in (its open
+periods and cells, with the values already stored), and the export of validated values
+with HXL hashtags, as CSV or XLSX. Every cell written is made safe (core.spreadsheets):
+no program runs a name as a formula.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+from datetime import date
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from clusters.models import Cluster, Membership
+from core.spreadsheets import csv_text
+from indicators.cells import Cell, cells_of, combined, group
+from indicators.models import DISABILITY, HXL_SEX, Indicator, MeasurementReport
+from indicators.rules import can_report
+from indicators.selectors import open_periods
+from rights.models import AGE_BANDS, SEXES
+
+TEMPLATE_HEADER = (
+    "indicator",
+    "indicator_name",
+    "period",
+    "period_label",
+    "cell",
+    "cell_label",
+    "value",
+    "text",
+    "comment",
+)
+TEMPLATE_WIDTHS = (12, 40, 12, 12, 34, 40, 12, 40, 40)
+
+# HXL hashtags of the export, from the HXL 1.1 hashtag dictionary
+# (https://hxlstandard.org/standard/1-1final/dictionary/). The total has no attribute:
+# the dictionary has no +total, and a #reached column without disaggregation attributes
+# is the overall figure. A row is a report of the whole cluster (#adm1, no #adm2), or a
+# territory of an indicator by territory (#adm2); a qualitative report's text is its
+# #description.
+HXL_HEAD = (
+    "#org",
+    "#org+code",
+    "#indicator+code",
+    "#indicator+name",
+    "#date+start",
+    "#date+end",
+    "#adm1+name",
+    "#adm2+name",
+    "#reached",
+)
+# One column per group of cells: each dimension's values, then sex by age. The dictionary
+# has no attribute for disability: +disabled and +nondisabled are the export's own (HXL
+# allows them), as a person reading the column would guess.
+HXL_DISABILITY = {"yes": "disabled", "no": "nondisabled"}
+HXL_GROUPS: tuple[tuple[dict[str, str], str], ...] = (
+    *(({"sex": sex}, f"#reached+{HXL_SEX[sex]}") for sex, _s in SEXES),
+    *(({"age": age}, f"#reached+{age}") for age, _a in AGE_BANDS),
+    *(({"disability": d}, f"#reached+{HXL_DISABILITY[d]}") for d, _label in DISABILITY),
+    *(
+        ({"sex": sex, "age": age}, f"#reached+{HXL_SEX[sex]}+{age}")
+        for sex, _s in SEXES
+        for age, _a in AGE_BANDS
+    ),
+)
+HXL_TAGS = (*HXL_HEAD, *(tag for _parts, tag in HXL_GROUPS), "#description")
+EXPORT_WIDTHS = (30, 18, 14, 40, 12, 12, 20, 20, 12, *(14 for _group in HXL_GROUPS), 50)
+
+
+def template_rows(cluster: Cluster, membership: Membership) -> list[list[object]]:
+    """The header, then one row per indicator the entity reports on, open period and cell
+    (the total first), with the values already stored. The current period is offered even
+    before it is saved: the import makes it."""
+    indicators = [
+        indicator
+        for indicator in cluster.indicators.prefetch_related("responsible")
+        if can_report(indicator, membership)
+    ]
+    periods = open_periods(cluster)[::-1]
+    reports = {
+        (r.indicator_id, r.period_id): r
+        for r in MeasurementReport.objects.filter(
+            membership=membership,
+            indicator__in=indicators,
+            period__in=[period.pk for period in periods if period.pk is not None],
+        ).prefetch_related("measurements")
+    }
+    rows: list[list[object]] = [list(TEMPLATE_HEADER)]
+    total_label = _("Total")
+    for indicator in indicators:
+        # Qualitative indicators are described in words: no cells to give numbers in.
+        cells = indicator.cells() if indicator.is_numeric else []
+        for period in periods:
+            report = reports.get((indicator.pk, period.pk))
+            values = {m.cell: m.value for m in report.measurements.all()} if report else {}
+            head = [indicator.code, indicator.name, period.start, period.label]
+            rows.append(
+                [
+                    *head,
+                    "",
+                    total_label,
+                    _number(values.get("")),
+                    report.text_value if report else "",
+                    report.comment if report else "",
+                ]
+            )
+            rows.extend(
+                [*head, key, str(label), _number(values.get(key)), "", ""] for key, label in cells
+            )
+    return rows
+
+
+def template_xlsx(cluster: Cluster, membership: Membership) -> bytes:
+    return _xlsx(
+        template_rows(cluster, membership), title=_("Values"), header_rows=1, widths=TEMPLATE_WIDTHS
+    )
+
+
+def template_csv(cluster: Cluster, membership: Membership) -> str:
+    """UTF-8 text beginning with a byte-order mark, so that spreadsheets read accents."""
+    return csv_text(template_rows(cluster, membership))
+
+
+# ---------------------------------------------------------------------------------------
+# The HXL export
+
+
+def export_rows(cluster: Cluster) -> list[list[object]]:
+    """Validated values of the cluster: a header of names, the HXL hashtag row, then the
+    rows of each report (one, or one per territory: see _export_report_rows).
+
+    The total is the report's own, broken down or not. Each group column (women, children,
+    women children, with disability...) is the sum of the report's cells in it; it is empty
+    when the indicator is not broken down that way, when one of those cells has no data (a
+    part would pass for the whole) or when it would add up percentages. A qualitative
+    report has its text and no number."""
+    reports = (
+        MeasurementReport.objects.filter(
+            indicator__cluster=cluster, status=MeasurementReport.Status.VALIDATED
+        )
+        .select_related("indicator", "period", "membership__actor")
+        .prefetch_related("measurements")
+        .order_by("indicator__code", "period__start", "membership__actor__name")
+    )
+    rows: list[list[object]] = [_export_header(), list(HXL_TAGS)]
+    cells: dict[int, list[Cell]] = {}
+    for report in reports:
+        indicator = report.indicator
+        if indicator.pk not in cells:
+            cells[indicator.pk] = cells_of(indicator)
+        rows.extend(_export_report_rows(report, cells[indicator.pk], cluster.territory))
+    return rows
+
+
+def export_csv(cluster: Cluster) -> str:
+    """UTF-8 text beginning with a byte-order mark; the HXL hashtags are the second line."""
+    return csv_text(export_rows(cluster))
+
+
+def export_xlsx(cluster: Cluster) -> bytes:
+    return _xlsx(export_rows(cluster), title=_("Indicators"), header_rows=2, widths=EXPORT_WIDTHS)
+
+
+def _export_header() -> list[object]:
+    labels = {
+        "sex": dict(SEXES),
+        "age": dict(AGE_BANDS),
+        "disability": dict(DISABILITY),
+    }
+    return [
+        _("Entity"),
+        _("Entity code"),
+        _("Indicator code"),
+        _("Indicator"),
+        _("Period start"),
+        _("Period end"),
+        _("Territory"),
+        _("Area of the territory"),
+        _("Total"),
+        *(
+            " · ".join(str(labels[name][value]) for name, value in parts.items())
+            for parts, _tag in HXL_GROUPS
+        ),
+        _("Situation (qualitative indicators)"),
+    ]
+
+
+def _export_report_rows(
+    report: MeasurementReport, cells: list[Cell], cluster_territory: str
+) -> list[list[object]]:
+    """The rows of one report. A number's rows add up to its total, so that summing the
+    #reached column counts nobody twice: one row for the whole cluster, or, by territory,
+    one per territory it gives and one for the rest of the total. Percentages by territory,
+    which do not add up, have the whole cluster's row and each territory's."""
+    indicator, period, actor = report.indicator, report.period, report.membership.actor
+    head = [actor.name, actor.slug, indicator.code, indicator.name, period.start, period.end]
+    head.append(cluster_territory)
+    if not indicator.is_numeric:
+        return [[*head, "", "", *("" for _group in HXL_GROUPS), report.text_value]]
+    values = {m.cell: m.value for m in report.measurements.all()}
+    total = values.get("")
+    whole = [*head, "", _number(total), *_groups(indicator, cells, values), ""]
+    territories = [
+        (territory, [(key, parts) for key, parts in cells if parts.get("territory") == territory])
+        for territory in indicator.territory_list()
+    ]
+    given = [(name, own) for name, own in territories if any(key in values for key, _p in own)]
+    if not given:
+        return [whole]
+    rows = [] if indicator.adds_up else [whole]
+    known = Decimal(0)
+    for name, own in given:
+        part = combined(indicator, values, [key for key, _parts in own])
+        known += part or 0
+        rows.append([*head, name, _number(part), *_groups(indicator, own, values), ""])
+    if indicator.adds_up and total is not None and total != known:
+        rest = [*head, _("The rest, not given by territory"), _number(total - known)]
+        rows.append([*rest, *("" for _group in HXL_GROUPS), ""])
+    return rows
+
+
+def _groups(indicator: Indicator, cells: list[Cell], values: Mapping[str, Decimal]) -> list:
+    return [
+        _number(combined(indicator, values, group(cells, **parts))) for parts, _tag in HXL_GROUPS
+    ]
+
+
+# ---------------------------------------------------------------------------------------
+# Writing files
+
+
+def _number(value: Decimal | None) -> object:
+    """12 rather than 12.00; empty for no value."""
+    if value is None:
+        return ""
+    if value == value.to_integral_value():
+        return int(value)
+    return value.quantize(Decimal("0.01"))
+
+
+def _xlsx(
+    rows: list[list[object]], *, title: str, header_rows: int, widths: Sequence[int]
+) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title[:31])
+    sheet.freeze_panes = f"A{header_rows + 1}"
+    for i, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = width
+    bold = Font(bold=True)
+    for number, row in enumerate(rows):
+        sheet.append(
+            [_xlsx_cell(sheet, value, bold if number < header_rows else None) for value in row]
+        )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _xlsx_cell(sheet: object, value: object, font: Font | None) -> WriteOnlyCell:
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        # Stored as text even when it starts with "=": a name is never run as a formula.
+        cell.data_type = "s"
+    elif isinstance(value, date):
+        cell.number_format = "yyyy-mm-dd"
+    if font is not None:
+        cell.font = font
+    return cell

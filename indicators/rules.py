@@ -1,0 +1,62 @@
+"""Whether a member entity may change a measurement report, and submit it.
+
+One rule, with one message for each reason, for the report form (which shows the form
+disabled), the service that saves it (indicators.services.report_save) and the import
+(indicators.importing), which refuse the change with the message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from clusters.models import Membership
+from indicators.models import Indicator, MeasurementReport, ReportingPeriod
+
+
+def can_report(indicator: Indicator, membership: Membership | None) -> bool:
+    """Lead and member entities report; when the indicator names responsible members,
+    only those."""
+    if membership is None or not membership.takes_positions:
+        return False
+    responsible = [m.pk for m in indicator.responsible.all()]
+    return not responsible or membership.pk in responsible
+
+
+def report_problem(
+    *,
+    indicator: Indicator,
+    period: ReportingPeriod,
+    membership: Membership,
+    report: MeasurementReport | None,
+    today: date | None = None,
+) -> str | None:
+    """Why the entity cannot change its report (None when there is none yet) of this
+    indicator and period now; None when it can."""
+    if period.is_locked:
+        return _("The period %(period)s is locked: nothing in it can change.") % {"period": period}
+    if period.start > (today or timezone.localdate()):
+        return _("The period %(period)s has not started yet.") % {"period": period}
+    if not can_report(indicator, membership):
+        return _("%(entity)s does not report on this indicator.") % {"entity": membership.actor}
+    if report is not None and not report.is_editable:
+        return _("This report is %(status)s: it can no longer be changed.") % {
+            "status": report.get_status_display().lower()
+        }
+    return None
+
+
+def submit_problem(*, indicator: Indicator, values: Mapping[str, Decimal], text: str) -> str | None:
+    """Why a report of these values ({cell: value}, the total under "") or this text
+    cannot be submitted; None when it can."""
+    if indicator.is_numeric and values.get("") is None:
+        # Progress reads the total: cells alone, when some are missing (or percentages,
+        # which do not add up), would count for nothing.
+        return _("Give the total, or every cell so that it can be added up.")
+    if not indicator.is_numeric and not text.strip():
+        return _("Describe the situation before submitting.")
+    return None
