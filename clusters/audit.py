@@ -195,6 +195,13 @@ def _words(value: Any, field: models.Field | None) -> str:
     return formats.localize(value)
 
 
+def _shown(model: type[models.Model] | None, key: str, value: Any, field) -> str:
+    """A value in the reader's words: the model words the details that are not plain
+    fields (a rights issue's parts, a report's values), the field words the rest."""
+    words = model.audit_words(key, value) if hasattr(model, "audit_words") else None
+    return words or _words(value, field)
+
+
 def details_of(entry: AuditEntry) -> list[Detail]:
     """What the entry records beyond its action, in the reader's language."""
     model = _model(entry.object_type)
@@ -202,14 +209,18 @@ def details_of(entry: AuditEntry) -> list[Detail]:
     lines = []
     for key, (before, after) in (data.get("changes") or {}).items():
         field = _field(model, key)
-        lines.append(Detail(_label(field, key), _words(before, field), _words(after, field)))
+        lines.append(
+            Detail(
+                _label(field, key),
+                _shown(model, key, before, field),
+                _shown(model, key, after, field),
+            )
+        )
     for key, value in data.items():
         if key in UNSHOWN_DETAILS:
             continue
         field = _field(model, key)
-        # A model words the details that are not its fields (a rights issue, its parts).
-        words = model.audit_words(key, value) if hasattr(model, "audit_words") else None
-        lines.append(Detail(_label(field, key), None, words or _words(value, field)))
+        lines.append(Detail(_label(field, key), None, _shown(model, key, value, field)))
     return lines
 
 

@@ -331,6 +331,24 @@ def parse_cell(key: str) -> dict[str, str]:
     return dict(part.split("=", 1) for part in key.split("|") if "=" in part)
 
 
+# The label of each value of the dimensions with a fixed list (territories are their own).
+DIMENSION_LABELS = {
+    "sex": dict(SEXES),
+    "age": dict(AGE_BANDS),
+    "disability": dict(DISABILITY),
+}
+
+
+def cell_label(key: str) -> str:
+    """A cell's name in the reader's language ("Women · Children"), "Total" for ""."""
+    if not key:
+        return str(_("Total"))
+    return " · ".join(
+        str(DIMENSION_LABELS.get(name, {}).get(value, value))
+        for name, value in parse_cell(key).items()
+    )
+
+
 class ReportingPeriod(models.Model):
     cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="periods")
     start = models.DateField(_("start"))
@@ -445,6 +463,22 @@ class MeasurementReport(models.Model):
     def is_editable(self) -> bool:
         """The entity may still change it (indicators.rules.report_problem says when)."""
         return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+
+    @classmethod
+    def audit_words(cls, key: str, value: object) -> str | None:
+        """Its values in the audit log ("cell=value", indicators.services.report_state) in
+        the reader's words: "Total: 12, Women: 7"."""
+        if key != "values" or not isinstance(value, list):
+            return None
+        shown = []
+        for item in value:
+            cell, _sep, number = str(item).rpartition("=")
+            shown.append(f"{cell_label('' if cell == 'total' else cell)}: {number}")
+        return ", ".join(shown) or "—"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
 
     @property
     def is_submitted(self) -> bool:

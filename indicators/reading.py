@@ -40,9 +40,10 @@ REQUEST_OVERHEAD = 64 * 1024
 # Empty rows tolerated below the table (spreadsheets save formatted empty rows).
 BLANK_TAIL = 100
 # An XLSX is a zip: its unpacked size is checked before parsing, against zip bombs.
-# The unpacked sheet may be several times the upload, but not more: a small file that
-# unpacks to hundreds of MB would tie up a worker (an "XLSX bomb").
-MAX_XLSX_UNPACKED = 25 * 1024 * 1024
+# The unpacked sheet may be larger than the upload, but not much: a small file that
+# unpacks to hundreds of MB would tie up a worker (an "XLSX bomb"). A quarter more than
+# the import limit (25 MB for the default 20), so that raising the limit raises it too.
+XLSX_UNPACKED_RATIO = 1.25
 # Only the first columns matter (the template has 9); a cell further right is refused
 # before anything is read, since a reader pads every row up to it.
 MAX_COLUMNS = 30
@@ -163,7 +164,7 @@ def _xlsx_table(content: bytes) -> list[Sequence[object]]:
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
-            if unpacked > MAX_XLSX_UNPACKED:
+            if unpacked > XLSX_UNPACKED_RATIO * import_max_bytes():
                 raise too_large()
         XlsxScan().check(content)
     except (zipfile.BadZipFile, ValueError, EOFError):

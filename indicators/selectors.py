@@ -31,12 +31,21 @@ class DueReport:
         return self.report.tone if self.report else "danger"
 
     @property
+    def is_returned(self) -> bool:
+        return self.report is not None and self.report.is_returned
+
+    @property
+    def is_draft(self) -> bool:
+        return self.report is not None and self.report.is_draft
+
+    @property
+    def is_owed(self) -> bool:
+        """The entity still has to act: not started, a draft, or returned to it."""
+        return self.report is None or self.report.is_editable
+
+    @property
     def is_overdue(self) -> bool:
-        return self.period.due < timezone.localdate() and self.status in (
-            "missing",
-            "draft",
-            "returned",
-        )
+        return self.period.due < timezone.localdate() and self.is_owed
 
 
 def reportable_indicators(cluster: Cluster, membership: Membership) -> list[Indicator]:

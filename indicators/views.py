@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from clusters.access import (
     ClusterAccess,
     cluster_for_coordinator,
-    cluster_for_editor,
+    cluster_for_member,
     cluster_for_reader,
 )
 from clusters.models import Cluster, Membership
@@ -197,10 +197,7 @@ def _period(cluster: Cluster, pk: int | None, start: date | None) -> ReportingPe
 
 
 def _reporting_entity(request: HttpRequest, slug: str) -> tuple[Cluster, ClusterAccess]:
-    cluster, access = cluster_for_editor(request, slug)
-    if access.membership is None or not access.is_member:
-        raise PermissionDenied
-    return cluster, access
+    return cluster_for_member(request, slug)
 
 
 @login_required

@@ -17,6 +17,7 @@ from clusters.access import (
     ClusterAccess,
     cluster_for_coordinator,
     cluster_for_editor,
+    cluster_for_member,
     cluster_for_reader,
 )
 from clusters.models import Cluster, Membership
@@ -86,9 +87,7 @@ def _save(proposal: Proposal | None, access: ClusterAccess, by: User, data: dict
 
 @login_required
 def proposal_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
-    cluster, access = cluster_for_editor(request, slug)
-    if not access.is_member:
-        raise PermissionDenied
+    cluster, access = cluster_for_member(request, slug)
     proposal = _proposal(access, pk) if pk else None
     if proposal is not None and not (_own_entity(access, proposal) and proposal.can_edit):
         raise PermissionDenied

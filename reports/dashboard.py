@@ -136,9 +136,7 @@ def member_todo(cluster: Cluster, membership: Membership, user: User) -> dict:
         .order_by("closes_at")
     )
     owed = [
-        row
-        for row in entity_reports(cluster, membership, open_periods(cluster))
-        if row.status in ("missing", "draft", "returned")
+        row for row in entity_reports(cluster, membership, open_periods(cluster)) if row.is_owed
     ]
     led = [
         LedAction(action, action.last_update)
@@ -156,7 +154,7 @@ def member_todo(cluster: Cluster, membership: Membership, user: User) -> dict:
     return {
         "positions": positions,
         "reports": owed,
-        "returned": sum(1 for row in owed if row.status == "returned"),
+        "returned": sum(1 for row in owed if row.is_returned),
         "led_actions": led,
         "invitations": invitations,
     }

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -180,6 +181,25 @@ def second_indicator(w: World) -> Indicator:
         aggregation="sum",
         data_source="administrative",
     )
+
+
+def period_to_lock(w: World):
+    """The world's period, its submitted report validated: nothing waits any more."""
+    from indicators import services
+
+    services.report_validate(report=w.report, by=w.users["coordinator"])
+    return w.period
+
+
+def import_file(w: World) -> tuple[str, dict]:
+    """A spreadsheet of one value for the second indicator in the current period."""
+    indicator = second_indicator(w)
+    rows = [
+        "indicator,period,cell,value,text,comment",
+        f"{indicator.code},{w.period.start.isoformat()},,7,,From the court records",
+    ]
+    upload = SimpleUploadedFile("values.csv", "\r\n".join(rows).encode())
+    return reverse("indicators:import", args=[w.cluster.slug]), {"file": upload}
 
 
 def finished_report(w: World) -> ReportJob:
@@ -401,6 +421,7 @@ WRITES: dict[str, Write] = {
             page_form(w, "member", url, "indicators:report-edit", total="7", save=""),
         ),
     ),
+    "indicators:import": Write("member", AuditEntry.Action.REPORTS_IMPORTED, import_file),
     "indicators:report-validate": Write(
         "coordinator",
         AuditEntry.Action.REPORT_VALIDATED,
@@ -418,7 +439,9 @@ WRITES: dict[str, Write] = {
     "indicators:period-lock": Write(
         "coordinator",
         AuditEntry.Action.PERIOD_LOCKED,
-        at("indicators:period-lock", lambda w: {"slug": w.cluster.slug, "pk": w.period.pk}),
+        at(
+            "indicators:period-lock", lambda w: {"slug": w.cluster.slug, "pk": period_to_lock(w).pk}
+        ),
     ),
     "planning:proposal-create": Write(
         "member",

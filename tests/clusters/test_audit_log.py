@@ -118,3 +118,25 @@ def test_with_details_runs_no_query(world: World, django_assert_num_queries):
     with django_assert_num_queries(0):
         shown = with_details(entries)
     assert all(entry.about for entry in shown if entry.target)
+
+
+def test_a_reports_values_read_with_the_cells_named_in_the_readers_language(world: World):
+    from indicators import services
+
+    client = world.client("coordinator")
+    services.report_return(report=world.report, by=world.users["coordinator"], reason="Check")
+    services.report_save(
+        indicator=world.indicator,
+        period=world.period,
+        membership=world.member_membership,
+        by=world.users["member"],
+        cells={"sex=female": 7, "sex=male": 4, "sex=nonbinary": 0},
+        total=None,
+        submit=False,
+    )
+    client.cookies["django_language"] = "ca"
+    page = client.get(
+        reverse("clusters:audit-log", args=[world.cluster.slug]), {"action": "report_saved"}
+    ).content.decode()
+    assert "Dones i nenes: 6" in page and "Dones i nenes: 7" in page
+    assert "sex=female" not in page

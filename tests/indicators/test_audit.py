@@ -86,7 +86,7 @@ def test_an_objective_changed_on_its_page_is_logged_once_with_before_and_after(w
         "changes": {"statement": ["No eviction without alternative", "Every family keeps its home"]}
     }
     assert [str(detail) for detail in details_of(entry)] == [
-        "statement: No eviction without alternative → Every family keeps its home"
+        "Statement: No eviction without alternative → Every family keeps its home"
     ]
 
 
@@ -348,7 +348,12 @@ def test_an_import_is_logged_once_with_its_counts_whatever_the_number_of_reports
         "clusters.membership",
         returned.member_membership.pk,
     )
-    assert entry.data == {"reports": 2, "rows": 3, "submitted": True}
+    assert entry.data == {
+        "reports": 2,
+        "rows": 3,
+        "submitted": True,
+        "about": {"entity": "Neighbours Association"},
+    }
     assert MeasurementReport.objects.filter(indicator=second, status="submitted").exists()
 
 
@@ -380,14 +385,14 @@ def test_the_entries_are_put_in_the_readers_words(returned: World, log):
     )
     submitted, imported = log()
     assert [str(detail) for detail in details_of(submitted)] == [
-        "status: Returned → Submitted",
-        "values: total=10, sex=female=6, sex=male=4, sex=nonbinary=0 → "
-        "total=12, sex=female=7, sex=male=4, sex=nonbinary=1",
+        "Status: Returned → Submitted",
+        "Values: Total: 10, Women and girls: 6, Men and boys: 4, Non-binary: 0 → "
+        "Total: 12, Women and girls: 7, Men and boys: 4, Non-binary: 1",
     ]
     assert [str(detail) for detail in details_of(imported)] == [
-        "reports: 1",
-        "rows: 1",
-        "submitted for validation: no",
+        "Reports: 1",
+        "Rows: 1",
+        "Submitted for validation: no",
     ]
     page = returned.client("coordinator").get(
         reverse("clusters:audit-log", args=[returned.cluster.slug])

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 from decimal import Decimal as D
 
 import pytest
@@ -320,6 +321,29 @@ def test_a_limit_above_20_mb_holds_for_the_reader_too(settings):
     with pytest.raises(ImportRefused) as caught:
         reading.read_rows(io.BytesIO(content))
     assert caught.value.errors == [(0, "The file is not a CSV or XLSX file.")]
+
+
+def zipped_sheet(unpacked_bytes: int) -> bytes:
+    """An XLSX-shaped archive, small on the wire, whose sheet unpacks to that many bytes."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b" " * unpacked_bytes)
+    return buffer.getvalue()
+
+
+def test_what_an_xlsx_may_unpack_to_follows_the_limit(settings):
+    """A quarter more than the import limit: a small archive that unpacks beyond it is
+    refused as too large, and raising the limit lets the same file be read."""
+    content = zipped_sheet(3 * 2**20)
+    assert len(content) < 2**20
+    settings.IMPORT_MAX_MB = 2  # 2.5 MB unpacked at most
+    with pytest.raises(ImportRefused) as caught:
+        reading.read_rows(io.BytesIO(content))
+    assert caught.value.errors == [(0, "The file is too large: the limit is 2 MB.")]
+    settings.IMPORT_MAX_MB = 3  # 3.75 MB: read, and refused for what it is instead
+    with pytest.raises(ImportRefused) as caught:
+        reading.read_rows(io.BytesIO(content))
+    assert "too large" not in str(caught.value.errors)
 
 
 def test_locking_a_period_twice_says_so(world: World):
