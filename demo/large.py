@@ -329,20 +329,13 @@ def _proposals(
             tally = Tally(eligible=len(voting), **counts)
             outcome = decide(rule, tally)
             decisions.append(
-                Decision(
-                    proposal=proposal,
-                    outcome=outcome.result.value,
-                    reason=outcome.reason.value,
-                    rule=rule.kind.value,
-                    quorum=rule.quorum,
-                    threshold=rule.threshold,
-                    majority=rule.majority,
-                    eligible=tally.eligible,
-                    quorum_reached=outcome.quorum_reached,
-                    second_round_possible=outcome.second_round_possible,
+                Decision.of(
+                    proposal,
+                    rule,
+                    tally,
+                    outcome,
                     minutes="Decidida a l'assemblea de la xarxa.",
                     decided_by=coordinator,
-                    **counts,
                 )
             )
     Stance.objects.bulk_create(stances, batch_size=BATCH * 5)

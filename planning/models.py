@@ -343,6 +343,29 @@ class Decision(models.Model):
             raise ValueError("A decision is never edited once recorded.")
         super().save(*args, **kwargs)
 
+    @classmethod
+    def of(cls, proposal: Proposal, rule, tally, outcome, **fields: object) -> Decision:
+        """The record of what planning.consensus.decide found, not saved yet: the rule as
+        it stood, the counts, and the outcome with its reason."""
+        return cls(
+            proposal=proposal,
+            round=proposal.round,
+            outcome=outcome.result.value,
+            reason=outcome.reason.value,
+            rule=rule.kind.value,
+            quorum=rule.quorum,
+            threshold=rule.threshold,
+            majority=rule.majority,
+            agree=tally.agree,
+            abstain=tally.abstain,
+            disagree=tally.disagree,
+            block=tally.block,
+            eligible=tally.eligible,
+            quorum_reached=outcome.quorum_reached,
+            second_round_possible=outcome.second_round_possible,
+            **fields,
+        )
+
     @property
     def is_adopted(self) -> bool:
         return self.outcome == self.Outcome.ADOPTED

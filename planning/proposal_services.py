@@ -253,26 +253,10 @@ def proposal_decide(
     rule = rule_for(proposal)
     tally = tally_for(proposal)
     outcome = decide(rule, tally, second_round=proposal.round > 1)
-    decision = Decision.objects.create(
-        proposal=proposal,
-        round=proposal.round,
-        outcome=outcome.result.value,
-        reason=outcome.reason.value,
-        rule=rule.kind.value,
-        quorum=rule.quorum,
-        threshold=rule.threshold,
-        majority=rule.majority,
-        agree=tally.agree,
-        abstain=tally.abstain,
-        disagree=tally.disagree,
-        block=tally.block,
-        eligible=tally.eligible,
-        quorum_reached=outcome.quorum_reached,
-        second_round_possible=outcome.second_round_possible,
-        minutes=minutes,
-        review_date=review_date,
-        decided_by=by,
+    decision = Decision.of(
+        proposal, rule, tally, outcome, minutes=minutes, review_date=review_date, decided_by=by
     )
+    decision.save()
     proposal.status = Proposal.Status.DECIDED
     proposal.save(update_fields=["status"])
     entry = audit(
