@@ -96,6 +96,8 @@ def _claim(job_id: int) -> int | None:
 
 def report_render(job_id: int) -> bool:
     """Render a claimed job to its file. False when there was nothing to do or it failed."""
+    # WeasyPrint takes a second and tens of MB to import: only the process that renders
+    # loads it, not every web process that imports this module to queue a job.
     from reports.render import render_pdf
 
     attempt = _claim(job_id)
