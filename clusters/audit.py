@@ -3,7 +3,7 @@ when, what action, on which object, and what changed (pretix's ``log_action`` is
 model).
 
 Entries hold values, never sentences: field names, codes, ISO dates. They are put in
-words when read (``details_of``, ``names_now``), so the page speaks the reader's language
+words when read (``details_of``, ``about_of``), so the page speaks the reader's language
 and not the one of the moment the change was made.
 """
 
@@ -48,6 +48,9 @@ DETAIL_LABELS = {
     "position": gettext_lazy("position"),
     "amount": gettext_lazy("amount"),
     "not_applied": gettext_lazy("not applied"),
+    "applied": gettext_lazy("applied"),
+    "tally": gettext_lazy("positions"),
+    "previous_lead": gettext_lazy("previous lead"),
     "objectives": gettext_lazy("objectives"),
     "title": gettext_lazy("title"),
     "decision": gettext_lazy("decision"),
@@ -71,8 +74,9 @@ def json_value(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, Decimal):
-        # "10", not "1E+1" (which normalize() alone would give).
-        return format(value.normalize(), "f") if value == value.to_integral_value() else str(value)
+        # One text per number: "12.5" for 12.50 as for 12.5 (so that an equal value typed
+        # otherwise is no change), and "10", not the "1E+1" of normalize() alone.
+        return format(value.normalize(), "f")
     if isinstance(value, Mapping):
         return {str(key): json_value(item) for key, item in value.items()}
     if isinstance(value, list | tuple | set | frozenset | models.QuerySet):
@@ -187,6 +191,9 @@ def _words(value: Any, field: models.Field | None) -> str:
     if isinstance(value, str):
         moment = parse_datetime(value) if "T" in value else None
         if moment is not None:
+            # Stored with its offset (UTC from timezone.now()): shown in the site's time.
+            if timezone.is_aware(moment):
+                moment = timezone.localtime(moment)
             return formats.date_format(moment, "SHORT_DATETIME_FORMAT")
         day = parse_date(value) if len(value) == 10 else None
         if day is not None:
@@ -203,11 +210,15 @@ def _shown(model: type[models.Model] | None, key: str, value: Any, field) -> str
 
 
 def details_of(entry: AuditEntry) -> list[Detail]:
-    """What the entry records beyond its action, in the reader's language."""
+    """What the entry records beyond its action, in the reader's language: the changes in
+    the order of the object's fields, then the other details by name (PostgreSQL keeps a
+    JSON object's keys in an order of its own)."""
     model = _model(entry.object_type)
     data = entry.data or {}
     lines = []
-    for key, (before, after) in (data.get("changes") or {}).items():
+    changes = data.get("changes") or {}
+    for key in sorted(changes, key=lambda key: _field_order(model, key)):
+        before, after = changes[key]
         field = _field(model, key)
         lines.append(
             Detail(
@@ -216,12 +227,17 @@ def details_of(entry: AuditEntry) -> list[Detail]:
                 _shown(model, key, after, field),
             )
         )
-    for key, value in data.items():
+    for key in sorted(data):
         if key in UNSHOWN_DETAILS:
             continue
         field = _field(model, key)
-        lines.append(Detail(_label(field, key), None, _shown(model, key, value, field)))
+        lines.append(Detail(_label(field, key), None, _shown(model, key, data[key], field)))
     return lines
+
+
+def _field_order(model: type[models.Model] | None, key: str) -> tuple[int, str]:
+    names = [field.name for field in model._meta.get_fields()] if model is not None else []
+    return (names.index(key) if key in names else len(names), key)
 
 
 def about_of(entry: AuditEntry) -> str:
@@ -247,15 +263,27 @@ def with_details(entries: Iterable[AuditEntry]) -> list[AuditEntry]:
 
 def audit_rows(entries: models.QuerySet[AuditEntry]) -> Iterator[list[object]]:
     """The entries for a spreadsheet: a header in the reader's language, then one row per
-    entry, read in batches so that a long trail never sits in memory at once."""
+    entry, read in batches from one query (an entry added meanwhile neither shifts nor
+    repeats a row) so that a long trail never sits in memory at once."""
     yield [_("When"), _("Who"), _("What"), _("On what"), pgettext("audit log", "Details")]
-    batch = 500
-    for start in range(0, entries.count(), batch):
-        for entry in with_details(entries[start : start + batch]):
-            yield [
-                timezone.localtime(entry.created_at).strftime("%Y-%m-%d %H:%M"),
-                entry.by.display_name if entry.by else "",
-                entry.get_action_display(),
-                entry.about,
-                "; ".join(str(detail) for detail in entry.details),
-            ]
+    batch: list[AuditEntry] = []
+    for entry in entries.iterator(chunk_size=BATCH):
+        batch.append(entry)
+        if len(batch) == BATCH:
+            yield from _rows(batch)
+            batch = []
+    yield from _rows(batch)
+
+
+BATCH = 500
+
+
+def _rows(entries: list[AuditEntry]) -> Iterator[list[object]]:
+    for entry in with_details(entries):
+        yield [
+            timezone.localtime(entry.created_at).strftime("%Y-%m-%d %H:%M"),
+            entry.by.display_name if entry.by else "",
+            entry.get_action_display(),
+            entry.about,
+            "; ".join(str(detail) for detail in entry.details),
+        ]

@@ -13,7 +13,13 @@ from clusters.tokens import make_invitation_token
 from core.tasks import TRANSIENT_MAIL_ERRORS
 
 
-@shared_task(autoretry_for=TRANSIENT_MAIL_ERRORS, retry_backoff=True, max_retries=5)
+# Named as when it lived in tasks.py: messages queued before a deploy still find it.
+@shared_task(
+    name="clusters.tasks.send_invitation_email",
+    autoretry_for=TRANSIENT_MAIL_ERRORS,
+    retry_backoff=True,
+    max_retries=5,
+)
 def send_invitation_email(invitation_id: int) -> None:
     invitation_send_email(invitation_id=invitation_id)
 

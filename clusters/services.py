@@ -336,9 +336,12 @@ def membership_change_role(*, membership: Membership, role: str, by: User) -> Me
         raise DomainError(_("Choose a valid role."))
     if membership.role == role:
         return membership
-    if membership.role == Membership.Role.LEAD:
+    if membership.is_lead:
         raise DomainError(_("The lead entity keeps its role until another entity is made lead."))
     previous = membership.role
+    # One lead at a time: naming a new one makes the previous lead a member, in the same
+    # entry of the log (one change, seen from the entity named).
+    handed_over = []
     if role == Membership.Role.LEAD:
         for old_lead in (
             membership.cluster.memberships.active()
@@ -347,13 +350,7 @@ def membership_change_role(*, membership: Membership, role: str, by: User) -> Me
         ):
             old_lead.role = Membership.Role.MEMBER
             old_lead.save(update_fields=["role"])
-            audit(
-                cluster=membership.cluster,
-                by=by,
-                action=AuditEntry.Action.MEMBER_ROLE_CHANGED,
-                target=old_lead,
-                changes={"role": [Membership.Role.LEAD, Membership.Role.MEMBER]},
-            )
+            handed_over.append(old_lead.actor.name)
     membership.role = role
     membership.save(update_fields=["role"])
     audit(
@@ -362,13 +359,14 @@ def membership_change_role(*, membership: Membership, role: str, by: User) -> Me
         action=AuditEntry.Action.MEMBER_ROLE_CHANGED,
         target=membership,
         changes={"role": [previous, role]},
+        **({"previous_lead": handed_over} if handed_over else {}),
     )
     return membership
 
 
 def _end_membership(membership: Membership, *, by: User, action: str) -> Membership:
     membership = _locked_active_membership(membership)
-    if membership.role == Membership.Role.LEAD:
+    if membership.is_lead:
         raise DomainError(_("The lead entity cannot leave: make another entity lead first."))
     membership.status = Membership.Status.LEFT
     membership.left_at = timezone.now()

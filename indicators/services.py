@@ -484,22 +484,16 @@ def _objective_write(
 
 
 @transaction.atomic
-def objectives_adopt(*, objectives: Iterable[Objective], by: User | None, decision: object) -> int:
-    """Adopt the proposed objectives a cluster decision names; adopted ones stay as they are."""
+def objectives_adopt(*, objectives: Iterable[Objective]) -> list[Objective]:
+    """Adopt the proposed objectives a cluster decision names; adopted ones stay as they
+    are. The decision's entry of the audit log names the ones adopted here."""
     pks = [objective.pk for objective in objectives]
     proposed = Objective.objects.select_for_update().filter(
         pk__in=pks, status=Objective.Status.PROPOSED
     )
-    adopted = list(proposed.select_related("cluster"))
+    adopted = list(proposed.order_by("code"))
     for objective in adopted:
         objective.status = Objective.Status.ADOPTED
         objective.adopted_at = timezone.now()
         objective.save(update_fields=["status", "adopted_at"])
-        audit(
-            cluster=objective.cluster,
-            by=by,
-            action=AuditEntry.Action.OBJECTIVES_ADOPTED,
-            target=objective,
-            decision=str(decision),
-        )
-    return len(adopted)
+    return adopted

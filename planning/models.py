@@ -16,7 +16,7 @@ from django.db.models import BooleanField, Case, F, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext, pgettext_lazy
 
 from clusters.models import Cluster, Membership
 from indicators.models import Objective
@@ -149,6 +149,17 @@ class Proposal(models.Model):
             return str(Position(value).label)
         if key == "outcome" and value in Decision.Outcome.values:
             return str(Decision.Outcome(value).label)
+        if key == "not_applied" and value in cls.Subject.values:
+            return str(cls.Subject(value).label)
+        if key == "tally" and isinstance(value, list) and len(value) == 5:
+            *counts, eligible = value
+            positions = (Position.AGREE, Position.ABSTAIN, Position.DISAGREE, Position.BLOCK)
+            said = ", ".join(f"{p.label}: {n}" for p, n in zip(positions, counts, strict=True))
+            return ngettext(
+                "%(positions)s, of %(count)s entity that may take a position",
+                "%(positions)s, of %(count)s entities that may take a position",
+                eligible,
+            ) % {"positions": said, "count": eligible}
         return None
 
     # Where the proposal stands. Pages ask these, never the status itself.

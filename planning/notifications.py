@@ -103,11 +103,23 @@ def remind_closing(now: datetime | None = None) -> int:
     return sent
 
 
-@shared_task(autoretry_for=TRANSIENT_MAIL_ERRORS, retry_backoff=True, max_retries=5)
+# Named as when it lived in tasks.py: messages queued before a deploy still find it.
+@shared_task(
+    name="planning.tasks.notify_proposal_opened",
+    autoretry_for=TRANSIENT_MAIL_ERRORS,
+    retry_backoff=True,
+    max_retries=5,
+)
 def notify_proposal_opened(proposal_id: int) -> int:
     return proposal_opened(proposal_id)
 
 
-@shared_task(autoretry_for=TRANSIENT_MAIL_ERRORS, retry_backoff=True, max_retries=5)
+# Named as when it lived in tasks.py: messages queued before a deploy still find it.
+@shared_task(
+    name="planning.tasks.notify_proposal_decided",
+    autoretry_for=TRANSIENT_MAIL_ERRORS,
+    retry_backoff=True,
+    max_retries=5,
+)
 def notify_proposal_decided(decision_id: int) -> int:
     return proposal_decided(decision_id)

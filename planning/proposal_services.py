@@ -259,7 +259,10 @@ def proposal_decide(
     decision.save()
     proposal.status = Proposal.Status.DECIDED
     proposal.save(update_fields=["status"])
-    entry = audit(
+    applied = _apply(proposal, decision, by) if decision.is_adopted else []
+    # One entry for the decision and what it carried out: the objectives it adopted or the
+    # issue it validated, or (None) what could not be carried out.
+    audit(
         cluster=proposal.cluster,
         by=by,
         action=AuditEntry.Action.DECISION_RECORDED,
@@ -267,32 +270,32 @@ def proposal_decide(
         round=decision.round,
         outcome=decision.outcome,
         tally=[tally.agree, tally.abstain, tally.disagree, tally.block, tally.eligible],
+        **({"applied": applied} if applied else {}),
+        **({"not_applied": proposal.subject} if applied is None else {}),
     )
-    if decision.is_adopted and (problem := _apply(proposal, decision, by)):
-        # The decision's one entry says why nothing was applied.
-        entry.data["not_applied"] = problem
-        entry.save(update_fields=["data"])
     enqueue_on_commit(notifications.notify_proposal_decided, decision.pk)
     return decision
 
 
-def _apply(proposal: Proposal, decision: Decision, by: User | None) -> str:
-    """Carry out what an adopted proposal asked the cluster to decide (the services of
-    rights and indicators record what they change); why it could not, or "".
+def _apply(proposal: Proposal, decision: Decision, by: User | None) -> list[str] | None:
+    """Carry out what an adopted proposal asked the cluster to decide: the names of what
+    changed (the objectives adopted, the issue validated), or None when it could not be.
 
     The decision stands whatever happens here: if the issue changed since it was opened
-    (validated meanwhile, say), nothing is applied and the reason is returned."""
+    (validated meanwhile, say), nothing is applied."""
     try:
         with transaction.atomic():
             if proposal.subject == Proposal.Subject.VALIDATE_RIGHTS_ISSUE:
-                rights_issue_validate(
+                issue = rights_issue_validate(
                     issue=proposal.rights_issue_to_validate, by=by, decision=decision
                 )
-            elif proposal.subject == Proposal.Subject.ADOPT_OBJECTIVES:
-                objectives_adopt(objectives=proposal.objectives.all(), by=by, decision=decision)
-    except DomainError as error:
-        return str(error)
-    return ""
+                return [issue.label]
+            if proposal.subject == Proposal.Subject.ADOPT_OBJECTIVES:
+                adopted = objectives_adopt(objectives=proposal.objectives.all())
+                return [objective.code for objective in adopted]
+    except DomainError:
+        return None
+    return []
 
 
 @transaction.atomic

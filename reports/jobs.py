@@ -37,7 +37,9 @@ logger = logging.getLogger(__name__)
 TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
 
 
+# Named as when it lived in tasks.py: messages queued before a deploy still find it.
 @shared_task(
+    name="reports.tasks.render_report",
     bind=True,
     acks_late=True,
     reject_on_worker_lost=True,

@@ -26,6 +26,12 @@ def report_published(job_id: int) -> int:
     )
 
 
-@shared_task(autoretry_for=TRANSIENT_MAIL_ERRORS, retry_backoff=True, max_retries=5)
+# Named as when it lived in tasks.py: messages queued before a deploy still find it.
+@shared_task(
+    name="reports.tasks.email_published_report",
+    autoretry_for=TRANSIENT_MAIL_ERRORS,
+    retry_backoff=True,
+    max_retries=5,
+)
 def email_published_report(job_id: int) -> int:
     return report_published(job_id)

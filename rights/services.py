@@ -50,13 +50,17 @@ def record(
     action: str,
     part: str = "",
     changes: dict[str, list] | None = None,
+    audited: bool = True,
     **details: Any,
 ) -> None:
-    """One change of an issue: a row of its history and an entry of the audit log."""
+    """One change of an issue: a row of its history and (unless another entry records
+    it) an entry of the audit log."""
     history = details | ({"changes": changes} if changes else {})
     RightsIssueChange.objects.create(
         issue=issue, user=by, action=action, part=part, details=history
     )
+    if not audited:
+        return
     audited = dict(details)
     if "changed" in audited:  # rows of a part: what each reads now
         audited["changed"] = [row["after"] for row in audited["changed"]]
@@ -244,11 +248,14 @@ def rights_issue_validate(
     issue.validated_at = timezone.now()
     issue.validated_by = by
     issue.save(update_fields=["status", "validated_at", "validated_by", "updated_at"])
+    # Validated by a cluster decision, the decision's entry of the audit log says so (it
+    # names what it applied): the issue's history records it here, the log once there.
     record(
         issue,
         by,
         RightsIssueChange.Action.VALIDATED,
-        decision=str(decision) if decision is not None else "",
+        audited=decision is None,
+        decision=decision.pk if decision is not None else None,
     )
     return issue
 

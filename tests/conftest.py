@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import shutil
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -346,12 +347,20 @@ def build_indicators(cluster: Cluster, membership: Membership, user: User):
 # (transactional_db, live_server) builds it for each test instead: an open transaction
 # around the module would hide its rows from other connections.
 SHARES_WORLD = pytest.StashKey[bool]()
-COMMITS = ("transactional_db", "live_server")
+COMMITS = (
+    "transactional_db",
+    "live_server",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+)
 
 
 def _commits(item: pytest.Item) -> bool:
     marker = item.get_closest_marker("django_db")
-    transactional = marker is not None and marker.kwargs.get("transaction", False)
+    kwargs = marker.kwargs if marker is not None else {}
+    transactional = any(
+        kwargs.get(name) for name in ("transaction", "reset_sequences", "serialized_rollback")
+    )
     return transactional or bool(set(getattr(item, "fixturenames", ())) & set(COMMITS))
 
 
@@ -390,6 +399,8 @@ def shared_world(
         yield None
         return
     media = tmp_path_factory.mktemp("world-media")
+    # The database is opened only to build the world and to roll it back: between the
+    # two, each test reaches it through its own db fixture, as in any other module.
     with django_db_blocker.unblock():
         atomic = transaction.atomic()
         atomic.__enter__()
@@ -405,8 +416,13 @@ def shared_world(
                 ),
             ):
                 built = build_world()
-            yield built, media
-        finally:
+        except BaseException:
+            atomic.__exit__(*sys.exc_info())
+            raise
+    try:
+        yield built, media
+    finally:
+        with django_db_blocker.unblock():
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
 

@@ -140,3 +140,17 @@ def test_a_reports_values_read_with_the_cells_named_in_the_readers_language(worl
     ).content.decode()
     assert "Dones i nenes: 6" in page and "Dones i nenes: 7" in page
     assert "sex=female" not in page
+
+
+def test_a_moment_in_the_details_reads_in_the_sites_time(world: World):
+    # Stored as the UTC timezone.now() gives: 08:30 UTC is 10:30 in Barcelona in May.
+    entry = audit(
+        cluster=world.cluster,
+        by=world.users["coordinator"],
+        action=AuditEntry.Action.PERIOD_LOCKED,
+        target=world.period,
+        changes={"locked_at": [None, "2026-05-13T08:30:00+00:00"]},
+    )
+    with translation.override("en"):
+        (line,) = details_of(entry)
+    assert "10:30" in line.after and "08:30" not in line.after

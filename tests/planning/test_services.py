@@ -5,8 +5,9 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from clusters.audit import details_of
 from clusters.models import AuditEntry
 from core.errors import DomainError
 from indicators import services as indicator_services
@@ -178,7 +179,10 @@ def test_an_adopted_proposal_validates_its_rights_issue(world: World):
     decision = proposal_services.proposal_decide(proposal=p, by=world.users["coordinator"])
     world.issue.refresh_from_db()
     assert world.issue.status == RightsIssue.Status.VALIDATED
-    assert world.issue.changes.get(action="validated").details["decision"] == str(decision)
+    assert world.issue.changes.get(action="validated").details["decision"] == decision.pk
+    entry = AuditEntry.objects.get(action="decision_recorded", object_id=p.pk)
+    assert entry.data["applied"] == [world.issue.label]
+    assert not AuditEntry.objects.filter(action="rights_issue_validated").exists()
 
 
 def test_the_periodic_task_closes_proposals_past_their_date(world: World):
@@ -245,8 +249,10 @@ def test_an_adopted_proposal_adopts_the_proposed_objectives(world: World):
     proposal_services.proposal_decide(proposal=p, by=world.users["coordinator"])
     proposed.refresh_from_db()
     assert proposed.status == Objective.Status.ADOPTED and proposed.adopted_at
-    entry = AuditEntry.objects.get(action="objectives_adopted")
-    assert entry.target.startswith("O2") and "Adopted" in entry.data["decision"]
+    entry = AuditEntry.objects.get(action="decision_recorded", object_id=p.pk)
+    assert entry.data["outcome"] == "adopted"
+    assert entry.data["applied"] == ["O2"]  # the objective already adopted is not counted
+    assert not AuditEntry.objects.filter(action="objectives_adopted").exists()
 
 
 def test_a_rejected_proposal_leaves_the_objective_proposed(world: World):
@@ -272,7 +278,9 @@ def test_an_issue_validated_meanwhile_leaves_the_decision_standing(world: World)
     decision = proposal_services.proposal_decide(proposal=p, by=world.users["coordinator"])
     assert decision.outcome == "adopted"
     entry = AuditEntry.objects.filter(action="decision_recorded", data__has_key="not_applied")
-    assert "cannot be changed" in entry.get().data["not_applied"]
+    assert entry.get().data["not_applied"] == "validate_rights_issue"
+    with translation.override("ca"):
+        assert "No aplicat: Validar una problemàtica de drets" in map(str, details_of(entry.get()))
 
 
 def test_an_incomplete_issue_cannot_be_put_to_a_decision(world: World):
