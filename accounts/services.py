@@ -18,3 +18,8 @@ def preferences_update(*, user: User, values: dict[str, Any]) -> User:
     user.full_clean(exclude=[f.name for f in User._meta.fields if f.name not in values])
     user.save(update_fields=list(values))
     return user
+
+
+def language_remember(*, user: User, language: str) -> None:
+    """The language a person switched to, for the emails and reports sent to them."""
+    User.objects.filter(pk=user.pk).update(language=language)

@@ -15,7 +15,6 @@ from django.views.i18n import set_language as django_set_language
 
 from accounts import services
 from accounts.forms import PreferencesForm
-from accounts.models import User
 
 
 @require_POST
@@ -25,7 +24,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
     response = django_set_language(request)
     language = request.POST.get("language", "")
     if request.user.is_authenticated and language in dict(settings.LANGUAGES):
-        User.objects.filter(pk=request.user.pk).update(language=language)
+        services.language_remember(user=request.user, language=language)
     return response
 
 

@@ -145,6 +145,14 @@ class Cluster(models.Model):
     def status_tone(self) -> str:
         return {self.Status.ACTIVE: "ok", self.Status.CLOSED: "neutral"}.get(self.status, "")
 
+    @classmethod
+    def audit_words(cls, key: str, value: object) -> str | None:
+        """Its thematic areas in the audit log (kept as codes) in the reader's words."""
+        if key == "thematic_areas" and isinstance(value, list):
+            codes = ThematicArea.Code
+            return ", ".join(str(codes(c).label) if c in codes.values else c for c in value)
+        return None
+
     @property
     def weighs_agreement(self) -> bool:
         """Consensus rules count agreement against a threshold; consent only asks that

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from actors.models import Actor, ActorUser, ThematicArea
 from clusters import notifications
-from clusters.audit import audit
+from clusters.audit import audit, changed
 from clusters.models import AuditEntry, Cluster, ClusterRole, Invitation, Membership
 from core.errors import DomainError
 from core.tasks import enqueue_on_commit
@@ -62,11 +62,7 @@ def cluster_update(
     old_areas = sorted(cluster.thematic_areas.values_list("code", flat=True))
     cluster.thematic_areas.set(thematic_areas)
     new_areas = sorted(area.code for area in thematic_areas)
-    diff = {
-        field: [str(before[field]), str(value)]
-        for field, value in changes.items()
-        if before[field] != value
-    }
+    diff = changed(before, changes)
     if old_areas != new_areas:
         diff["thematic_areas"] = [old_areas, new_areas]
     if diff:

@@ -38,7 +38,7 @@ class ObjectiveForm(forms.ModelForm):
         self.fields["rights_issues"].queryset = cluster.rights_issues.filter(
             status=RightsIssue.Status.VALIDATED
         )
-        if self.instance.pk and self.instance.status == Objective.Status.ADOPTED:
+        if self.instance.pk and self.instance.is_adopted:
             # An adopted objective stays adopted: a change of it is put to the cluster as
             # a new proposed objective.
             del self.fields["status"]

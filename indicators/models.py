@@ -64,6 +64,10 @@ class Objective(models.Model):
         """Waiting for a cluster decision to adopt it."""
         return self.status == self.Status.PROPOSED
 
+    @property
+    def is_adopted(self) -> bool:
+        return self.status == self.Status.ADOPTED
+
 
 # The controlled list of disaggregation dimensions and their values (HXL attributes where
 # the HXL dictionary has one).

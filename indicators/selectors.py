@@ -13,6 +13,7 @@ from clusters.models import Cluster, Membership
 from indicators.cells import shown
 from indicators.models import Indicator, MeasurementReport, ReportingPeriod
 from indicators.periods import cluster_periods
+from indicators.rules import can_report
 
 
 @dataclass
@@ -49,13 +50,9 @@ class DueReport:
 
 
 def reportable_indicators(cluster: Cluster, membership: Membership) -> list[Indicator]:
-    """The indicators this entity reports on: all, or those naming it responsible."""
+    """The indicators this entity reports on (indicators.rules.can_report)."""
     indicators = cluster.indicators.prefetch_related("responsible").select_related("objective")
-    return [
-        indicator
-        for indicator in indicators
-        if not indicator.responsible.all() or membership in indicator.responsible.all()
-    ]
+    return [indicator for indicator in indicators if can_report(indicator, membership)]
 
 
 def entity_reports(

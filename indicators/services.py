@@ -248,7 +248,7 @@ def _locked_submitted(report: MeasurementReport) -> MeasurementReport:
             _("The period %(period)s is locked: nothing in it can change.")
             % {"period": report.period}
         )
-    if report.status != MeasurementReport.Status.SUBMITTED:
+    if not report.is_submitted:
         raise DomainError(
             _("Only submitted reports can be validated or returned; this one is %(status)s.")
             % {"status": report.get_status_display().lower()}

@@ -87,16 +87,24 @@ def action_change(
     *,
     action: JointAction,
     by: User,
-    participants: Iterable[Membership] = (),
-    indicators: Iterable[Indicator] = (),
+    participants: Iterable[Membership] | None = None,
+    indicators: Iterable[Indicator] | None = None,
     **fields: Any,
 ) -> JointAction:
-    """Change any of ACTION_FIELDS and the links. Records each changed value, before and
-    after; saved unchanged, it writes nothing and records nothing."""
+    """Change any of ACTION_FIELDS and the links (those not given stay as they are).
+    Records each changed value, before and after; saved unchanged, it writes nothing and
+    records nothing."""
+    unknown = set(fields) - set(ACTION_FIELDS)
+    if unknown:  # the cluster, the proposal, the author are not changed afterwards
+        raise TypeError(f"action_change cannot change {sorted(unknown)}")
     action = JointAction.objects.select_for_update().get(pk=action.pk)
-    participants, indicators = list(participants), list(indicators)
+    # Links not given stay as they are, as the fields not given do.
+    participants = list(action.participants.all() if participants is None else participants)
+    indicators = list(action.indicators.all() if indicators is None else indicators)
     already = {action.lead_id, *action.participants.values_list("pk", flat=True)}
-    _check(action.cluster, fields, participants, indicators, already)
+    # A change of some fields is checked with the stored values of the others.
+    stored = {name: getattr(action, name) for name in ("objective", "lead", "start", "end")}
+    _check(action.cluster, stored | fields, participants, indicators, already)
     lead = fields.get("lead", action.lead)
     participants = [m for m in participants if m.pk != lead.pk]
     changes = set_values(action, {**fields, "participants": participants, "indicators": indicators})

@@ -25,7 +25,6 @@ from core.errors import DomainError
 from core.forms import errors_text
 from core.paging import paginate
 from core.spreadsheets import csv_response
-from indicators.models import Objective
 from planning import action_services, coverage
 from planning.filters import JointActionFilter
 from planning.forms import ActionUpdateForm, ContributionForm, JointActionForm
@@ -160,7 +159,7 @@ def _from_proposal(request: HttpRequest, cluster: Cluster) -> Proposal | None:
 
 
 def _prefill(proposal: Proposal) -> dict:
-    objectives = [o for o in proposal.objectives.all() if o.status == Objective.Status.ADOPTED]
+    objectives = [o for o in proposal.objectives.all() if o.is_adopted]
     description = "\n\n".join(p for p in (proposal.description, proposal.rationale) if p)
     initial = {
         "title": proposal.title,

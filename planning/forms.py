@@ -51,7 +51,7 @@ class ProposalForm(forms.ModelForm):
             data["rights_issue_to_validate"] = None
         adopting = data.get("subject") == Proposal.Subject.ADOPT_OBJECTIVES
         proposed = [
-            o for o in data.get("objectives") or [] if o.status == Objective.Status.PROPOSED
+            o for o in data.get("objectives") or [] if o.is_proposed
         ]
         if adopting and not proposed:
             self.add_error(

@@ -287,7 +287,7 @@ def consensus_report(cluster: Cluster, date_from: date, date_to: date) -> dict:
     records = decisions(cluster, date_from, date_to)
     return {
         "decisions": records,
-        "adopted": sum(r.decision.outcome == Decision.Outcome.ADOPTED for r in records),
+        "adopted": sum(r.decision.is_adopted for r in records),
         "participation": participation(cluster, date_from, date_to)[1],
         "date_from": date_from,
         "date_to": date_to,

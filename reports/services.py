@@ -102,7 +102,7 @@ def report_request(
         ).first()
         if running is None:  # it finished in between: the person may ask again
             raise DomainError(_("The same report has just been finished: ask again.")) from None
-        if running.status == ReportJob.Status.QUEUED:
+        if running.is_queued:
             # Its task may have been lost (broker down when it was asked for): queue it
             # again; the claim makes a duplicate harmless.
             enqueue_on_commit(jobs.render_report, running.pk)

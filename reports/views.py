@@ -97,7 +97,7 @@ def report_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def report_download(request: HttpRequest, slug: str, pk: int) -> FileResponse:
     cluster, access = cluster_for_user(request, slug)
     job = _job(cluster, access, pk)
-    if job.status != ReportJob.Status.DONE or not job.file:
+    if not job.is_done or not job.file:
         raise Http404
     try:
         handle = job.file.open("rb")

@@ -101,9 +101,9 @@ class CauseFormSet(PartFormSet):
     def _with_consequences(self, form: forms.Form) -> forms.Form:
         # One query for the whole formset: every row offers the same choices.
         if not hasattr(self, "_choices"):
+            refs = self.instance.consequence_refs()
             self._choices = [
-                (c.pk, f"C{n} · {c.description}")
-                for n, c in enumerate(self.instance.consequences.all(), start=1)
+                (c.pk, f"{refs[c.pk]} · {c.description}") for c in self.instance.consequences.all()
             ]
         field = form.fields["consequences"]
         field.queryset = self.instance.consequences.all()

@@ -347,8 +347,10 @@ class Cause(models.Model):
         return self.description
 
     def produces(self, refs: dict[int, str]) -> str:
-        """The consequences it leads to, by their refs (RightsIssue.consequence_refs)."""
-        return ", ".join(refs.get(c.pk, "?") for c in self.consequences.all())
+        """The consequences it leads to, by their refs (RightsIssue.consequence_refs) in
+        their order, C1 before C2, as the problem tree lists them."""
+        linked = {c.pk for c in self.consequences.all()}
+        return ", ".join(ref for pk, ref in refs.items() if pk in linked)
 
 
 SEXES = (

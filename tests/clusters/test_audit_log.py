@@ -154,3 +154,21 @@ def test_a_moment_in_the_details_reads_in_the_sites_time(world: World):
     with translation.override("en"):
         (line,) = details_of(entry)
     assert "10:30" in line.after and "08:30" not in line.after
+
+
+def test_settings_changes_read_as_values_in_the_readers_words(world: World):
+    from actors.models import ThematicArea
+    from clusters import services
+
+    services.cluster_update(
+        cluster=world.cluster,
+        by=world.users["coordinator"],
+        changes={"decision_rule": "consent", "quorum": 60},
+        thematic_areas=ThematicArea.objects.filter(code__in=["housing", "energy"]),
+    )
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.CLUSTER_UPDATED)
+    assert entry.data["changes"]["quorum"] == [50, 60]  # a number, not the text "50"
+    with translation.override("ca"):
+        lines = [str(line) for line in details_of(entry)]
+    assert "Regla de decisió: Consens → Consentiment" in lines
+    assert any(line.startswith("Àmbits temàtics: ") and "Energia" in line for line in lines)

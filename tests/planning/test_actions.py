@@ -3,6 +3,7 @@ pages of the action plan."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -350,6 +351,10 @@ def test_the_action_plan_lists_late_actions_first(world: World):
     titles = [a.title for a in page.context["page"]]
     assert titles[0] == "Finished late"
     assert "Late" in page.content.decode()
+    # Its own page says so too.
+    late = JointAction.objects.get(title="Finished late")
+    detail = world.client("observer").get(url(world, "action-detail", pk=late.pk))
+    assert '<span class="badge danger">Late</span>' in detail.content.decode()
 
 
 def test_the_action_plan_filters_by_member_and_period(world: World):
@@ -438,3 +443,25 @@ def test_editing_an_action_keeps_a_departed_entity_and_the_posted_progress(world
 def test_action_zero_is_not_a_new_action(world: World):
     response = world.client("coordinator").get(url(world, "action-edit", pk=0))
     assert response.status_code == 404
+
+
+def test_a_change_of_some_fields_is_checked_with_the_stored_others(world: World):
+    from planning import action_services
+
+    changed = action_services.action_change(
+        action=world.action, by=world.users["coordinator"], title="Legal advice at hearings"
+    )
+    assert changed.title == "Legal advice at hearings"
+    # The links not given are kept: the lead entity still takes part, the indicator stays.
+    assert list(changed.participants.values_list("actor__name", flat=True)) == ["Lead Foundation"]
+    assert list(changed.indicators.values_list("code", flat=True)) == ["I1"]
+    with pytest.raises(DomainError, match="cannot end before it starts"):
+        action_services.action_change(
+            action=world.action,
+            by=world.users["coordinator"],
+            end=world.action.start - timedelta(days=1),
+        )
+    with pytest.raises(TypeError, match="cluster"):
+        action_services.action_change(
+            action=world.action, by=world.users["coordinator"], cluster=world.other_cluster
+        )
