@@ -19,9 +19,8 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from clusters.models import Cluster, Membership
-from core.spreadsheets import csv_text
 from indicators.cells import Cell, cells_of, combined, group
-from indicators.models import DISABILITY, HXL_SEX, Indicator, MeasurementReport
+from indicators.models import DISABILITY, HXL_SEX, Indicator, MeasurementReport, cell_label
 from indicators.rules import can_report
 from indicators.selectors import open_periods
 from rights.models import AGE_BANDS, SEXES
@@ -123,11 +122,6 @@ def template_xlsx(cluster: Cluster, membership: Membership) -> bytes:
     )
 
 
-def template_csv(cluster: Cluster, membership: Membership) -> str:
-    """UTF-8 text beginning with a byte-order mark, so that spreadsheets read accents."""
-    return csv_text(template_rows(cluster, membership))
-
-
 # ---------------------------------------------------------------------------------------
 # The HXL export
 
@@ -159,21 +153,11 @@ def export_rows(cluster: Cluster) -> list[list[object]]:
     return rows
 
 
-def export_csv(cluster: Cluster) -> str:
-    """UTF-8 text beginning with a byte-order mark; the HXL hashtags are the second line."""
-    return csv_text(export_rows(cluster))
-
-
 def export_xlsx(cluster: Cluster) -> bytes:
     return _xlsx(export_rows(cluster), title=_("Indicators"), header_rows=2, widths=EXPORT_WIDTHS)
 
 
 def _export_header() -> list[object]:
-    labels = {
-        "sex": dict(SEXES),
-        "age": dict(AGE_BANDS),
-        "disability": dict(DISABILITY),
-    }
     return [
         _("Entity"),
         _("Entity code"),
@@ -185,7 +169,7 @@ def _export_header() -> list[object]:
         _("Area of the territory"),
         _("Total"),
         *(
-            " · ".join(str(labels[name][value]) for name, value in parts.items())
+            cell_label("|".join(f"{name}={value}" for name, value in parts.items()))
             for parts, _tag in HXL_GROUPS
         ),
         _("Situation (qualitative indicators)"),

@@ -50,9 +50,7 @@ class ProposalForm(forms.ModelForm):
         if not validating:
             data["rights_issue_to_validate"] = None
         adopting = data.get("subject") == Proposal.Subject.ADOPT_OBJECTIVES
-        proposed = [
-            o for o in data.get("objectives") or [] if o.is_proposed
-        ]
+        proposed = [o for o in data.get("objectives") or [] if o.is_proposed]
         if adopting and not proposed:
             self.add_error(
                 "objectives", _("Tick the proposed objectives the cluster is asked to adopt.")

@@ -13,6 +13,7 @@ from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
 from clusters.models import Membership
+from core.spreadsheets import csv_text
 from indicators import exporting, reading
 from indicators.importing import ImportRefused, import_reports
 from indicators.models import (
@@ -684,7 +685,7 @@ def test_the_template_lists_what_the_entity_can_fill_with_stored_values(
     stored = next(row for row in rows if row[0] == "B1" and row[3] == f"{LAST_YEAR} T2")
     assert stored[6] == 8
     assert stored[8] == "=HYPERLINK(1)"
-    text = exporting.template_csv(world.cluster, world.member_membership)
+    text = csv_text(exporting.template_rows(world.cluster, world.member_membership))
     assert text.startswith("\ufeffindicator,indicator_name,period,")
     assert ",'=HYPERLINK(1)" in text
 
@@ -739,7 +740,7 @@ def test_the_csv_template_imports_back_unchanged_as_nothing(world: World, period
         plain, periods[Q1], world.member_membership, MeasurementReport.Status.DRAFT, {"": "8"}
     )
     MeasurementReport.objects.filter(indicator=plain).update(comment="-2 families left")
-    text = exporting.template_csv(world.cluster, world.member_membership)
+    text = csv_text(exporting.template_rows(world.cluster, world.member_membership))
     assert "'-2 families left" in text
 
     assert run_import(world, SimpleUploadedFile("t.csv", text.encode()), submit=False) == 0
@@ -862,7 +863,7 @@ def read_hxl(content: bytes) -> hxl.model.Dataset:
 def test_the_csv_export_reads_as_hxl_with_exactly_the_expected_tags_and_values(
     world: World, validated
 ):
-    text = exporting.export_csv(world.cluster)
+    text = csv_text(exporting.export_rows(world.cluster))
     lines = text.lstrip("\ufeff").splitlines()
     assert lines[0].startswith("Entity,Entity code,Indicator code,Indicator,")
     assert lines[1].split(",") == EXPECTED_TAGS
@@ -939,7 +940,7 @@ def expected_value(indicator: Indicator, values: dict[str, Decimal], parts: dict
 def test_every_value_of_the_export_is_the_databases(world: World, validated):
     """Read back with libhxl, every number of the file is a validated report's total or
     the sum of all its cells of a group, as the database holds them."""
-    dataset = read_hxl(exporting.export_csv(world.cluster).encode("utf-8"))
+    dataset = read_hxl(csv_text(exporting.export_rows(world.cluster)).encode("utf-8"))
     reports = {
         (r.membership.actor.slug, r.indicator.code, r.period.start.isoformat()): r
         for r in MeasurementReport.objects.filter(
