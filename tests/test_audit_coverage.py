@@ -47,33 +47,39 @@ class Write:
     post: Callable[[World], tuple[str, dict]]
 
 
-def page_form(world: World, person: str, page: str, url_name: str, /, **values) -> dict:
-    """The form of ``url_name`` as ``page`` shows it to the person, with ``values`` typed
-    in: what the browser would send."""
+def page_form(world: World, person: str, page: str, url_name: str, /, **values) -> tuple[str, dict]:
+    """Where the form of ``url_name`` that ``page`` shows the person posts to, and what the
+    browser sends with ``values`` typed in (a value may be a function of the world)."""
     response = world.client(person).get(page)
     form = next(f for f in forms_on(response.content.decode(), "", page) if f.url_name == url_name)
     data = form.submission()
     for name, value in values.items():
         value = value(world) if callable(value) else value
         data[name] = value if isinstance(value, list) else [value]
-    return data
+    return form.action, data
 
 
 def slug_url(name: str) -> Callable[[World], str]:
     return lambda w: reverse(name, args=[w.cluster.slug])
 
 
+def on_page(
+    person: str, url_name: str, page: Callable[[World], str], **values
+) -> Callable[[World], tuple[str, dict]]:
+    """Post the form of ``url_name`` as ``page`` shows it to the person, with ``values``
+    typed in (a value may be a function of the world)."""
+
+    def post(w: World) -> tuple[str, dict]:
+        return page_form(w, person, page(w), url_name, **values)
+
+    return post
+
+
 def form_post(
     person: str, url_name: str, page: Callable[[World], str] | None = None, **values
 ) -> Callable[[World], tuple[str, dict]]:
-    """Post the form of ``url_name`` from its own page (or ``page``), with ``values``."""
-
-    def post(w: World) -> tuple[str, dict]:
-        url = reverse(url_name, args=[w.cluster.slug])
-        shown_on = page(w) if page else url
-        return url, page_form(w, person, shown_on, url_name, **values)
-
-    return post
+    """Post the form of ``url_name`` (of the cluster) from its own page or ``page``."""
+    return on_page(person, url_name, page or slug_url(url_name), **values)
 
 
 def pending_invitation(w: World) -> Invitation:
@@ -117,10 +123,9 @@ def issue_url(name: str, issue: Callable[[World], RightsIssue] = lambda w: w.iss
 
 def on_issue(url_name: str, person: str, issue=lambda w: w.issue, page=None, **values):
     def post(w: World) -> tuple[str, dict]:
-        url = issue_url(url_name, issue)(w)
         if page is None:
-            return url, values
-        return url, page_form(w, person, page(w), url_name, **values)
+            return issue_url(url_name, issue)(w), values
+        return page_form(w, person, page(w), url_name, **values)
 
     return post
 
@@ -218,17 +223,13 @@ WRITES: dict[str, Write] = {
     "clusters:create": Write(
         "member",
         AuditEntry.Action.CLUSTER_CREATED,
-        lambda w: (
-            reverse("clusters:create"),
-            page_form(
-                w,
-                "member",
-                reverse("clusters:create"),
-                "clusters:create",
-                name="Water cluster",
-                kind="social",
-                common_goal="Water for every household",
-            ),
+        on_page(
+            "member",
+            "clusters:create",
+            lambda w: reverse("clusters:create"),
+            name="Water cluster",
+            kind="social",
+            common_goal="Water for every household",
         ),
     ),
     "clusters:edit": Write(
@@ -295,17 +296,13 @@ WRITES: dict[str, Write] = {
     "rights:issue-create": Write(
         "member",
         AuditEntry.Action.RIGHTS_ISSUE_CREATED,
-        lambda w: (
-            reverse("rights:issue-create", args=[w.cluster.slug]),
-            page_form(
-                w,
-                "member",
-                reverse("rights:issue-create", args=[w.cluster.slug]),
-                "rights:issue-create",
-                title="Energy poverty",
-                description="Households without heating",
-                rights=[str(w.issue.rights.first().pk)],
-            ),
+        on_page(
+            "member",
+            "rights:issue-create",
+            slug_url("rights:issue-create"),
+            title="Energy poverty",
+            description="Households without heating",
+            rights=lambda w: [str(w.issue.rights.first().pk)],
         ),
     ),
     "rights:issue-edit": Write(
@@ -321,15 +318,11 @@ WRITES: dict[str, Write] = {
     "rights:issue-part": Write(
         "member",
         AuditEntry.Action.RIGHTS_ISSUE_CHANGED,
-        lambda w: (
-            issue_url("rights:issue-part", part="consequences")(w),
-            page_form(
-                w,
-                "member",
-                issue_url("rights:issue-part", part="consequences")(w),
-                "rights:issue-part",
-                **{"items-0-description": "Families split between relatives"},
-            ),
+        on_page(
+            "member",
+            "rights:issue-part",
+            issue_url("rights:issue-part", part="consequences"),
+            **{"items-0-description": "Families split between relatives"},
         ),
     ),
     "rights:evidence-add": Write(
@@ -368,17 +361,13 @@ WRITES: dict[str, Write] = {
     "indicators:objective-edit": Write(
         "coordinator",
         AuditEntry.Action.OBJECTIVE_CHANGED,
-        lambda w: (
-            reverse("indicators:objective-edit", args=[w.cluster.slug, w.indicator.objective_id]),
-            page_form(
-                w,
-                "coordinator",
-                reverse(
-                    "indicators:objective-edit", args=[w.cluster.slug, w.indicator.objective_id]
-                ),
-                "indicators:objective-edit",
-                statement="No eviction without a housing alternative",
+        on_page(
+            "coordinator",
+            "indicators:objective-edit",
+            lambda w: reverse(
+                "indicators:objective-edit", args=[w.cluster.slug, w.indicator.objective_id]
             ),
+            statement="No eviction without a housing alternative",
         ),
     ),
     "indicators:indicator-create": Write(
@@ -400,25 +389,25 @@ WRITES: dict[str, Write] = {
     "indicators:indicator-edit": Write(
         "coordinator",
         AuditEntry.Action.INDICATOR_CHANGED,
-        lambda w: (
-            reverse("indicators:indicator-edit", args=[w.cluster.slug, w.indicator.pk]),
-            page_form(
-                w,
-                "coordinator",
-                reverse("indicators:indicator-edit", args=[w.cluster.slug, w.indicator.pk]),
-                "indicators:indicator-edit",
-                name="Families given legal advice",
-            ),
+        on_page(
+            "coordinator",
+            "indicators:indicator-edit",
+            lambda w: reverse("indicators:indicator-edit", args=[w.cluster.slug, w.indicator.pk]),
+            name="Families given legal advice",
         ),
     ),
     "indicators:report-edit": Write(
         "member",
         AuditEntry.Action.REPORT_SAVED,
-        lambda w: (
-            url := reverse(
-                "indicators:report-edit", args=[w.cluster.slug, second_indicator(w).pk, w.period.pk]
+        on_page(
+            "member",
+            "indicators:report-edit",
+            lambda w: reverse(
+                "indicators:report-edit",
+                args=[w.cluster.slug, second_indicator(w).pk, w.period.pk],
             ),
-            page_form(w, "member", url, "indicators:report-edit", total="7", save=""),
+            total="7",
+            save="",
         ),
     ),
     "indicators:import": Write("member", AuditEntry.Action.REPORTS_IMPORTED, import_file),
@@ -456,9 +445,13 @@ WRITES: dict[str, Write] = {
     "planning:proposal-edit": Write(
         "member",
         AuditEntry.Action.PROPOSAL_CHANGED,
-        lambda w: (
-            url := reverse("planning:proposal-edit", args=[w.cluster.slug, draft_proposal(w).pk]),
-            page_form(w, "member", url, "planning:proposal-edit", title="Tenants' unions"),
+        on_page(
+            "member",
+            "planning:proposal-edit",
+            lambda w: reverse(
+                "planning:proposal-edit", args=[w.cluster.slug, draft_proposal(w).pk]
+            ),
+            title="Tenants' unions",
         ),
     ),
     "planning:proposal-submit": Write(
@@ -530,32 +523,28 @@ WRITES: dict[str, Write] = {
     "planning:action-create": Write(
         "coordinator",
         AuditEntry.Action.ACTION_CREATED,
-        lambda w: (
-            url := reverse("planning:action-create", args=[w.cluster.slug]),
-            page_form(
-                w,
-                "coordinator",
-                url,
-                "planning:action-create",
-                title="Eviction watch",
-                description="Volunteers at every hearing",
-                objective=str(w.indicator.objective_id),
-                lead=str(w.member_membership.pk),
-                territory="Sants",
-                start=timezone.localdate().isoformat(),
-                end=(timezone.localdate() + timedelta(days=90)).isoformat(),
-                status="planned",
-            ),
+        on_page(
+            "coordinator",
+            "planning:action-create",
+            slug_url("planning:action-create"),
+            title="Eviction watch",
+            description="Volunteers at every hearing",
+            objective=lambda w: str(w.indicator.objective_id),
+            lead=lambda w: str(w.member_membership.pk),
+            territory="Sants",
+            start=lambda w: timezone.localdate().isoformat(),
+            end=lambda w: (timezone.localdate() + timedelta(days=90)).isoformat(),
+            status="planned",
         ),
     ),
     "planning:action-edit": Write(
         "coordinator",
         AuditEntry.Action.ACTION_CHANGED,
-        lambda w: (
-            url := reverse("planning:action-edit", args=[w.cluster.slug, w.action.pk]),
-            page_form(
-                w, "coordinator", url, "planning:action-edit", title="Legal advice at hearings"
-            ),
+        on_page(
+            "coordinator",
+            "planning:action-edit",
+            lambda w: reverse("planning:action-edit", args=[w.cluster.slug, w.action.pk]),
+            title="Legal advice at hearings",
         ),
     ),
     "planning:contribution-add": Write(
