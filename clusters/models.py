@@ -446,6 +446,7 @@ class AuditEntry(models.Model):
         PROPOSAL_CREATED = "proposal_created", _("drafted a proposal")
         PROPOSAL_SUBMITTED = "proposal_submitted", _("submitted a proposal")
         PROPOSAL_SENT_BACK = "proposal_sent_back", _("sent a proposal back")
+        PROPOSAL_WITHDRAWN = "proposal_withdrawn", _("withdrew a proposal")
         PROPOSAL_CHANGED = "proposal_changed", _("changed a proposal")
         PROPOSAL_OPENED = "proposal_opened", _("opened a proposal for positions")
         PROPOSAL_SECOND_ROUND = "proposal_second_round", _("opened a second round")

@@ -207,6 +207,12 @@ class Proposal(models.Model):
         return self.is_draft
 
     @property
+    def can_withdraw(self) -> bool:
+        """Its entity may take it back until the cluster decides: as a draft, waiting for
+        the coordinator, or open for positions."""
+        return self.is_draft or self.is_submitted or self.is_open
+
+    @property
     def can_open(self) -> bool:
         return self.is_submitted
 

@@ -122,6 +122,26 @@ def proposal_submit(*, proposal: Proposal, by: User) -> Proposal:
 
 
 @transaction.atomic
+def proposal_withdraw(*, proposal: Proposal, by: User) -> Proposal:
+    """Its entity takes it back before the decision; positions taken stay on record, and
+    nobody is reminded of it any more."""
+    proposal = _locked(proposal)
+    if not proposal.can_withdraw:
+        raise DomainError(_("A decided proposal cannot be withdrawn."))
+    previous = proposal.status
+    proposal.status = Proposal.Status.WITHDRAWN
+    proposal.save(update_fields=["status"])
+    audit(
+        cluster=proposal.cluster,
+        by=by,
+        action=AuditEntry.Action.PROPOSAL_WITHDRAWN,
+        target=proposal,
+        changes={"status": [previous, proposal.status]},
+    )
+    return proposal
+
+
+@transaction.atomic
 def proposal_open(*, proposal: Proposal, by: User, closes_at: datetime) -> Proposal:
     proposal = _locked(proposal)
     if not proposal.can_open:

@@ -222,6 +222,18 @@ def proposal_submit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def proposal_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    def withdraw(proposal: Proposal, access: ClusterAccess) -> None:
+        if not _own_entity(access, proposal):
+            raise PermissionDenied
+        proposal_services.proposal_withdraw(proposal=proposal, by=request.user)
+
+    done = _("The proposal has been withdrawn: the cluster will not decide on it.")
+    return _act(request, slug, pk, withdraw, done, coordinator=False)
+
+
+@login_required
+@require_POST
 def proposal_open(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     def open_(proposal: Proposal, access: ClusterAccess) -> None:
         closes_at = _valid(OpenForm(request.POST))["closes_at"]

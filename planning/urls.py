@@ -19,6 +19,11 @@ urlpatterns = [
         name="proposal-submit",
     ),
     path(
+        "c/<slug:slug>/proposals/<int:pk>/withdraw/",
+        proposal_views.proposal_withdraw,
+        name="proposal-withdraw",
+    ),
+    path(
         "c/<slug:slug>/proposals/<int:pk>/open/", proposal_views.proposal_open, name="proposal-open"
     ),
     path(

@@ -26,7 +26,7 @@ from reports.models import ReportJob
 from rights.models import RightsIssue
 from tests.conftest import World
 from tests.factories import InvitationFactory
-from tests.html_forms import Paths, forms_on, project_forms
+from tests.html_forms import Paths, forms_on, project_forms, refused_with_a_message
 from tests.test_permissions import MATRIX
 
 # Writes that are not a cluster's shared work, and where they are kept instead.
@@ -459,6 +459,11 @@ WRITES: dict[str, Write] = {
         AuditEntry.Action.PROPOSAL_SUBMITTED,
         proposal_post("planning:proposal-submit", draft_proposal),
     ),
+    "planning:proposal-withdraw": Write(
+        "member",
+        AuditEntry.Action.PROPOSAL_WITHDRAWN,
+        proposal_post("planning:proposal-withdraw", lambda w: w.proposal),
+    ),
     "planning:proposal-open": Write(
         "coordinator",
         AuditEntry.Action.PROPOSAL_OPENED,
@@ -674,6 +679,13 @@ def test_a_write_records_exactly_one_entry(world: World, name: str):
     before = set(AuditEntry.objects.values_list("pk", flat=True))
     response = world.client(write.person).post(url, data)
     assert response.status_code == 302, f"{name}: {response.status_code}"
+    assert not refused_with_a_message(response), name
     new = list(AuditEntry.objects.exclude(pk__in=before))
     assert [entry.action for entry in new] == [write.action], f"{name} wrote {new}"
-    assert new[0].by == world.users[write.person]
+    entry = new[0]
+    assert entry.by == world.users[write.person] and entry.object_id is not None
+    # In the log of the cluster the change is in (a new cluster's own, for its creation).
+    if name == "clusters:create":
+        assert entry.cluster.name == "Water cluster"
+    else:
+        assert entry.cluster == world.cluster

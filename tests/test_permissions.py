@@ -207,6 +207,8 @@ MATRIX: dict[str, Row] = {
     "planning:proposal-edit": Row(proposal, cluster_rule(403, 403, 403, 403)),
     # Only the proposing entity submits (the world's proposal is already open: a message).
     "planning:proposal-submit": Row(proposal, cluster_rule(403, 302, 403, 403), method="post"),
+    # Only the proposing entity withdraws it (the world's proposal is open: it may).
+    "planning:proposal-withdraw": Row(proposal, cluster_rule(403, 302, 403, 403), method="post"),
     "planning:proposal-open": Row(proposal, COORDINATOR_POST, method="post"),
     "planning:proposal-send-back": Row(proposal, COORDINATOR_POST, method="post"),
     "planning:stance-take": Row(proposal, EDITOR_POST, method="post"),
