@@ -3,8 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
+
+from accounts.language import set_language_cookie
 
 
 class InvitationOnlyAccountAdapter(DefaultAccountAdapter):
@@ -26,6 +28,14 @@ class InvitationOnlyAccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
+
+    def post_login(self, request: HttpRequest, user, **kwargs: Any) -> HttpResponse:
+        """The language saved on the account follows the person to any browser they log
+        in from (the pages read it from the cookie the language switch sets)."""
+        response = super().post_login(request, user, **kwargs)
+        if user.language:
+            set_language_cookie(response, user.language)
+        return response
 
     def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
         # allauth's key is the address alone (its rate limit "5/5m/key"). A password reset

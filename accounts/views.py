@@ -15,6 +15,7 @@ from django.views.i18n import set_language as django_set_language
 
 from accounts import services
 from accounts.forms import PreferencesForm
+from accounts.language import set_language_cookie
 
 
 @require_POST
@@ -26,21 +27,6 @@ def set_language(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated and language in dict(settings.LANGUAGES):
         services.language_remember(user=request.user, language=language)
     return response
-
-
-def set_language_cookie(response: HttpResponse, language: str) -> None:
-    """The cookie Django's language switch sets, with the same settings (Secure and
-    SameSite as the session cookie's in production)."""
-    response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME,
-        language,
-        max_age=settings.LANGUAGE_COOKIE_AGE,
-        path=settings.LANGUAGE_COOKIE_PATH,
-        domain=settings.LANGUAGE_COOKIE_DOMAIN,
-        secure=settings.LANGUAGE_COOKIE_SECURE,
-        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-    )
 
 
 @login_required

@@ -270,6 +270,8 @@ def proposal_decide(
     proposal = _locked(proposal)
     if not proposal.can_decide:
         raise DomainError(_("This proposal is not open: it has already been decided or withdrawn."))
+    if review_date is not None and review_date < timezone.localdate():
+        raise DomainError(_("The review date cannot be before the decision."))
     rule = rule_for(proposal)
     tally = tally_for(proposal)
     outcome = decide(rule, tally, second_round=proposal.round > 1)

@@ -27,6 +27,22 @@ def test_login_by_email_and_password(db, client):
     assert client.get(reverse("home")).context["user"] == user
 
 
+def test_the_language_of_the_account_follows_the_person_to_a_new_browser(db, client):
+    UserFactory(email="ana@example.org", language="es")
+    response = client.post(LOGIN, {"login": "ana@example.org", "password": PASSWORD})
+    assert response.cookies["django_language"].value == "es"
+    home = client.get(reverse("home")).content.decode()
+    assert '<html lang="es">' in home
+
+
+def test_without_a_language_saved_the_browsers_choice_stays(db, client):
+    UserFactory(email="ana@example.org", language="")
+    client.cookies["django_language"] = "en"
+    response = client.post(LOGIN, {"login": "ana@example.org", "password": PASSWORD})
+    assert "django_language" not in response.cookies
+    assert '<html lang="en">' in client.get(reverse("home")).content.decode()
+
+
 def test_wrong_password_and_unknown_email_get_the_same_answer(db, client):
     UserFactory(email="ana@example.org")
     wrong = client.post(LOGIN, {"login": "ana@example.org", "password": "nope-nope-nope"})

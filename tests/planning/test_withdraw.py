@@ -1,4 +1,5 @@
-"""A proposing entity takes its proposal back before the cluster decides."""
+"""A proposing entity takes its proposal back before the cluster decides; a decision is
+not reviewed before it is taken."""
 
 from __future__ import annotations
 
@@ -59,3 +60,18 @@ def test_a_decided_proposal_cannot_be_withdrawn(world: World):
     world.proposal.refresh_from_db()
     assert world.proposal.status == Proposal.Status.DECIDED
     assert not AuditEntry.objects.filter(action=AuditEntry.Action.PROPOSAL_WITHDRAWN).exists()
+
+
+def test_a_review_date_before_the_decision_is_refused(world: World):
+    from tests.clock import days
+
+    url = reverse("planning:proposal-decide", args=[world.cluster.slug, world.proposal.pk])
+    client = world.client("coordinator")
+    page = client.post(url, {"review_date": days(-1).isoformat()}, follow=True)
+    assert "The review date cannot be before the decision." in page.content.decode()
+    world.proposal.refresh_from_db()
+    assert world.proposal.status == Proposal.Status.OPEN
+    client.post(url, {"review_date": days(0).isoformat()})
+    world.proposal.refresh_from_db()
+    assert world.proposal.status == Proposal.Status.DECIDED
+    assert world.proposal.decisions.get().review_date == days(0)
