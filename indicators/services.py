@@ -19,6 +19,8 @@ from accounts.models import User
 from clusters.audit import audit, changed, json_value, snapshot
 from clusters.models import AuditEntry, Cluster, Membership
 from core.errors import DomainError
+from core.tasks import enqueue_on_commit
+from indicators import notifications
 from indicators.cells import count_problem, derived_total, total_problem
 from indicators.models import (
     INDICATOR_DEFINITION,
@@ -298,6 +300,7 @@ def report_return(*, report: MeasurementReport, by: User, reason: str) -> Measur
         report=report, user=by, action=ReportEvent.Action.RETURNED, note=reason
     )
     _audit_report(report, by, AuditEntry.Action.REPORT_RETURNED, reason=reason)
+    enqueue_on_commit(notifications.email_returned_report, report.pk)
     return report
 
 

@@ -23,6 +23,7 @@ from django.utils.translation import gettext
 
 from accounts.models import User
 from clusters import services as cluster_services
+from indicators import services as indicator_services
 from planning import notifications, proposal_services
 from reports import jobs as report_jobs
 from reports import services as report_services
@@ -81,6 +82,12 @@ def publish(world: World) -> None:
     report_jobs.report_publish(job=job, by=world.users["coordinator"])
 
 
+def return_report(world: World) -> None:
+    indicator_services.report_return(
+        report=world.report, by=world.users["coordinator"], reason="Falten les dades <2026> & més"
+    )
+
+
 def reset_password(world: World) -> None:
     client = world.client("anonymous")
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = translation.get_language()
@@ -122,6 +129,11 @@ FLOWS: dict[str, tuple[Callable[[World], None], str]] = {
         "You receive this email because your institution follows this cluster. You can turn "
         "these emails off in your settings.",
     ),
+    "indicators/email/returned": (
+        return_report,
+        "You receive this email because you represent a member entity. You can turn these "
+        "emails off in your settings.",
+    ),
     # allauth's own, with its own catalogues.
     "account/email/password_reset_key": (reset_password, "Password Reset Email"),
     "account/email/unknown_account": (reset_unknown_password, "Unknown Account"),
@@ -134,6 +146,7 @@ NAMES = {
     "planning/email/closing": (CLUSTER, "Shared emergency housing fund"),
     "planning/email/decided": (CLUSTER, "Shared emergency housing fund", "Acta de l'assemblea <1>"),
     "reports/email/published": (CLUSTER,),
+    "indicators/email/returned": (CLUSTER, ENTITY, "Falten les dades <2026> & més"),
 }
 
 

@@ -11,6 +11,7 @@ QUEUED_BY_SERVICES = {
     "planning.tasks.notify_proposal_decided",
     "reports.tasks.render_report",
     "reports.tasks.email_published_report",
+    "indicators.notifications.email_returned_report",
 }
 
 
