@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from clusters.access import (
-    ClusterAccess,
     cluster_for_coordinator,
     cluster_for_member,
     cluster_for_reader,
@@ -196,14 +195,10 @@ def _period(cluster: Cluster, pk: int | None, start: date | None) -> ReportingPe
     return period
 
 
-def _reporting_entity(request: HttpRequest, slug: str) -> tuple[Cluster, ClusterAccess]:
-    return cluster_for_member(request, slug)
-
-
 @login_required
 def reporting(request: HttpRequest, slug: str) -> HttpResponse:
     """My entity's reporting page: what is returned, overdue, due, in draft, and done."""
-    cluster, access = _reporting_entity(request, slug)
+    cluster, access = cluster_for_member(request, slug)
     rows = entity_reports(cluster, access.membership, open_periods(cluster))
     page, query = paginate(request, rows)
     return render(
@@ -227,7 +222,7 @@ def report_edit(
     period_pk: int | None = None,
     period_start: date | None = None,
 ) -> HttpResponse:
-    cluster, access = _reporting_entity(request, slug)
+    cluster, access = cluster_for_member(request, slug)
     indicator = get_object_or_404(
         cluster.indicators.prefetch_related("responsible"), pk=indicator_pk
     )
@@ -420,7 +415,7 @@ def period_lock(
 
 @login_required
 def report_import(request: HttpRequest, slug: str) -> HttpResponse:
-    cluster, access = _reporting_entity(request, slug)
+    cluster, access = cluster_for_member(request, slug)
     form, errors = ImportForm(), []
     if request.method == "POST":
         if reading.request_too_large(request.META.get("CONTENT_LENGTH")):
@@ -468,7 +463,7 @@ def _imported(
 
 @login_required
 def import_template(request: HttpRequest, slug: str) -> HttpResponse:
-    cluster, access = _reporting_entity(request, slug)
+    cluster, access = cluster_for_member(request, slug)
     return xlsx_response(
         f"{cluster.slug}-measurements-template.xlsx",
         exporting.template_xlsx(cluster, access.membership),
