@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.forms import AdminUserCreationForm as DjangoAdminUserCreationForm
 from django.contrib.auth.forms import UserChangeForm
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 
@@ -33,3 +34,13 @@ class PreferencesForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ("first_name", "last_name", "language", "notify_by_email")
+
+
+class AccountDeleteForm(forms.Form):
+    """The password again, so that a session left open cannot delete the account."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.text import get_text_list
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -51,6 +53,17 @@ class User(AbstractUser):
         ),
     )
 
+    # Set when the person deleted their account: the row stays, emptied of everything that
+    # names them, so that the entity's positions, reports and decisions keep their author
+    # as "a former representative of <entity>" (accounts.services.account_delete).
+    erased_at = models.DateTimeField(_("account deleted at"), null=True, blank=True)
+    former_entities = models.JSONField(
+        _("entities represented before deleting the account"), default=list, blank=True
+    )
+    former_coordinator = models.BooleanField(
+        _("coordinated a cluster before deleting the account"), default=False
+    )
+
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
 
@@ -73,4 +86,23 @@ class User(AbstractUser):
 
     @property
     def display_name(self) -> str:
+        """How every page, PDF and spreadsheet names the person; once their account is
+        deleted, by what they were, in the reader's language."""
+        if self.is_erased:
+            return former_name(self.former_entities, coordinator=self.former_coordinator)
         return self.get_full_name() or self.email
+
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
+
+
+def former_name(entities: list[str], *, coordinator: bool) -> str:
+    """The words for a person whose account is gone."""
+    if entities:
+        return gettext("a former representative of %(entity)s") % {
+            "entity": get_text_list(list(entities), gettext("and"))
+        }
+    if coordinator:
+        return gettext("a former coordinator")
+    return gettext("a former user of the platform")

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import uuid
+from dataclasses import dataclass
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import User, former_name
+from accounts.personal_data import Former
+from accounts.personal_data import parts as personal_data_parts
+from core.errors import DomainError
 
 
 @transaction.atomic
@@ -23,3 +31,95 @@ def preferences_update(*, user: User, values: dict[str, Any]) -> User:
 def language_remember(*, user: User, language: str) -> None:
     """The language a person switched to, for the emails and reports sent to them."""
     User.objects.filter(pk=user.pk).update(language=language)
+
+
+def personal_data(*, user: User) -> dict[str, Any]:
+    """Everything the platform holds about the person, as JSON: their account here, then
+    each app's part (accounts.personal_data), in a fixed number of queries."""
+    addresses = EmailAddress.objects.filter(user=user).order_by("-primary", "email")
+    data: dict[str, Any] = {
+        "exported_at": timezone.now().isoformat(),
+        "account": {
+            "email": user.email,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "language": user.language,
+            "notify_by_email": user.notify_by_email,
+            "date_joined": user.date_joined.isoformat(),
+            "last_login": user.last_login.isoformat() if user.last_login else None,
+            "is_staff": user.is_staff,
+            "email_addresses": [
+                {"email": a.email, "verified": a.verified, "primary": a.primary} for a in addresses
+            ],
+        },
+    }
+    for part in personal_data_parts():
+        data |= part.export(user)
+    return data
+
+
+@dataclass(frozen=True)
+class Deletion:
+    """What deleting the account would do now: the reasons it cannot yet (each saying
+    what to do first), and how the person will be named afterwards."""
+
+    refusals: list[str]
+    former_name: str
+    entities: list[str]
+    coordinator: bool
+
+    @property
+    def is_possible(self) -> bool:
+        return not self.refusals
+
+
+def account_deletion(*, user: User) -> Deletion:
+    former = Former()
+    refusals: list[str] = []
+    for part in personal_data_parts():
+        refusals += part.refusals(user)
+        part.describe(user, former)
+    return Deletion(
+        refusals,
+        former_name(former.entities, coordinator=former.coordinator),
+        former.entities,
+        former.coordinator,
+    )
+
+
+@transaction.atomic
+def account_delete(*, user: User, password: str) -> None:
+    """Deletes the person's account: what names or identifies them goes, what is an
+    entity's or a cluster's stays, by "a former representative of <entity>".
+
+    The row stays as an emptied account (no address, name, password or language, unable
+    to log in) rather than going: the positions, reports, decisions, comments and audit
+    entries that point at it are the entity's and the cluster's, and each page, PDF and
+    spreadsheet names their author through ``display_name``, which words an emptied
+    account by the entities it represented. Its sessions end everywhere, as a session
+    holds a hash of the password that no longer matches."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.is_erased:
+        return
+    if not user.check_password(password):
+        raise DomainError(_("The password is not right: your account has not been deleted."))
+    deletion = account_deletion(user=user)
+    if not deletion.is_possible:
+        raise DomainError(" ".join(deletion.refusals))
+    former = Former()
+    for part in personal_data_parts():
+        part.describe(user, former)
+    for part in personal_data_parts():
+        part.forget(user, former)
+    EmailAddress.objects.filter(user=user).delete()
+    user.groups.clear()
+    user.user_permissions.clear()
+    user.email = f"deleted-{uuid.uuid4().hex}@deleted.invalid"
+    user.first_name = user.last_name = user.language = ""
+    user.notify_by_email = user.is_staff = user.is_superuser = user.is_active = False
+    user.set_unusable_password()
+    user.last_login = None
+    user.erased_at = timezone.now()
+    user.former_entities = former.entities
+    user.former_coordinator = former.coordinator
+    user.save()

@@ -1,21 +1,27 @@
 from __future__ import annotations
 
+import json
+
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils import timezone
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
 from accounts import services
-from accounts.forms import PreferencesForm
+from accounts.forms import AccountDeleteForm, PreferencesForm
 from accounts.language import set_language_cookie
+from core.errors import DomainError
 
 
 @require_POST
@@ -43,6 +49,49 @@ def preferences(request: HttpRequest) -> HttpResponse:
             set_language_cookie(response, user.language)
         return response
     return render(request, "account/preferences.html", {"form": form})
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    """What the platform stores about a person, why, for how long, who sees it, and how
+    to take it away or delete it: open to everybody, logged in or not."""
+    return render(
+        request,
+        "account/privacy.html",
+        {
+            "invitation_days": settings.INVITATION_VALID_DAYS,
+            "session_days": settings.SESSION_COOKIE_AGE // 86400,
+        },
+    )
+
+
+@login_required
+def personal_data(request: HttpRequest) -> HttpResponse:
+    """Everything the platform holds about the person, as one JSON file."""
+    data = services.personal_data(user=request.user)
+    response = HttpResponse(
+        json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    filename = f"my-data-{timezone.localdate():%Y-%m-%d}.json"
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+@login_required
+def account_delete(request: HttpRequest) -> HttpResponse:
+    """What deleting the account removes and what stays, then the password again."""
+    form = AccountDeleteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.account_delete(user=request.user, password=form.cleaned_data["password"])
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            logout(request)
+            messages.success(request, _("Your account has been deleted."))
+            return redirect("privacy")
+    deletion = services.account_deletion(user=request.user)
+    return render(request, "account/delete.html", {"form": form, "deletion": deletion})
 
 
 def admin_login(request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:

@@ -1,7 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from accounts.views import admin_login, preferences, set_language
+from accounts.views import (
+    account_delete,
+    admin_login,
+    personal_data,
+    preferences,
+    privacy,
+    set_language,
+)
 from clusters.views import health, home
 
 admin.site.login = admin_login
@@ -11,6 +18,9 @@ urlpatterns = [
     path("health/", health, name="health"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("me/", preferences, name="preferences"),
+    path("me/data/", personal_data, name="personal-data"),
+    path("me/delete/", account_delete, name="account-delete"),
+    path("privacy/", privacy, name="privacy"),
     path("accounts/", include("allauth.urls")),
     path("actors/", include("actors.urls")),
     path("", include("clusters.urls")),

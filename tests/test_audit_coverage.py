@@ -33,6 +33,10 @@ from tests.test_permissions import MATRIX
 NOT_AUDITED = {
     "set_language": "the language a person reads in: theirs, not the cluster's",
     "preferences": "a person's own name, language and email choice",
+    "account-delete": (
+        "a person's own account, not a cluster's work; an entry naming the deletion would "
+        "keep a trace of them in every cluster, and their entries stay, by the emptied account"
+    ),
     "actors:edit": "an entity's own profile, outside any cluster",
     "clusters:invitation-logout": "ends a session; changes nothing",
 }

@@ -134,6 +134,11 @@ MATRIX: dict[str, Row] = {
     "health": Row(lambda w: {}, everyone(200, anonymous=200)),
     "set_language": Row(lambda w: {}, everyone(302, anonymous=302), method="post"),
     "preferences": Row(lambda w: {}, everyone(200)),
+    # A person's own data: their download, and the page that deletes their account (it
+    # opens for everybody, and says why it cannot be done yet where it cannot).
+    "personal-data": Row(lambda w: {}, everyone(200)),
+    "account-delete": Row(lambda w: {}, everyone(200)),
+    "privacy": Row(lambda w: {}, everyone(200, anonymous=200)),
     "actors:directory": Row(lambda w: {}, everyone(200)),
     "actors:detail": Row(lambda w: {"slug": w.outsider_actor.slug}, everyone(200)),
     "actors:edit": Row(
