@@ -8,7 +8,9 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from accounts import services as account_services
 from accounts.models import User
+from actors.models import ActorUser
 from clusters.models import Cluster, Membership
 from indicators.models import Objective
 from planning import action_services, proposal_services
@@ -71,6 +73,7 @@ def seed_planning(cluster: Cluster, coordinator: User) -> None:
         "Cal concretar qui gestiona el fons i amb quins criteris.",
     )
     stance(fund, "dones-i-llar", "abstain")
+    _former_representative(fund, members["coop-la-teulada"])
 
     rota = new(
         "dret-i-habitatge",
@@ -256,3 +259,33 @@ def seed_actions(
         progress=100,
         gender_marker=JointAction.GenderMarker.NOT_TARGETED,
     )
+
+
+def _former_representative(proposal: Proposal, membership: Membership) -> None:
+    """A representative who commented and took their entity's position, then deleted
+    their account: the page shows both by "a former representative of" the entity."""
+    from demo.clusters import DEMO_PASSWORD
+
+    person = User.objects.create_user(
+        email="pau.ferrer@demo.example",
+        password=DEMO_PASSWORD,
+        first_name="Pau",
+        last_name="Ferrer",
+    )
+    ActorUser.objects.create(
+        user=person, actor=membership.actor, role=ActorUser.Role.REPRESENTATIVE
+    )
+    proposal_services.comment_add(
+        proposal=proposal,
+        by=person,
+        membership=membership,
+        body="La cooperativa pot cedir dos pisos buits durant l'estiu per al fons.",
+    )
+    proposal_services.stance_take(
+        proposal=proposal,
+        membership=membership,
+        by=person,
+        position="agree",
+        reason="Hi aportem dos pisos.",
+    )
+    account_services.account_delete(user=person, password=DEMO_PASSWORD)

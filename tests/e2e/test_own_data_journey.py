@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -89,7 +90,7 @@ def test_a_person_downloads_their_data_then_deletes_their_account(
         page.get_by_role("link", name=t(language, "Download your data (JSON)")).click()
     download = info.value
     assert download.suggested_filename == f"my-data-{timezone.localdate():%Y-%m-%d}.json"
-    data = json.loads(open(download.path(), encoding="utf-8").read())
+    data = json.loads(Path(download.path()).read_text(encoding="utf-8"))
     assert data["account"]["email"] == "jordi@example.org"
     assert [c["comment"] for c in data["comments"]] == ["Podem acollir dues famílies"]
     assert [p["position"] for p in data["positions"]] == ["agree"]
