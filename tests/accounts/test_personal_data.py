@@ -17,6 +17,7 @@ from accounts.models import User
 from actors.models import ActorUser
 from clusters.audit import audit
 from clusters.models import AuditEntry, Cluster, ClusterRole, Invitation
+from indicators.models import MeasurementReport
 from planning import proposal_services
 from planning.models import Comment, Decision, Stance
 from tests.conftest import World
@@ -206,6 +207,15 @@ def test_another_administrator_lets_the_administrator_go(world: World):
     ActorUser.objects.filter(user=world.users["representative"]).update(role=ActorUser.Role.ADMIN)
     delete(world, "member")
     assert User.objects.get(pk=world.users["member"].pk).is_erased
+    # The entity's report stays, submitted, waiting for validation by the former member.
+    report = MeasurementReport.objects.get(pk=world.report.pk)
+    assert report.status == "submitted" and report.updated_by_id == world.users["member"].pk
+    queue = world.client("coordinator").get(
+        reverse("indicators:validation-queue", args=[world.cluster.slug])
+    )
+    text = queue.content.decode()
+    assert "a former representative of Neighbours Association" in text
+    assert "member@example.org" not in text
 
 
 def test_the_only_coordinator_is_refused(world: World):
