@@ -88,6 +88,15 @@ class IndicatorForm(forms.ModelForm):
         )
         self.fields["responsible"].label_from_instance = lambda m: m.actor.name
         self.fields["right"].queryset = self.fields["right"].queryset.select_related("instrument")
+        # Without dimensions it means nothing: left unanswered, every combination.
+        self.fields["breakdown"].required = False
+
+    def clean_breakdown(self) -> str:
+        return (
+            self.cleaned_data.get("breakdown")
+            or self.instance.breakdown
+            or Indicator.Breakdown.CROSSED
+        )
 
     def clean_code(self) -> str:
         return self.cleaned_data["code"].strip().upper()
