@@ -235,3 +235,56 @@ def test_the_indicator_form_sets_how_the_cells_are_reported(world: World):
     assert response.status_code == 200
     world.indicator.refresh_from_db()
     assert world.indicator.is_separate
+
+
+@pytest.mark.parametrize(
+    ("fields", "row_heads", "columns", "rows", "totals"),
+    [
+        # One dimension: its values down one column, a total under it.
+        ({"territories": "North, South"}, ["Territory"], ["Value"], 2, True),
+        # Two: the first as rows, the second as columns.
+        (
+            {"by_sex": True, "territories": "North, South"},
+            ["Sex"],
+            ["North", "South"],
+            3,
+            True,
+        ),
+        # Three and more: the first two as rows, the others as columns.
+        (
+            {"by_sex": True, "by_age": True, "by_disability": True, "territories": "N, S"},
+            ["Sex", "Age band"],
+            [
+                "With disability · N",
+                "With disability · S",
+                "Without disability · N",
+                "Without disability · S",
+            ],
+            12,
+            True,
+        ),
+        # Percentages do not add up: no totals.
+        (
+            {"by_sex": True, "by_age": True, "measure": "percentage", "aggregation": "average"},
+            ["Sex"],
+            ["Children (0-11)", "Adolescents (12-17)", "Adults (18-64)", "Older people (65+)"],
+            3,
+            False,
+        ),
+    ],
+)
+def test_the_grid_is_worked_out_from_the_dimensions(
+    world: World, fields, row_heads, columns, rows, totals
+):
+    from indicators.forms import ReportForm
+    from indicators.grid import report_grid
+
+    indicator = make_indicator(world, world.indicator.objective, code="L1", **fields)
+    form = ReportForm(indicator=indicator)
+    (table,) = report_grid(indicator, form.fields_by_cell())
+    assert table.row_heads == row_heads
+    assert table.columns == columns
+    assert sum(len(group.rows) for group in table.groups) == rows
+    assert table.adds_up is totals
+    keys = [cell.key for group in table.groups for row in group.rows for cell in row.cells]
+    assert sorted(keys) == sorted(key for key, _label in indicator.cells()), "each cell once"
