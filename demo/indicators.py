@@ -184,6 +184,40 @@ INDICATORS = [
         },
     },
     {
+        # Added after the others, measured from a later baseline: it asks for no report of
+        # the quarters before it (issue 15, point 7), and its entities count each dimension
+        # on its own rather than every combination (point 13). Its values come from a
+        # random generator of its own, so that the others' stay as they were.
+        "objective": "O1",
+        "code": "I1.5",
+        "name": "Persones acompanyades a les vistes judicials de desnonament",
+        "type": T.PROCESS,
+        "right": "ICESCR-11",
+        "right_attribute": "Seguretat de la tinença",
+        "measure": M.NUMBER,
+        "unit": "persones",
+        "direction": D.INCREASE,
+        "aggregation": A.SUM,
+        "target_kind": K.CUMULATIVE,
+        "baseline_value": 0,
+        "target_value": 300,
+        "by_sex": True,
+        "by_age": True,
+        "by_disability": True,
+        "breakdown": Indicator.Breakdown.SEPARATE,
+        "data_source": S.EVENT_BASED,
+        "hxl_tag": "#reached",
+        "reporters": {"av-nou-barris": 0.4, "llar-solidaria": 0.35, "acces-total": 0.25},
+        "path": (20, 48),
+        "noise": 0.15,
+        "since": 4,  # the past quarter its baseline date opens
+        "cells": {
+            "sex": {"female": 0.6, "male": 0.39, "nonbinary": 0.01},
+            "age": {"children": 0.05, "adolescents": 0.05, "adults": 0.65, "elderly": 0.25},
+            "disability": {"yes": 0.15, "no": 0.85},
+        },
+    },
+    {
         "objective": "O2",
         "code": "I2.1",
         "name": "% de llars ateses amb tarifa social (bo social) als subministraments",
@@ -490,6 +524,12 @@ def seed_indicators(cluster: Cluster, coordinator: User) -> None:
     baseline_date = past[0].start - timedelta(days=1)
     target_date = period_bounds(today + timedelta(days=365), months)[1]
     indicators = _indicators(cluster, baseline_date, target_date)
+    for indicator in indicators:
+        if "since" in indicator.spec:
+            indicator.baseline_date = past[indicator.spec["since"]].start
+            Indicator.objects.filter(pk=indicator.pk).update(baseline_date=indicator.baseline_date)
+    # The indicators added later draw from generators of their own (see I1.5).
+    own = {i.code: random.Random(f"{SEED}-{i.code}") for i in indicators if "since" in i.spec}
     Objective.objects.filter(cluster=cluster).update(created_at=created + timedelta(days=14))
     Indicator.objects.filter(cluster=cluster).update(created_at=created + timedelta(days=14))
 
@@ -510,10 +550,13 @@ def seed_indicators(cluster: Cluster, coordinator: User) -> None:
 
     for index, period in enumerate(past):
         for indicator in indicators:
+            if not indicator.asks_for(period):
+                continue
+            draws = own.get(indicator.code, rng)
             for slug, membership in indicator.reporters:
-                default = _default_plan(indicator, index, len(past), rng)
+                default = _default_plan(indicator, index, len(past), draws)
                 plan = forced.get((indicator.code, slug, period.pk), (default, "", ""))
-                _report(indicator, period, membership, index, plan, authors, coordinator, rng)
+                _report(indicator, period, membership, index, plan, authors, coordinator, draws)
     if current is not None:
         for indicator in indicators:
             for slug, membership in indicator.reporters:
@@ -549,7 +592,7 @@ def _indicators(cluster: Cluster, baseline_date: date, target_date: date) -> lis
         fields = {
             key: value
             for key, value in spec.items()
-            if key not in {"reporters", "path", "noise", "seasonal", "cells"}
+            if key not in {"reporters", "path", "noise", "seasonal", "cells", "since"}
         }
         numeric = spec["measure"] != Indicator.Measure.QUALITATIVE
         fields.update(
@@ -683,11 +726,25 @@ def _entry(
 
 
 def _split(indicator: Indicator, total: int, rng: random.Random) -> dict[str, Decimal]:
-    """Share a whole number among the disaggregation cells: they add up to the total."""
+    """Share a whole number among the disaggregation cells: they add up to the total (each
+    dimension's, for dimensions reported each on its own)."""
     keys = [key for key, _label in indicator.cells()]
     if not keys:
         return {}
+    if indicator.is_separate:
+        result = {}
+        for name, shares in indicator.spec["cells"].items():
+            own = [key for key in keys if name in parse_cell(key)]
+            result.update(_shared(own, [shares[parse_cell(k)[name]] for k in own], total, rng))
+        return result
     weights = [_weight(indicator.spec["cells"], parse_cell(key)) for key in keys]
+    return _shared(keys, weights, total, rng)
+
+
+def _shared(
+    keys: list[str], weights: list[float], total: int, rng: random.Random
+) -> dict[str, Decimal]:
+    """The total shared among the keys by their weights, in whole numbers."""
     scale = sum(weights)
     counts = [int(total * w / scale) for w in weights]
     for _i in range(total - sum(counts)):

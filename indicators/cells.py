@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from indicators.models import Indicator, parse_cell
 
@@ -70,33 +71,84 @@ def validate_count(value: Decimal | None) -> None:
         raise ValidationError(problem, code="count")
 
 
+# How a message names the cells of one dimension, reported on its own.
+DIMENSION_GROUPS = {
+    "sex": _lazy("by sex"),
+    "age": _lazy("by age band"),
+    "disability": _lazy("by disability"),
+    "territory": _lazy("by territory"),
+}
+
+
+def partitions(indicator: Indicator) -> list[tuple[str, list[str]]]:
+    """The groups of cells that each add up to the total, as (dimension, keys): every
+    combination together (dimension ""), or, reported each on its own, each dimension's
+    values."""
+    cells = cells_of(indicator)
+    if not cells:
+        return []
+    if not indicator.is_separate:
+        return [("", [key for key, _parts in cells])]
+    return [
+        (name, [key for key, parts in cells if name in parts])
+        for name, _values in indicator.dimensions()
+    ]
+
+
 def total_problem(
     indicator: Indicator, cells: Mapping[str, Decimal | None], total: Decimal | None
 ) -> str | None:
     """Why the cells and the total do not go together, if they do not. The cells of a
     number are parts of its total: all of them add up to it exactly, and some of them, when
-    none is negative, to no more than it."""
+    none is negative, to no more than it. Reported each on its own, each dimension's cells
+    are such parts (the women, men and non-binary people; the children, adolescents...)."""
     if total is None or not indicator.adds_up:
         return None
-    keys = [key for key, _parts in cells_of(indicator)]
-    given = [cells[key] for key in keys if cells.get(key) is not None]
-    added = sum(given, Decimal(0))
-    if keys and len(given) == len(keys) and added != total:
-        return _("The total (%(total)s) does not agree with the sum of the cells (%(sum)s).") % {
-            "total": shown(total),
-            "sum": shown(added),
-        }
-    if given and min(given) >= 0 and added > total:
-        return _(
-            "The cells add up to %(sum)s, more than the total (%(total)s): each cell is a "
-            "part of the total."
-        ) % {"total": shown(total), "sum": shown(added)}
+    for dimension, keys in partitions(indicator):
+        given = [cells[key] for key in keys if cells.get(key) is not None]
+        added = sum(given, Decimal(0))
+        numbers = {"total": shown(total), "sum": shown(added)}
+        if dimension:
+            numbers["dimension"] = DIMENSION_GROUPS.get(dimension, dimension)
+        if len(given) == len(keys) and added != total:
+            if dimension:
+                return (
+                    _(
+                        "The total (%(total)s) does not agree with the sum of the cells "
+                        "%(dimension)s (%(sum)s)."
+                    )
+                    % numbers
+                )
+            return (
+                _("The total (%(total)s) does not agree with the sum of the cells (%(sum)s).")
+                % numbers
+            )
+        if given and min(given) >= 0 and added > total:
+            if dimension:
+                return (
+                    _(
+                        "The cells %(dimension)s add up to %(sum)s, more than the total "
+                        "(%(total)s): each cell is a part of the total."
+                    )
+                    % numbers
+                )
+            return (
+                _(
+                    "The cells add up to %(sum)s, more than the total (%(total)s): each cell is a "
+                    "part of the total."
+                )
+                % numbers
+            )
     return None
 
 
 def derived_total(indicator: Indicator, cells: Mapping[str, Decimal | None]) -> Decimal | None:
-    """The total a report without one has: the sum of its cells, when it has them all."""
+    """The total a report without one has: the sum of its cells, when it has them all (of
+    one dimension at least, for dimensions reported each on its own)."""
     if not indicator.adds_up:
         return None
     given = {key: value for key, value in cells.items() if value is not None}
-    return combined(indicator, given, [key for key, _parts in cells_of(indicator)])
+    for _dimension, keys in partitions(indicator):
+        if (found := combined(indicator, given, keys)) is not None:
+            return found
+    return None

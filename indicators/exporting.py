@@ -96,7 +96,7 @@ def template_rows(cluster: Cluster, membership: Membership) -> list[list[object]
     for indicator in indicators:
         # Qualitative indicators are described in words: no cells to give numbers in.
         cells = indicator.cells() if indicator.is_numeric else []
-        for period in periods:
+        for period in [period for period in periods if indicator.asks_for(period)]:
             report = reports.get((indicator.pk, period.pk))
             values = {m.cell: m.value for m in report.measurements.all()} if report else {}
             head = [indicator.code, indicator.name, period.start, period.label]

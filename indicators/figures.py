@@ -47,14 +47,19 @@ def indicator_line_svg(
     periods: dict[int, ReportingPeriod],
     id_prefix: str,
 ) -> str:
-    """Validated values by period against the baseline and the target."""
-    points = [(periods[pk].label, float(value)) for pk, value in item.periods]
+    """The indicator's value as of each period, by its rule, against the baseline and the
+    target: the last point is the current value the page and the progress show."""
+    points = [(periods[pk].label, float(value)) for pk, value in item.points]
     return charts.line_chart_svg(
         points=points,
         target=float(indicator.target_value) if indicator.target_value is not None else None,
         baseline=float(indicator.baseline_value) if indicator.baseline_value is not None else None,
         title=_("%(indicator)s over the periods") % {"indicator": indicator.name},
-        description=_("Validated values by period, against the baseline and the target."),
+        description=_(
+            "%(rule)s as of each period, from the validated reports, against the baseline "
+            "and the target."
+        )
+        % {"rule": indicator.current_label},
         labels={"target": _("Target"), "baseline": _("Baseline"), "no_data": _("No data")},
         unit=indicator.unit,
         id_prefix=id_prefix,
@@ -91,29 +96,53 @@ def breakdown(indicator: Indicator, period_id: int | None = None) -> Breakdown:
         ).prefetch_related("measurements")
     ]
     cells = cells_of(indicator)
-    ages = list(AGE_BANDS) if indicator.by_age else [("", _("All ages"))]
-    sexes = list(SEXES) if indicator.by_sex else [("", _("All"))]
-    groups = {
-        (age, sex): group(cells, **{name: v for name, v in (("age", age), ("sex", sex)) if v})
-        for age, _a in ages
-        for sex, _s in sexes
-    }
+    # [(row label, [(series label, the keys of its cells)])]
+    layout: list[tuple[str, list[tuple[str, list[str]]]]]
+    if indicator.is_separate:
+        # Each dimension on its own: a bar per value of each, one series per dimension.
+        dimensions = [
+            (name, values, series)
+            for name, values, series in (
+                ("sex", SEXES, _("By sex")),
+                ("age", AGE_BANDS, _("By age band")),
+            )
+            if getattr(indicator, f"by_{name}")
+        ]
+        layout = [
+            (str(label), [(str(series), group(cells, **{name: value}))])
+            for name, values, series in dimensions
+            for value, label in values
+        ]
+    else:
+        ages = list(AGE_BANDS) if indicator.by_age else [("", _("All ages"))]
+        sexes = list(SEXES) if indicator.by_sex else [("", _("All"))]
+        layout = [
+            (
+                str(age_label),
+                [
+                    (
+                        str(sex_label),
+                        group(cells, **{n: v for n, v in (("age", age), ("sex", sex)) if v}),
+                    )
+                    for sex, sex_label in sexes
+                ],
+            )
+            for age, age_label in ages
+        ]
+    groups = [keys for _row, bars in layout for _series, keys in bars]
     complete = [
         values
         for values in reports
-        if all(combined(indicator, values, keys) is not None for keys in groups.values())
+        if all(combined(indicator, values, keys) is not None for keys in groups)
     ]
 
-    def value(age: str, sex: str) -> float | None:
+    def value(keys: list[str]) -> float | None:
         if not complete:
             return None
-        total = sum((combined(indicator, v, groups[age, sex]) for v in complete), Decimal(0))
+        total = sum((combined(indicator, v, keys) for v in complete), Decimal(0))
         return float(total if indicator.adds_up else total / len(complete))
 
-    rows = [
-        (str(age_label), [(str(sex_label), value(age, sex)) for sex, sex_label in sexes])
-        for age, age_label in ages
-    ]
+    rows = [(row, [(series, value(keys)) for series, keys in bars]) for row, bars in layout]
     return Breakdown(rows, len(complete), len(reports))
 
 

@@ -75,6 +75,7 @@ class IndicatorForm(forms.ModelForm):
         widgets = {
             "baseline_date": DateInput(),
             "target_date": DateInput(),
+            "breakdown": forms.RadioSelect,
         }
 
     def __init__(self, *args: object, cluster: Cluster, **kwargs: object) -> None:
@@ -87,12 +88,21 @@ class IndicatorForm(forms.ModelForm):
         )
         self.fields["responsible"].label_from_instance = lambda m: m.actor.name
         self.fields["right"].queryset = self.fields["right"].queryset.select_related("instrument")
+        # Without dimensions it means nothing: left unanswered, every combination.
+        self.fields["breakdown"].required = False
+
+    def clean_breakdown(self) -> str:
+        return (
+            self.cleaned_data.get("breakdown")
+            or self.instance.breakdown
+            or Indicator.Breakdown.CROSSED
+        )
 
     def clean_code(self) -> str:
         return self.cleaned_data["code"].strip().upper()
 
     # Changing these would reinterpret the values already validated.
-    STABLE_FIELDS = ("measure", "by_sex", "by_age", "by_disability", "territories")
+    STABLE_FIELDS = ("measure", "by_sex", "by_age", "by_disability", "territories", "breakdown")
 
     def _check_counts_hold(self) -> None:
         """Unticking "a count" loosens the rule and is always possible; ticking it needs
@@ -229,6 +239,10 @@ class ReportForm(forms.Form):
 
     def cell_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.cell_names]
+
+    def fields_by_cell(self) -> dict[str, forms.BoundField]:
+        """{cell key: its field}, for the grid (indicators.grid)."""
+        return {key: self[name] for name, key in self.cell_names.items()}
 
 
 class ReturnForm(forms.Form):

@@ -75,6 +75,14 @@ DISABILITY = (("yes", _("With disability")), ("no", _("Without disability")))
 HXL_SEX = {"female": "f", "male": "m", "nonbinary": "i"}
 
 
+# The name of an indicator's current value, by the rule that makes it (current_rule).
+CURRENT_LABELS = {
+    "latest": _("Current value (latest period)"),
+    "sum": _("Current value (sum of the periods)"),
+    "average": _("Current value (average of the periods)"),
+}
+
+
 # What a coordinator defines of an indicator: the fields of its form, and what the audit
 # log records when it changes.
 INDICATOR_DEFINITION = (
@@ -98,6 +106,7 @@ INDICATOR_DEFINITION = (
     "by_age",
     "by_disability",
     "territories",
+    "breakdown",
     "data_source",
     "frequency",
     "responsible",
@@ -130,6 +139,13 @@ class Indicator(models.Model):
     class TargetKind(models.TextChoices):
         CUMULATIVE = "cumulative", _("Cumulative")
         PER_PERIOD = "per_period", _("Per period")
+
+    class Breakdown(models.TextChoices):
+        # Every combination of the dimensions' values: women aged 18 to 64 with disability.
+        CROSSED = "crossed", _("Every combination of the dimensions")
+        # Each dimension on its own, each adding up to the total: by sex, by age, by
+        # disability, where that is what entities can count.
+        SEPARATE = "separate", _("Each dimension on its own")
 
     class Source(models.TextChoices):
         EVENT_BASED = "event_based", _("Event-based data")
@@ -191,6 +207,17 @@ class Indicator(models.Model):
         max_length=500,
         blank=True,
         help_text=_("Territories to report separately, separated by commas."),
+    )
+    breakdown = models.CharField(
+        _("how the cells are reported"),
+        max_length=10,
+        choices=Breakdown.choices,
+        default=Breakdown.CROSSED,
+        help_text=_(
+            "Every combination (women aged 18 to 64, with disability…), or each dimension "
+            "on its own (the totals by sex, by age band, by disability), when that is what "
+            "the entities can count."
+        ),
     )
     data_source = models.CharField(_("data source"), max_length=16, choices=Source.choices)
     frequency = models.CharField(
@@ -297,6 +324,25 @@ class Indicator(models.Model):
         """Whether every value is a count: a whole number, never negative."""
         return self.adds_up and self.is_count
 
+    def asks_for(self, period: ReportingPeriod) -> bool:
+        """Whether the indicator asks for reports of the period: none of a period that ends
+        before its baseline date (the value it starts from is the baseline's). Pages, the
+        rules, the import template and the participation counts all ask this."""
+        return self.baseline_date is None or period.end >= self.baseline_date
+
+    @property
+    def current_rule(self) -> str:
+        """How the periods' values make the indicator's current one: a per-period target
+        is judged on the latest period whatever the aggregation (progress.combine)."""
+        if self.target_kind == self.TargetKind.PER_PERIOD:
+            return self.Aggregation.LATEST
+        return self.aggregation
+
+    @property
+    def current_label(self) -> str:
+        """The current value's name on the pages, after the rule that makes it."""
+        return str(CURRENT_LABELS[self.current_rule])
+
     def territory_list(self) -> list[str]:
         return [t.strip() for t in self.territories.split(",") if t.strip()]
 
@@ -314,12 +360,25 @@ class Indicator(models.Model):
             chosen.append(("territory", [(t, t) for t in territories]))
         return chosen
 
+    @property
+    def is_separate(self) -> bool:
+        """Each dimension reported on its own rather than their combinations."""
+        return self.breakdown == self.Breakdown.SEPARATE
+
     def cells(self) -> list[tuple[str, str]]:
-        """Every disaggregation cell as (key, label), e.g. ("sex=female|age=children", ...).
-        The total is not among them (its key is "")."""
+        """Every disaggregation cell as (key, label), e.g. ("sex=female|age=children", ...):
+        each combination of the dimensions' values, or, reported each on its own, every
+        value of each dimension ("sex=female", then "age=children"...). The total is not
+        among them (its key is "")."""
         dimensions = self.dimensions()
         if not dimensions:
             return []
+        if self.is_separate:
+            return [
+                (f"{name}={value}", str(label))
+                for name, values in dimensions
+                for value, label in values
+            ]
         names = [name for name, _values in dimensions]
         result = []
         for combo in itertools.product(*(values for _name, values in dimensions)):

@@ -17,6 +17,7 @@ from django.core.cache import cache
 from django.db.models import Avg, Count, Sum
 from django.utils import timezone
 
+from indicators.cells import shown
 from indicators.models import Indicator, Measurement, MeasurementReport, Objective
 
 ACHIEVED, ON_TRACK, AT_RISK, OFF_TRACK, NO_DATA = (
@@ -98,8 +99,17 @@ class IndicatorProgress:
     current: Decimal | None
     fraction: float | None
     status: str
-    periods: list[tuple[int, Decimal]] = field(default_factory=list)  # (period id, value)
+    # The validated value of each period on its own: (period id, value), oldest first.
+    periods: list[tuple[int, Decimal]] = field(default_factory=list)
     reporting_members: int = 0
+    # The indicator's value as of each period by its rule (indicator.current_rule): what
+    # the chart draws. The last one is ``current``, the figure progress is judged on.
+    points: list[tuple[int, Decimal]] = field(default_factory=list)
+
+    @property
+    def current_shown(self) -> str | None:
+        """The current value as the person's language writes it ("1.500", "49,38")."""
+        return None if self.current is None else shown(self.current)
 
 
 # Validated values change only when a report is validated (a validated report is never
@@ -176,16 +186,23 @@ def _period_values(
 
 
 def combine(indicator: Indicator, values: Sequence[Decimal]) -> Decimal | None:
-    """The indicator's current value from its period values (oldest first)."""
+    """The indicator's current value from its period values (oldest first), by its rule
+    (Indicator.current_rule: latest, sum or average)."""
     if not values:
         return None
-    if indicator.target_kind == Indicator.TargetKind.PER_PERIOD:
-        return values[-1]
-    if indicator.aggregation == Indicator.Aggregation.SUM:
+    rule = indicator.current_rule
+    if rule == Indicator.Aggregation.SUM:
         return sum(values, Decimal(0))
-    if indicator.aggregation == Indicator.Aggregation.AVERAGE:
+    if rule == Indicator.Aggregation.AVERAGE:
         return (sum(values, Decimal(0)) / len(values)).quantize(Decimal("0.01"))
     return values[-1]
+
+
+def running(indicator: Indicator, values: Sequence[Decimal]) -> list[Decimal]:
+    """The indicator's value as of each period (oldest first): what combine gives of the
+    periods up to it. The last is the current value, so that the chart ends where the
+    page's current value and the progress are."""
+    return [combine(indicator, values[: index + 1]) for index in range(len(values))]
 
 
 def indicators_progress(
@@ -198,7 +215,8 @@ def indicators_progress(
     for indicator in indicators:
         periods = by_indicator.get(indicator.pk, [])
         values = [value for _pk, _start, value in periods]
-        current = combine(indicator, values) if indicator.is_numeric else None
+        points = running(indicator, values) if indicator.is_numeric else []
+        current = points[-1] if points else None
         fraction, status = (
             progress_status(
                 baseline=indicator.baseline_value,
@@ -216,6 +234,7 @@ def indicators_progress(
             fraction=fraction,
             status=status,
             periods=[(pk, value) for pk, _start, value in periods],
+            points=[(pk, value) for (pk, _start, _v), value in zip(periods, points, strict=False)],
         )
     return result
 

@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from clusters.models import Membership
@@ -41,6 +42,15 @@ def report_problem(
         return _("The period %(period)s is locked: nothing in it can change.") % {"period": period}
     if period.start > (today or timezone.localdate()):
         return _("The period %(period)s has not started yet.") % {"period": period}
+    if not indicator.asks_for(period):
+        return _(
+            "%(indicator)s asks for no report of %(period)s: the period ends before its "
+            "baseline date, %(date)s."
+        ) % {
+            "indicator": indicator.code,
+            "period": period,
+            "date": date_format(indicator.baseline_date, "DATE_FORMAT"),
+        }
     if not can_report(indicator, membership):
         return _("%(entity)s does not report on this indicator.") % {"entity": membership.actor}
     if report is not None and not report.is_editable:

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from clusters.models import Cluster, Membership
@@ -69,6 +69,7 @@ def entity_reports(
         DueReport(indicator, period, reports.get((indicator.pk, period.pk)))
         for period in periods
         for indicator in indicators
+        if indicator.asks_for(period)
     ]
     order = {"returned": 0, "missing": 2, "draft": 1, "submitted": 3, "validated": 4}
     return sorted(
@@ -133,21 +134,37 @@ def reporting_by_entity(
 ) -> list[EntityReporting]:
     """Per lead and member entity, aggregated in the database (five queries whatever the
     size): an entity owes a report for each indicator it reports on (all, or those that
-    name it responsible) and each unlocked period; submitted or validated ones are done."""
+    name it responsible) and each unlocked period the indicator asks for (none before its
+    baseline date); submitted or validated ones are done."""
     today = today or timezone.localdate()
     periods = open_periods(cluster, today)
     past_due = [p for p in periods if p.due < today]
     still_due = [p for p in periods if p.due >= today]
     if members is None:
         members = list(cluster.memberships.voting().select_related("actor").order_by("actor__name"))
-    for_everyone = cluster.indicators.filter(responsible__isnull=True).count()
-    named = dict(
-        Indicator.responsible.through.objects.filter(indicator__cluster=cluster)
-        .values("membership_id")
-        .annotate(n=Count("id"))
-        .values_list("membership_id", "n")
-    )
+    indicators = list(cluster.indicators.only("pk", "cluster", "baseline_date"))
+    named: dict[int, list[int]] = {}
+    for membership_id, indicator_id in Indicator.responsible.through.objects.filter(
+        indicator__cluster=cluster
+    ).values_list("membership_id", "indicator_id"):
+        named.setdefault(membership_id, []).append(indicator_id)
+    with_responsible = {pk for ids in named.values() for pk in ids}
+    # How many reports each indicator asks for in the periods past due and still due:
+    # none of a period that ends before its baseline date (Indicator.asks_for).
+    asked = {
+        i.pk: (
+            sum(i.asks_for(p) for p in past_due),
+            sum(i.asks_for(p) for p in still_due),
+        )
+        for i in indicators
+    }
+    for_everyone = [asked[i.pk] for i in indicators if i.pk not in with_responsible]
+    everyone_past = sum(past for past, _open in for_everyone)
+    everyone_open = sum(still for _past, still in for_everyone)
     done = [MeasurementReport.Status.SUBMITTED, MeasurementReport.Status.VALIDATED]
+    asked_for = Q(indicator__baseline_date__isnull=True) | Q(
+        period__end__gte=F("indicator__baseline_date")
+    )
     counts = {
         row["membership_id"]: row
         for row in MeasurementReport.objects.filter(
@@ -155,21 +172,27 @@ def reporting_by_entity(
         )
         .values("membership_id")
         .annotate(
-            done_past=Count("id", filter=Q(period__in=_saved(past_due), status__in=done)),
-            done_open=Count("id", filter=Q(period__in=_saved(still_due), status__in=done)),
+            done_past=Count(
+                "id", filter=Q(period__in=_saved(past_due), status__in=done) & asked_for
+            ),
+            done_open=Count(
+                "id", filter=Q(period__in=_saved(still_due), status__in=done) & asked_for
+            ),
             awaiting=Count("id", filter=Q(status=MeasurementReport.Status.SUBMITTED)),
             returned=Count("id", filter=Q(status=MeasurementReport.Status.RETURNED)),
         )
     }
     result = []
     for member in members:
-        applicable = for_everyone + named.get(member.pk, 0)
+        own = [asked[pk] for pk in named.get(member.pk, [])]
+        owed_past = everyone_past + sum(past for past, _open in own)
+        owed_open = everyone_open + sum(still for _past, still in own)
         row = counts.get(member.pk, {})
         result.append(
             EntityReporting(
                 membership=member,
-                overdue=max(0, applicable * len(past_due) - row.get("done_past", 0)),
-                due=max(0, applicable * len(still_due) - row.get("done_open", 0)),
+                overdue=max(0, owed_past - row.get("done_past", 0)),
+                due=max(0, owed_open - row.get("done_open", 0)),
                 awaiting=row.get("awaiting", 0),
                 returned=row.get("returned", 0),
             )

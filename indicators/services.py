@@ -126,6 +126,9 @@ def check_total(
         derived = derived_total(indicator, cells)
         if derived is not None and abs(derived) > VALUE_LIMIT:
             raise DomainError(_("The sum of the cells is too large to be stored."))
+        # Dimensions reported each on its own must agree with one another too.
+        if derived is not None and (problem := total_problem(indicator, cells, derived)):
+            raise DomainError(problem)
         return derived
     if problem := total_problem(indicator, cells, total):
         raise DomainError(problem)

@@ -30,6 +30,7 @@ from indicators.figures import (
 )
 from indicators.filters import IndicatorFilter, ReportFilter
 from indicators.forms import ImportForm, IndicatorForm, ObjectiveForm, ReportForm, ReturnForm
+from indicators.grid import report_grid
 from indicators.importing import ImportRefused, import_reports
 from indicators.models import (
     Indicator,
@@ -47,7 +48,7 @@ from indicators.selectors import (
     periods_until,
     with_cells,
 )
-from rights.models import AGE_BANDS, SEXES, RightsIssue
+from rights.models import RightsIssue
 
 
 @login_required
@@ -248,7 +249,7 @@ def report_edit(
         "report": report,
         "form": form,
         "editable": problem is None,
-        "grid": _grid(indicator, form),
+        "grid": report_grid(indicator, form.fields_by_cell()),
     }
     return render(
         request, "indicators/report_form.html", context, status=400 if form.is_bound else 200
@@ -307,16 +308,6 @@ def _initial(indicator: Indicator, report: MeasurementReport | None) -> dict:
     for index, (key, _label) in enumerate(indicator.cells()):
         initial[f"cell_{index}"] = values.get(key)
     return initial
-
-
-def _grid(indicator: Indicator, form: ReportForm):
-    """Rows of (sex label, [(age label, field)]) when the cells are exactly sex by age."""
-    if [name for name, _v in indicator.dimensions()] != ["sex", "age"]:
-        return None
-    fields = iter(form.cell_fields())
-    return [
-        (label, [(age_label, next(fields)) for _a, age_label in AGE_BANDS]) for _s, label in SEXES
-    ]
 
 
 @login_required
