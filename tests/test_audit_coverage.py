@@ -35,6 +35,7 @@ NOT_AUDITED = {
     "preferences": "a person's own name, language and email choice",
     "actors:edit": "an entity's own profile, outside any cluster",
     "clusters:invitation-logout": "ends a session; changes nothing",
+    "clusters:acting-for": "which of their entities a person acts for: a session preference",
 }
 
 
