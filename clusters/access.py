@@ -105,13 +105,25 @@ def _access_for(request: HttpRequest, slug: str) -> ClusterAccess:
 def _acting_for(
     request: HttpRequest, cluster: Cluster, memberships: tuple[Membership, ...]
 ) -> Membership | None:
-    """The membership the person chose to act for here, while it is still one of theirs;
-    otherwise the highest-ranked (a lead before a member, before an observer...)."""
-    chosen = request.session.get(ACTING_FOR, {}).get(str(cluster.pk))
-    for membership in memberships:
-        if membership.actor_id == chosen:
-            return membership
+    """The membership the person acts for here: the entity a posted form was shown for
+    (includes/_acting_for_field.html), else the one chosen in the cluster bar, while it is
+    still one of theirs; otherwise the highest-ranked (a lead before a member...)."""
+    chosen = [_posted_actor(request), request.session.get(ACTING_FOR, {}).get(str(cluster.pk))]
+    for actor_id in chosen:
+        for membership in memberships:
+            if actor_id is not None and membership.actor_id == actor_id:
+                return membership
     return max(memberships, key=lambda m: ROLE_RANK[m.role], default=None)
+
+
+def _posted_actor(request: HttpRequest) -> int | None:
+    """The entity a posted form says it was shown for. A person who switches entity in
+    another tab and then sends this form acts for the entity the form named, not the one
+    chosen since. Only plain forms: an upload is not read before its view checks its size."""
+    if request.method != "POST" or request.content_type != "application/x-www-form-urlencoded":
+        return None
+    value = request.POST.get(ACTING_FOR, "")
+    return int(value) if value.isdigit() else None
 
 
 def act_for(request: HttpRequest, access: ClusterAccess, actor_id: int | None) -> Membership:

@@ -7,6 +7,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from actors.models import ActorUser
 from clusters import services
@@ -157,6 +158,38 @@ def test_a_position_for_each_entity_and_both_count(two: World):
     detail = client.get(reverse("planning:proposal-detail", args=[two.cluster.slug, proposal.pk]))
     waiting = detail.content.decode().split("Not answered yet:")[1].split("</p>")[0]
     assert "Tenants Union" not in waiting and "Lead Foundation" in waiting
+
+
+def post_form(client: Client, url: str, data: dict):
+    """As a browser sends a form without a file."""
+    return client.post(url, urlencode(data), content_type="application/x-www-form-urlencoded")
+
+
+def test_a_form_acts_for_the_entity_it_was_shown_for(two: World):
+    """The position form is shown for the association; meanwhile, in another tab, the
+    person switches to the union. The form still takes the association's position."""
+    client = two.client("member")
+    detail = reverse("planning:proposal-detail", args=[two.cluster.slug, two.proposal.pk])
+    page = client.get(detail).content.decode()
+    assert f'name="acting_for" value="{two.member_actor.pk}"' in page
+    act_for(client, two, two.tenants.pk)
+    take = reverse("planning:stance-take", args=[two.cluster.slug, two.proposal.pk])
+    data = {"acting_for": two.member_actor.pk, "position": "agree", "reason": ""}
+    post_form(client, take, data)
+    stance = Stance.objects.get(proposal=two.proposal)
+    assert stance.membership == two.member_membership
+    # The bar's choice is left as it was.
+    assert acting(client, two) == two.tenants_membership
+
+
+@pytest.mark.parametrize("forged", ["outsider", "lead", "nonsense"])
+def test_a_form_naming_an_entity_not_theirs_acts_for_the_chosen_one(two: World, forged: str):
+    actor_id = {"outsider": two.outsider_actor.pk, "lead": two.lead.pk, "nonsense": "x1"}[forged]
+    client = two.client("member")
+    act_for(client, two, two.tenants.pk)
+    take = reverse("planning:stance-take", args=[two.cluster.slug, two.proposal.pk])
+    post_form(client, take, {"acting_for": actor_id, "position": "agree", "reason": ""})
+    assert Stance.objects.get(proposal=two.proposal).membership == two.tenants_membership
 
 
 def test_the_to_do_page_is_the_chosen_entitys(two: World):
