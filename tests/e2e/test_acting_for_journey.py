@@ -2,10 +2,11 @@
 
 Jordi represents the neighbours' association and the tenants' union, both members of the
 cluster. His home lists each entity once, with one link to the to-do page. In the cluster
-bar he acts for the association first: he takes its position on the open proposal; then
-he switches to the union, and the same page now asks for the union's position, which he
-takes too: both count, and only the lead has not answered. He reports the union's figure,
-switches back, and the association's report is still owed.
+bar he acts for the association first: he takes its position on the open proposal. In a
+second tab he switches to the union; the form still open in the first tab changes the
+association's position, the entity it was shown for. The page then asks for the union's
+position, which he takes too: both count, and only the lead has not answered. He reports
+the union's figure, switches back, and the association's report is still owed.
 
 English only: the strings of this change reach the catalogues when the integrator merges
 their translations. Every page is checked by axe-core and saved as
@@ -135,21 +136,39 @@ def test_a_person_with_two_entities_acts_for_each(
         t(LANGUAGE, "Your entity's position has been saved.")
     )
 
-    # Switch to the union: back on the same page, which now asks for the union's position.
-    act_for(page, UNION)
-    expect(page).to_have_url(f"{live_server.url}{proposal_path}")
-    expect(stance_title).to_contain_text(UNION)
-    shot(page, "acting-for-switched")
+    # In a second tab, he switches to the union; back on the page the choice was made on.
+    other = page.context.new_page()
+    visits.watch(other)
+    other.goto(f"{live_server.url}{proposal_path}")
+    shot(other, "acting-for-second-tab")
+    act_for(other, UNION)
+    expect(other).to_have_url(f"{live_server.url}{proposal_path}")
+    expect(other.locator("#stance-title")).to_contain_text(UNION)
+    shot(other, "acting-for-switched")
+    other.close()
+
+    # The first tab still shows the association's form: sending it changes the
+    # association's position, not the union's.
     stance.get_by_label(t(LANGUAGE, "Abstain"), exact=True).check()
+    submit(page, stance.get_by_role("button", name=t(LANGUAGE, "Save the position")))
+    positions = dict(
+        Stance.objects.filter(proposal=proposal).values_list("membership_id", "position")
+    )
+    assert positions == {association.pk: "abstain"}
+
+    # Now the page is the union's, as chosen in the other tab; he takes its position.
+    expect(stance_title).to_contain_text(UNION)
+    stance.get_by_label(t(LANGUAGE, "Agree"), exact=True).check()
     submit(page, stance.get_by_role("button", name=t(LANGUAGE, "Save the position")))
     waiting = page.locator("p", has_text=t(LANGUAGE, "Not answered yet:"))
     expect(waiting).to_contain_text("Fundació Llar")
     expect(waiting).not_to_contain_text(UNION)
     expect(waiting).not_to_contain_text(ASSOCIATION)
+    shot(page, "acting-for-both-positions")
     positions = dict(
         Stance.objects.filter(proposal=proposal).values_list("membership_id", "position")
     )
-    assert positions == {association.pk: "agree", union.pk: "abstain"}
+    assert positions == {association.pk: "abstain", union.pk: "agree"}
 
     # The union's report, from its own reporting page.
     page.get_by_role("navigation", name=t(LANGUAGE, "Cluster")).get_by_role(
