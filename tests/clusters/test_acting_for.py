@@ -150,7 +150,8 @@ def test_a_position_for_each_entity_and_both_count(two: World):
     waiting = detail.content.decode().split("Not answered yet:")[1].split("</p>")[0]
     assert "Tenants Union" in waiting and "Neighbours Association" not in waiting
     act_for(client, two, two.tenants.pk)
-    client.post(take, {"position": "disagree", "reason": "Who runs the fund?"})
+    response = client.post(take, {"position": "disagree", "reason": "Who runs the fund?"})
+    assert texts(response) == ["Tenants Union: the position has been saved."]
     stances = {s.membership: s.position for s in Stance.objects.filter(proposal=proposal)}
     assert stances == {two.member_membership: "agree", two.tenants_membership: "disagree"}
     tally = proposal_services.tally_for(proposal)

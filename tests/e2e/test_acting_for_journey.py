@@ -133,7 +133,7 @@ def test_a_person_with_two_entities_acts_for_each(
     stance.get_by_label(t(LANGUAGE, "Agree"), exact=True).check()
     submit(page, stance.get_by_role("button", name=t(LANGUAGE, "Save the position")))
     expect(status_messages(page)).to_contain_text(
-        t(LANGUAGE, "Your entity's position has been saved.")
+        t(LANGUAGE, "%(entity)s: the position has been saved.", entity=ASSOCIATION)
     )
 
     # In a second tab, he switches to the union; back on the page the choice was made on.
