@@ -126,6 +126,17 @@ def _posted_actor(request: HttpRequest) -> int | None:
     return int(value) if value.isdigit() else None
 
 
+def same_pages(one: Membership | None, other: Membership) -> bool:
+    """Whether acting for ``other`` instead of ``one`` opens the same pages: a member's
+    reporting page is not an observer's, an institution reads only published reports."""
+    if one is None:
+        return False
+    return (one.role in Membership.VOTING_ROLES, one.role in Membership.READER_ROLES) == (
+        other.role in Membership.VOTING_ROLES,
+        other.role in Membership.READER_ROLES,
+    )
+
+
 def act_for(request: HttpRequest, access: ClusterAccess, actor_id: int | None) -> Membership:
     """Remember, for this session, that the person acts for ``actor_id`` in the access's
     cluster. Only an entity they represent there is accepted: another cluster's entity, or

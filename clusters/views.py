@@ -24,6 +24,7 @@ from clusters.access import (
     cluster_for_coordinator,
     cluster_for_user,
     leavable_memberships,
+    same_pages,
 )
 from clusters.audit import audit_rows, with_details
 from clusters.filters import AuditFilter
@@ -325,6 +326,9 @@ def acting_for(request: HttpRequest, slug: str) -> HttpResponse:
     the person's preference, not a change to the cluster."""
     cluster, access = cluster_for_user(request, slug)
     form = ActingForForm(request.POST)
+    # Back to the page the choice was made on, in this site only; to the overview when the
+    # new entity's role opens other pages (an observer has no reporting page).
+    back = request.POST.get("next", "")
     try:
         membership = act_for(request, access, form.actor_id())
     except DomainError as error:
@@ -334,8 +338,7 @@ def acting_for(request: HttpRequest, slug: str) -> HttpResponse:
             request,
             _("You now act for %(entity)s in this cluster.") % {"entity": membership.actor},
         )
-    # Back to the page the choice was made on, in this site only.
-    back = request.POST.get("next", "")
+        back = back if same_pages(access.membership, membership) else ""
     if not url_has_allowed_host_and_scheme(
         back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):

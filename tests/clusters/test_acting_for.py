@@ -123,6 +123,22 @@ def test_it_goes_back_to_the_page_but_never_to_another_site(two: World):
         assert response.url == two.cluster.get_absolute_url()
 
 
+def test_a_role_that_opens_other_pages_lands_on_the_overview(two: World):
+    """Acting for an observer, the member's reporting page would answer 403: the person
+    lands on the overview instead, with the bar to switch back."""
+    ActorUserFactory(user=two.users["member"], actor=two.observer_actor)
+    client = two.client("member")
+    reporting = reverse("indicators:reporting", args=[two.cluster.slug])
+    response = act_for(client, two, two.observer_actor.pk, reporting)
+    assert response.url == two.cluster.get_absolute_url()
+    assert client.get(reporting).status_code == 403
+    body = client.get(response.url).content.decode()
+    assert f'<option value="{two.observer_actor.pk}" selected>' in body
+    overview = two.cluster.get_absolute_url()
+    assert act_for(client, two, two.member_actor.pk, reporting).url == overview
+    assert act_for(client, two, two.tenants.pk, reporting).url == reporting
+
+
 def test_the_choice_is_kept_per_cluster(two: World):
     other = MembershipFactory(cluster=two.other_cluster, actor=two.member_actor)
     client = two.client("member")
