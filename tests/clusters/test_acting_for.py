@@ -262,3 +262,27 @@ def test_home_lists_each_entity_once_with_one_to_do_link(two: World):
     assert card.count("Tenants Union") == 1
     assert card.count(reverse("reports:todo", args=[two.cluster.slug])) == 1
     assert "To doTo do" not in body
+
+
+def test_the_choice_costs_no_query(world: World):
+    """The bar's entities come with the access's one query of memberships: a page runs the
+    same queries for a person with one entity or with several, chosen or not."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = world.client("member")
+    proposals = reverse("planning:proposal-list", args=[world.cluster.slug])
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(proposals).status_code == 200
+        return len(queries)
+
+    one = count()
+    for name in ("Tenants Union", "Squatters Collective"):
+        actor = ActorFactory(name=name)
+        MembershipFactory(cluster=world.cluster, actor=actor)
+        ActorUserFactory(user=world.users["member"], actor=actor)
+    several = count()
+    act_for(client, world, actor.pk)
+    assert one == several == count()
