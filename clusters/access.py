@@ -7,7 +7,7 @@ role gets a 403.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
@@ -119,11 +119,21 @@ def _acting_for(
 def _posted_actor(request: HttpRequest) -> int | None:
     """The entity a posted form says it was shown for. A person who switches entity in
     another tab and then sends this form acts for the entity the form named, not the one
-    chosen since. Only plain forms: an upload is not read before its view checks its size."""
+    chosen since. Only plain forms: an upload is not read before its view checks its size
+    (the view then calls ``with_posted_entity``)."""
     if request.method != "POST" or request.content_type != "application/x-www-form-urlencoded":
         return None
     value = request.POST.get(ACTING_FOR, "")
     return int(value) if value.isdigit() else None
+
+
+def with_posted_entity(access: ClusterAccess, request: HttpRequest) -> ClusterAccess:
+    """For a form with a file, once its view may read it: the access acting for the entity
+    the form was shown for, when that is one of the person's entities here."""
+    value = request.POST.get(ACTING_FOR, "")
+    actor_id = int(value) if value.isdigit() else None
+    membership = next((m for m in access.memberships if m.actor_id == actor_id), None)
+    return replace(access, membership=membership) if membership else access
 
 
 def same_pages(one: Membership | None, other: Membership) -> bool:

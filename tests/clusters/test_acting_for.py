@@ -286,3 +286,50 @@ def test_the_choice_costs_no_query(world: World):
     several = count()
     act_for(client, world, actor.pk)
     assert one == several == count()
+
+
+def test_an_import_acts_for_the_entity_its_page_was_shown_for(two: World):
+    """An upload carries the entity too; it is read after the import's size check."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = two.client("member")
+    act_for(client, two, two.tenants.pk)
+    page = client.get(reverse("indicators:import", args=[two.cluster.slug])).content.decode()
+    assert f'name="acting_for" value="{two.tenants.pk}"' in page
+    # Meanwhile, in another tab, the person goes back to the association.
+    act_for(client, two, two.member_actor.pk)
+    start = two.period.start.isoformat()
+    rows = f"indicator,period,cell,value,text,comment\nI1,{start},sex=female,3,,\n"
+    upload = SimpleUploadedFile("values.csv", rows.encode())
+    response = client.post(
+        reverse("indicators:import", args=[two.cluster.slug]),
+        {"file": upload, "acting_for": str(two.tenants.pk)},
+    )
+    assert response.status_code == 302
+    reports = MeasurementReport.objects.filter(indicator=two.indicator)
+    tenants = reports.get(membership=two.tenants_membership)
+    assert tenants.measurements.get(cell="sex=female").value == 3
+    # A foreign entity in the form changes nothing: the bar's choice applies.
+    act_for(client, two, two.tenants.pk)
+    upload = SimpleUploadedFile("values.csv", rows.replace(",3,", ",4,").encode())
+    client.post(
+        reverse("indicators:import", args=[two.cluster.slug]),
+        {"file": upload, "acting_for": str(two.outsider_actor.pk)},
+    )
+    tenants.refresh_from_db()
+    assert tenants.measurements.get(cell="sex=female").value == 4
+    assert two.report.measurements.get(cell="sex=female").value == 6
+
+
+def test_evidence_is_added_for_the_entity_its_form_was_shown_for(two: World):
+    client = two.client("member")
+    act_for(client, two, two.tenants.pk)
+    add = reverse("rights:evidence-add", args=[two.cluster.slug, two.issue.pk])
+    client.post(
+        add,
+        {"title": "Census", "url": "https://example.org/c", "acting_for": two.member_actor.pk},
+    )
+    client.post(add, {"title": "Survey", "url": "https://example.org/s"})
+    added = dict(two.issue.evidence.values_list("title", "added_for"))
+    assert added["Census"] == two.member_membership.pk
+    assert added["Survey"] == two.tenants_membership.pk
