@@ -79,6 +79,11 @@ def test_one_entity_is_named_without_a_choice(world: World):
     body = world.client("observer").get(world.cluster.get_absolute_url()).content.decode()
     assert "Acting for <strong>Observatory University</strong>" in body
     assert 'name="actor"' not in body
+    # Nor do its forms carry an entity: there is nothing to choose between.
+    detail = reverse("planning:proposal-detail", args=[world.cluster.slug, world.proposal.pk])
+    page = world.client("member").get(detail).content.decode()
+    assert "Acting for <strong>Neighbours Association</strong>" in page
+    assert 'name="acting_for"' not in page and 'name="position"' in page
 
 
 @pytest.mark.parametrize(
