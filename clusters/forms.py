@@ -141,13 +141,32 @@ class LeaveForm(forms.Form):
         widget=forms.RadioSelect,
     )
 
-    def __init__(self, *args: object, memberships: list[Membership], **kwargs: object) -> None:
+    def __init__(
+        self,
+        *args: object,
+        memberships: list[Membership],
+        acting: Membership | None = None,
+        **kwargs: object,
+    ) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["membership"]
         field.queryset = Membership.objects.filter(pk__in=[m.pk for m in memberships])
         field.label_from_instance = lambda membership: membership.actor.name
         if len(memberships) == 1:
             field.initial = memberships[0].pk
+        elif acting is not None and acting in memberships:
+            # The entity the person acts for in the cluster bar comes first to mind.
+            field.initial = acting.pk
+
+
+class ActingForForm(forms.Form):
+    """The entity a person acts for in a cluster (the cluster bar's choice). Which entities
+    are allowed is the access's to say (clusters.access.act_for), not the form's."""
+
+    actor = forms.IntegerField(label=_("Acting for"), required=False)
+
+    def actor_id(self) -> int | None:
+        return self.cleaned_data["actor"] if self.is_valid() else None
 
 
 class RoleForm(forms.Form):

@@ -28,6 +28,7 @@ urlpatterns = [
         views.invitation_revoke,
         name="invitation-revoke",
     ),
+    path("c/<slug:slug>/acting-for/", views.acting_for, name="acting-for"),
     path("c/<slug:slug>/leave/", views.leave, name="leave"),
     path("c/<slug:slug>/audit/", views.audit_log, name="audit-log"),
     path("c/<slug:slug>/audit/export.csv", views.audit_export, name="audit-export"),

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,13 +20,16 @@ from actors.models import Actor
 from clusters import services
 from clusters.access import (
     ClusterAccess,
+    act_for,
     cluster_for_coordinator,
     cluster_for_user,
     leavable_memberships,
+    same_pages,
 )
 from clusters.audit import audit_rows, with_details
 from clusters.filters import AuditFilter
 from clusters.forms import (
+    ActingForForm,
     ClusterCreateForm,
     ClusterForm,
     InvitationForm,
@@ -46,11 +50,10 @@ def health(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """My clusters: where I coordinate or represent an entity, and invitations waiting."""
-    user = request.user
-    clusters = (
+def _my_clusters(user: User) -> list[Cluster]:
+    """The clusters on the person's home page, each with the person's roles and entities in
+    it, counted over every active membership (not only the person's)."""
+    clusters = list(
         Cluster.objects.visible_to(user)
         .annotate(
             active_members=Count(
@@ -63,12 +66,25 @@ def home(request: HttpRequest) -> HttpResponse:
                 "memberships",
                 queryset=Membership.objects.active()
                 .filter(actor__people__user=user)
-                .select_related("actor"),
+                .select_related("actor")
+                .order_by("actor__name"),
                 to_attr="my_memberships",
             ),
         )
         .order_by("name")
     )
+    for cluster in clusters:
+        # The to-do page is the cluster's, for whichever entity the person acts for there:
+        # one link, however many of their entities take positions (it was one per entity).
+        cluster.has_todo = any(m.takes_positions for m in cluster.my_memberships)
+    return clusters
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """My clusters: where I coordinate or represent an entity, and invitations waiting."""
+    user = request.user
+    clusters = _my_clusters(user)
     invitations = [
         (invitation, make_invitation_token(invitation))
         for invitation in Invitation.objects.usable_for(user).select_related("cluster", "actor")
@@ -304,12 +320,39 @@ def membership_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def acting_for(request: HttpRequest, slug: str) -> HttpResponse:
+    """The cluster bar's choice of the entity a person acts for: kept for the session, it is
+    the person's preference, not a change to the cluster."""
+    cluster, access = cluster_for_user(request, slug)
+    form = ActingForForm(request.POST)
+    # Back to the page the choice was made on, in this site only; to the overview when the
+    # new entity's role opens other pages (an observer has no reporting page).
+    back = request.POST.get("next", "")
+    try:
+        membership = act_for(request, access, form.actor_id())
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("You now act for %(entity)s in this cluster.") % {"entity": membership.actor},
+        )
+        back = back if same_pages(access.membership, membership) else ""
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = cluster.get_absolute_url()
+    return redirect(back)
+
+
+@login_required
 def leave(request: HttpRequest, slug: str) -> HttpResponse:
     cluster, access = cluster_for_user(request, slug)
     choices = leavable_memberships(cluster, request.user)
     if not choices:
         raise PermissionDenied
-    form = LeaveForm(request.POST or None, memberships=choices)
+    form = LeaveForm(request.POST or None, memberships=choices, acting=access.membership)
     if request.method == "POST" and form.is_valid():
         membership = form.cleaned_data["membership"]
         try:

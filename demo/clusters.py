@@ -177,6 +177,11 @@ PEOPLE = [
     ("admin@demo.example", "Admin", "Demo", None, True),
 ]
 
+# A person who represents a second entity of the demo cluster, and chooses in the cluster bar
+# which one they act for: Jordi speaks for the neighbours' association and for the tenants'
+# union, and takes a position and reports for each.
+SECOND_ENTITIES = [("member@demo.example", "sindicat-llogateres")]
+
 ROLES = {
     "llar-solidaria": Membership.Role.LEAD,
     "observatori-drets-socials": Membership.Role.OBSERVER,
@@ -197,6 +202,12 @@ def seed_clusters() -> Cluster:
                 actor=actors[actor_slug],
                 defaults={"role": ActorUser.Role.ADMIN},
             )
+    for email, actor_slug in SECOND_ENTITIES:
+        ActorUser.objects.get_or_create(
+            user=users[email],
+            actor=actors[actor_slug],
+            defaults={"role": ActorUser.Role.REPRESENTATIVE},
+        )
     cluster = _cluster(users["coordinator@demo.example"], areas, actors)
     _invitation(cluster, users["coordinator@demo.example"])
     return cluster

@@ -16,6 +16,7 @@ from clusters.access import (
     cluster_for_coordinator,
     cluster_for_member,
     cluster_for_reader,
+    with_posted_entity,
 )
 from clusters.models import Cluster, Membership
 from core.errors import DomainError
@@ -413,6 +414,7 @@ def report_import(request: HttpRequest, slug: str) -> HttpResponse:
             errors = reading.too_large().errors
         else:
             form = ImportForm(request.POST, request.FILES)
+            access = with_posted_entity(access, request)
             errors = _imported(request, form, cluster, access.membership)
             if errors is None:
                 return redirect("indicators:reporting", slug=cluster.slug)

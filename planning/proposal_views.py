@@ -176,10 +176,16 @@ Change = Callable[[Proposal, ClusterAccess], object]
 
 
 def _act(
-    request: HttpRequest, slug: str, pk: int, change: Change, done: str, *, coordinator: bool
+    request: HttpRequest,
+    slug: str,
+    pk: int,
+    change: Change,
+    done: str | Callable[[ClusterAccess], str],
+    *,
+    coordinator: bool,
 ) -> HttpResponse:
     """Run one change of a proposal (a service call) and come back to it with a message:
-    what was done, or why it was refused."""
+    what was done (which may name the entity acted for), or why it was refused."""
     if coordinator:
         cluster, access = cluster_for_coordinator(request, slug)
     else:
@@ -190,7 +196,7 @@ def _act(
     except DomainError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, done)
+        messages.success(request, done(access) if callable(done) else done)
     return redirect("planning:proposal-detail", slug=cluster.slug, pk=proposal.pk)
 
 
@@ -270,7 +276,10 @@ def stance_take(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             reason=values["reason"],
         )
 
-    done = _("Your entity's position has been saved.")
+    def done(access: ClusterAccess) -> str:
+        # Named: a person who represents several entities sees whose position it was.
+        return _("%(entity)s: the position has been saved.") % {"entity": access.membership.actor}
+
     return _act(request, slug, pk, take, done, coordinator=False)
 
 

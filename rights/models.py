@@ -533,7 +533,7 @@ class Evidence(models.Model):
 
     def removable_by(self, *, is_coordinator: bool, membership: Membership | None) -> bool:
         """The coordinator, or a representative of the entity that attached it (the entity
-        the person acts for in the cluster: for now the highest-ranked one they represent)."""
+        the person acts for in the cluster, as chosen in the cluster bar)."""
         return is_coordinator or (membership is not None and membership.pk == self.added_for_id)
 
 

@@ -9,7 +9,12 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from clusters.access import cluster_for_coordinator, cluster_for_editor, cluster_for_reader
+from clusters.access import (
+    cluster_for_coordinator,
+    cluster_for_editor,
+    cluster_for_reader,
+    with_posted_entity,
+)
 from clusters.models import Cluster
 from core.errors import DomainError
 from core.paging import paginate
@@ -223,6 +228,7 @@ def evidence_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     cluster, access = cluster_for_editor(request, slug)
     issue = _issue(cluster, pk)
     form = EvidenceForm(request.POST, request.FILES)
+    access = with_posted_entity(access, request)
     if not form.is_valid():
         for error in form.errors.values():
             messages.error(request, " ".join(error))

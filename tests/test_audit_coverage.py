@@ -39,6 +39,7 @@ NOT_AUDITED = {
     ),
     "actors:edit": "an entity's own profile, outside any cluster",
     "clusters:invitation-logout": "ends a session; changes nothing",
+    "clusters:acting-for": "which of their entities a person acts for: a session preference",
 }
 
 

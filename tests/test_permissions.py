@@ -257,6 +257,9 @@ MATRIX: dict[str, Row] = {
     "reports:publish": Row(published_report, COORDINATOR_POST, method="post"),
     "clusters:audit-log": Row(slug, COORDINATOR_ONLY),
     "clusters:audit-export": Row(slug, COORDINATOR_ONLY),
+    # Anyone inside may post; an entity not theirs (here: none given) is refused with a
+    # message and a redirect back.
+    "clusters:acting-for": Row(slug, cluster_rule(302, 302, 302, 302), method="post"),
     # For administrators of an entity that may leave (the lead hands over first).
     "clusters:leave": Row(slug, cluster_rule(403, 200, 200, 200, representative=403)),
 }
