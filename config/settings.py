@@ -169,6 +169,14 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 600, minimum=1)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 540, minimum=1)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Embedded (no worker), a report is rendered in a thread of the web process after the
+# response, so asking for one answers at once (reports.jobs.queue_render). Off, the render
+# runs eagerly inside the request, as every other task does there.
+REPORTS_RENDER_AFTER_RESPONSE = env_bool("REPORTS_RENDER_AFTER_RESPONSE", True)
+# A report queued or being prepared with no sign of life for this many seconds stalled:
+# its worker or web process was lost. Longer than any stage of a render takes (the hard
+# time limit bounds the whole render); the coordinator may then ask for it again at once.
+REPORT_STALLED_AFTER = env_int("REPORT_STALLED_AFTER", 300, minimum=1)
 CELERY_TIMEZONE = "Europe/Madrid"
 CELERY_BEAT_SCHEDULE = {
     "close-due-proposals": {"task": "planning.tasks.close_due_proposals", "schedule": 300.0},

@@ -81,6 +81,8 @@ def eager_celery(settings):
     Emails go to Django's test mailbox, and tests stay independent of any worker.
     """
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Reports render in the test's own thread too; tests of the thread turn it back on.
+    settings.REPORTS_RENDER_AFTER_RESPONSE = False
     previous = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True
     yield
