@@ -173,10 +173,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # response, so asking for one answers at once (reports.jobs.queue_render). Off, the render
 # runs eagerly inside the request, as every other task does there.
 REPORTS_RENDER_AFTER_RESPONSE = env_bool("REPORTS_RENDER_AFTER_RESPONSE", True)
-# A report queued or being prepared with no sign of life for this many seconds stalled:
-# its worker or web process was lost. Longer than any stage of a render takes (the hard
-# time limit bounds the whole render); the coordinator may then ask for it again at once.
-REPORT_STALLED_AFTER = env_int("REPORT_STALLED_AFTER", 300, minimum=1)
+# A report being rendered records a sign of life this often (reports.jobs._heartbeat; 0:
+# only at each stage). Queued or being prepared with no sign of life for REPORT_STALLED_AFTER
+# seconds, it stalled: its worker or web process was lost, and the coordinator may ask for
+# it again at once.
+REPORT_HEARTBEAT_EVERY = env_int("REPORT_HEARTBEAT_EVERY", 20)
+REPORT_STALLED_AFTER = env_int("REPORT_STALLED_AFTER", 120, minimum=1)
 CELERY_TIMEZONE = "Europe/Madrid"
 CELERY_BEAT_SCHEDULE = {
     "close-due-proposals": {"task": "planning.tasks.close_due_proposals", "schedule": 300.0},

@@ -13,6 +13,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 from celery import shared_task
@@ -118,6 +120,36 @@ def _set_progress(job_id: int, attempt: int, percent: int) -> None:
     )
 
 
+@contextmanager
+def _heartbeat(job_id: int, attempt: int) -> Iterator[None]:
+    """While the block runs, a thread records every REPORT_HEARTBEAT_EVERY seconds that
+    the run is alive: a stage of a large report may take minutes, and only a run that was
+    lost (its worker killed, its web process restarted) falls silent."""
+    every = settings.REPORT_HEARTBEAT_EVERY
+    if not every:
+        yield
+        return
+    stop = threading.Event()
+
+    def beat() -> None:
+        try:
+            while not stop.wait(every):
+                ReportJob.objects.filter(
+                    pk=job_id, status=ReportJob.Status.RUNNING, attempts=attempt
+                ).update(heartbeat_at=timezone.now())
+        except Exception:  # a missed beat only makes the page say "stalled" sooner
+            logger.warning("Report %s: its heartbeat stopped", job_id, exc_info=True)
+        finally:
+            connections.close_all()  # this thread's own connection
+
+    thread = threading.Thread(target=beat, name=f"report-{job_id}-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+
+
 def stale_after() -> timedelta:
     """A running job older than this lost its worker: the task's hard time limit would
     have ended it, and the broker hands a lost task back only after its visibility
@@ -168,8 +200,9 @@ def report_render(job_id: int) -> bool:
         _set_progress(job_id, attempt, percent)
 
     try:
-        pdf, pages = render_pdf(job, progress=progress)
-        name = _store(job, pdf)
+        with _heartbeat(job_id, attempt):
+            pdf, pages = render_pdf(job, progress=progress)
+            name = _store(job, pdf)
     except TRANSIENT_ERRORS:
         raise
     except SoftTimeLimitExceeded:

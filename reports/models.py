@@ -178,9 +178,9 @@ class ReportJob(models.Model):
 
     @property
     def is_stalled(self) -> bool:
-        """Queued or being prepared, with no sign of life for longer than a render's stage
-        takes: its worker (or, embedded, the web process) was lost. The coordinator may ask
-        for it again at once (reports.services.report_retry)."""
+        """Queued or being prepared, with no sign of life (reports.jobs._heartbeat) for
+        REPORT_STALLED_AFTER seconds: its worker (or, embedded, the web process) was lost.
+        The coordinator may ask for it again at once (reports.services.report_retry)."""
         if not self.is_active or self.is_published or self.last_sign_of_life is None:
             return False
         quiet_for = (timezone.now() - self.last_sign_of_life).total_seconds()

@@ -128,7 +128,7 @@ def test_the_problem_tree_scrolls_in_its_box_with_its_text_at_12_px_or_more(
     shot(page, "phone-problem-tree")
     computed, drawn = tree_text_sizes(page)
     assert computed >= 12 and drawn >= 12
-    tree = page.locator(".problem-tree")
+    tree = page.locator("div.problem-tree")
     assert tree.evaluate("box => box.scrollWidth > box.clientWidth")  # it scrolls, itself
     assert page_overflow(page) <= 0  # and the page does not
     tree.focus()  # the keyboard scrolls it too

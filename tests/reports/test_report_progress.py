@@ -5,6 +5,7 @@ response, in a thread of the web process, and its page follows it; a report whos
 from __future__ import annotations
 
 import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -80,12 +81,36 @@ def test_embedded_a_render_that_fails_in_its_thread_is_recorded(settings, monkey
     assert job.status == "failed" and "no fonts" in job.error
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_long_stage_of_a_render_still_gives_signs_of_life(settings, monkeypatch):
+    settings.REPORT_HEARTBEAT_EVERY = 0.05
+    world = build_world()
+    # Queued, its task not yet run: rendered below, as the worker would.
+    job = ReportJob.objects.create(cluster=world.cluster, kind="dossier", language="ca")
+    beats = []
+
+    def long_stage(job, progress):
+        claimed = fresh(job).heartbeat_at
+        for _ in range(200):  # up to ten seconds
+            beat = fresh(job).heartbeat_at
+            if beat > claimed:
+                beats.append(beat)
+                break
+            time.sleep(0.05)
+        return b"%PDF-1.4 long", 1
+
+    monkeypatch.setattr(render, "render_pdf", long_stage)
+    assert jobs.report_render(job.pk)
+    assert beats, "no heartbeat while the stage ran"
+    assert fresh(job).status == "done"
+
+
 def test_a_report_being_made_has_not_stalled_and_its_page_follows_it(world: World, clock):
     job = ask(world)  # queued: its task is on its way
     assert jobs._claim(job.pk) == 1
-    clock.shift(timedelta(minutes=4))
+    clock.shift(timedelta(minutes=3))
     jobs._set_progress(job.pk, 1, 30)  # a stage rendered: a sign of life
-    clock.shift(timedelta(minutes=4))
+    clock.shift(timedelta(minutes=1))
     job = fresh(job)
     assert not job.is_stalled and job.is_following
     page = world.client("coordinator").get(job.get_absolute_url()).content.decode()
