@@ -91,6 +91,11 @@ def walk(page: Page, world: World, base_url: str, names: list[str], person: str,
     for name in names:
         page.goto(url_of(world, base_url, name))
         assert page_overflow(page) <= 0, f"{name} scrolls sideways on a phone as {person}"
+        # A line chart keeps its drawn size (its labels' size) and scrolls in its box.
+        scales = page.locator("svg.line-chart").evaluate_all(
+            "charts => charts.map(c => c.getBoundingClientRect().width / c.viewBox.baseVal.width)"
+        )
+        assert all(scale >= 1 for scale in scales), f"{name}: a chart shrunk to {scales}"
         shot(page, f"phone-{person}-{name.replace(':', '-')}")
 
 
