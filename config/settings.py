@@ -179,6 +179,9 @@ REPORTS_RENDER_AFTER_RESPONSE = env_bool("REPORTS_RENDER_AFTER_RESPONSE", True)
 # it again at once.
 REPORT_HEARTBEAT_EVERY = env_int("REPORT_HEARTBEAT_EVERY", 20)
 REPORT_STALLED_AFTER = env_int("REPORT_STALLED_AFTER", 120, minimum=1)
+# A queued one waits its turn behind the reports asked for before it (one at a time): it
+# stalled when no run took it for as long as beat's sweeper waits (reports.services).
+REPORT_QUEUED_STALLED_AFTER = env_int("REPORT_QUEUED_STALLED_AFTER", 600, minimum=1)
 CELERY_TIMEZONE = "Europe/Madrid"
 CELERY_BEAT_SCHEDULE = {
     "close-due-proposals": {"task": "planning.tasks.close_due_proposals", "schedule": 300.0},

@@ -184,6 +184,9 @@ class ReportJob(models.Model):
         if not self.is_active or self.is_published or self.last_sign_of_life is None:
             return False
         quiet_for = (timezone.now() - self.last_sign_of_life).total_seconds()
+        # A queued report may wait its turn behind others: only a long wait is a lost task.
+        if self.is_queued:
+            return quiet_for > settings.REPORT_QUEUED_STALLED_AFTER
         return quiet_for > settings.REPORT_STALLED_AFTER
 
     @property
