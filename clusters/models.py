@@ -478,6 +478,7 @@ class AuditEntry(models.Model):
         CONTRIBUTION_REMOVED = "contribution_removed", _("removed a contribution")
         REPORT_REQUESTED = "report_requested", _("asked for a PDF report")
         REPORT_PUBLISHED = "report_published", _("published a report")
+        REPORT_RETRIED = "report_retried", _("asked again for a stalled report")
 
     cluster = models.ForeignKey(
         Cluster, verbose_name=_("cluster"), on_delete=models.CASCADE, related_name="audit"

@@ -125,6 +125,9 @@ def cluster_create(request: HttpRequest) -> HttpResponse:
     return render(request, "clusters/cluster_form.html", {"form": form, "creating": True})
 
 
+PUBLISHED_ON_OVERVIEW = 10
+
+
 @login_required
 def overview(request: HttpRequest, slug: str) -> HttpResponse:
     cluster, access = cluster_for_user(request, slug)
@@ -138,6 +141,15 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
             (Membership.Role(role).label, grouped[role]) for role in Membership.Role.values
         ]
     coordinators = cluster.roles.select_related("user").order_by("user__first_name")
+    # An institution follows the published reports: the latest ones, on its overview.
+    # (The reports app sits above this one: reached through the relation, not imported.)
+    published_reports = (
+        cluster.report_jobs.published()
+        .select_related("cluster", "period")
+        .order_by("-published_at", "-pk")[:PUBLISHED_ON_OVERVIEW]
+        if access.is_institution_only
+        else []
+    )
     return render(
         request,
         "clusters/overview.html",
@@ -149,6 +161,7 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
             "coordinators": coordinators,
             "thematic_areas": cluster.thematic_areas.all(),
             "can_leave": bool(leavable_memberships(cluster, request.user)),
+            "published_reports": published_reports,
         },
     )
 

@@ -169,6 +169,19 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 600, minimum=1)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 540, minimum=1)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Embedded (no worker), a report is rendered in a thread of the web process after the
+# response, so asking for one answers at once (reports.jobs.queue_render). Off, the render
+# runs eagerly inside the request, as every other task does there.
+REPORTS_RENDER_AFTER_RESPONSE = env_bool("REPORTS_RENDER_AFTER_RESPONSE", True)
+# A report being rendered records a sign of life this often (reports.jobs._heartbeat; 0:
+# only at each stage). Queued or being prepared with no sign of life for REPORT_STALLED_AFTER
+# seconds, it stalled: its worker or web process was lost, and the coordinator may ask for
+# it again at once.
+REPORT_HEARTBEAT_EVERY = env_int("REPORT_HEARTBEAT_EVERY", 20)
+REPORT_STALLED_AFTER = env_int("REPORT_STALLED_AFTER", 120, minimum=1)
+# A queued one waits its turn behind the reports asked for before it (one at a time): it
+# stalled when no run took it for as long as beat's sweeper waits (reports.services).
+REPORT_QUEUED_STALLED_AFTER = env_int("REPORT_QUEUED_STALLED_AFTER", 600, minimum=1)
 CELERY_TIMEZONE = "Europe/Madrid"
 CELERY_BEAT_SCHEDULE = {
     "close-due-proposals": {"task": "planning.tasks.close_due_proposals", "schedule": 300.0},

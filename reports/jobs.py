@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import InterfaceError, OperationalError, transaction
+from django.db import InterfaceError, OperationalError, connections, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -59,8 +62,92 @@ def render_report(self, job_id: int) -> bool:
         raise
 
 
-def _set_progress(job_id: int, percent: int) -> None:
-    ReportJob.objects.filter(pk=job_id, status=ReportJob.Status.RUNNING).update(progress=percent)
+def queue_render(job_id: int) -> None:
+    """Have the job rendered once the change that asked for it is committed.
+
+    With a worker, by the Celery task. Embedded (no broker: Celery runs tasks eagerly, in
+    the request), by a thread of the web process started after the commit, so the person
+    gets the report's page at once and it follows the render as it would a worker's. A
+    thread rather than ``request_finished``: the request's thread is free again for the
+    page's own refreshes, and a service called outside a request (a management command)
+    renders the same way. A daemon thread: stopping the server does not wait minutes for a
+    render; the job it leaves behind shows as stalled and the coordinator asks again."""
+    if render_report.app.conf.task_always_eager and settings.REPORTS_RENDER_AFTER_RESPONSE:
+        transaction.on_commit(lambda: _start_render_thread(job_id), robust=True)
+    else:
+        enqueue_on_commit(render_report, job_id)
+
+
+# One render at a time in the web process, as one worker would: a second report asked for
+# meanwhile waits, queued. The threads are kept so that tests can wait for them.
+_render_turn = threading.Lock()
+_render_threads: set[threading.Thread] = set()
+
+
+def _render_in_thread(job_id: int) -> None:
+    try:
+        with _render_turn:
+            report_render(job_id)
+    except Exception as error:  # nobody is there to retry: recorded for the coordinator
+        logger.exception("Report %s failed", job_id)
+        try:
+            report_fail(job_id, _("The report could not be made: %(error)s") % {"error": error})
+        except Exception:
+            logger.exception("Report %s: its failure could not be recorded", job_id)
+    finally:
+        connections.close_all()  # this thread's own connections
+        _render_threads.discard(threading.current_thread())
+
+
+def _start_render_thread(job_id: int) -> None:
+    thread = threading.Thread(
+        target=_render_in_thread, args=(job_id,), name=f"report-{job_id}", daemon=True
+    )
+    _render_threads.add(thread)
+    thread.start()
+
+
+def wait_for_renders(timeout: float = 60) -> None:
+    """Wait for the renders started in threads (for tests and management commands)."""
+    for thread in list(_render_threads):
+        thread.join(timeout)
+
+
+def _set_progress(job_id: int, attempt: int, percent: int) -> None:
+    """The stage reached, which is also the run's sign of life (ReportJob.is_stalled)."""
+    ReportJob.objects.filter(pk=job_id, status=ReportJob.Status.RUNNING, attempts=attempt).update(
+        progress=percent, heartbeat_at=timezone.now()
+    )
+
+
+@contextmanager
+def _heartbeat(job_id: int, attempt: int) -> Iterator[None]:
+    """While the block runs, a thread records every REPORT_HEARTBEAT_EVERY seconds that
+    the run is alive: a stage of a large report may take minutes, and only a run that was
+    lost (its worker killed, its web process restarted) falls silent."""
+    every = settings.REPORT_HEARTBEAT_EVERY
+    if not every:
+        yield
+        return
+    stop = threading.Event()
+
+    def beat() -> None:
+        try:
+            while not stop.wait(every):
+                ReportJob.objects.filter(
+                    pk=job_id, status=ReportJob.Status.RUNNING, attempts=attempt
+                ).update(heartbeat_at=timezone.now())
+        except Exception:  # a missed beat only makes the page say "stalled" sooner
+            logger.warning("Report %s: its heartbeat stopped", job_id, exc_info=True)
+        finally:
+            connections.close_all()  # this thread's own connection
+
+    thread = threading.Thread(target=beat, name=f"report-{job_id}-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
 
 
 def stale_after() -> timedelta:
@@ -86,9 +173,11 @@ def _claim(job_id: int) -> int | None:
         )
         if claimed is None:
             return None
+        now = timezone.now()
         ReportJob.objects.filter(pk=job_id).update(
             status=ReportJob.Status.RUNNING,
-            started_at=timezone.now(),
+            started_at=now,
+            heartbeat_at=now,
             progress=5,
             attempts=F("attempts") + 1,
             error="",
@@ -106,9 +195,14 @@ def report_render(job_id: int) -> bool:
     if attempt is None:
         return False
     job = ReportJob.objects.select_related("cluster", "period").get(pk=job_id)
+
+    def progress(percent: int) -> None:
+        _set_progress(job_id, attempt, percent)
+
     try:
-        pdf, pages = render_pdf(job, progress=lambda percent: _set_progress(job_id, percent))
-        name = _store(job, pdf)
+        with _heartbeat(job_id, attempt):
+            pdf, pages = render_pdf(job, progress=progress)
+            name = _store(job, pdf)
     except TRANSIENT_ERRORS:
         raise
     except SoftTimeLimitExceeded:

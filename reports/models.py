@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -81,6 +82,8 @@ class ReportJob(models.Model):
     )
     requested_at = models.DateTimeField(_("asked for at"), auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    # The last sign of life of the run making it: claimed, a stage rendered, asked again.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(_("ready at"), null=True, blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     published_by = models.ForeignKey(
@@ -170,6 +173,28 @@ class ReportJob(models.Model):
         return self.status in self.ACTIVE
 
     @property
+    def last_sign_of_life(self):
+        return self.heartbeat_at or self.started_at or self.requested_at
+
+    @property
+    def is_stalled(self) -> bool:
+        """Queued or being prepared, with no sign of life (reports.jobs._heartbeat) for
+        REPORT_STALLED_AFTER seconds: its worker (or, embedded, the web process) was lost.
+        The coordinator may ask for it again at once (reports.services.report_retry)."""
+        if not self.is_active or self.is_published or self.last_sign_of_life is None:
+            return False
+        quiet_for = (timezone.now() - self.last_sign_of_life).total_seconds()
+        # A queued report may wait its turn behind others: only a long wait is a lost task.
+        if self.is_queued:
+            return quiet_for > settings.REPORT_QUEUED_STALLED_AFTER
+        return quiet_for > settings.REPORT_STALLED_AFTER
+
+    @property
+    def is_following(self) -> bool:
+        """Being made and not stalled: the page follows it."""
+        return self.is_active and not self.is_stalled
+
+    @property
     def is_published(self) -> bool:
         return self.published_at is not None
 
@@ -193,6 +218,8 @@ class ReportJob(models.Model):
     @property
     def status_tone(self) -> str:
         """The badge's colour: ready, failed, being prepared, waiting."""
+        if self.is_stalled:
+            return "danger"
         return {
             self.Status.DONE: "ok",
             self.Status.FAILED: "danger",

@@ -19,7 +19,6 @@ from accounts.models import User
 from clusters.audit import audit
 from clusters.models import AuditEntry, Cluster
 from core.errors import DomainError
-from core.tasks import enqueue_on_commit
 from indicators.models import ReportingPeriod
 from indicators.services import periods_ensure
 from reports import jobs
@@ -105,10 +104,37 @@ def report_request(
         if running.is_queued:
             # Its task may have been lost (broker down when it was asked for): queue it
             # again; the claim makes a duplicate harmless.
-            enqueue_on_commit(jobs.render_report, running.pk)
+            jobs.queue_render(running.pk)
         return running, False
-    enqueue_on_commit(jobs.render_report, job.pk)
+    jobs.queue_render(job.pk)
     return job, True
+
+
+def report_retry(*, job: ReportJob, by: User) -> ReportJob:
+    """Ask again, at once, for a report that stalled (its worker or web process was lost):
+    it goes back to the queue as it was asked for. A report still being made, finished or
+    failed is refused: a failed one is asked for anew."""
+    with transaction.atomic():
+        job = ReportJob.objects.select_for_update().select_related("cluster").get(pk=job.pk)
+        if not job.is_stalled:
+            raise DomainError(
+                _("This report has not stalled: it is being prepared, or it is finished.")
+            )
+        was = job.status
+        job.status = ReportJob.Status.QUEUED
+        job.progress = 0
+        job.started_at = None
+        job.heartbeat_at = timezone.now()
+        job.save(update_fields=["status", "progress", "started_at", "heartbeat_at"])
+        audit(
+            cluster=job.cluster,
+            by=by,
+            action=AuditEntry.Action.REPORT_RETRIED,
+            target=job,
+            changes={"status": [was, job.status]},
+        )
+        jobs.queue_render(job.pk)
+    return job
 
 
 # A job queued this long ago whose task never ran lost its message (the broker restarted
@@ -137,7 +163,7 @@ def requeue_stalled(now: datetime | None = None) -> int:
             )
             continue
         with transaction.atomic():
-            enqueue_on_commit(jobs.render_report, job.pk)
+            jobs.queue_render(job.pk)
         requeued += 1
     return requeued
 

@@ -14,4 +14,5 @@ urlpatterns = [
     path("c/<slug:slug>/reports/<int:pk>/", views.report_detail, name="detail"),
     path("c/<slug:slug>/reports/<int:pk>/pdf/", views.report_download, name="download"),
     path("c/<slug:slug>/reports/<int:pk>/publish/", views.report_publish, name="publish"),
+    path("c/<slug:slug>/reports/<int:pk>/retry/", views.report_retry, name="retry"),
 ]

@@ -123,6 +123,20 @@ def report_publish(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def report_retry(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    cluster, access = cluster_for_coordinator(request, slug)
+    job = _job(cluster, access, pk)
+    try:
+        services.report_retry(job=job, by=request.user)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The report is asked for again: this page follows it."))
+    return redirect(job.get_absolute_url())
+
+
+@login_required
 def published_reports(request: HttpRequest) -> HttpResponse:
     """Every published report of the clusters the person is part of: the institutions'
     reading room."""

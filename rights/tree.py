@@ -87,7 +87,7 @@ MAX_LINES = 6  # longer texts end with an ellipsis
 TEXT_SIZE = 13
 PROBLEM_SIZE = 15
 REF_SIZE = 12  # "C3" at the top of a consequence
-PRODUCES_SIZE = 11
+PRODUCES_SIZE = 12  # no text of the tree is drawn under 12 px (see app.css)
 HEADING_SIZE = 14
 PRODUCES_GAP = 4  # space between a cause's text and its "→ C1, C3" line
 

@@ -81,6 +81,10 @@ def eager_celery(settings):
     Emails go to Django's test mailbox, and tests stay independent of any worker.
     """
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Reports render in the test's own thread, without a heartbeat thread beside it;
+    # the tests of those threads turn them back on.
+    settings.REPORTS_RENDER_AFTER_RESPONSE = False
+    settings.REPORT_HEARTBEAT_EVERY = 0
     previous = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True
     yield

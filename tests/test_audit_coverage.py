@@ -220,6 +220,20 @@ def finished_report(w: World) -> ReportJob:
     return job
 
 
+def stalled_report(w: World) -> ReportJob:
+    """A report whose worker was lost mid-render: running, silent for an hour."""
+    an_hour_ago = timezone.now() - timedelta(hours=1)
+    return ReportJob.objects.create(
+        cluster=w.cluster,
+        kind=ReportJob.Kind.DOSSIER,
+        language="en",
+        status="running",
+        progress=30,
+        started_at=an_hour_ago,
+        heartbeat_at=an_hour_ago,
+    )
+
+
 def at(name: str, kwargs: Callable[[World], dict], values: Callable[[World], dict] = lambda w: {}):
     return lambda w: (reverse(name, kwargs=kwargs(w)), values(w))
 
@@ -599,6 +613,11 @@ WRITES: dict[str, Write] = {
         "coordinator",
         AuditEntry.Action.REPORT_PUBLISHED,
         at("reports:publish", lambda w: {"slug": w.cluster.slug, "pk": finished_report(w).pk}),
+    ),
+    "reports:retry": Write(
+        "coordinator",
+        AuditEntry.Action.REPORT_RETRIED,
+        on_page("coordinator", "reports:retry", lambda w: stalled_report(w).get_absolute_url()),
     ),
 }
 

@@ -255,6 +255,8 @@ MATRIX: dict[str, Row] = {
     "reports:download": Row(published_report, cluster_rule(200, 200, 200, 200)),
     # Publishing it again is refused with a message (and a redirect to it).
     "reports:publish": Row(published_report, COORDINATOR_POST, method="post"),
+    # A published report has not stalled: the coordinator's retry is refused with a message.
+    "reports:retry": Row(published_report, COORDINATOR_POST, method="post"),
     "clusters:audit-log": Row(slug, COORDINATOR_ONLY),
     "clusters:audit-export": Row(slug, COORDINATOR_ONLY),
     # Anyone inside may post; an entity not theirs (here: none given) is refused with a

@@ -102,7 +102,7 @@ def test_overview_groups_members_by_role(world: World):
 def test_institutions_do_not_see_the_member_list(world: World):
     body = world.client("institution").get(world.cluster.get_absolute_url()).content.decode()
     assert "Neighbours Association" not in body
-    assert "published reports" in body
+    assert "Published reports" in body  # the reports it follows, listed (tests/reports)
 
 
 def test_home_lists_only_my_clusters_with_fixed_queries(

@@ -17,7 +17,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.urls import reverse
 
+from clusters.models import AuditEntry
 from config.celery import app as celery_app
 from reports import services
 from reports.models import ReportJob
@@ -121,6 +123,53 @@ def test_a_killed_worker_leaves_the_report_to_the_next_one_with_exactly_one_file
     files = sorted(p.name for p in media.rglob(f"*-{job.pk}*"))
     assert files == [f"dossier-{job.pk}.pdf"]
     assert Path(job.file.path).read_bytes().startswith(b"%PDF")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_report_whose_worker_died_says_it_stalled_and_a_retry_makes_it_at_once(clock):
+    world = build_world()
+    for n in range(12):
+        RightsIssueFactory(cluster=world.cluster, title=f"Issue {n}")
+    celery_app.conf.task_always_eager = False  # the shared fixture restores it
+    celery_app.control.purge()
+    media = Path(settings.MEDIA_ROOT)
+    # The broker never hands the killed task back within the test: only the retry can
+    # make the report.
+    never_again = {"CELERY_VISIBILITY_TIMEOUT": "3600"}
+    first = start_worker(media, **never_again)
+    try:
+        job, _created = services.report_request(
+            cluster=world.cluster, kind="dossier", language="ca", by=world.users["coordinator"]
+        )
+        assert wait_for(lambda: status(job) == "running", timeout=60)
+        os.killpg(first.pid, signal.SIGKILL)
+        first.wait(timeout=10)
+    finally:
+        if first.poll() is None:
+            os.killpg(first.pid, signal.SIGKILL)
+    job.refresh_from_db()
+    assert job.status == "running" and job.heartbeat_at is not None
+
+    # On the web's clock, the dead worker has been silent for longer than the threshold.
+    clock.move_to(job.heartbeat_at + timedelta(seconds=settings.REPORT_STALLED_AFTER + 1))
+    coordinator = world.client("coordinator")
+    page = coordinator.get(job.get_absolute_url()).content.decode()
+    assert "This report has stalled." in page
+    retried = coordinator.post(
+        reverse("reports:retry", args=[world.cluster.slug, job.pk]), follow=True
+    )
+    assert "The report is asked for again" in retried.content.decode()
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.REPORT_RETRIED).count() == 1
+
+    second = start_worker(media, **never_again)
+    try:
+        assert wait_for(lambda: status(job) == "done", timeout=120)
+    finally:
+        os.killpg(second.pid, signal.SIGTERM)
+        second.wait(timeout=30)
+    job.refresh_from_db()
+    assert job.attempts == 2 and job.pages and job.progress == 100
+    assert sorted(p.name for p in media.rglob(f"*-{job.pk}*")) == [f"dossier-{job.pk}.pdf"]
 
 
 def free_port() -> int:

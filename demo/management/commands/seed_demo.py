@@ -21,6 +21,7 @@ from demo.large import seed_large
 from demo.planning import seed_planning
 from demo.reports import seed_reports
 from demo.rights import seed_rights
+from reports.jobs import wait_for_renders
 
 
 class Command(BaseCommand):
@@ -48,13 +49,17 @@ class Command(BaseCommand):
         # The demo's people have no mailboxes (addresses at demo.example): the emails its
         # proposals would send are dropped here, where Celery runs in the same process.
         no_mail = override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
-        with no_mail, transaction.atomic():
-            cluster = seed_clusters()
-            coordinator = cluster.roles.select_related("user").first().user
-            seed_rights(cluster, coordinator)
-            seed_indicators(cluster, coordinator)
-            seed_planning(cluster, coordinator)
-            seed_reports(cluster, coordinator)
+        with no_mail:
+            with transaction.atomic():
+                cluster = seed_clusters()
+                coordinator = cluster.roles.select_related("user").first().user
+                seed_rights(cluster, coordinator)
+                seed_indicators(cluster, coordinator)
+                seed_planning(cluster, coordinator)
+                seed_reports(cluster, coordinator)
+            # Embedded, the report renders in a thread once committed: the command waits
+            # for it, or it would end (and the thread with it) before the report is made.
+            wait_for_renders(timeout=600)
         if options["large"]:
             member = User.objects.filter(email="member@demo.example").first()
             started = time.monotonic()
