@@ -122,6 +122,11 @@ class RoundRecord:
     decision: Decision | None
     is_current: bool
 
+    @property
+    def heading_id(self) -> str:
+        # The current round keeps the anchor the dashboard links to.
+        return "stances-title" if self.is_current else f"round-{self.number}-title"
+
 
 def _positions(cluster: Cluster, access: ClusterAccess, proposal: Proposal) -> dict:
     """Every round's stances with its decision (the latest round first), the entities
