@@ -145,7 +145,7 @@ def lead(world: World):
 
 def test_the_stance_form_says_what_abstaining_does(world: World):
     page = world.client("member").get(url(world, "proposal-detail")).content.decode()
-    assert "The cluster decides by Consensus." in page
+    assert "Decision rule of the cluster: Consensus." in page
     assert "counts as a position taken, towards the quorum, but not as agree" in page
 
 
