@@ -294,7 +294,7 @@ def lead_handover(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """What handing the lead to this entity changes (GET), and handing it over (POST)."""
     cluster, access = cluster_for_coordinator(request, slug)
     membership = get_object_or_404(cluster.memberships.active().select_related("actor"), pk=pk)
-    if membership.is_lead:
+    if request.method == "POST" and membership.is_lead:
         messages.info(request, _("%(entity)s is the lead entity.") % {"entity": membership.actor})
         return redirect("clusters:members", slug=cluster.slug)
     if request.method == "POST":

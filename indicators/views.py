@@ -413,7 +413,7 @@ def period_lock(
     """What locking the period does (GET), and locking it (POST)."""
     cluster, access = cluster_for_coordinator(request, slug)
     period = _period(cluster, pk, period_start)
-    if period.is_locked:
+    if request.method == "POST" and period.is_locked:
         messages.info(request, _("This period is already locked."))
         return redirect("indicators:period-list", slug=cluster.slug)
     if request.method == "POST":
@@ -435,7 +435,7 @@ def period_reopen(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     it (POST)."""
     cluster, access = cluster_for_coordinator(request, slug)
     period = get_object_or_404(cluster.periods.select_related("locked_by"), pk=pk)
-    if not period.is_locked:
+    if request.method == "POST" and not period.is_locked:
         messages.info(request, _("This period is not locked."))
         return redirect("indicators:period-list", slug=cluster.slug)
     form = ReopenForm(request.POST or None)
