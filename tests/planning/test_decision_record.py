@@ -248,3 +248,18 @@ def test_the_decision_page_shows_every_round_with_its_rule_reason_and_positions(
         "reports/pdf/_decisions.html", {"decisions": decision_records(world.cluster)}
     )
     assert first.explanation in pdf and second.explanation in pdf
+
+
+def test_the_decision_email_gives_the_same_reason_in_words(
+    world: World, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    take(world, "member", world.member_membership, "agree")
+    with django_capture_on_commit_callbacks(execute=True):
+        decision = proposal_services.proposal_decide(
+            proposal=world.proposal, by=world.users["coordinator"]
+        )
+    assert mail.outbox
+    for message in mail.outbox:
+        assert decision.explanation in " ".join(message.body.split())
