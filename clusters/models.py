@@ -466,6 +466,7 @@ class AuditEntry(models.Model):
         INDICATOR_CREATED = "indicator_created", _("added an indicator")
         INDICATOR_CHANGED = "indicator_changed", _("changed an indicator")
         PERIOD_LOCKED = "period_locked", _("locked a reporting period")
+        PERIOD_REOPENED = "period_reopened", _("reopened a reporting period")
         REPORT_SAVED = "report_saved", _("saved a measurement report")
         REPORT_SUBMITTED = "report_submitted", _("submitted a measurement report")
         REPORTS_IMPORTED = "reports_imported", _("imported measurement reports")

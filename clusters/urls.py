@@ -13,6 +13,7 @@ urlpatterns = [
     path("c/<slug:slug>/members/", views.members, name="members"),
     path("c/<slug:slug>/members/invite/", views.invitation_create, name="invitation-create"),
     path("c/<slug:slug>/members/<int:pk>/role/", views.membership_role, name="membership-role"),
+    path("c/<slug:slug>/members/<int:pk>/lead/", views.lead_handover, name="lead-handover"),
     path(
         "c/<slug:slug>/members/<int:pk>/remove/",
         views.membership_remove,

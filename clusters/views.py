@@ -297,6 +297,9 @@ def membership_role(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose a valid role."))
         return redirect("clusters:members", slug=cluster.slug)
+    if form.cleaned_data["role"] == Membership.Role.LEAD and not membership.is_lead:
+        # Handing over the lead is confirmed on its own page, which says what it changes.
+        return redirect("clusters:lead-handover", slug=cluster.slug, pk=membership.pk)
     try:
         services.membership_change_role(
             membership=membership, role=form.cleaned_data["role"], by=request.user
@@ -313,6 +316,31 @@ def membership_role(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             },
         )
     return redirect("clusters:members", slug=cluster.slug)
+
+
+@login_required
+def lead_handover(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """What handing the lead to this entity changes (GET), and handing it over (POST)."""
+    cluster, access = cluster_for_coordinator(request, slug)
+    membership = get_object_or_404(cluster.memberships.active().select_related("actor"), pk=pk)
+    if request.method == "POST" and membership.is_lead:
+        messages.info(request, _("%(entity)s is the lead entity.") % {"entity": membership.actor})
+        return redirect("clusters:members", slug=cluster.slug)
+    if request.method == "POST":
+        try:
+            services.membership_change_role(
+                membership=membership, role=Membership.Role.LEAD, by=request.user
+            )
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            done = _("%(entity)s is now the lead entity.") % {"entity": membership.actor}
+            messages.success(request, done)
+        return redirect("clusters:members", slug=cluster.slug)
+    current = cluster.memberships.active().filter(role=Membership.Role.LEAD)
+    context = {"cluster": cluster, "access": access, "membership": membership}
+    context["current_lead"] = current.select_related("actor").first()
+    return render(request, "clusters/lead_handover.html", context)
 
 
 @login_required

@@ -262,7 +262,8 @@ def _cluster(coordinator: User, areas: dict, actors: dict[str, Actor]) -> Cluste
             ),
             "territory": "Nou Barris, Barcelona",
             "status": Cluster.Status.ACTIVE,
-            "decision_rule": Cluster.DecisionRule.CONSENSUS,
+            # A block can be overcome in a second round by a qualified majority.
+            "decision_rule": Cluster.DecisionRule.CONSENSUS_THEN_MAJORITY,
             "consensus_threshold": 75,
             "quorum": 60,
             "reporting_period": Cluster.ReportingPeriod.QUARTERLY,

@@ -568,6 +568,16 @@ def seed_indicators(cluster: Cluster, coordinator: User) -> None:
 
     for period in past[:LOCKED_PERIODS]:
         services.period_lock(period=period, by=coordinator)
+    if len(past) >= LOCKED_PERIODS:
+        # A mistake mended: the last locked period reopened with its reason, locked again.
+        mended = past[LOCKED_PERIODS - 1]
+        services.period_reopen(
+            period=mended,
+            by=coordinator,
+            reason="Un informe validat comptava dues vegades les famílies ateses: "
+            "es reobre perquè l'entitat el corregeixi.",
+        )
+        services.period_lock(period=mended, by=coordinator)
     _backdate(cluster, past[:LOCKED_PERIODS], today, now, rng)
 
 

@@ -126,6 +126,32 @@ def seed_planning(cluster: Cluster, coordinator: User) -> None:
         proposal=census,
         by=coordinator,
         minutes="Rebutjada per un bloqueig: es revisarà amb l'Oficina.",
+        review_date=timezone.localdate() + timedelta(days=14),
+    )
+    # Two rounds: after the block, the census was rewritten without personal data and put
+    # to a qualified majority, where the Office's reasons stay on record.
+    proposal_services.proposal_second_round(
+        proposal=census, by=coordinator, closes_at=timezone.now() + timedelta(days=3)
+    )
+    for slug in sorted(set(members) - {"dones-i-llar", "oficina-habitatge"}):
+        stance(census, slug, "agree")
+    stance(
+        census,
+        "dones-i-llar",
+        "abstain",
+        "Hi donem suport si el cens recull les llars monoparentals encapçalades per dones.",
+    )
+    stance(
+        census,
+        "oficina-habitatge",
+        "disagree",
+        "Sense dades personals ja no el bloquegem, però seguim preferint el registre municipal.",
+    )
+    proposal_services.proposal_decide(
+        proposal=census,
+        by=coordinator,
+        minutes="Adoptada en segona ronda per majoria qualificada, sense dades personals.",
+        review_date=timezone.localdate() + timedelta(days=180),
     )
 
     proposed = Objective.objects.create(

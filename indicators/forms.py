@@ -251,6 +251,15 @@ class ReturnForm(forms.Form):
     )
 
 
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why it is reopened"),
+        help_text=_("The entities with reports in the period receive it by email."),
+        max_length=1000,
+        widget=Textarea(attrs={"rows": 3}),
+    )
+
+
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("CSV or XLSX file"))
     submit = forms.BooleanField(

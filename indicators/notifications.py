@@ -1,5 +1,6 @@
-"""The email that tells an entity's people their report was returned, with the reason, so
-they can correct it (sent once the return is committed)."""
+"""The emails that tell an entity's people their report was returned, with the reason, so
+they can correct it, and that a locked period they reported in was reopened, and why (sent
+once the change is committed)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.urls import reverse
 from clusters.emails import send_to_each
 from clusters.selectors import people_to_email
 from core.tasks import TRANSIENT_MAIL_ERRORS
-from indicators.models import MeasurementReport
+from indicators.models import MeasurementReport, ReportingPeriod
 
 
 def report_returned(report_id: int) -> int:
@@ -35,3 +36,27 @@ def report_returned(report_id: int) -> int:
 @shared_task(autoretry_for=TRANSIENT_MAIL_ERRORS, retry_backoff=True, max_retries=5)
 def email_returned_report(report_id: int) -> int:
     return report_returned(report_id)
+
+
+def period_reopened(period_id: int, reason: str) -> int:
+    """Email the people of the entities with reports in the period; nothing when it was
+    locked again meanwhile."""
+    period = (
+        ReportingPeriod.objects.select_related("cluster")
+        .filter(pk=period_id, locked_at__isnull=True)
+        .first()
+    )
+    if period is None:
+        return 0
+    link = settings.SITE_URL + reverse("indicators:reporting", args=[period.cluster.slug])
+    entities = period.cluster.memberships.filter(pk__in=period.reports.values("membership_id"))
+    return send_to_each(
+        people_to_email(entities),
+        "indicators/email/reopened",
+        {"period": period, "cluster": period.cluster, "reason": reason, "link": link},
+    )
+
+
+@shared_task(autoretry_for=TRANSIENT_MAIL_ERRORS, retry_backoff=True, max_retries=5)
+def email_reopened_period(period_id: int, reason: str) -> int:
+    return period_reopened(period_id, reason)

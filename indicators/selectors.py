@@ -231,3 +231,24 @@ def with_cells(reports: Iterable[MeasurementReport]) -> None:
         ]
         report.cells_without_data = sum(cell.value is None for cell in report.cell_values)
         report.total_shown = shown(values[""]) if "" in values else None
+
+
+def period_reports_by_status(period: ReportingPeriod) -> dict[str, int]:
+    """How many reports of the period are in each status (every status named, 0 when
+    none), for the page that confirms locking it. One query; none for a period not saved
+    yet."""
+    counts = dict.fromkeys(MeasurementReport.Status.values, 0)
+    if period.pk is not None:
+        counts |= dict(
+            period.reports.values("status").annotate(n=Count("id")).values_list("status", "n")
+        )
+    return counts
+
+
+def period_entities(period: ReportingPeriod) -> list[Membership]:
+    """The entities with reports in the period (those told when it is reopened)."""
+    return list(
+        period.cluster.memberships.filter(pk__in=period.reports.values("membership_id"))
+        .select_related("actor")
+        .order_by("actor__name")
+    )

@@ -280,6 +280,37 @@ def report_validate(*, report: MeasurementReport, by: User) -> MeasurementReport
     return report
 
 
+REOPEN_REASON_MAX = 1000
+
+
+@transaction.atomic
+def period_reopen(*, period: ReportingPeriod, by: User, reason: str) -> ReportingPeriod:
+    """Unlock a locked period, to mend a mistake: its reports can change again until it is
+    locked anew. The entities with reports in it are told why."""
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(_("Say why the period is reopened: the entities are told."))
+    if len(reason) > REOPEN_REASON_MAX:
+        raise DomainError(_("Keep the reason to %(max)s characters.") % {"max": REOPEN_REASON_MAX})
+    period = _period_for_update(period)
+    if not period.is_locked:
+        raise DomainError(_("This period is not locked."))
+    locked_at = period.locked_at
+    period.locked_at = None
+    period.locked_by = None
+    period.save(update_fields=["locked_at", "locked_by"])
+    audit(
+        cluster=period.cluster,
+        by=by,
+        action=AuditEntry.Action.PERIOD_REOPENED,
+        target=period,
+        changes=changed({"locked_at": locked_at}, {"locked_at": None}),
+        reason=reason,
+    )
+    enqueue_on_commit(notifications.email_reopened_period, period.pk, reason)
+    return period
+
+
 def _audit_report(report: MeasurementReport, by: User, action: str, **data: object) -> None:
     audit(
         cluster=report.indicator.cluster,

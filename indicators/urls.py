@@ -55,6 +55,7 @@ urlpatterns = [
         views.period_lock,
         name="period-lock",
     ),
+    path("c/<slug:slug>/periods/<int:pk>/reopen/", views.period_reopen, name="period-reopen"),
     path("c/<slug:slug>/measurements/export.csv", views.export_csv, name="export-csv"),
     path("c/<slug:slug>/measurements/export.xlsx", views.export_xlsx, name="export-xlsx"),
 ]

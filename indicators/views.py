@@ -30,7 +30,14 @@ from indicators.figures import (
     status_labels,
 )
 from indicators.filters import IndicatorFilter, ReportFilter
-from indicators.forms import ImportForm, IndicatorForm, ObjectiveForm, ReportForm, ReturnForm
+from indicators.forms import (
+    ImportForm,
+    IndicatorForm,
+    ObjectiveForm,
+    ReopenForm,
+    ReportForm,
+    ReturnForm,
+)
 from indicators.grid import report_grid
 from indicators.importing import ImportRefused, import_reports
 from indicators.models import (
@@ -45,6 +52,8 @@ from indicators.selectors import (
     entity_reports,
     open_periods,
     overdue_by_entity,
+    period_entities,
+    period_reports_by_status,
     period_starting,
     periods_until,
     with_cells,
@@ -390,19 +399,51 @@ def period_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def period_lock(
     request: HttpRequest, slug: str, pk: int | None = None, period_start: date | None = None
 ) -> HttpResponse:
-    cluster, _access = cluster_for_coordinator(request, slug)
+    """What locking the period does (GET), and locking it (POST)."""
+    cluster, access = cluster_for_coordinator(request, slug)
     period = _period(cluster, pk, period_start)
-    try:
-        services.period_lock(period=period, by=request.user)
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("The period %(period)s is locked.") % {"period": period})
-    return redirect("indicators:period-list", slug=cluster.slug)
+    if request.method == "POST" and period.is_locked:
+        messages.info(request, _("This period is already locked."))
+        return redirect("indicators:period-list", slug=cluster.slug)
+    if request.method == "POST":
+        try:
+            services.period_lock(period=period, by=request.user)
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The period %(period)s is locked.") % {"period": period})
+        return redirect("indicators:period-list", slug=cluster.slug)
+    context = {"cluster": cluster, "access": access, "period": period}
+    context["counts"] = period_reports_by_status(period)
+    return render(request, "indicators/period_lock.html", context)
+
+
+@login_required
+def period_reopen(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """What reopening a locked period does, with the reason to give (GET), and reopening
+    it (POST)."""
+    cluster, access = cluster_for_coordinator(request, slug)
+    period = get_object_or_404(cluster.periods.select_related("locked_by"), pk=pk)
+    if request.method == "POST" and not period.is_locked:
+        messages.info(request, _("This period is not locked."))
+        return redirect("indicators:period-list", slug=cluster.slug)
+    form = ReopenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        reason = form.cleaned_data["reason"]
+        try:
+            services.period_reopen(period=period, by=request.user, reason=reason)
+        except DomainError as error:
+            form.add_error("reason", str(error))
+        else:
+            done = _("The period %(period)s is open again.") % {"period": period}
+            messages.success(request, done)
+            return redirect("indicators:period-list", slug=cluster.slug)
+    context = {"cluster": cluster, "access": access, "period": period, "form": form}
+    context["entities"] = period_entities(period)
+    return render(request, "indicators/period_reopen.html", context)
 
 
 @login_required

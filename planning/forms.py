@@ -105,6 +105,18 @@ class DecideForm(forms.Form):
     review_date = forms.DateField(label=_("Review date"), required=False, widget=DateInput())
 
 
+class ConfirmDecideForm(DecideForm):
+    """The values the coordinator saw in the preview, sent back as they were, with the
+    tally the preview showed (Decision.tally_key)."""
+
+    tally = forms.CharField(required=False, max_length=60)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget = forms.HiddenInput()
+
+
 class CommentForm(forms.Form):
     body = forms.CharField(label=_("Comment"), max_length=5000, widget=Textarea(attrs={"rows": 3}))
     parent = forms.IntegerField(

@@ -20,6 +20,7 @@ from django.utils.translation import ngettext, pgettext_lazy
 
 from clusters.models import Cluster, Membership
 from indicators.models import Objective
+from planning.consensus import Rule, RuleKind, Tally, explain, tally_key
 from rights.models import RightsIssue
 
 if TYPE_CHECKING:
@@ -30,6 +31,10 @@ class ProposalQuerySet(models.QuerySet["Proposal"]):
     def open(self) -> ProposalQuerySet:
         """Open for positions (and comments)."""
         return self.filter(status=Proposal.Status.OPEN)
+
+    def waiting_for_coordinator(self) -> ProposalQuerySet:
+        """Submitted by their entity: the coordinator opens them or sends them back."""
+        return self.filter(status=Proposal.Status.SUBMITTED)
 
     def adopted(self) -> ProposalQuerySet:
         """Decided, and the decision of their last round adopted them: the proposals a
@@ -391,6 +396,47 @@ class Decision(models.Model):
     def rule_label(self) -> str:
         rules = dict(Cluster.DecisionRule.choices)
         return str(rules.get(self.rule, self.rule))
+
+    # The rule and the counts as they stood, for planning.consensus to say it in words.
+
+    @property
+    def applied_rule(self) -> Rule:
+        return Rule(
+            RuleKind(self.rule),
+            quorum=self.quorum,
+            threshold=self.threshold,
+            majority=self.majority,
+        )
+
+    @property
+    def tally(self) -> Tally:
+        return Tally(
+            agree=self.agree,
+            abstain=self.abstain,
+            disagree=self.disagree,
+            block=self.block,
+            eligible=self.eligible,
+        )
+
+    @property
+    def tally_key(self) -> str:
+        """The counts in one string, for a confirmation to check nothing moved since."""
+        return tally_key(self.tally)
+
+    @property
+    def explanation(self) -> str:
+        """Why the outcome is what it is, in words (planning.consensus.explain)."""
+        return explain(self.applied_rule, self.tally, second_round=self.round > 1)
+
+    @property
+    def rule_parameters(self) -> str:
+        """The rule's figures that this round used: "quorum 50 %, threshold 75 %"."""
+        parts = [_("quorum %(quorum)s %%") % {"quorum": self.quorum}]
+        if self.round > 1:
+            parts.append(_("qualified majority %(majority)s %%") % {"majority": self.majority})
+        elif self.applied_rule.kind != RuleKind.CONSENT:
+            parts.append(_("threshold %(threshold)s %%") % {"threshold": self.threshold})
+        return ", ".join(parts)
 
 
 class Comment(models.Model):

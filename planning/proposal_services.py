@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from clusters.audit import audit
-from clusters.models import AuditEntry, Membership
+from clusters.models import AuditEntry, Cluster, Membership
 from core.errors import DomainError
 from core.tasks import enqueue_on_commit
 from indicators.models import Objective
@@ -253,7 +253,11 @@ def tally_for(proposal: Proposal) -> Tally:
 
 
 def rule_for(proposal: Proposal) -> Rule:
-    cluster = proposal.cluster
+    return cluster_rule(proposal.cluster)
+
+
+def cluster_rule(cluster: Cluster) -> Rule:
+    """The cluster's decision rule as it stands now."""
     return Rule(
         RuleKind(cluster.decision_rule),
         quorum=cluster.quorum,
@@ -262,23 +266,54 @@ def rule_for(proposal: Proposal) -> Rule:
     )
 
 
-@transaction.atomic
-def proposal_decide(
-    *, proposal: Proposal, by: User | None, minutes: str = "", review_date: date | None = None
-) -> Decision:
-    """Close the current round: record the decision and apply it when adopted."""
-    proposal = _locked(proposal)
+def _decidable(proposal: Proposal, review_date: date | None) -> None:
     if not proposal.can_decide:
         raise DomainError(_("This proposal is not open: it has already been decided or withdrawn."))
     if review_date is not None and review_date < timezone.localdate():
         raise DomainError(_("The review date cannot be before the decision."))
+
+
+def _outcome(proposal: Proposal, **fields: object) -> Decision:
     rule = rule_for(proposal)
     tally = tally_for(proposal)
     outcome = decide(rule, tally, second_round=proposal.round > 1)
-    decision = Decision.of(
-        proposal, rule, tally, outcome, minutes=minutes, review_date=review_date, decided_by=by
-    )
+    return Decision.of(proposal, rule, tally, outcome, **fields)
+
+
+def decision_preview(
+    *, proposal: Proposal, minutes: str = "", review_date: date | None = None
+) -> Decision:
+    """The decision that proposal_decide would record now, not saved: what the coordinator
+    confirms. Refused like the decision itself."""
+    _decidable(proposal, review_date)
+    return _outcome(proposal, minutes=minutes, review_date=review_date)
+
+
+@transaction.atomic
+def proposal_decide(
+    *,
+    proposal: Proposal,
+    by: User | None,
+    minutes: str = "",
+    review_date: date | None = None,
+    expected: str = "",
+) -> Decision:
+    """Close the current round: record the decision and apply it when adopted.
+
+    ``expected`` is the tally the coordinator confirmed (Decision.tally_key): when the
+    positions moved since, nothing is recorded and they look again."""
+    proposal = _locked(proposal)
+    _decidable(proposal, review_date)
+    decision = _outcome(proposal, minutes=minutes, review_date=review_date, decided_by=by)
+    if expected and expected != decision.tally_key:
+        raise DomainError(
+            _(
+                "The positions changed after you saw the outcome: nothing was recorded. "
+                "Look at the outcome again before you confirm it."
+            )
+        )
     decision.save()
+    tally = decision.tally
     proposal.status = Proposal.Status.DECIDED
     proposal.save(update_fields=["status"])
     applied = _apply(proposal, decision, by) if decision.is_adopted else []

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -25,15 +27,17 @@ from core.errors import DomainError
 from core.forms import errors_text
 from core.paging import paginate
 from planning import proposal_services
+from planning.consensus import abstain_effect
 from planning.forms import (
     CommentForm,
+    ConfirmDecideForm,
     DecideForm,
     OpenForm,
     ProposalForm,
     SendBackForm,
     StanceForm,
 )
-from planning.models import Comment, Proposal
+from planning.models import Comment, Decision, Proposal, Stance
 
 
 def _proposal(access: ClusterAccess, pk: int) -> Proposal:
@@ -109,24 +113,49 @@ def proposal_edit(request: HttpRequest, slug: str, pk: int | None = None) -> Htt
     )
 
 
+@dataclass
+class RoundRecord:
+    """One round of positions on a proposal, and the decision that closed it (if any)."""
+
+    number: int
+    stances: list[Stance]
+    decision: Decision | None
+    is_current: bool
+
+    @property
+    def heading_id(self) -> str:
+        # The current round keeps the anchor the dashboard links to.
+        return "stances-title" if self.is_current else f"round-{self.number}-title"
+
+
 def _positions(cluster: Cluster, access: ClusterAccess, proposal: Proposal) -> dict:
-    """The stances of the current round, the entities still to answer, and the form with
-    this person's entity's current position."""
-    stances = list(
-        proposal.stances.filter(round=proposal.round)
-        .select_related("membership__actor", "by")
-        .order_by("membership__actor__name")
-    )
-    answered = {stance.membership_id for stance in stances}
+    """Every round's stances with its decision (the latest round first), the entities
+    still to answer in the current one, the form with this person's entity's current
+    position, and what abstaining does under the cluster's rule."""
+    stances: dict[int, list[Stance]] = defaultdict(list)
+    for stance in proposal.stances.select_related("membership__actor", "by").order_by(
+        "round", "membership__actor__name"
+    ):
+        stances[stance.round].append(stance)
+    decisions = {d.round: d for d in proposal.decisions.select_related("decided_by")}
+    current = stances[proposal.round]
+    answered = {stance.membership_id for stance in current}
     voting = cluster.memberships.voting().select_related("actor").order_by("actor__name")
     own = access.membership.pk if access.membership else None
-    mine = next((s for s in stances if s.membership_id == own), None)
+    mine = next((s for s in current if s.membership_id == own), None)
+    rule = proposal_services.cluster_rule(cluster)
     return {
-        "stances": stances,
+        "rounds": [
+            RoundRecord(n, stances[n], decisions.get(n), n == proposal.round)
+            for n in range(proposal.round, 0, -1)
+        ],
+        "decisions": list(decisions.values()),
         "waiting": [m for m in voting if m.pk not in answered],
         "stance_form": StanceForm(
             initial={"position": mine.position, "reason": mine.reason} if mine else None
         ),
+        "rule_label": cluster.get_decision_rule_display(),
+        "abstain_note": abstain_effect(rule, second_round=proposal.round > 1),
     }
 
 
@@ -157,7 +186,6 @@ def proposal_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "access": access,
             "proposal": proposal,
             **_positions(cluster, access, proposal),
-            "decisions": list(proposal.decisions.select_related("decided_by")),
             "adopted": proposal.is_adopted,
             "actions": proposal.joint_actions.order_by("start"),
             "comments": _comments(proposal),
@@ -285,14 +313,43 @@ def stance_take(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def proposal_decide_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The outcome the decision would record, with a button that records it: the
+    decide form posts here, and nothing is written until it is confirmed."""
+    cluster, access = cluster_for_coordinator(request, slug)
+    proposal = _proposal(access, pk)
+    try:
+        values = _valid(DecideForm(request.POST))
+        decision = proposal_services.decision_preview(proposal=proposal, **values)
+    except DomainError as error:
+        messages.error(request, str(error))
+        return redirect("planning:proposal-detail", slug=cluster.slug, pk=proposal.pk)
+    return render(
+        request,
+        "planning/decide_confirm.html",
+        {
+            "cluster": cluster,
+            "access": access,
+            "proposal": proposal,
+            "decision": decision,
+            "confirm_form": ConfirmDecideForm(initial={**values, "tally": decision.tally_key}),
+            **_positions(cluster, access, proposal),
+            "objectives": proposal.objectives.all(),
+        },
+    )
+
+
+@login_required
+@require_POST
 def proposal_decide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     def decide(proposal: Proposal, access: ClusterAccess) -> None:
-        values = _valid(DecideForm(request.POST))
+        values = _valid(ConfirmDecideForm(request.POST))
         proposal_services.proposal_decide(
             proposal=proposal,
             by=request.user,
             minutes=values["minutes"],
             review_date=values["review_date"],
+            expected=values["tally"],
         )
 
     done = _("The decision has been recorded.")

@@ -48,6 +48,11 @@ urlpatterns = [
         name="proposal-decide",
     ),
     path(
+        "c/<slug:slug>/proposals/<int:pk>/decide/preview/",
+        proposal_views.proposal_decide_preview,
+        name="proposal-decide-preview",
+    ),
+    path(
         "c/<slug:slug>/proposals/<int:pk>/second-round/",
         proposal_views.proposal_second_round,
         name="proposal-second-round",

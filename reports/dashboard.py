@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Count, F, Max, Q, Sum
+from django.db.models import Count, F, Max, Q, Sum, Window
 from django.utils import timezone
 
 from accounts.models import User
@@ -55,6 +55,18 @@ def open_proposals(cluster: Cluster, voting: int) -> list[OpenProposal]:
     return [OpenProposal(p, max(0, voting - p.answered)) for p in proposals]
 
 
+def waiting_proposals(cluster: Cluster) -> tuple[list[Proposal], int]:
+    """The first proposals submitted to the coordinator (the longest waiting first), and
+    how many there are, in one query: the count rides on each row."""
+    rows = list(
+        cluster.proposals.waiting_for_coordinator()
+        .select_related("proposer__actor")
+        .annotate(waiting_total=Window(Count("id")))
+        .order_by("created_at", "pk")[:TOP]
+    )
+    return rows, rows[0].waiting_total if rows else 0
+
+
 def coordinator_dashboard(cluster: Cluster) -> dict:
     today = timezone.localdate()
     members = cluster.memberships.active()
@@ -67,7 +79,10 @@ def coordinator_dashboard(cluster: Cluster) -> dict:
     reporting = reporting_by_entity(cluster, today, entities_voting)
     actions = cluster.joint_actions.all()
     late = actions.late(today)
+    waiting, waiting_count = waiting_proposals(cluster)
     return {
+        "waiting_proposals": waiting,
+        "waiting_count": waiting_count,
         "members": members.count(),
         "members_by_role": dict(
             members.values("role").annotate(n=Count("id")).values_list("role", "n")
@@ -124,9 +139,12 @@ class LedAction:
         return "late" if self.action.late else "no_update"
 
 
-def member_todo(cluster: Cluster, membership: Membership, user: User) -> dict:
-    """What the entity owes: positions, reports, updates of the actions it leads; and the
-    invitations waiting for this person."""
+def member_todo(
+    cluster: Cluster, membership: Membership, user: User, *, coordinator: bool = False
+) -> dict:
+    """What the entity owes: positions, reports, updates of the actions it leads; the
+    invitations waiting for this person; and, when they coordinate the cluster, the
+    proposals waiting for them (one more query)."""
     now = timezone.now()
     answered = Stance.objects.filter(membership=membership, round=F("proposal__round"))
     positions = list(
@@ -151,7 +169,10 @@ def member_todo(cluster: Cluster, membership: Membership, user: User) -> dict:
         (invitation, make_invitation_token(invitation))
         for invitation in Invitation.objects.usable_for(user).select_related("cluster")
     ]
+    waiting, waiting_count = waiting_proposals(cluster) if coordinator else ([], 0)
     return {
+        "waiting_proposals": waiting,
+        "waiting_count": waiting_count,
         "positions": positions,
         "reports": owed,
         "returned": sum(1 for row in owed if row.is_returned),

@@ -186,5 +186,7 @@ def participation_list(request: HttpRequest, slug: str) -> HttpResponse:
 def todo(request: HttpRequest, slug: str) -> HttpResponse:
     """The home of a member entity's representative in a cluster."""
     cluster, access = cluster_for_member(request, slug)
-    context = member_todo(cluster, access.membership, request.user)
+    context = member_todo(
+        cluster, access.membership, request.user, coordinator=access.is_coordinator
+    )
     return render(request, "reports/todo.html", {"cluster": cluster, "access": access} | context)

@@ -27,7 +27,7 @@ from rights.models import RightsIssue
 from tests.conftest import World
 from tests.factories import InvitationFactory
 from tests.html_forms import Paths, forms_on, project_forms, refused_with_a_message
-from tests.test_permissions import MATRIX
+from tests.test_permissions import MATRIX, locked_period
 
 # Writes that are not a cluster's shared work, and where they are kept instead.
 NOT_AUDITED = {
@@ -40,6 +40,8 @@ NOT_AUDITED = {
     "actors:edit": "an entity's own profile, outside any cluster",
     "clusters:invitation-logout": "ends a session; changes nothing",
     "clusters:acting-for": "which of their entities a person acts for: a session preference",
+    "planning:proposal-decide-preview": "shows the outcome a decision would record; the "
+    "confirmation posts to planning:proposal-decide",
 }
 
 
@@ -277,6 +279,17 @@ WRITES: dict[str, Write] = {
             lambda w: {"role": Membership.Role.OBSERVER},
         ),
     ),
+    "clusters:lead-handover": Write(
+        "coordinator",
+        AuditEntry.Action.MEMBER_ROLE_CHANGED,
+        form_post(
+            "coordinator",
+            "clusters:lead-handover",
+            page=lambda w: reverse(
+                "clusters:lead-handover", args=[w.cluster.slug, w.member_membership.pk]
+            ),
+        ),
+    ),
     "clusters:membership-remove": Write(
         "coordinator",
         AuditEntry.Action.MEMBER_REMOVED,
@@ -449,6 +462,15 @@ WRITES: dict[str, Write] = {
         AuditEntry.Action.PERIOD_LOCKED,
         at(
             "indicators:period-lock", lambda w: {"slug": w.cluster.slug, "pk": period_to_lock(w).pk}
+        ),
+    ),
+    "indicators:period-reopen": Write(
+        "coordinator",
+        AuditEntry.Action.PERIOD_REOPENED,
+        at(
+            "indicators:period-reopen",
+            lambda w: {"slug": w.cluster.slug, "pk": locked_period(w)["pk"]},
+            lambda w: {"reason": "The women's shelter counted twice"},
         ),
     ),
     "planning:proposal-create": Write(
@@ -663,15 +685,6 @@ def proposal_to_decide(subject: str) -> Callable[[World], Proposal]:
 
 # The same URLs again, where one change carries others: still one entry.
 VARIANTS: dict[str, Write] = {
-    "a new lead hands over from the old one": Write(
-        "coordinator",
-        AuditEntry.Action.MEMBER_ROLE_CHANGED,
-        at(
-            "clusters:membership-role",
-            lambda w: {"slug": w.cluster.slug, "pk": w.member_membership.pk},
-            lambda w: {"role": Membership.Role.LEAD},
-        ),
-    ),
     "a decision adopts objectives": Write(
         "coordinator",
         AuditEntry.Action.DECISION_RECORDED,

@@ -88,6 +88,15 @@ def return_report(world: World) -> None:
     )
 
 
+def reopen_period(world: World) -> None:
+    coordinator = world.users["coordinator"]
+    indicator_services.report_validate(report=world.report, by=coordinator)
+    indicator_services.period_lock(period=world.period, by=coordinator)
+    indicator_services.period_reopen(
+        period=world.period, by=coordinator, reason="Comptat dues vegades <2026> & més"
+    )
+
+
 def reset_password(world: World) -> None:
     client = world.client("anonymous")
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = translation.get_language()
@@ -134,6 +143,11 @@ FLOWS: dict[str, tuple[Callable[[World], None], str]] = {
         "You receive this email because you represent a member entity. You can turn these "
         "emails off in your settings.",
     ),
+    "indicators/email/reopened": (
+        reopen_period,
+        "You receive this email because you represent a member entity. You can turn these "
+        "emails off in your settings.",
+    ),
     # allauth's own, with its own catalogues.
     "account/email/password_reset_key": (reset_password, "Password Reset Email"),
     "account/email/unknown_account": (reset_unknown_password, "Unknown Account"),
@@ -147,6 +161,7 @@ NAMES = {
     "planning/email/decided": (CLUSTER, "Shared emergency housing fund", "Acta de l'assemblea <1>"),
     "reports/email/published": (CLUSTER,),
     "indicators/email/returned": (CLUSTER, ENTITY, "Falten les dades <2026> & més"),
+    "indicators/email/reopened": (CLUSTER, "Comptat dues vegades <2026> & més"),
 }
 
 

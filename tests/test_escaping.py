@@ -124,7 +124,9 @@ def refusal(response, form: Form) -> set[str]:
 NOT_PROBED = {"clusters:leave", "set_language"}
 # Typed into last: they close what the other forms write into (a decided proposal takes
 # no more comments or positions; a returned report, no more values).
-CLOSING = {"planning:proposal-decide", "indicators:report-return"}
+CLOSING = {"planning:proposal-decide-preview", "indicators:report-return"}
+# Forms that answer with a page of confirmation: its form is posted in turn, as it is.
+CONFIRMED = {"planning:proposal-decide-preview"}
 
 
 def test_a_script_typed_into_every_form_is_shown_escaped(world: World):
@@ -144,6 +146,11 @@ def test_a_script_typed_into_every_form_is_shown_escaped(world: World):
                 response = client.post(form.action, typed_submission(form, counter, missing))
                 assert not refusal(response, form), form.action
             assert response.status_code < 500, form.action
+            if form.url_name in CONFIRMED and response.status_code == 200:
+                forms_there = forms_on(response.content.decode(), form.url_name, form.action)
+                [confirm] = [f for f in forms_there if f.url_name == "planning:proposal-decide"]
+                response = client.post(confirm.action, confirm.submission())
+                assert not refusal(response, confirm), confirm.action
             if response.status_code == 302:
                 accepted.add(form.url_name)
 

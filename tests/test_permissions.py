@@ -121,6 +121,22 @@ def proposal(w: World) -> dict:
     return {"slug": w.cluster.slug, "pk": w.proposal.pk}
 
 
+def locked_period(w: World) -> dict:
+    """A period of the quarter before the world's, locked (the world's own stays open)."""
+    from datetime import date
+
+    from django.utils import timezone
+
+    period = w.cluster.periods.create(
+        start=date(2026, 1, 1),
+        end=date(2026, 3, 31),
+        due=date(2026, 4, 30),
+        locked_at=timezone.now(),
+        locked_by=w.users["coordinator"],
+    )
+    return {"slug": w.cluster.slug, "pk": period.pk}
+
+
 def published_report(w: World) -> dict:
     return {"slug": w.cluster.slug, "pk": w.published_report.pk}
 
@@ -161,6 +177,10 @@ MATRIX: dict[str, Row] = {
         COORDINATOR_POST,
         method="post",
     ),
+    # The page that says what handing over the lead changes; its form does it.
+    "clusters:lead-handover": Row(
+        lambda w: {"slug": w.cluster.slug, "pk": w.member_membership.pk}, COORDINATOR_ONLY
+    ),
     "clusters:membership-remove": Row(
         lambda w: {"slug": w.cluster.slug, "pk": w.observer_membership.pk},
         COORDINATOR_POST,
@@ -200,9 +220,11 @@ MATRIX: dict[str, Row] = {
         lambda w: {"slug": w.cluster.slug, "pk": w.report.pk}, COORDINATOR_POST, method="post"
     ),
     "indicators:period-list": Row(slug, READER),
+    # The page that says what locking does; its form locks (the audit coverage posts it).
     "indicators:period-lock": Row(
-        lambda w: {"slug": w.cluster.slug, "pk": w.period.pk}, COORDINATOR_POST, method="post"
+        lambda w: {"slug": w.cluster.slug, "pk": w.period.pk}, COORDINATOR_ONLY
     ),
+    "indicators:period-reopen": Row(locked_period, COORDINATOR_ONLY),
     "indicators:export-csv": Row(slug, READER),
     "indicators:export-xlsx": Row(slug, READER),
     "planning:proposal-list": Row(slug, READER),
@@ -223,6 +245,10 @@ MATRIX: dict[str, Row] = {
         lambda w: {**proposal(w), "comment_pk": 999999},
         cluster_rule(404, 404, 403, 403),
         method="post",
+    ),
+    # The decide form shows the outcome it would record, and writes nothing.
+    "planning:proposal-decide-preview": Row(
+        proposal, cluster_rule(200, 403, 403, 403), method="post"
     ),
     "planning:proposal-decide": Row(proposal, COORDINATOR_POST, method="post"),
     "planning:proposal-second-round": Row(proposal, COORDINATOR_POST, method="post"),

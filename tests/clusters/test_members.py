@@ -24,8 +24,38 @@ def test_coordinator_changes_a_members_role(world: World):
     assert about_of(entry) == "Neighbours Association"
 
 
+def test_choosing_lead_asks_first_on_a_page_that_says_what_changes(world: World):
+    response = post(world, "clusters:membership-role", world.member_membership, role="lead")
+    page = response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse(
+        "clusters:lead-handover", args=[world.cluster.slug, world.member_membership.pk]
+    )
+    assert "Neighbours Association becomes the lead entity" in page
+    assert "Lead Foundation, the lead entity until now, becomes a member entity" in page
+    # Nothing has changed yet.
+    assert world.cluster.memberships.get(role="lead").actor.name == "Lead Foundation"
+    assert not AuditEntry.objects.filter(action=AuditEntry.Action.MEMBER_ROLE_CHANGED).exists()
+
+
+def test_the_lead_handover_page_is_for_coordinators(world: World):
+    url = reverse("clusters:lead-handover", args=[world.cluster.slug, world.member_membership.pk])
+    assert world.client("member").post(url).status_code == 403
+    assert world.cluster.memberships.get(role="lead").actor.name == "Lead Foundation"
+
+
+def test_handing_the_lead_to_the_lead_itself_changes_nothing(world: World):
+    lead = world.cluster.memberships.get(role="lead")
+    response = post(world, "clusters:lead-handover", lead)
+    assert "is the lead entity" in response.content.decode()
+    assert not AuditEntry.objects.filter(action=AuditEntry.Action.MEMBER_ROLE_CHANGED).exists()
+
+
 def test_naming_a_new_lead_makes_the_previous_lead_a_member(world: World):
-    post(world, "clusters:membership-role", world.member_membership, role="lead")
+    response = post(world, "clusters:lead-handover", world.member_membership)
+    assert "Neighbours Association is now the lead entity" in response.content.decode()
+    # A second submit of the same confirmation changes nothing more.
+    post(world, "clusters:lead-handover", world.member_membership)
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.MEMBER_ROLE_CHANGED).count() == 1
     roles = dict(world.cluster.memberships.values_list("actor__name", "role"))
     assert roles["Neighbours Association"] == "lead"
     assert roles["Lead Foundation"] == "member"
@@ -143,7 +173,7 @@ def test_a_representative_who_is_not_the_entitys_admin_cannot_make_it_leave(worl
 
 
 def test_naming_a_new_lead_records_the_previous_lead_in_the_same_entry(world: World):
-    post(world, "clusters:membership-role", world.member_membership, role="lead")
+    post(world, "clusters:lead-handover", world.member_membership)
     entry = AuditEntry.objects.get(action=AuditEntry.Action.MEMBER_ROLE_CHANGED)
     assert about_of(entry) == "Neighbours Association"
     assert entry.data["changes"] == {"role": ["member", "lead"]}

@@ -73,7 +73,21 @@ def test_seed_demo_builds_a_realistic_cluster_and_running_it_twice_changes_nothi
     statuses = set(cluster.proposals.values_list("status", flat=True))
     assert statuses == {"draft", "submitted", "open", "decided"}
     outcomes = set(Decision.objects.values_list("outcome", "reason"))
-    assert outcomes == {("adopted", "agreed"), ("rejected", "blocked")}
+    assert outcomes == {("adopted", "agreed"), ("rejected", "blocked"), ("adopted", "majority")}
+    # One decided in two rounds, each round's positions kept with their reasons.
+    two_rounds = cluster.proposals.get(round=2)
+    assert list(two_rounds.decisions.values_list("round", "outcome")) == [
+        (1, "rejected"),
+        (2, "adopted"),
+    ]
+    assert set(two_rounds.stances.values_list("round", flat=True)) == {1, 2}
+    # A period locked, reopened with its reason to mend a mistake, and locked again.
+    actions = list(
+        cluster.audit.filter(action__startswith="period_")
+        .order_by("id")
+        .values_list("action", flat=True)
+    )
+    assert actions[-3:] == ["period_locked", "period_reopened", "period_locked"]
     # An action plan: one action from the adopted proposal, contributions of several
     # members, updates, a late action, and the gap and overlap the coverage page shows.
     assert cluster.joint_actions.count() >= 4

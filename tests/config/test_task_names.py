@@ -12,6 +12,7 @@ QUEUED_BY_SERVICES = {
     "reports.tasks.render_report",
     "reports.tasks.email_published_report",
     "indicators.notifications.email_returned_report",
+    "indicators.notifications.email_reopened_period",
 }
 
 

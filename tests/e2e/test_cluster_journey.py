@@ -280,7 +280,12 @@ def test_the_whole_cycle_of_a_cluster(
     # 6. The coordinator closes the decision: adopted by consensus.
     coordination.reload()
     coordination.locator("textarea[name=minutes]").fill("Acord per consens a l'assemblea.")
-    submit(coordination, coordination.get_by_role("button", name=cycle.t("Record the decision")))
+    submit(coordination, coordination.get_by_role("button", name=cycle.t("See the outcome")))
+    cycle.look(coordination, "decision-preview")
+    submit(
+        coordination,
+        coordination.get_by_role("button", name=cycle.t("Confirm and record the decision")),
+    )
     expect(status_messages(coordination)).to_have_count(1)
     cycle.look(coordination, "decided")
     cycle.proposal.refresh_from_db()

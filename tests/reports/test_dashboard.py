@@ -183,15 +183,16 @@ def test_pages_run_the_same_queries_on_the_demo_and_the_large_cluster(
             on_large = queries(client, reverse(name, args=[large.slug]))
             counts[name] = (len(on_demo), len(on_large))
     assert {name: a for name, (a, b) in counts.items() if a != b} == {}, counts
-    # The dashboard's 25 queries: session, user, cluster, coordinator role, memberships
+    # The dashboard's 26 queries: session, user, cluster, coordinator role, memberships
     # (access, 5); active entities, by role, the entities taking positions (3); decisions,
-    # positions per entity (participation, 2); open proposals with their answers, their
-    # count (2); objectives, indicators, SDG targets (progress, 3; the validated values are
-    # cached once read, until the next validation); unlocked periods, indicators for
-    # everyone, named indicators, reports per entity (reporting, 4); actions by status, the
-    # late ones, their count (3); contributions by kind, by entity (2); the activity (1).
+    # positions per entity (participation, 2); the proposals waiting for the coordinator
+    # with their count (1); open proposals with their answers, their count (2); objectives,
+    # indicators, SDG targets (progress, 3; the validated values are cached once read, until
+    # the next validation); unlocked periods, indicators for everyone, named indicators,
+    # reports per entity (reporting, 4); actions by status, the late ones, their count (3);
+    # contributions by kind, by entity (2); the activity (1).
     client.force_login(coordinator)
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(26):
         client.get(reverse("reports:dashboard", args=[large.slug]))
     # The to-do page's 12 queries: access (5); open proposals without the entity's
     # position (1); open periods, indicators, their responsible entities, the entity's
@@ -212,3 +213,44 @@ def test_a_validation_shows_at_once_though_progress_is_cached(
         indicator_services.report_validate(report=world.report, by=world.users["coordinator"])
     after = {s: n for s, _label, n in dashboard(world)["status_counts"]}
     assert (before["no_data"], after["no_data"]) == (1, 0)
+
+
+def submitted_proposal(world: World, title: str = "Tenants' union in every block"):
+    proposal = proposal_services.proposal_create(
+        membership=world.member_membership,
+        by=world.users["member"],
+        title=title,
+        description="Organised tenants negotiate better",
+    )
+    return proposal_services.proposal_submit(proposal=proposal, by=world.users["member"])
+
+
+def test_a_submitted_proposal_waits_on_the_coordinators_dashboard(world: World):
+    assert dashboard(world)["waiting_count"] == 0
+    proposal = submitted_proposal(world)
+    response = world.client("coordinator").get(reverse("reports:dashboard", args=["housing"]))
+    page = response.content.decode()
+    assert response.context["waiting_count"] == 1
+    assert "Proposals waiting for you" in page and "Tenants&#x27; union in every block" in page
+    assert reverse("planning:proposal-detail", args=["housing", proposal.pk]) in page
+
+
+def test_the_dashboard_lists_the_first_waiting_and_counts_them_all(world: World):
+    for n in range(10):
+        submitted_proposal(world, title=f"Proposal {n}")
+    context = dashboard(world)
+    assert context["waiting_count"] == 10
+    # The longest waiting first.
+    assert [p.title for p in context["waiting_proposals"]] == [f"Proposal {n}" for n in range(8)]
+    page = world.client("coordinator").get(reverse("reports:dashboard", args=["housing"]))
+    assert "All 10 proposals waiting for you" in page.content.decode()
+
+
+def test_the_coordinators_to_do_shows_what_waits_for_them_and_a_members_does_not(world: World):
+    submitted_proposal(world)
+    todo = reverse("reports:todo", args=["housing"])
+    coordinator = world.client("coordinator").get(todo).content.decode()
+    assert "Proposals waiting for you" in coordinator
+    assert "Tenants&#x27; union in every block" in coordinator
+    member = world.client("member").get(todo).content.decode()
+    assert "Proposals waiting for you" not in member
