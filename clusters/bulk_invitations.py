@@ -66,6 +66,15 @@ class Outcome:
     sent: list[Invitation] = field(default_factory=list)
     skipped: list[tuple[int, str]] = field(default_factory=list)
 
+    def as_json(self) -> dict:
+        """What the page shows after the redirect, kept in the session until then."""
+        return {
+            "sent": [
+                {"entity": i.entity_name, "email": i.email, "role": i.role_label} for i in self.sent
+            ],
+            "skipped": [[row, reason] for row, reason in self.skipped],
+        }
+
 
 def _choices(pairs: Mapping[str, object]) -> dict[str, str]:
     """{key: code} for each code and its label in every language, compared by name_key

@@ -372,7 +372,7 @@ def _accept_as_coordinator(invitation: Invitation, user: User) -> ClusterRole:
         cluster=cluster,
         by=user,
         action=AuditEntry.Action.COORDINATOR_JOINED,
-        target=user.display_name,
+        target=role,
         email=user.email,
     )
     return role

@@ -255,9 +255,10 @@ def coordinator_invite(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def invitation_import(request: HttpRequest, slug: str) -> HttpResponse:
-    """Invite many entities from a file: a bad file is refused whole, with every bad row."""
+    """Invite many entities from a file: a bad file is refused whole, with every bad row;
+    a good one is sent, and what it did is shown once, after the redirect."""
     cluster, access = cluster_for_coordinator(request, slug)
-    form, errors, outcome = BulkInvitationForm(), [], None
+    form, errors = BulkInvitationForm(), []
     if request.method == "POST":
         if reading.request_too_large(request.META.get("CONTENT_LENGTH")):
             errors = reading.too_large().errors
@@ -270,13 +271,21 @@ def invitation_import(request: HttpRequest, slug: str) -> HttpResponse:
                     )
                 except bulk_invitations.ImportRefused as refused:
                     errors = refused.errors
-    context = {"cluster": cluster, "access": access, "form": form, "outcome": outcome}
+                else:
+                    request.session[IMPORT_OUTCOME] = outcome.as_json()
+                    return redirect("clusters:invitation-import", slug=cluster.slug)
+    context = {"cluster": cluster, "access": access, "form": form}
     return render(
         request,
         "clusters/invitation_import.html",
-        context | {"errors": errors[:100], "more_errors": max(0, len(errors) - 100)},
-        status=400 if request.method == "POST" and outcome is None else 200,
+        context
+        | {"outcome": request.session.pop(IMPORT_OUTCOME, None) if not form.is_bound else None}
+        | {"errors": errors[:100], "more_errors": max(0, len(errors) - 100)},
+        status=400 if request.method == "POST" else 200,
     )
+
+
+IMPORT_OUTCOME = "clusters.invitation_import"
 
 
 @login_required
