@@ -104,7 +104,7 @@ def invitations_import(*, cluster: Cluster, by: User, upload: File | IO[bytes]) 
     """Invite the entities of a CSV or XLSX file (columns email, entity, kind, role,
     language). Raises ImportRefused with every error when any row is wrong, having
     invited nobody."""
-    rows = reading.read_rows(upload, required=REQUIRED, optional=COLUMNS[2:])
+    rows = reading.read_rows(upload, required=REQUIRED, optional=COLUMNS[2:], formulas=False)
     if len(rows) > MAX_ROWS:
         raise ImportRefused(
             [(0, _("The file has more than %(limit)s rows: split it.") % {"limit": MAX_ROWS})]

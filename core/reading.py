@@ -92,7 +92,11 @@ def request_too_large(content_length: str | None) -> bool:
 
 
 def read_rows(
-    upload: File | IO[bytes], *, required: Sequence[str], optional: Sequence[str] = ()
+    upload: File | IO[bytes],
+    *,
+    required: Sequence[str],
+    optional: Sequence[str] = (),
+    formulas: bool = True,
 ) -> list[dict[str, str]]:
     """The data rows of a CSV or XLSX file as {column: text}, for the known columns present
     (the header's names, in any case; a required one missing refuses the file).
@@ -102,7 +106,12 @@ def read_rows(
     content = _read_bytes(upload)
     if not content:
         raise ImportRefused([(0, _("The file is empty."))])
-    table = _xlsx_table(content) if content.startswith(XLSX_SIGNATURE) else _csv_table(content)
+    # formulas=False refuses an XLSX with any formula in the sheet read (a CSV has only
+    # text: its caller checks the cells).
+    if content.startswith(XLSX_SIGNATURE):
+        table = _xlsx_table(content, formulas=formulas)
+    else:
+        table = _csv_table(content)
     return _rows_from_table(table, required, optional)
 
 
@@ -161,13 +170,13 @@ def _delimiter(text: str) -> str:
         return ","
 
 
-def _xlsx_table(content: bytes) -> list[Sequence[object]]:
+def _xlsx_table(content: bytes, *, formulas: bool = True) -> list[Sequence[object]]:
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
             if unpacked > XLSX_UNPACKED_RATIO * import_max_bytes():
                 raise too_large()
-        XlsxScan().check(content)
+        XlsxScan(formulas=formulas).check(content)
     except (zipfile.BadZipFile, ValueError, EOFError):
         raise _not_a_table() from None
     try:
@@ -201,8 +210,9 @@ class XlsxScan:
     sheets are never read, and may hold what they like. ``elements`` says how much was
     read."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, formulas: bool = True) -> None:
         self.elements = 0
+        self.formulas = formulas
 
     def check(self, content: bytes) -> None:
         # A DTD comes before a part's first element: every part is opened that far before
@@ -239,6 +249,10 @@ class XlsxScan:
                 state["row"] = _row_number(attributes.get("r")) or state["row"] + 1
                 if max(state["row"], state["rows"]) > _last_row() + BLANK_TAIL:
                     raise _too_many_rows()
+            elif sheet and tag == "f" and not self.formulas:
+                raise ImportRefused(
+                    [(state["row"], _("A cell holds a formula: write values only."))]
+                )
             elif sheet and tag == "c" and "r" in attributes:
                 _check_cell(attributes["r"])
             elif sheet and tag == "dimension" and "ref" in attributes:

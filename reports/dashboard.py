@@ -149,7 +149,7 @@ def member_todo(cluster: Cluster, membership: Membership, user: User) -> dict:
     ]
     invitations = [
         (invitation, make_invitation_token(invitation))
-        for invitation in Invitation.objects.usable_for(user).select_related("cluster")
+        for invitation in Invitation.objects.usable_for(user).select_related("cluster", "actor")
     ]
     return {
         "positions": positions,

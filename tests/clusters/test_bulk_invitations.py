@@ -193,6 +193,20 @@ def test_a_file_with_a_formula_is_refused(world: World):
     assert errors[0][0] == 2 and "holds a formula" in errors[0][1]
 
 
+def test_a_workbook_with_a_formula_is_refused(world: World):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(HEADER)
+    sheet.append(["ana@example.org", "Food Bank", "ngo", "", ""])
+    sheet.append(["bea@example.org", '=HYPERLINK("http://evil.example","Bakery")', "ngo", "", ""])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    errors = refused(world, io.BytesIO(buffer.getvalue()))
+
+    assert errors == [(3, "A cell holds a formula: write values only.")]
+
+
 def test_a_file_that_is_not_a_spreadsheet_is_refused(world: World):
     errors = refused(world, io.BytesIO(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64))
 
