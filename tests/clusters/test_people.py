@@ -333,3 +333,31 @@ def test_an_entity_and_a_co_coordinator_invitation_to_one_address_can_coexist(wo
 
     assert invite_coordinator(world).status_code == 302
     assert world.cluster.invitations.pending().filter(email="co@example.org").count() == 2
+
+
+def test_the_people_section_costs_the_same_queries_however_many_people(
+    world: World, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = world.client("member")
+    url = world.member_actor.get_absolute_url()
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for n in range(5):
+        ActorUserFactory(actor=world.member_actor, role=ActorUser.Role.REPRESENTATIVE)
+        InvitationFactory(
+            kind=Invitation.Kind.REPRESENTATIVE,
+            cluster=None,
+            actor=world.member_actor,
+            actor_name="",
+            actor_kind="",
+            actor_role=ActorUser.Role.REPRESENTATIVE,
+            email=f"colleague{n}@example.org",
+        )
+
+    with django_assert_max_num_queries(len(few)):
+        body = client.get(url).content.decode()
+    assert body.count("colleague") == 5 * 3  # the address, and in each button's label
