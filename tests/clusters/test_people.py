@@ -361,3 +361,48 @@ def test_the_people_section_costs_the_same_queries_however_many_people(
     with django_assert_max_num_queries(len(few)):
         body = client.get(url).content.decode()
     assert body.count("colleague") == 5 * 3  # the address, and in each button's label
+
+
+def test_invitations_to_represent_or_co_coordinate_wait_on_the_persons_home(world: World):
+    InvitationFactory(
+        kind=Invitation.Kind.REPRESENTATIVE,
+        cluster=None,
+        actor=world.outsider_actor,
+        actor_name="",
+        actor_kind="",
+        actor_role=ActorUser.Role.ADMIN,
+        email="member@example.org",
+    )
+    InvitationFactory(
+        kind=Invitation.Kind.COORDINATOR,
+        cluster=world.cluster,
+        actor_name="",
+        actor_kind="",
+        email="member@example.org",
+    )
+
+    body = world.client("member").get(reverse("home")).content.decode()
+
+    assert "You are invited to act for Outsider Entity as Administrator." in body
+    assert "You are invited to co-coordinate Housing rights cluster." in body
+
+
+def test_a_logged_in_person_accepts_a_co_coordination_with_one_click(world: World):
+    invitation = InvitationFactory(
+        kind=Invitation.Kind.COORDINATOR,
+        cluster=world.cluster,
+        actor_name="",
+        actor_kind="",
+        email="member@example.org",
+    )
+    client = world.client("member")
+    page = client.get(link_for(invitation)).content.decode()
+    assert "invites you to co-coordinate" in page and "Co-coordinate the cluster" in page
+
+    response = client.post(link_for(invitation))
+
+    assert response.url == world.cluster.get_absolute_url()
+    assert world.cluster.roles.filter(user=world.users["member"]).exists()
+    # The link is used: a second click changes nothing.
+    assert client.post(link_for(invitation)).status_code == 410
+    assert world.cluster.roles.filter(user=world.users["member"]).count() == 1
