@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -121,7 +121,15 @@ def invitations_import(*, cluster: Cluster, by: User, upload: File | IO[bytes]) 
             check_invitations_left(cluster, len(good))
         except DomainError as error:
             raise ImportRefused([(0, str(error))]) from None
-        outcome.sent = _create(cluster, by, good)
+        try:
+            with transaction.atomic():
+                outcome.sent = _create(cluster, by, good)
+        except IntegrityError:
+            # An invitation sent from the members page meanwhile, to an address or entity
+            # of the file: the unique constraints let one through.
+            raise ImportRefused(
+                [(0, _("An invitation of this file was sent meanwhile: upload it again."))]
+            ) from None
         if outcome.sent:
             audit(
                 cluster=cluster,

@@ -307,3 +307,24 @@ def test_the_members_page_offers_the_import_and_its_templates(world: World):
     body = page.content.decode()
     assert reverse("clusters:invitation-import", args=[world.cluster.slug]) in body
     assert reverse("clusters:invitation-import-template", args=[world.cluster.slug, "xlsx"]) in body
+
+
+def test_an_invitation_sent_meanwhile_refuses_the_file_rather_than_failing(
+    world: World, monkeypatch
+):
+    from clusters import bulk_invitations
+
+    real = bulk_invitations._against_the_platform
+
+    def racing(cluster, rows, errors, skipped):
+        good = real(cluster, rows, errors, skipped)
+        # Another coordinator invites the same address between the checks and the writes.
+        InvitationFactory(cluster=cluster, email="ana@example.org")
+        return good
+
+    monkeypatch.setattr(bulk_invitations, "_against_the_platform", racing)
+
+    errors = refused(world, csv_file(GOOD))
+
+    assert errors == [(0, "An invitation of this file was sent meanwhile: upload it again.")]
+    assert world.cluster.invitations.filter(email="bea@example.org").count() == 0
