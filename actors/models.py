@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import unicodedata
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -68,6 +70,8 @@ class Actor(models.Model):
 
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("short name"), max_length=80, unique=True)
+    # name_key(name), kept by save(): the lookup of an entity by its name as typed.
+    name_key = models.CharField(max_length=200, editable=False, db_index=True, default="")
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
     tax_id = models.CharField(
         _("tax id"), max_length=32, blank=True, help_text=_("For example the NIF/CIF.")
@@ -103,16 +107,39 @@ class Actor(models.Model):
     def save(self, *args: object, **kwargs: object) -> None:
         if not self.slug:
             self.slug = unique_slug(Actor, self.name)
+        self.name_key = name_key(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_key"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("actors:detail", args=[self.slug])
+
+    @classmethod
+    def named(cls, name: str) -> Actor | None:
+        """The entity already on the platform under this name, however it is typed."""
+        key = name_key(name)
+        return cls.objects.filter(name_key=key).order_by("pk").first() if key else None
+
+    def admin_count(self) -> int:
+        return self.people.filter(role=ActorUser.Role.ADMIN).count()
 
     def is_administered_by(self, user: settings.AUTH_USER_MODEL) -> bool:
         return (
             user.is_authenticated
             and self.people.filter(user=user, role=ActorUser.Role.ADMIN).exists()
         )
+
+
+def name_key(name: str) -> str:
+    """An entity's name as two people typing it would agree on: without case, accents or
+    runs of spaces ("fundacio  dones i LLAR" for "Fundació Dones i Llar"). Invitations
+    compare names by it when they are sent and when they are accepted, so that nobody
+    creates a second entity by spelling its name otherwise."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(bare.casefold().split())
 
 
 def unique_slug(model: type[models.Model], text: str, max_length: int = 80) -> str:
@@ -153,6 +180,10 @@ class ActorUser(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.actor}"
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == self.Role.ADMIN
 
 
 class Capacity(models.Model):

@@ -53,11 +53,22 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         .order_by("cluster__name")
     )
     can_edit = actor.is_administered_by(request.user)
-    people = actor.people.select_related("user").order_by("user__email") if can_edit else None
+    people = invitations = None
+    if can_edit:
+        people = actor.people.select_related("user").order_by("role", "user__email")
+        # The invitations of people to represent it (from the clusters app, through the
+        # reverse relation: its queryset methods come with it).
+        invitations = actor.invitations.for_people().pending().order_by("email")
     return render(
         request,
         "actors/detail.html",
-        {"actor": actor, "memberships": memberships, "can_edit": can_edit, "people": people},
+        {
+            "actor": actor,
+            "memberships": memberships,
+            "can_edit": can_edit,
+            "people": people,
+            "invitations": invitations,
+        },
     )
 
 

@@ -29,8 +29,8 @@ class ClusterAdmin(admin.ModelAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
-    list_display = ["email", "cluster", "role", "status", "sent_at", "expires_at"]
-    list_filter = ["status", "role"]
+    list_display = ["email", "kind", "cluster", "actor", "role", "status", "sent_at", "expires_at"]
+    list_filter = ["kind", "status", "role"]
     search_fields = ["email", "actor_name", "actor__name", "cluster__name"]
     readonly_fields = ["nonce", "created_at", "closed_at", "accepted_by"]
 

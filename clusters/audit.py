@@ -60,6 +60,7 @@ DETAIL_LABELS = {
     "deleted": gettext_lazy("removed"),
     "values": gettext_lazy("values"),
     "submitted": gettext_lazy("submitted for validation"),
+    "invitations": gettext_lazy("invitations"),
 }
 
 

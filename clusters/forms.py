@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from actors.forms import ThematicAreasField
-from actors.models import Actor
+from actors.models import Actor, ActorUser
 from clusters.models import Cluster, Invitation, Membership
 from core.widgets import Textarea
 
@@ -132,6 +132,49 @@ class InvitationForm(forms.Form):
         if name and not kind:
             self.add_error("actor_kind", _("Say what kind of entity it is."))
         return data
+
+
+class PersonInvitationForm(forms.Form):
+    """A person invited to a role of their own: co-coordinator of a cluster, or one of an
+    entity's people (with ``roles``)."""
+
+    email = forms.EmailField(label=_("Email of the person invited"), max_length=254)
+    role = forms.ChoiceField(
+        label=_("Role in the entity"),
+        choices=ActorUser.Role.choices,
+        initial=ActorUser.Role.REPRESENTATIVE,
+        help_text=_(
+            "Representatives act for the entity in its clusters; administrators also edit "
+            "its profile and its people."
+        ),
+    )
+    language = forms.ChoiceField(
+        label=_("Language of the invitation"),
+        choices=settings.LANGUAGES,
+        help_text=_("The email is written in it, and it becomes the person's language."),
+    )
+    message = forms.CharField(
+        label=_("Personal message"),
+        required=False,
+        max_length=2000,
+        widget=Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: object, roles: bool = True, **kwargs: object) -> None:
+        super().__init__(*args, prefix="person", **kwargs)
+        self.fields["language"].initial = translation.get_language()
+        if not roles:
+            del self.fields["role"]
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
+
+class BulkInvitationForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV or XLSX file"),
+        help_text=_("Columns: email, entity, kind, role, language. One entity per row."),
+    )
 
 
 class LeaveForm(forms.Form):

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from actors.models import Actor, ThematicArea, unique_slug
+from actors.models import Actor, ActorUser, ThematicArea, unique_slug
 
 
 class ClusterQuerySet(models.QuerySet["Cluster"]):
@@ -300,6 +300,14 @@ class InvitationQuerySet(models.QuerySet["Invitation"]):
         """Pending and not expired: the link still opens (Invitation.is_usable, in SQL)."""
         return self.pending().filter(expires_at__gt=timezone.now())
 
+    def for_entities(self) -> InvitationQuerySet:
+        """Invitations of an entity to join a cluster (not of a person to a role)."""
+        return self.filter(kind=Invitation.Kind.ENTITY)
+
+    def for_people(self) -> InvitationQuerySet:
+        """Invitations of a person to represent an entity."""
+        return self.filter(kind=Invitation.Kind.REPRESENTATIVE)
+
     def usable_for(self, user: settings.AUTH_USER_MODEL) -> InvitationQuerySet:
         """The invitations waiting for this person: sent to their address (as typed, in
         any case), still usable, the soonest to expire first."""
@@ -311,7 +319,9 @@ def new_invitation_nonce() -> str:
 
 
 class Invitation(models.Model):
-    """An email invitation for an entity to join a cluster.
+    """An email invitation: for an entity to join a cluster, for a person to represent an
+    entity (sent by its administrator, outside any cluster), or for a person to
+    co-coordinate a cluster.
 
     The link carries a signed (id, nonce) pair; resending replaces the nonce so that only
     the newest link works, and accepting or revoking closes it for good.
@@ -322,8 +332,19 @@ class Invitation(models.Model):
         ACCEPTED = "accepted", _("Accepted")
         REVOKED = "revoked", _("Revoked")
 
+    class Kind(models.TextChoices):
+        ENTITY = "entity", _("An entity joins a cluster")
+        REPRESENTATIVE = "representative", _("A person represents an entity")
+        COORDINATOR = "coordinator", _("A person co-coordinates a cluster")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.ENTITY)
     cluster = models.ForeignKey(
-        Cluster, verbose_name=_("cluster"), on_delete=models.CASCADE, related_name="invitations"
+        Cluster,
+        verbose_name=_("cluster"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="invitations",
     )
     email = models.EmailField(_("email"))
     actor = models.ForeignKey(
@@ -349,6 +370,9 @@ class Invitation(models.Model):
         max_length=20,
         choices=Membership.Role.choices,
         default=Membership.Role.MEMBER,
+    )
+    actor_role = models.CharField(
+        _("role in the entity"), max_length=20, choices=ActorUser.Role.choices, blank=True
     )
     message = models.TextField(_("personal message"), blank=True, max_length=2000)
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
@@ -384,21 +408,50 @@ class Invitation(models.Model):
         verbose_name_plural = _("invitations")
         ordering = ["-created_at"]
         constraints = [
+            # An entity joins a cluster: an existing one, or a new one by name and kind. A
+            # person joins an existing entity, outside any cluster. A co-coordinator joins
+            # a cluster as a person, for no entity.
             models.CheckConstraint(
-                condition=(Q(actor__isnull=False) & Q(actor_name=""))
-                | (Q(actor__isnull=True) & ~Q(actor_name="") & ~Q(actor_kind="")),
-                name="invitation_existing_or_new_actor",
+                condition=(
+                    Q(kind="entity", cluster__isnull=False, actor_role="")
+                    & (
+                        (Q(actor__isnull=False) & Q(actor_name=""))
+                        | (Q(actor__isnull=True) & ~Q(actor_name="") & ~Q(actor_kind=""))
+                    )
+                )
+                | Q(
+                    kind="representative",
+                    cluster__isnull=True,
+                    actor__isnull=False,
+                    actor_name="",
+                    actor_kind="",
+                    actor_role__in=["admin", "representative"],
+                )
+                | Q(
+                    kind="coordinator",
+                    cluster__isnull=False,
+                    actor__isnull=True,
+                    actor_name="",
+                    actor_kind="",
+                    actor_role="",
+                ),
+                name="invitation_kind_fits",
             ),
             # One open invitation per entity (or new entity's email) and cluster.
             models.UniqueConstraint(
                 fields=["cluster", "actor"],
-                condition=Q(status="pending", actor__isnull=False),
+                condition=Q(status="pending", kind="entity", actor__isnull=False),
                 name="invitation_one_pending_per_actor",
             ),
             models.UniqueConstraint(
-                fields=["cluster", "email"],
-                condition=Q(status="pending"),
+                fields=["cluster", "email", "kind"],
+                condition=Q(status="pending", cluster__isnull=False),
                 name="invitation_one_pending_per_email",
+            ),
+            models.UniqueConstraint(
+                fields=["actor", "email"],
+                condition=Q(status="pending", kind="representative"),
+                name="invitation_one_pending_per_person",
             ),
         ]
 
@@ -406,8 +459,9 @@ class Invitation(models.Model):
         return f"{self.email} → {self.cluster}"
 
     def audit_values(self) -> dict:
-        """Named in the audit log by its entity (clusters.audit.about_of)."""
-        return {"entity": self.entity_name}
+        """Named in the audit log by its entity, or by the address of the person invited to
+        co-coordinate (clusters.audit.about_of)."""
+        return {"entity": self.entity_name or self.email}
 
     @classmethod
     def audit_name(cls, values: dict) -> str:
@@ -415,7 +469,30 @@ class Invitation(models.Model):
 
     @property
     def entity_name(self) -> str:
+        if self.is_for_coordinator:
+            return ""
         return self.actor.name if self.actor_id else self.actor_name
+
+    @property
+    def is_for_entity(self) -> bool:
+        return self.kind == self.Kind.ENTITY
+
+    @property
+    def is_for_representative(self) -> bool:
+        return self.kind == self.Kind.REPRESENTATIVE
+
+    @property
+    def is_for_coordinator(self) -> bool:
+        return self.kind == self.Kind.COORDINATOR
+
+    @property
+    def role_label(self) -> str:
+        """The role the person or entity is invited to, in the reader's language."""
+        if self.is_for_coordinator:
+            return str(_("Co-coordinator"))
+        if self.is_for_representative:
+            return str(self.get_actor_role_display())
+        return str(self.get_role_display())
 
     @property
     def is_expired(self) -> bool:
@@ -440,6 +517,12 @@ class AuditEntry(models.Model):
         INVITATION_RESENT = "invitation_resent", _("resent an invitation")
         INVITATION_REVOKED = "invitation_revoked", _("revoked an invitation")
         INVITATION_ACCEPTED = "invitation_accepted", _("accepted an invitation")
+        INVITATIONS_IMPORTED = "invitations_imported", _("invited entities from a file")
+        COORDINATOR_INVITED = "coordinator_invited", _("invited a co-coordinator")
+        COORDINATOR_JOINED = "coordinator_joined", _("became a co-coordinator")
+        REPRESENTATIVE_INVITED = "representative_invited", _("invited a representative")
+        REPRESENTATIVE_JOINED = "representative_joined", _("became a representative")
+        REPRESENTATIVE_REMOVED = "representative_removed", _("removed a representative")
         MEMBER_ROLE_CHANGED = "member_role_changed", _("changed the role of an entity")
         MEMBER_REMOVED = "member_removed", _("removed an entity")
         MEMBER_LEFT = "member_left", _("left the cluster")

@@ -12,6 +12,17 @@ urlpatterns = [
     path("c/<slug:slug>/settings/", views.cluster_edit, name="edit"),
     path("c/<slug:slug>/members/", views.members, name="members"),
     path("c/<slug:slug>/members/invite/", views.invitation_create, name="invitation-create"),
+    path(
+        "c/<slug:slug>/members/invite-coordinator/",
+        views.coordinator_invite,
+        name="coordinator-invite",
+    ),
+    path("c/<slug:slug>/members/import/", views.invitation_import, name="invitation-import"),
+    path(
+        "c/<slug:slug>/members/import/template.<str:fmt>",
+        views.invitation_import_template,
+        name="invitation-import-template",
+    ),
     path("c/<slug:slug>/members/<int:pk>/role/", views.membership_role, name="membership-role"),
     path("c/<slug:slug>/members/<int:pk>/lead/", views.lead_handover, name="lead-handover"),
     path(
@@ -33,4 +44,24 @@ urlpatterns = [
     path("c/<slug:slug>/leave/", views.leave, name="leave"),
     path("c/<slug:slug>/audit/", views.audit_log, name="audit-log"),
     path("c/<slug:slug>/audit/export.csv", views.audit_export, name="audit-export"),
+    path(
+        "actors/<slug:slug>/people/invite/",
+        views.entity_person_invite,
+        name="entity-person-invite",
+    ),
+    path(
+        "actors/<slug:slug>/people/<int:pk>/remove/",
+        views.entity_person_remove,
+        name="entity-person-remove",
+    ),
+    path(
+        "actors/<slug:slug>/invitations/<int:pk>/resend/",
+        views.entity_invitation_resend,
+        name="entity-invitation-resend",
+    ),
+    path(
+        "actors/<slug:slug>/invitations/<int:pk>/revoke/",
+        views.entity_invitation_revoke,
+        name="entity-invitation-revoke",
+    ),
 ]

@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
-from actors.models import Actor
-from clusters import services
+from actors.models import Actor, ActorUser
+from actors.views import actor_for_admin
+from clusters import bulk_invitations, services
 from clusters.access import (
     ClusterAccess,
     act_for,
@@ -30,18 +31,21 @@ from clusters.audit import audit_rows, with_details
 from clusters.filters import AuditFilter
 from clusters.forms import (
     ActingForForm,
+    BulkInvitationForm,
     ClusterCreateForm,
     ClusterForm,
     InvitationForm,
     InvitationSignupForm,
     LeaveForm,
+    PersonInvitationForm,
     RoleForm,
 )
-from clusters.models import Cluster, Invitation, Membership
+from clusters.models import Cluster, ClusterRole, Invitation, Membership
 from clusters.tokens import invitation_from_token, make_invitation_token
+from core import reading
 from core.errors import DomainError
 from core.paging import paginate
-from core.spreadsheets import csv_response
+from core.spreadsheets import csv_response, xlsx_response
 
 
 def health(request: HttpRequest) -> HttpResponse:
@@ -193,8 +197,13 @@ def cluster_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _members_page(
-    request: HttpRequest, cluster: Cluster, access: ClusterAccess, invite_form: InvitationForm
+    request: HttpRequest,
+    cluster: Cluster,
+    access: ClusterAccess,
+    invite_form: InvitationForm,
+    coordinator_form: PersonInvitationForm | None = None,
 ) -> HttpResponse:
+    coordinator_form = coordinator_form or PersonInvitationForm(roles=False)
     memberships = cluster.memberships.select_related("actor").order_by("status", "actor__name")
     invitations = cluster.invitations.pending().select_related("actor", "invited_by")
     closed_invitations = (
@@ -212,9 +221,13 @@ def _members_page(
             "invitations": invitations,
             "closed_invitations": closed_invitations,
             "invite_form": invite_form,
+            "coordinator_form": coordinator_form,
+            "coordinators": cluster.roles.filter(role=ClusterRole.Role.COORDINATOR)
+            .select_related("user")
+            .order_by("created_at", "pk"),
             "role_choices": Membership.Role.choices,
         },
-        status=400 if invite_form.is_bound else 200,
+        status=400 if invite_form.is_bound or coordinator_form.is_bound else 200,
     )
 
 
@@ -244,6 +257,75 @@ def invitation_create(request: HttpRequest, slug: str) -> HttpResponse:
             )
             return redirect("clusters:members", slug=cluster.slug)
     return _members_page(request, cluster, access, form)
+
+
+@login_required
+@require_POST
+def coordinator_invite(request: HttpRequest, slug: str) -> HttpResponse:
+    """Name a co-coordinator: an invitation to the person's address."""
+    cluster, access = cluster_for_coordinator(request, slug)
+    form = PersonInvitationForm(request.POST, roles=False)
+    if form.is_valid():
+        try:
+            invitation = services.coordinator_invite(
+                cluster=cluster, by=request.user, **form.cleaned_data
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                _("%(email)s has been invited to co-coordinate the cluster.")
+                % {"email": invitation.email},
+            )
+            return redirect("clusters:members", slug=cluster.slug)
+    return _members_page(request, cluster, access, InvitationForm(cluster=cluster), form)
+
+
+@login_required
+def invitation_import(request: HttpRequest, slug: str) -> HttpResponse:
+    """Invite many entities from a file: a bad file is refused whole, with every bad row;
+    a good one is sent, and what it did is shown once, after the redirect."""
+    cluster, access = cluster_for_coordinator(request, slug)
+    form, errors = BulkInvitationForm(), []
+    if request.method == "POST":
+        if reading.request_too_large(request.META.get("CONTENT_LENGTH")):
+            errors = reading.too_large().errors
+        else:
+            form = BulkInvitationForm(request.POST, request.FILES)
+            if form.is_valid():
+                try:
+                    outcome = bulk_invitations.invitations_import(
+                        cluster=cluster, by=request.user, upload=form.cleaned_data["file"]
+                    )
+                except bulk_invitations.ImportRefused as refused:
+                    errors = refused.errors
+                else:
+                    request.session[IMPORT_OUTCOME] = outcome.as_json()
+                    return redirect("clusters:invitation-import", slug=cluster.slug)
+    context = {"cluster": cluster, "access": access, "form": form}
+    return render(
+        request,
+        "clusters/invitation_import.html",
+        context
+        | {"outcome": request.session.pop(IMPORT_OUTCOME, None) if not form.is_bound else None}
+        | {"errors": errors[:100], "more_errors": max(0, len(errors) - 100)},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+IMPORT_OUTCOME = "clusters.invitation_import"
+
+
+@login_required
+def invitation_import_template(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    cluster, _access = cluster_for_coordinator(request, slug)
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    filename = f"{cluster.slug}-invitations-template.{fmt}"
+    if fmt == "xlsx":
+        return xlsx_response(filename, bulk_invitations.template_xlsx())
+    return csv_response(filename, bulk_invitations.template_rows())
 
 
 def _invitation_action(
@@ -429,7 +511,11 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             {"invitation": invitation, "reason": str(error)},
             status=410,
         )
-    context: dict[str, object] = {"invitation": invitation, "token": token}
+    context: dict[str, object] = {
+        "invitation": invitation,
+        "token": token,
+        "match": services.invitation_entity_match(invitation),
+    }
     if request.user.is_authenticated:
         return _accept_as_logged_in(request, invitation, context)
     if User.objects.filter(email=invitation.email).exists():
@@ -453,7 +539,7 @@ def _accept_with_signup(request: HttpRequest, invitation: Invitation, context: d
     form = InvitationSignupForm(request.POST or None, invitation=invitation)
     if request.method == "POST" and form.is_valid():
         try:
-            new_user, membership = services.invitation_accept_with_signup(
+            new_user, accepted = services.invitation_accept_with_signup(
                 invitation=invitation,
                 first_name=form.cleaned_data["first_name"],
                 last_name=form.cleaned_data["last_name"],
@@ -465,7 +551,7 @@ def _accept_with_signup(request: HttpRequest, invitation: Invitation, context: d
             form.add_error(None, str(error))
         else:
             login(request, new_user, backend=MODEL_BACKEND)
-            return _welcome(request, membership)
+            return _welcome(request, accepted)
     context["form"] = form
     status = 400 if form.is_bound else 200
     return render(request, "clusters/invitation_signup.html", context, status=status)
@@ -476,20 +562,31 @@ MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 def _accept(request: HttpRequest, invitation: Invitation, user: User) -> HttpResponse:
     try:
-        membership = services.invitation_accept(invitation=invitation, user=user)
+        accepted = services.invitation_accept(invitation=invitation, user=user)
     except DomainError as error:
         messages.error(request, str(error))
         return redirect("home")
-    return _welcome(request, membership)
+    return _welcome(request, accepted)
 
 
-def _welcome(request: HttpRequest, membership: Membership) -> HttpResponse:
+def _welcome(request: HttpRequest, accepted: Membership | ActorUser | ClusterRole) -> HttpResponse:
+    if isinstance(accepted, ActorUser):
+        messages.success(
+            request, _("Welcome! You now represent %(entity)s.") % {"entity": accepted.actor}
+        )
+        return redirect(accepted.actor)
+    if isinstance(accepted, ClusterRole):
+        messages.success(
+            request,
+            _("Welcome! You now co-coordinate %(cluster)s.") % {"cluster": accepted.cluster},
+        )
+        return redirect(accepted.cluster)
     messages.success(
         request,
         _("Welcome! %(entity)s is now part of %(cluster)s.")
-        % {"entity": membership.actor, "cluster": membership.cluster},
+        % {"entity": accepted.actor, "cluster": accepted.cluster},
     )
-    return redirect(membership.cluster)
+    return redirect(accepted.cluster)
 
 
 @require_POST
@@ -526,3 +623,95 @@ def audit_export(request: HttpRequest, slug: str) -> HttpResponse:
     _found, entries = _audit_entries(request, cluster)
     filename = f"{cluster.slug}-activity-{timezone.localdate():%Y-%m-%d}.csv"
     return csv_response(filename, audit_rows(entries))
+
+
+# --- An entity's people (the entity's profile links here; only its administrators) ---
+
+
+@login_required
+def entity_person_invite(request: HttpRequest, slug: str) -> HttpResponse:
+    actor = actor_for_admin(request, slug)
+    form = PersonInvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = services.representative_invite(
+                actor=actor, by=request.user, **form.cleaned_data
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                _("An invitation to represent %(entity)s has been sent to %(email)s.")
+                % {"entity": actor, "email": invitation.email},
+            )
+            return redirect(actor)
+    return render(
+        request,
+        "clusters/entity_person_invite.html",
+        {"actor": actor, "form": form},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@login_required
+def entity_person_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Asks first: the person loses what they do for the entity in all its clusters."""
+    actor = actor_for_admin(request, slug)
+    link = get_object_or_404(actor.people.select_related("user"), pk=pk)
+    if request.method == "POST":
+        try:
+            services.representative_remove(link=link, by=request.user)
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _("%(person)s no longer represents %(entity)s.")
+                % {"person": link.user.display_name, "entity": actor},
+            )
+        return redirect(actor)
+    memberships = actor.memberships.active().select_related("cluster").order_by("cluster__name")
+    return render(
+        request,
+        "clusters/entity_person_remove.html",
+        {"actor": actor, "link": link, "memberships": memberships},
+    )
+
+
+def _entity_invitation_action(
+    request: HttpRequest, slug: str, pk: int, action: Callable[..., Invitation], done: str
+) -> HttpResponse:
+    actor = actor_for_admin(request, slug)
+    invitation = get_object_or_404(actor.invitations.for_people(), pk=pk)
+    try:
+        action(invitation=invitation, by=request.user)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, done % {"email": invitation.email})
+    return redirect(actor)
+
+
+@login_required
+@require_POST
+def entity_invitation_resend(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    return _entity_invitation_action(
+        request,
+        slug,
+        pk,
+        services.invitation_resend,
+        _("A new link has been sent to %(email)s; the previous one no longer works."),
+    )
+
+
+@login_required
+@require_POST
+def entity_invitation_revoke(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    return _entity_invitation_action(
+        request,
+        slug,
+        pk,
+        services.invitation_revoke,
+        _("The invitation to %(email)s has been revoked."),
+    )

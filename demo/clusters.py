@@ -210,7 +210,17 @@ def seed_clusters() -> Cluster:
         )
     cluster = _cluster(users["coordinator@demo.example"], areas, actors)
     _invitation(cluster, users["coordinator@demo.example"])
+    _entity_people(actors)
     return cluster
+
+
+def _entity_people(actors: dict[str, Actor]) -> None:
+    """A representative beside the member entity's administrator: the entity's page lists
+    both, and the administrator may remove her (never the last administrator)."""
+    laia = _person("laia.ferrer@demo.example", "Laia", "Ferrer", False)
+    ActorUser.objects.get_or_create(
+        user=laia, actor=actors["av-nou-barris"], defaults={"role": ActorUser.Role.REPRESENTATIVE}
+    )
 
 
 def _actor(row: tuple, areas: dict[str, ThematicArea]) -> Actor:
@@ -301,5 +311,25 @@ def _invitation(cluster: Cluster, coordinator: User) -> None:
         role=Membership.Role.MEMBER,
         language="ca",
         invited_by=coordinator,
+        expires_at=Invitation.default_expiry(),
+    )
+    # A co-coordinator named, not answered yet (the members page shows it).
+    Invitation.objects.create(
+        kind=Invitation.Kind.COORDINATOR,
+        cluster=cluster,
+        email="cocoordinacio@llar-solidaria.example",
+        language="ca",
+        invited_by=coordinator,
+        expires_at=Invitation.default_expiry(),
+    )
+    # The member entity's administrator has invited a colleague (its profile shows it).
+    member_actor = Actor.objects.get(slug="av-nou-barris")
+    Invitation.objects.create(
+        kind=Invitation.Kind.REPRESENTATIVE,
+        actor=member_actor,
+        actor_role=ActorUser.Role.REPRESENTATIVE,
+        email="secretaria@av-nou-barris.example",
+        language="ca",
+        invited_by=member_actor.people.filter(role=ActorUser.Role.ADMIN).first().user,
         expires_at=Invitation.default_expiry(),
     )

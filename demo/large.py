@@ -19,7 +19,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from actors.models import Actor, ActorUser, Capacity
+from actors.models import Actor, ActorUser, Capacity, name_key
 from clusters.models import AuditEntry, Cluster, ClusterRole, Membership
 from indicators.models import Indicator, Measurement, MeasurementReport, Objective, ReportingPeriod
 from indicators.services import periods_ensure
@@ -120,7 +120,8 @@ def _entities(cluster: Cluster, rng: random.Random, member: User | None) -> list
     actors = Actor.objects.bulk_create(
         [
             Actor(
-                name=f"Entitat {n:03d} · {rng.choice(THEMES).capitalize()}",
+                name=(name := f"Entitat {n:03d} · {rng.choice(THEMES).capitalize()}"),
+                name_key=name_key(name),
                 slug=f"{SLUG}-entitat-{n:03d}",
                 kind=KINDS[n % len(KINDS)],
                 territory=DISTRICTS[n % len(DISTRICTS)],

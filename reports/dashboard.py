@@ -167,7 +167,7 @@ def member_todo(
     ]
     invitations = [
         (invitation, make_invitation_token(invitation))
-        for invitation in Invitation.objects.usable_for(user).select_related("cluster")
+        for invitation in Invitation.objects.usable_for(user).select_related("cluster", "actor")
     ]
     waiting, waiting_count = waiting_proposals(cluster) if coordinator else ([], 0)
     return {

@@ -27,7 +27,7 @@ from rights.models import RightsIssue
 from tests.conftest import World
 from tests.factories import InvitationFactory
 from tests.html_forms import Paths, forms_on, project_forms, refused_with_a_message
-from tests.test_permissions import MATRIX, locked_period
+from tests.test_permissions import MATRIX, locked_period, person_invitation, representative_link
 
 # Writes that are not a cluster's shared work, and where they are kept instead.
 NOT_AUDITED = {
@@ -269,6 +269,59 @@ WRITES: dict[str, Write] = {
             actor_name="Tenants' Union",
             actor_kind="ngo",
         ),
+    ),
+    "clusters:coordinator-invite": Write(
+        "coordinator",
+        AuditEntry.Action.COORDINATOR_INVITED,
+        form_post(
+            "coordinator",
+            "clusters:coordinator-invite",
+            page=slug_url("clusters:members"),
+            **{"person-email": "co-coordinator@example.org"},
+        ),
+    ),
+    "clusters:invitation-import": Write(
+        "coordinator",
+        AuditEntry.Action.INVITATIONS_IMPORTED,
+        lambda w: (
+            reverse("clusters:invitation-import", args=[w.cluster.slug]),
+            {
+                "file": SimpleUploadedFile(
+                    "entities.csv",
+                    b"email,entity,kind,role,language\r\n"
+                    b"union@example.org,Tenants' Union,ngo,member,ca\r\n",
+                )
+            },
+        ),
+    ),
+    "clusters:entity-person-invite": Write(
+        "member",
+        AuditEntry.Action.REPRESENTATIVE_INVITED,
+        on_page(
+            "member",
+            "clusters:entity-person-invite",
+            lambda w: reverse("clusters:entity-person-invite", args=[w.member_actor.slug]),
+            **{"person-email": "colleague@example.org"},
+        ),
+    ),
+    "clusters:entity-person-remove": Write(
+        "member",
+        AuditEntry.Action.REPRESENTATIVE_REMOVED,
+        on_page(
+            "member",
+            "clusters:entity-person-remove",
+            lambda w: reverse("clusters:entity-person-remove", kwargs=representative_link(w)),
+        ),
+    ),
+    "clusters:entity-invitation-resend": Write(
+        "member",
+        AuditEntry.Action.INVITATION_RESENT,
+        at("clusters:entity-invitation-resend", person_invitation),
+    ),
+    "clusters:entity-invitation-revoke": Write(
+        "member",
+        AuditEntry.Action.INVITATION_REVOKED,
+        at("clusters:entity-invitation-revoke", person_invitation),
     ),
     "clusters:membership-role": Write(
         "coordinator",

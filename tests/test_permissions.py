@@ -13,6 +13,8 @@ from dataclasses import dataclass
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from actors.models import ActorUser
+from clusters.models import Invitation
 from clusters.tokens import make_invitation_token
 from tests.conftest import PEOPLE, World
 from tests.factories import InvitationFactory
@@ -64,6 +66,24 @@ def pending_invitation(w: World) -> dict:
 def invitation_token(w: World) -> dict:
     invitation = InvitationFactory(cluster=w.cluster, email="newcomer@example.org")
     return {"token": make_invitation_token(invitation)}
+
+
+def representative_link(w: World) -> dict:
+    link = w.member_actor.people.get(user=w.users["representative"])
+    return {"slug": w.member_actor.slug, "pk": link.pk}
+
+
+def person_invitation(w: World) -> dict:
+    invitation = InvitationFactory(
+        kind=Invitation.Kind.REPRESENTATIVE,
+        cluster=None,
+        actor=w.member_actor,
+        actor_name="",
+        actor_kind="",
+        actor_role=ActorUser.Role.REPRESENTATIVE,
+        email="colleague@example.org",
+    )
+    return {"slug": w.member_actor.slug, "pk": invitation.pk}
 
 
 def everyone(status: int, anonymous: int | str = LOGIN) -> dict[str, int | str]:
@@ -185,6 +205,22 @@ MATRIX: dict[str, Row] = {
         lambda w: {"slug": w.cluster.slug, "pk": w.observer_membership.pk},
         COORDINATOR_POST,
         method="post",
+    ),
+    "clusters:coordinator-invite": Row(slug, cluster_rule(400, 403, 403, 403), method="post"),
+    "clusters:invitation-import": Row(slug, COORDINATOR_ONLY),
+    "clusters:invitation-import-template": Row(
+        lambda w: {"slug": w.cluster.slug, "fmt": "xlsx"}, COORDINATOR_ONLY
+    ),
+    # An entity's people: for its administrators only (the member is the one of its entity).
+    "clusters:entity-person-invite": Row(
+        lambda w: {"slug": w.member_actor.slug}, {**everyone(403), "member": 200}
+    ),
+    "clusters:entity-person-remove": Row(representative_link, {**everyone(403), "member": 200}),
+    "clusters:entity-invitation-resend": Row(
+        person_invitation, {**everyone(403), "member": 302}, method="post"
+    ),
+    "clusters:entity-invitation-revoke": Row(
+        person_invitation, {**everyone(403), "member": 302}, method="post"
     ),
     "clusters:invitation-resend": Row(pending_invitation, COORDINATOR_POST, method="post"),
     "clusters:invitation-revoke": Row(pending_invitation, COORDINATOR_POST, method="post"),

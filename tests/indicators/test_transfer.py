@@ -13,8 +13,9 @@ from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
 from clusters.models import Membership
+from core import reading as core_reading
 from core.spreadsheets import csv_text
-from indicators import exporting, reading
+from indicators import exporting
 from indicators.importing import ImportRefused, import_reports
 from indicators.models import (
     Indicator,
@@ -593,7 +594,7 @@ def test_a_column_given_twice_is_refused(world: World, periods):
 
 
 def test_more_rows_than_the_limit_are_refused(world: World, periods, plain, monkeypatch):
-    monkeypatch.setattr(reading, "MAX_ROWS", 3)
+    monkeypatch.setattr(core_reading, "MAX_ROWS", 3)
     rows = [[plain.code, start, "", 1, "", ""] for start in (Q1, Q2, Q3, Q4)]
     too_many = [(0, "The file has more than 3 rows: split it.")]
 
