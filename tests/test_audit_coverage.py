@@ -33,7 +33,9 @@ from tests.test_permissions import MATRIX
 NOT_AUDITED = {
     "set_language": "the language a person reads in: theirs, not the cluster's",
     "preferences": "a person's own name, language and email choice",
-    "actors:edit": "an entity's own profile, outside any cluster",
+    # An entity is in several clusters or none: its profile and capacities are its own,
+    # not any one cluster's work (actors/services.py says why in full).
+    "actors:edit": "an entity's own profile and capacities, outside any cluster",
     "clusters:invitation-logout": "ends a session; changes nothing",
 }
 
