@@ -98,7 +98,8 @@ class BaseCapacityFormSet(forms.BaseInlineFormSet):
 
     def focus_last_row(self) -> None:
         """Put the cursor in the row just added (the "add a row" button)."""
-        self.forms[-1].fields["kind"].widget.attrs["autofocus"] = True
+        if self.forms:  # none when the posted row count is not a number
+            self.forms[-1].fields["kind"].widget.attrs["autofocus"] = True
 
 
 MAX_CAPACITIES = 50

@@ -146,3 +146,37 @@ def test_the_rights_and_targets_are_found_by_typing_and_chosen_with_the_keyboard
     expect(page.locator("#id_rights .choice-count")).to_have_text(chosen_text(language, 2))
     expect(page.locator("#id_rights input:checked")).to_have_count(2)
     shot(page, f"choice-filter-{language}-05-edit")
+
+
+def test_without_the_script_the_grouped_checkboxes_still_work(make_world, live_server, browser):
+    """JavaScript off: no filter box, every group and option shown, and ticking two
+    rights and saving keeps them. (axe-core needs JavaScript to run: the same pages are
+    checked with it in the journey above.)"""
+    world = make_world("en")
+    context = browser.new_context(
+        java_script_enabled=False, locale="en", extra_http_headers={"Accept-Language": "en"}
+    )
+    context.set_default_timeout(10_000)
+    try:
+        page = context.new_page()
+        log_in(page, live_server.url, world.representative.email, "en", lambda page: None)
+        page.goto(f"{live_server.url}{reverse('rights:issue-create', args=[world.cluster.slug])}")
+        rights = page.locator("#id_rights")
+        expect(rights.get_by_role("searchbox")).to_be_hidden()
+        expect(rights.locator("fieldset.choice-group:visible")).to_have_count(
+            Instrument.objects.count()
+        )
+        expect(rights.locator("label.choice:visible")).to_have_count(Right.objects.count())
+        with translation.override("en"):
+            labels = [str(Right.objects.get(code=code)) for code in ("UDHR-25", "CRC-27")]
+        for label in labels:
+            rights.get_by_role("checkbox", name=label, exact=True).check()
+        form = page.locator("main form.card")
+        form.locator("input[name=title]").fill("Overcrowding")
+        form.locator("textarea[name=description]").fill("Three families in one flat.")
+        form.get_by_role("button", name="Save").click()
+        expect(status_messages(page)).to_have_count(1)
+        issue = RightsIssue.objects.get(cluster=world.cluster)
+        assert sorted(issue.rights.values_list("code", flat=True)) == ["CRC-27", "UDHR-25"]
+    finally:
+        context.close()
