@@ -72,12 +72,46 @@ class CapacityForm(forms.ModelForm):
         return quantity
 
 
+class BaseCapacityFormSet(forms.BaseInlineFormSet):
+    """The entity's capacities, several added, changed or removed at once. A row that
+    names a capacity which is not the entity's (another entity's id in a forged form, or
+    one removed meanwhile in another tab) refuses the whole list with a message."""
+
+    def clean(self) -> None:
+        super().clean()
+        if self.foreign_rows():
+            raise forms.ValidationError(
+                _(
+                    "A capacity of this list is not one of this entity's (it may have been "
+                    "removed meanwhile): nothing has been saved. Open the page again."
+                ),
+                code="foreign_row",
+            )
+
+    def foreign_rows(self) -> list[str]:
+        """The posted ids of rows that are not this entity's capacities."""
+        own = {str(row.pk) for row in self.get_queryset()}
+        posted = [self.data.get(f"{form.prefix}-id", "") for form in self.forms]
+        # Django finds the rows it lists by the posted id and makes a new one for an id it
+        # does not list: such a row would be saved as a copy, not refused.
+        return [pk for pk in posted if pk and pk not in own]
+
+    def focus_last_row(self) -> None:
+        """Put the cursor in the row just added (the "add a row" button)."""
+        if self.forms:  # none when the posted row count is not a number
+            self.forms[-1].fields["kind"].widget.attrs["autofocus"] = True
+
+
+MAX_CAPACITIES = 50
+
 CapacityFormSet = forms.inlineformset_factory(
     Actor,
     Capacity,
     form=CapacityForm,
-    extra=1,
-    max_num=50,
+    formset=BaseCapacityFormSet,
+    extra=3,
+    max_num=MAX_CAPACITIES,
+    absolute_max=MAX_CAPACITIES,  # a forged TOTAL_FORMS never builds more forms than this
     validate_max=True,
     can_delete=True,
 )

@@ -10,10 +10,11 @@ from django.utils.translation import gettext as _
 
 from actors import services
 from actors.filters import ActorFilter
-from actors.forms import ActorForm, CapacityFormSet
+from actors.forms import MAX_CAPACITIES, ActorForm, CapacityFormSet
 from actors.models import Actor, ThematicArea
+from core.errors import DomainError
 from core.paging import paginate
-from core.rows import row_changes
+from core.rows import row_changes, with_blank_row
 
 
 def actor_for_admin(request: HttpRequest, slug: str) -> Actor:
@@ -32,6 +33,10 @@ def directory(request: HttpRequest) -> HttpResponse:
     actor_filter = ActorFilter(request.GET or None, queryset=actors)
     # A malformed filter (an unknown kind, say) shows the form errors over the full list.
     queryset = actor_filter.qs if actor_filter.is_valid() else actors
+    # Each entity's capacities, or only those that match when the list is filtered by them.
+    queryset = queryset.prefetch_related(
+        Prefetch("capacities", queryset=actor_filter.shown_capacities())
+    )
     page, query = paginate(request, queryset)
     return render(
         request, "actors/directory.html", {"filter": actor_filter, "page": page, "query": query}
@@ -75,19 +80,31 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def edit(request: HttpRequest, slug: str) -> HttpResponse:
     actor = actor_for_admin(request, slug)
-    form = ActorForm(request.POST or None, instance=actor)
-    capacities = CapacityFormSet(request.POST or None, instance=actor, prefix="capacities")
-    if request.method == "POST" and form.is_valid() and capacities.is_valid():
+    data = request.POST or None
+    # "Add a row" posts the form: it comes back with what was typed and one more blank row.
+    adding = data is not None and "add_row" in data
+    if adding:
+        data = with_blank_row(data, "capacities", limit=MAX_CAPACITIES)
+    form = ActorForm(data, instance=actor)
+    capacities = CapacityFormSet(data, instance=actor, prefix="capacities")
+    if adding:
+        capacities.focus_last_row()
+    elif data is not None and form.is_valid() and capacities.is_valid():
         values = {name: form.cleaned_data[name] for name in form.Meta.fields}
         thematic_areas = values.pop("thematic_areas")
-        services.actor_update(
-            actor=actor,
-            by=request.user,
-            values=values,
-            thematic_areas=thematic_areas,
-            capacities=row_changes(capacities),
-        )
-        messages.success(request, _("The profile of %(name)s has been saved.") % {"name": actor})
+        try:
+            services.actor_update(
+                actor=actor,
+                by=request.user,
+                values=values,
+                thematic_areas=thematic_areas,
+                capacities=row_changes(capacities),
+            )
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            saved = _("The profile of %(name)s has been saved.") % {"name": actor}
+            messages.success(request, saved)
         return redirect(actor)
     return render(
         request, "actors/edit.html", {"actor": actor, "form": form, "capacities": capacities}

@@ -2,9 +2,37 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django import forms
+from django.forms.models import ModelChoiceIterator
+
+from core.widgets import ChoiceFilter
 
 
 def errors_text(form: forms.BaseForm) -> str:
     """Every error of a refused form in one sentence, for a message after a redirect."""
     return " ".join(error for errors in form.errors.values() for error in errors)
+
+
+class GroupedChoiceIterator(ModelChoiceIterator):
+    """The choices of a model multiple choice in groups, in the queryset's order: the
+    field's ``group_of(obj)`` names each one's group (an instrument, a goal)."""
+
+    def __iter__(self):
+        groups: dict[str, list] = {}
+        for obj in self.queryset:
+            groups.setdefault(str(self.field.group_of(obj)), []).append(self.choice(obj))
+        yield from groups.items()
+
+
+class GroupedMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A model multiple choice shown with ``ChoiceFilter``, grouped by ``group_of``."""
+
+    iterator = GroupedChoiceIterator
+
+    def __init__(self, *, group_of: Callable[[Any], object], **kwargs: Any) -> None:
+        kwargs.setdefault("widget", ChoiceFilter)
+        super().__init__(**kwargs)
+        self.group_of = group_of

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import models
 from django.forms import BaseModelFormSet
+from django.http import QueryDict
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,20 @@ def row_changes(formset: BaseModelFormSet) -> RowChanges:
         else:
             added.append(values)
     return RowChanges(added=added, changed=changed, removed=removed)
+
+
+def with_blank_row(data: QueryDict, prefix: str, limit: int) -> QueryDict:
+    """The posted formset with one more (blank) row, for an "add a row" button that works
+    without a script: the page comes back with everything typed and an empty row under it.
+    Never more than ``limit`` rows."""
+    data = data.copy()
+    key = f"{prefix}-TOTAL_FORMS"
+    try:
+        total = int(data.get(key, ""))
+    except ValueError:
+        return data  # a forged count: the formset says what is wrong with it
+    data[key] = str(min(max(total, 0) + 1, limit))
+    return data
 
 
 def _assign(row: models.Model, values: Mapping[str, Any]) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.forms.utils import flatatt
+from django.template.loader import render_to_string
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import normalize_newlines
@@ -63,3 +64,32 @@ class Textarea(forms.Textarea):
     def value_from_datadict(self, data, files, name):
         value = super().value_from_datadict(data, files, name)
         return normalize_newlines(value) if isinstance(value, str) else value
+
+
+class ChoiceFilter(forms.CheckboxSelectMultiple):
+    """A long multiple choice (58 rights, 169 SDG targets, a cluster's members) as checkboxes
+    in groups, each a <fieldset> with its <legend> (the instrument, the goal), under a box
+    that filters them as one types and a count of those chosen.
+
+    Without a script it is the plain grouped list; static/js/choice-filter.js (the page
+    loads it with ``{{ form.media }}``) shows the filter box, hides the options that do not
+    match and the groups left empty, and keeps the count. Hidden options stay chosen.
+    Group the choices with ``GroupedChoiceIterator`` (core/forms.py), or give none: one
+    list without legends."""
+
+    template_name = "widgets/choice_filter.html"
+
+    class Media:
+        js = [forms.Script("js/choice-filter.js", defer=True)]
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        widget = context["widget"]
+        widget["chosen"] = len({str(v) for v in widget["value"] if v not in ("", None)})
+        widget["grouped"] = any(group for group, _options, _index in widget["optgroups"])
+        widget["invalid"] = widget["attrs"].get("aria-invalid") == "true"
+        return context
+
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+        # The project's template folder, which Django's form renderer does not read.
+        return render_to_string(self.template_name, self.get_context(name, value, attrs))

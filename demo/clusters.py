@@ -29,6 +29,7 @@ ACTORS = [
         [
             ("staff", "Educadores socials per a l'acompanyament a famílies", 6, "persones"),
             ("space", "Sala d'actes per a 80 persones", 80, "places"),
+            ("infrastructure", "Furgoneta per a mudances d'urgència", 1, "furgonetes"),
         ],
     ),
     (
@@ -128,7 +129,10 @@ ACTORS = [
         "Catalunya",
         ["energy"],
         "Cooperativa d'energia que lluita contra la pobresa energètica.",
-        [("funding", "Bons socials de subministrament", 200, "llars")],
+        [
+            ("funding", "Bons socials de subministrament", 200, "llars"),
+            ("expertise", "Assessorament sobre factures d'energia", 10, "hores al mes"),
+        ],
     ),
     (
         "xarxa-migrades",
@@ -164,7 +168,7 @@ ACTORS = [
         "Horta, Barcelona",
         ["culture"],
         "Entitat esportiva de barri (no forma part del clúster).",
-        [],
+        [("space", "Pavelló per a assemblees veïnals", 300, "places")],
     ),
 ]
 
@@ -236,14 +240,14 @@ def _actor(row: tuple, areas: dict[str, ThematicArea]) -> Actor:
     )
     if created:
         actor.thematic_areas.set([areas[code] for code in area_codes])
-        for cap_kind, text, quantity, unit in capacities:
-            Capacity.objects.create(
-                actor=actor,
-                kind=cap_kind,
-                description=text,
-                unit=unit,
-                quantity=None if quantity is None else Decimal(quantity),
-            )
+    # Each capacity by its text, so that a database seeded before gets the ones added since.
+    for cap_kind, text, quantity, unit in capacities:
+        Capacity.objects.get_or_create(
+            actor=actor,
+            kind=cap_kind,
+            description=text,
+            defaults={"unit": unit, "quantity": None if quantity is None else Decimal(quantity)},
+        )
     return actor
 
 

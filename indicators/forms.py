@@ -6,11 +6,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Cluster, Membership
-from core.widgets import DateInput, Textarea
+from core.widgets import ChoiceFilter, DateInput, Textarea
 from indicators.cells import count_problem, validate_count
 from indicators.models import INDICATOR_DEFINITION, Indicator, Measurement, Objective
-from rights.forms import CatalogueChoiceField
-from rights.models import RightsIssue, SDGIndicator, SDGTarget
+from rights.forms import sdg_targets_field
+from rights.models import RightsIssue, SDGIndicator
 
 VALUE_LIMIT = Decimal("999999999999.99")
 
@@ -20,12 +20,10 @@ class ObjectiveForm(forms.ModelForm):
         label=_("Rights issues it answers"),
         queryset=RightsIssue.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=ChoiceFilter,
         help_text=_("Validated issues of this cluster."),
     )
-    sdg_targets = CatalogueChoiceField(
-        label=_("SDG targets"), queryset=SDGTarget.objects.all(), required=False
-    )
+    sdg_targets = sdg_targets_field()
 
     class Meta:
         model = Objective
@@ -62,7 +60,7 @@ class IndicatorForm(forms.ModelForm):
         label=_("Responsible members"),
         queryset=Membership.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=ChoiceFilter,
         help_text=_("Leave empty: every member entity reports."),
     )
     sdg_indicator = forms.ModelChoiceField(

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Cluster
-from core.widgets import DateInput, DateTimeInput, Textarea
+from core.widgets import ChoiceFilter, DateInput, DateTimeInput, Textarea
 from indicators.models import Objective
 from planning.models import REASON_REQUIRED, Contribution, JointAction, Position, Proposal
 from rights.models import RightsIssue
@@ -28,8 +28,8 @@ class ProposalForm(forms.ModelForm):
         widgets = {
             "description": Textarea(attrs={"rows": 5}),
             "rationale": Textarea(attrs={"rows": 3}),
-            "rights_issues": forms.CheckboxSelectMultiple,
-            "objectives": forms.CheckboxSelectMultiple,
+            "rights_issues": ChoiceFilter,
+            "objectives": ChoiceFilter,
         }
 
     def __init__(self, *args: object, cluster: Cluster, **kwargs: object) -> None:
@@ -151,8 +151,8 @@ class JointActionForm(forms.ModelForm):
         ]
         widgets = {
             "description": Textarea(attrs={"rows": 4}),
-            "indicators": forms.CheckboxSelectMultiple,
-            "participants": forms.CheckboxSelectMultiple,
+            "indicators": ChoiceFilter,
+            "participants": ChoiceFilter,
             "start": DateInput(),
             "end": DateInput(),
             "gender_marker": forms.RadioSelect,

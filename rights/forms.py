@@ -7,6 +7,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Membership
+from core.forms import GroupedMultipleChoiceField
 from core.widgets import Textarea
 from rights.models import (
     AGE_BANDS,
@@ -19,31 +20,47 @@ from rights.models import (
     Right,
     RightsHolderGroup,
     RightsIssue,
+    SDGGoal,
     SDGTarget,
 )
 from rights.uploads import evidence_content_type
 
 
-class CatalogueChoiceField(forms.ModelMultipleChoiceField):
-    """Rights or SDG targets, labelled in the person's language."""
-
-    widget = forms.SelectMultiple(attrs={"size": 8})
+class CatalogueChoiceField(GroupedMultipleChoiceField):
+    """Rights or SDG targets, labelled in the person's language: checkboxes grouped by
+    instrument or by goal, with a filter box (core.widgets.ChoiceFilter)."""
 
     def label_from_instance(self, obj: Right | SDGTarget) -> str:
         return str(obj)
 
 
+def instrument_of(right: Right) -> str:
+    return f"{right.instrument.name} ({right.instrument.abbreviation})"
+
+
+def goal_of(target: SDGTarget) -> SDGGoal:
+    return target.goal
+
+
+def rights_field(**kwargs: object) -> CatalogueChoiceField:
+    kwargs.setdefault("label", _("Rights violated"))
+    kwargs.setdefault("help_text", _("Tick every right that applies; type to filter the list."))
+    return CatalogueChoiceField(
+        queryset=Right.objects.select_related("instrument"), group_of=instrument_of, **kwargs
+    )
+
+
+def sdg_targets_field(**kwargs: object) -> CatalogueChoiceField:
+    kwargs.setdefault("label", _("SDG targets"))
+    kwargs.setdefault("required", False)
+    return CatalogueChoiceField(
+        queryset=SDGTarget.objects.select_related("goal"), group_of=goal_of, **kwargs
+    )
+
+
 class RightsIssueForm(forms.ModelForm):
-    rights = CatalogueChoiceField(
-        label=_("Rights violated"),
-        queryset=Right.objects.select_related("instrument"),
-        help_text=_("Hold Ctrl (or Cmd) to choose several. Search them in the catalogue."),
-    )
-    sdg_targets = CatalogueChoiceField(
-        label=_("SDG targets"),
-        queryset=SDGTarget.objects.all(),
-        required=False,
-    )
+    rights = rights_field()
+    sdg_targets = sdg_targets_field()
 
     class Meta:
         model = RightsIssue

@@ -37,7 +37,9 @@ NOT_AUDITED = {
         "a person's own account, not a cluster's work; an entry naming the deletion would "
         "keep a trace of them in every cluster, and their entries stay, by the emptied account"
     ),
-    "actors:edit": "an entity's own profile, outside any cluster",
+    # An entity is in several clusters or none: its profile and capacities are its own,
+    # not any one cluster's work (actors/services.py says why in full).
+    "actors:edit": "an entity's own profile and capacities, outside any cluster",
     "clusters:invitation-logout": "ends a session; changes nothing",
     "clusters:acting-for": "which of their entities a person acts for: a session preference",
     "planning:proposal-decide-preview": "shows the outcome a decision would record; the "

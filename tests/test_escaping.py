@@ -103,6 +103,8 @@ def typed_submission(form: Form, counter: itertools.count, missing: set[str]) ->
             continue
         elif field.kind in ("select", "select-multiple") and any(field.options):
             data[field.name] = [next(option for option in field.options if option)]
+        elif field.kind == "checkbox":  # a list of checkboxes that needs one: the first
+            data.setdefault(field.name, [field.value or "on"])
         elif field.kind in plausible:
             data[field.name] = [plausible[field.kind]]
     return data

@@ -59,8 +59,8 @@ def test_directory_paginates_with_a_fixed_number_of_queries(
         ActorFactory().thematic_areas.add(housing)
     client = world.client("member")
     # session, user, the thematic areas of the filter form, count, the page of actors,
-    # their thematic areas: 6, whatever the size.
-    with django_assert_max_num_queries(6):
+    # their thematic areas, their capacities: 7, whatever the size.
+    with django_assert_max_num_queries(7):
         response = client.get(DIRECTORY, {"page": 2})
     assert len(names(response)) == 10
     assert "Page 2 of 4" in response.content.decode()

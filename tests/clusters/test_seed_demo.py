@@ -56,6 +56,8 @@ def test_seed_demo_builds_a_realistic_cluster_and_running_it_twice_changes_nothi
     first = counts()
     call_command("seed_demo", force=True, stdout=StringIO())
     assert counts() == first
+    # The directory's capacity filter has something to find for every kind.
+    assert set(Capacity.objects.values_list("kind", flat=True)) == set(Capacity.Kind.values)
 
     cluster = Cluster.objects.get()
     assert Actor.objects.count() >= 12

@@ -141,12 +141,12 @@ def test_member_analyses_a_right_and_the_coordinator_cannot_validate_without_gen
     expect(page.get_by_role("heading", level=1)).to_have_text(t(language, "New rights issue"))
     form = page.locator("main form.card")
     form.locator("input[name=title]").fill(ISSUE_TITLE)
-    form.locator("select[name=rights]").select_option(str(right.pk))
-    form.locator("textarea[name=description]").fill(ISSUE_DESCRIPTION)
-    form.locator("input[name=territory]").fill(ISSUE_TERRITORY)
     with translation.override(language):
         right_label = str(right)
-    expect(form.locator("select[name=rights] option:checked")).to_have_text(right_label)
+    form.get_by_role("checkbox", name=right_label, exact=True).check()
+    form.locator("textarea[name=description]").fill(ISSUE_DESCRIPTION)
+    form.locator("input[name=territory]").fill(ISSUE_TERRITORY)
+    expect(form.locator("input[name=rights]:checked")).to_have_value(str(right.pk))
     step("04-new-issue")
     form.get_by_role("button", name=t(language, "Save")).click()
 
