@@ -59,7 +59,9 @@ def export(user: User) -> dict[str, Any]:
 
 def _invitation(invitation: Invitation) -> dict[str, Any]:
     return {
-        "cluster": invitation.cluster.name,
+        # An invitation to represent an entity belongs to no cluster.
+        "cluster": invitation.cluster.name if invitation.cluster else None,
+        "kind": invitation.kind,
         "entity": invitation.entity_name,
         "role": invitation.role,
         "status": invitation.status,

@@ -32,6 +32,8 @@ from tests.conftest import World
 LANGUAGES = ("ca", "es", "en")
 CLUSTER = 'Clúster de l\'Habitatge "Nord" <Nou Barris> & Sant Andreu'
 ENTITY = "Fundació d'Amics <Barri> & Co"
+# An entity new to the platform: a name matching ENTITY would be offered ENTITY instead.
+NEW_ENTITY = "Xarxa d'Ajuda <Mútua> & Co"
 TITLE = 'Fons "d\'emergència" <2027> & més'
 # An HTML entity of any kind: &#x27; &#39; &amp; &lt; &gt; &quot;
 ESCAPED = re.compile(r"&(?:#x?[0-9a-fA-F]+|[a-zA-Z]+);")
@@ -56,7 +58,7 @@ def invite(world: World) -> None:
         by=world.users["coordinator"],
         email="newcomer@example.org",
         role="member",
-        actor_name=ENTITY,
+        actor_name=NEW_ENTITY,
         actor_kind="ngo",
         message="Benvinguts a l'espai <comú> & obert",
         language=translation.get_language(),
@@ -155,7 +157,7 @@ FLOWS: dict[str, tuple[Callable[[World], None], str]] = {
 }
 # The names each of the project's emails must show exactly as typed.
 NAMES = {
-    "clusters/email/invitation": (CLUSTER, ENTITY, "Benvinguts a l'espai <comú> & obert"),
+    "clusters/email/invitation": (CLUSTER, NEW_ENTITY, "Benvinguts a l'espai <comú> & obert"),
     "planning/email/opened": (CLUSTER, TITLE, "Per a les famílies <desnonades> & sense"),
     "planning/email/closing": (CLUSTER, "Shared emergency housing fund"),
     "planning/email/decided": (CLUSTER, "Shared emergency housing fund", "Acta de l'assemblea <1>"),

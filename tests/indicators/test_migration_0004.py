@@ -9,7 +9,10 @@ from decimal import Decimal
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("indicators", "0003_indicator_form_invariants")]
+BEFORE = [
+    ("indicators", "0003_indicator_form_invariants"),
+    ("actors", "0004_capacity_quantity_help"),
+]
 AFTER = [("indicators", "0004_indicator_is_count")]
 
 

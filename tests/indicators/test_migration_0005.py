@@ -15,13 +15,14 @@ from django.db.migrations.executor import MigrationExecutor
 from indicators.models import MeasurementReport
 from tests.indicators.test_migration_0004 import reported
 
-BEFORE = [("indicators", "0004_indicator_is_count")]
+BEFORE = [("indicators", "0004_indicator_is_count"), ("actors", "0004_capacity_quantity_help")]
 
 
 @pytest.mark.parametrize("made_again", [False, True], ids=["old only", "both names"])
 def test_reports_and_their_permissions_survive_the_rename(back_to_latest, made_again):
     # The migrate command, not the executor alone: it renames the content types too.
     call_command("migrate", "indicators", BEFORE[0][1], verbosity=0)
+    call_command("migrate", "actors", BEFORE[1][1], verbosity=0)
     old = MigrationExecutor(connection).loader.project_state(BEFORE).apps
     reported(old, "PEOPLE", "12", "5", "7")
     # The permissions as the site had them before the rename, one given to a group.

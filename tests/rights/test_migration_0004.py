@@ -8,7 +8,12 @@ from django.db.migrations.executor import MigrationExecutor
 
 from tests.factories import UserFactory
 
-BEFORE = [("rights", "0003_dutybearer_message"), ("clusters", "0004_audit_report_actions")]
+# Actors as they were then too: their later name_key column would refuse the old rows.
+BEFORE = [
+    ("rights", "0003_dutybearer_message"),
+    ("clusters", "0004_audit_report_actions"),
+    ("actors", "0004_capacity_quantity_help"),
+]
 AFTER = [("rights", "0004_evidence_added_for")]
 
 
