@@ -14,6 +14,7 @@ from actors.forms import ActorForm, CapacityFormSet
 from actors.models import Actor, ThematicArea
 from core.paging import paginate
 from core.rows import row_changes
+from core.words import de
 
 
 def actor_for_admin(request: HttpRequest, slug: str) -> Actor:
@@ -76,7 +77,9 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
             thematic_areas=thematic_areas,
             capacities=row_changes(capacities),
         )
-        messages.success(request, _("The profile of %(name)s has been saved.") % {"name": actor})
+        messages.success(
+            request, _("The profile of %(de_name)s has been saved.") % {"de_name": de(actor)}
+        )
         return redirect(actor)
     return render(
         request, "actors/edit.html", {"actor": actor, "form": form, "capacities": capacities}

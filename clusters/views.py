@@ -38,6 +38,7 @@ from clusters.tokens import invitation_from_token, make_invitation_token
 from core.errors import DomainError
 from core.paging import paginate
 from core.spreadsheets import csv_response
+from core.words import de
 
 
 def health(request: HttpRequest) -> HttpResponse:
@@ -319,8 +320,8 @@ def leave(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect(cluster)
         messages.success(
             request,
-            _("%(entity)s has left %(cluster)s.")
-            % {"entity": membership.actor, "cluster": cluster},
+            _("%(entity)s has left %(de_cluster)s.")
+            % {"entity": membership.actor, "de_cluster": de(cluster)},
         )
         return redirect("home")
     return render(
@@ -402,8 +403,8 @@ def _accept(request: HttpRequest, invitation: Invitation, user: User) -> HttpRes
 def _welcome(request: HttpRequest, membership: Membership) -> HttpResponse:
     messages.success(
         request,
-        _("Welcome! %(entity)s is now part of %(cluster)s.")
-        % {"entity": membership.actor, "cluster": membership.cluster},
+        _("Welcome! %(entity)s is now part of %(de_cluster)s.")
+        % {"entity": membership.actor, "de_cluster": de(membership.cluster)},
     )
     return redirect(membership.cluster)
 
