@@ -170,9 +170,12 @@ class Right(Translated):
 
     @property
     def reference(self) -> str:
+        # Outside the f-strings, so that makemessages finds them: "DUDH, preàmbul".
         if self.article == "preamble":
-            return f"{self.instrument.abbreviation}, {_('preamble')}"
-        return f"{self.instrument.abbreviation} {_('art.')} {self.article}"
+            preamble = _("preamble")
+            return f"{self.instrument.abbreviation}, {preamble}"
+        article = _("art.")
+        return f"{self.instrument.abbreviation} {article} {self.article}"
 
 
 # The parts of an issue's analysis, each edited on a page of its own.
