@@ -110,3 +110,12 @@ def test_years_and_months_keep_their_label():
     year = ReportingPeriod(start=date(2026, 1, 1), end=date(2026, 12, 31), due=date(2027, 1, 30))
     month = ReportingPeriod(start=date(2026, 5, 1), end=date(2026, 5, 31), due=date(2026, 6, 30))
     assert (year.label, month.label) == ("2026", "2026-05")
+
+
+def test_charts_group_thousands_as_the_pages_do():
+    from core.svg import format_number
+
+    assert format_number(1500, decimal_mark=",", group_mark=".") == "1.500"
+    assert format_number(-1234567.5, decimal_mark=",", group_mark=".") == "-1.234.567,5"
+    assert format_number(57.2, decimal_mark=",", group_mark=".") == "57,2"
+    assert format_number(1500.0) == "1500"  # coordinates: never grouped
