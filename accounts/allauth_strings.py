@@ -14,6 +14,7 @@ ALLAUTH_STRINGS = [
     gettext_noop("The email address is not assigned to any user account."),
     gettext_noop("You must type the same password each time."),
     gettext_noop("Remember Me"),
+    gettext_noop("Forgot your password?"),
     gettext_noop("Current Password"),
     gettext_noop("New Password"),
     gettext_noop("New Password (again)"),
