@@ -38,6 +38,7 @@ from tests.e2e.pages import (
     status_messages,
     submit,
     t,
+    tc,
 )
 from tests.factories import ActorFactory, ActorUserFactory, UserFactory
 
@@ -268,7 +269,14 @@ def test_the_whole_cycle_of_a_cluster(
     closes = timezone.localtime() + timedelta(days=7)
     coordination.locator("input[name=closes_at]").fill(closes.strftime("%Y-%m-%dT%H:%M"))
     cycle.look(coordination, "proposal-to-open")
-    submit(coordination, coordination.get_by_role("button", name=cycle.t("Open"), exact=True))
+    submit(
+        coordination,
+        coordination.get_by_role(
+            "button",
+            name=tc(cycle.language, "button that opens a proposal for positions", "Open"),
+            exact=True,
+        ),
+    )
     expect(status_messages(coordination)).to_have_count(1)
     cycle.look(coordination, "proposal-open")
     take_position(cycle, coordination, "Agree", "", "lead")
