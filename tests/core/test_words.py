@@ -119,3 +119,45 @@ def test_charts_group_thousands_as_the_pages_do():
     assert format_number(-1234567.5, decimal_mark=",", group_mark=".") == "-1.234.567,5"
     assert format_number(57.2, decimal_mark=",", group_mark=".") == "57,2"
     assert format_number(1500.0) == "1500"  # coordinates: never grouped
+
+
+@pytest.mark.parametrize(
+    ("language", "reference"),
+    [("ca", "DUDH, preàmbul"), ("es", "DUDH, preámbulo"), ("en", "UDHR, preamble")],
+)
+def test_the_preamble_is_named_in_each_language(db, language, reference):
+    from rights.models import Right
+
+    preamble = Right.objects.get(instrument__code="UDHR", article="preamble")
+    with translation.override(language):
+        assert preamble.reference == reference
+
+
+@pytest.mark.parametrize(
+    ("language", "count", "message"),
+    [
+        ("ca", 1, "S'ha importat 1 informe."),
+        ("ca", 3, "S'han importat 3 informes."),
+        ("es", 1, "Se ha importado 1 informe."),
+        ("en", 1, "1 report has been imported."),
+    ],
+)
+def test_the_import_message_agrees_with_its_count(language, count, message):
+    from django.utils.translation import ngettext
+
+    with translation.override(language):
+        said = ngettext(
+            "%(count)s report has been imported.", "%(count)s reports have been imported.", count
+        )
+        assert said % {"count": count} == message
+
+
+@pytest.mark.parametrize(
+    ("language", "label"),
+    [("ca", "Obre-la"), ("es", "Abrirla"), ("en", "Open")],
+)
+def test_the_button_that_opens_a_proposal_says_what_it_does(language, label):
+    from django.utils.translation import pgettext
+
+    with translation.override(language):
+        assert pgettext("button that opens a proposal for positions", "Open") == label
