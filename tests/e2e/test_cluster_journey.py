@@ -26,6 +26,7 @@ from playwright.sync_api import Page, expect
 
 from actors.models import Actor, ActorUser
 from clusters.models import Cluster, Membership
+from core.words import de
 from indicators.models import Indicator, MeasurementReport
 from planning.models import Decision, Proposal
 from reports.models import ReportJob
@@ -196,9 +197,9 @@ def join(cycle: Cycle, invited: tuple[str, ...], link: str, name: str) -> Page:
     expect(page).to_have_url(cycle.url(cycle.cluster.get_absolute_url()))
     expect(status_messages(page)).to_have_text(
         cycle.t(
-            "Welcome! %(entity)s is now part of %(cluster)s.",
+            "Welcome! %(entity)s is now part of %(de_cluster)s.",
             entity=entity,
-            cluster=cycle.cluster.name,
+            de_cluster=de(cycle.cluster.name, cycle.language),
         )
     )
     cycle.look(page, f"{name}-welcome")
