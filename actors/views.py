@@ -15,6 +15,7 @@ from actors.models import Actor, ThematicArea
 from core.errors import DomainError
 from core.paging import paginate
 from core.rows import row_changes, with_blank_row
+from core.words import de
 
 
 def actor_for_admin(request: HttpRequest, slug: str) -> Actor:
@@ -103,7 +104,7 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
         except DomainError as error:
             messages.error(request, str(error))
         else:
-            saved = _("The profile of %(name)s has been saved.") % {"name": actor}
+            saved = _("The profile of %(de_name)s has been saved.") % {"de_name": de(actor)}
             messages.success(request, saved)
         return redirect(actor)
     return render(

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy, pgettext
 
 from accounts.models import User
 from clusters.models import AuditEntry, Cluster
+from core import words
 
 # Labels of the details that are not a field of the object the entry is about.
 DETAIL_LABELS = {
@@ -200,6 +201,8 @@ def _words(value: Any, field: models.Field | None) -> str:
         if day is not None:
             return formats.date_format(day, "SHORT_DATE_FORMAT")
         return value
+    if isinstance(value, int | float | Decimal):
+        return words.number(value)
     return formats.localize(value)
 
 

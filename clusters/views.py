@@ -46,6 +46,7 @@ from core import reading
 from core.errors import DomainError
 from core.paging import paginate
 from core.spreadsheets import csv_response, xlsx_response
+from core.words import de
 
 
 def health(request: HttpRequest) -> HttpResponse:
@@ -485,8 +486,8 @@ def leave(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect(cluster)
         messages.success(
             request,
-            _("%(entity)s has left %(cluster)s.")
-            % {"entity": membership.actor, "cluster": cluster},
+            _("%(entity)s has left %(de_cluster)s.")
+            % {"entity": membership.actor, "de_cluster": de(cluster)},
         )
         return redirect("home")
     return render(
@@ -583,8 +584,8 @@ def _welcome(request: HttpRequest, accepted: Membership | ActorUser | ClusterRol
         return redirect(accepted.cluster)
     messages.success(
         request,
-        _("Welcome! %(entity)s is now part of %(cluster)s.")
-        % {"entity": accepted.actor, "cluster": accepted.cluster},
+        _("Welcome! %(entity)s is now part of %(de_cluster)s.")
+        % {"entity": accepted.actor, "de_cluster": de(accepted.cluster)},
     )
     return redirect(accepted.cluster)
 

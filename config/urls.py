@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from accounts.views import (
     account_delete,
@@ -12,6 +13,9 @@ from accounts.views import (
 from clusters.views import health, home
 
 admin.site.login = admin_login
+# "Administració dels clústers", not "Administració de Django".
+admin.site.site_header = _("Clusters administration")
+admin.site.site_title = _("Clusters administration")
 
 urlpatterns = [
     path("", home, name="home"),

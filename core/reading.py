@@ -24,12 +24,13 @@ from xml.parsers import expat
 
 from django.conf import settings
 from django.core.files import File
-from django.utils import formats
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.xml.constants import SHARED_STRINGS
+
+from core import words
 
 # Limits that keep one upload from exhausting the server: a file of the maximum number
 # of rows is well under the byte limits, and a hostile file costs no more than the largest
@@ -348,7 +349,7 @@ def _capped(rows: Iterable[Sequence[object]]) -> list[Sequence[object]]:
 
 
 def _too_many_texts() -> ImportRefused:
-    limit = formats.number_format(MAX_ROWS, force_grouping=True)
+    limit = words.number(MAX_ROWS)
     return ImportRefused(
         [
             (
@@ -364,7 +365,7 @@ def _too_many_texts() -> ImportRefused:
 
 
 def _too_many_rows() -> ImportRefused:
-    limit = formats.number_format(MAX_ROWS, force_grouping=True)
+    limit = words.number(MAX_ROWS)
     return ImportRefused(
         [(0, _("The file has more than %(limit)s rows: split it.") % {"limit": limit})]
     )

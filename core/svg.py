@@ -175,15 +175,24 @@ def wrap(
 # --- Numbers --------------------------------------------------------------------------------
 
 
-def format_number(value: float, *, decimals: int = 2, decimal_mark: str = ".") -> str:
+def format_number(
+    value: float, *, decimals: int = 2, decimal_mark: str = ".", group_mark: str = ""
+) -> str:
     """``value`` with at most ``decimals`` decimals and no trailing zeros: 2.50 → "2.5",
-    3.0 → "3", -0.001 → "0"."""
+    3.0 → "3", -0.001 → "0"; thousands grouped with ``group_mark`` when given ("1.500",
+    as core.words.number writes figures on the pages)."""
     shown = f"{value:.{decimals}f}"
     if "." in shown:
         shown = shown.rstrip("0").rstrip(".")
     if shown in ("-0", ""):
         shown = "0"
-    return shown.replace(".", decimal_mark)
+    whole, _point, fraction = shown.partition(".")
+    if group_mark:
+        sign = "-" if whole.startswith("-") else ""
+        digits = whole.lstrip("-")
+        groups = [digits[max(i - 3, 0) : i] for i in range(len(digits), 0, -3)][::-1]
+        whole = sign + group_mark.join(groups)
+    return f"{whole}{decimal_mark}{fraction}" if fraction else whole
 
 
 def num(value: float) -> str:

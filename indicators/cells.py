@@ -12,10 +12,10 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from core import words
 from indicators.models import Indicator, parse_cell
 
 # (cell key, its parts): ("sex=female|age=children", {"sex": "female", "age": "children"})
@@ -50,9 +50,7 @@ def combined(
 
 def shown(value: Decimal | int) -> str:
     """A value as the person's language writes it: "1.500" or "7,5" in Catalan."""
-    value = Decimal(value)
-    plain = int(value) if value == value.to_integral_value() else value.normalize()
-    return formats.number_format(plain, force_grouping=True)
+    return words.number(value, places=14)
 
 
 def count_problem(value: Decimal | int) -> str | None:

@@ -64,6 +64,7 @@ def indicator_line_svg(
         unit=indicator.unit,
         id_prefix=id_prefix,
         decimal_mark=get_format("DECIMAL_SEPARATOR"),
+        group_mark=get_format("THOUSAND_SEPARATOR"),
     )
 
 
@@ -167,6 +168,7 @@ def indicator_breakdown_svg(
         id_prefix=id_prefix,
         unit=indicator.unit,
         decimal_mark=get_format("DECIMAL_SEPARATOR"),
+        group_mark=get_format("THOUSAND_SEPARATOR"),
         no_data=_("no data"),
         note=note,
     )

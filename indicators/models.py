@@ -18,7 +18,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import pgettext, pgettext_lazy
 
 from clusters.models import Cluster, Membership
 from rights.models import AGE_BANDS, SEXES, Right, RightsIssue, SDGIndicator, SDGTarget
@@ -30,7 +30,9 @@ class Objective(models.Model):
         PROPOSED = "proposed", _("Proposed, awaiting a decision")
         ADOPTED = "adopted", _("Adopted")
 
-    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="objectives")
+    cluster = models.ForeignKey(
+        Cluster, on_delete=models.CASCADE, related_name="objectives", verbose_name=_("cluster")
+    )
     code = models.CharField(_("code"), max_length=20)
     statement = models.TextField(_("statement"), max_length=2000)
     rights_issues = models.ManyToManyField(
@@ -46,7 +48,7 @@ class Objective(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.ADOPTED
     )
     adopted_at = models.DateTimeField(_("adopted at"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("common objective")
@@ -153,7 +155,9 @@ class Indicator(models.Model):
         SURVEY = "survey", _("Survey")
         EXPERT = "expert", _("Expert judgement")
 
-    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="indicators")
+    cluster = models.ForeignKey(
+        Cluster, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("cluster")
+    )
     objective = models.ForeignKey(
         Objective, verbose_name=_("objective"), on_delete=models.PROTECT, related_name="indicators"
     )
@@ -247,7 +251,7 @@ class Indicator(models.Model):
     weight = models.PositiveSmallIntegerField(
         _("weight in the objective"), default=1, validators=[MinValueValidator(1)]
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("indicator")
@@ -413,13 +417,20 @@ def cell_label(key: str) -> str:
 
 
 class ReportingPeriod(models.Model):
-    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="periods")
+    cluster = models.ForeignKey(
+        Cluster, on_delete=models.CASCADE, related_name="periods", verbose_name=_("cluster")
+    )
     start = models.DateField(_("start"))
     end = models.DateField(_("end"))
     due = models.DateField(_("reports due by"))
     locked_at = models.DateTimeField(_("locked at"), null=True, blank=True)
     locked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("locked by"),
     )
 
     class Meta:
@@ -445,7 +456,11 @@ class ReportingPeriod(models.Model):
             return str(self.start.year)
         if self.start.month == self.end.month:
             return f"{self.start:%Y-%m}"
-        return f"{self.start.year} T{(self.start.month - 1) // 3 + 1}"
+        # "2026 T3" in Catalan and Spanish (trimestre), "Q3 2026" in English.
+        return pgettext("quarter of a year", "Q%(quarter)s %(year)s") % {
+            "quarter": (self.start.month - 1) // 3 + 1,
+            "year": self.start.year,
+        }
 
     @property
     def is_locked(self) -> bool:
@@ -472,8 +487,12 @@ class MeasurementReport(models.Model):
         RETURNED = "returned", _("Returned")
         VALIDATED = "validated", pgettext_lazy("report status", "Validated")
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="reports")
-    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="reports")
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="reports", verbose_name=_("indicator")
+    )
+    period = models.ForeignKey(
+        ReportingPeriod, on_delete=models.PROTECT, related_name="reports", verbose_name=_("period")
+    )
     membership = models.ForeignKey(
         Membership,
         verbose_name=_("member entity"),
@@ -487,13 +506,23 @@ class MeasurementReport(models.Model):
     comment = models.TextField(_("comment"), blank=True, max_length=2000)
     return_reason = models.TextField(_("reason for returning"), blank=True, max_length=2000)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("updated by"),
     )
-    updated_at = models.DateTimeField(auto_now=True)
-    submitted_at = models.DateTimeField(null=True, blank=True)
-    validated_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
+    submitted_at = models.DateTimeField(null=True, blank=True, verbose_name=_("submitted at"))
+    validated_at = models.DateTimeField(null=True, blank=True, verbose_name=_("validated at"))
     validated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("validated by"),
     )
 
     class Meta:
@@ -566,10 +595,13 @@ class Measurement(models.Model):
     """One cell of a report: a disaggregation cell, or the total (cell "")."""
 
     report = models.ForeignKey(
-        MeasurementReport, on_delete=models.CASCADE, related_name="measurements"
+        MeasurementReport,
+        on_delete=models.CASCADE,
+        related_name="measurements",
+        verbose_name=_("report"),
     )
-    cell = models.CharField(max_length=200, blank=True)
-    value = models.DecimalField(max_digits=14, decimal_places=2)
+    cell = models.CharField(max_length=200, blank=True, verbose_name=_("cell"))
+    value = models.DecimalField(max_digits=14, decimal_places=2, verbose_name=_("value"))
 
     class Meta:
         verbose_name = _("measurement")
@@ -592,13 +624,19 @@ class ReportEvent(models.Model):
         RETURNED = "returned", _("returned it")
         IMPORTED = "imported", _("imported it from a file")
 
-    report = models.ForeignKey(MeasurementReport, on_delete=models.CASCADE, related_name="events")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    report = models.ForeignKey(
+        MeasurementReport, on_delete=models.CASCADE, related_name="events", verbose_name=_("report")
     )
-    action = models.CharField(max_length=12, choices=Action.choices)
-    note = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    action = models.CharField(max_length=12, choices=Action.choices, verbose_name=_("action"))
+    note = models.TextField(blank=True, verbose_name=_("note"))
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from clusters.access import (
@@ -491,7 +492,13 @@ def _imported(
         )
     except ImportRefused as refused:
         return refused.errors
-    messages.success(request, _("%(count)s reports have been imported.") % {"count": count})
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s report has been imported.", "%(count)s reports have been imported.", count
+        )
+        % {"count": count},
+    )
     return None
 
 

@@ -74,7 +74,9 @@ class Proposal(models.Model):
     # Seen only by their entity and the coordinator.
     UNPUBLISHED = (Status.DRAFT, Status.SUBMITTED)
 
-    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="proposals")
+    cluster = models.ForeignKey(
+        Cluster, on_delete=models.CASCADE, related_name="proposals", verbose_name=_("cluster")
+    )
     proposer = models.ForeignKey(
         Membership,
         verbose_name=_("proposing entity"),
@@ -90,6 +92,7 @@ class Proposal(models.Model):
         null=True,
         blank=True,
         related_name="validation_proposals",
+        verbose_name=_("rights issue to validate"),
     )
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), max_length=10000)
@@ -116,11 +119,15 @@ class Proposal(models.Model):
     closes_at = models.DateTimeField(_("closes at"), null=True, blank=True)
     sent_back_reason = models.TextField(_("why it was sent back"), blank=True)
     # The round whose "closing in 48 hours" reminder went out, so it goes out once.
-    reminded_round = models.PositiveSmallIntegerField(default=0)
+    reminded_round = models.PositiveSmallIntegerField(default=0, verbose_name=_("reminded round"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     objects = ProposalQuerySet.as_manager()
 
@@ -263,17 +270,23 @@ REASON_REQUIRED = (Position.DISAGREE, Position.BLOCK)
 class Stance(models.Model):
     """The current position of one member entity in one round of a proposal."""
 
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="stances")
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="stances", verbose_name=_("proposal")
+    )
     membership = models.ForeignKey(
         Membership, verbose_name=_("entity"), on_delete=models.PROTECT, related_name="stances"
     )
-    round = models.PositiveSmallIntegerField(default=1)
+    round = models.PositiveSmallIntegerField(default=1, verbose_name=_("round"))
     position = models.CharField(_("position"), max_length=10, choices=Position.choices)
     reason = models.TextField(_("reason"), max_length=5000, blank=True)
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("by"),
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         verbose_name = _("stance")
@@ -304,15 +317,23 @@ class Stance(models.Model):
 class StanceChange(models.Model):
     """Every position an entity took, kept when it changes."""
 
-    stance = models.ForeignKey(Stance, on_delete=models.CASCADE, related_name="changes")
-    position = models.CharField(max_length=10, choices=Position.choices)
-    reason = models.TextField(blank=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    stance = models.ForeignKey(
+        Stance, on_delete=models.CASCADE, related_name="changes", verbose_name=_("stance")
     )
-    at = models.DateTimeField(auto_now_add=True)
+    position = models.CharField(max_length=10, choices=Position.choices, verbose_name=_("position"))
+    reason = models.TextField(blank=True, verbose_name=_("reason"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(auto_now_add=True, verbose_name=_("at"))
 
     class Meta:
+        verbose_name = _("change of position")
+        verbose_name_plural = _("changes of position")
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
@@ -327,26 +348,34 @@ class Decision(models.Model):
         REJECTED = "rejected", _("Rejected")
         NO_QUORUM = "no_quorum", _("No quorum")
 
-    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="decisions")
-    round = models.PositiveSmallIntegerField(default=1)
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.PROTECT, related_name="decisions", verbose_name=_("proposal")
+    )
+    round = models.PositiveSmallIntegerField(default=1, verbose_name=_("round"))
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
-    reason = models.CharField(max_length=20)
+    reason = models.CharField(max_length=20, verbose_name=_("reason"))
     rule = models.CharField(_("rule applied"), max_length=30)
-    quorum = models.PositiveSmallIntegerField()
-    threshold = models.PositiveSmallIntegerField()
-    majority = models.PositiveSmallIntegerField()
-    agree = models.PositiveIntegerField()
-    abstain = models.PositiveIntegerField()
-    disagree = models.PositiveIntegerField()
-    block = models.PositiveIntegerField()
-    eligible = models.PositiveIntegerField()
-    quorum_reached = models.BooleanField()
-    second_round_possible = models.BooleanField(default=False)
+    quorum = models.PositiveSmallIntegerField(verbose_name=_("quorum"))
+    threshold = models.PositiveSmallIntegerField(verbose_name=_("threshold"))
+    majority = models.PositiveSmallIntegerField(verbose_name=_("majority"))
+    agree = models.PositiveIntegerField(verbose_name=_("agree"))
+    abstain = models.PositiveIntegerField(verbose_name=_("abstain"))
+    disagree = models.PositiveIntegerField(verbose_name=_("disagree"))
+    block = models.PositiveIntegerField(verbose_name=_("block"))
+    eligible = models.PositiveIntegerField(verbose_name=_("eligible"))
+    quorum_reached = models.BooleanField(verbose_name=_("quorum reached"))
+    second_round_possible = models.BooleanField(
+        default=False, verbose_name=_("second round possible")
+    )
     minutes = models.TextField(_("minutes"), blank=True, max_length=20000)
     review_date = models.DateField(_("review date"), null=True, blank=True)
-    decided_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(auto_now_add=True, verbose_name=_("decided at"))
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
 
     class Meta:
@@ -442,19 +471,35 @@ class Decision(models.Model):
 class Comment(models.Model):
     """Deliberation on a proposal, threaded one level; every edit keeps the text before."""
 
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="comments")
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="comments", verbose_name=_("proposal")
+    )
     parent = models.ForeignKey(
-        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="replies",
+        verbose_name=_("parent"),
     )
     membership = models.ForeignKey(
-        Membership, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Membership,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("membership"),
     )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("author"),
     )
     body = models.TextField(_("comment"), max_length=5000)
-    created_at = models.DateTimeField(auto_now_add=True)
-    edited_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    edited_at = models.DateTimeField(null=True, blank=True, verbose_name=_("edited at"))
 
     class Meta:
         verbose_name = _("comment")
@@ -466,11 +511,15 @@ class Comment(models.Model):
 
 
 class CommentRevision(models.Model):
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="revisions")
-    body = models.TextField()
-    replaced_at = models.DateTimeField(auto_now_add=True)
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, related_name="revisions", verbose_name=_("comment")
+    )
+    body = models.TextField(verbose_name=_("body"))
+    replaced_at = models.DateTimeField(auto_now_add=True, verbose_name=_("replaced at"))
 
     class Meta:
+        verbose_name = _("earlier version of a comment")
+        verbose_name_plural = _("earlier versions of comments")
         ordering = ["replaced_at", "id"]
 
     def __str__(self) -> str:
@@ -521,7 +570,9 @@ class JointAction(models.Model):
         SIGNIFICANT = 1, _("1 · Significant objective")
         PRINCIPAL = 2, _("2 · Principal objective")
 
-    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="joint_actions")
+    cluster = models.ForeignKey(
+        Cluster, on_delete=models.CASCADE, related_name="joint_actions", verbose_name=_("cluster")
+    )
     proposal = models.ForeignKey(
         Proposal,
         verbose_name=_("from the proposal"),
@@ -580,10 +631,14 @@ class JointAction(models.Model):
         help_text=_("OECD DAC: 0 not targeted, 1 significant objective, 2 principal objective."),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     objects = JointActionQuerySet.as_manager()
 
@@ -651,7 +706,12 @@ class Contribution(models.Model):
         IN_KIND = "in_kind", _("In kind (€ value)")
         SPACE = "space", _("Space (hours of use)")
 
-    action = models.ForeignKey(JointAction, on_delete=models.CASCADE, related_name="contributions")
+    action = models.ForeignKey(
+        JointAction,
+        on_delete=models.CASCADE,
+        related_name="contributions",
+        verbose_name=_("action"),
+    )
     membership = models.ForeignKey(
         Membership, verbose_name=_("entity"), on_delete=models.PROTECT, related_name="contributions"
     )
@@ -661,9 +721,13 @@ class Contribution(models.Model):
     )
     description = models.CharField(_("description"), max_length=500, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("contribution")
@@ -680,12 +744,23 @@ class Contribution(models.Model):
 class ActionUpdate(models.Model):
     """A progress note on a joint action, by its lead or a participant."""
 
-    action = models.ForeignKey(JointAction, on_delete=models.CASCADE, related_name="updates")
+    action = models.ForeignKey(
+        JointAction, on_delete=models.CASCADE, related_name="updates", verbose_name=_("action")
+    )
     membership = models.ForeignKey(
-        Membership, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Membership,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("membership"),
     )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("author"),
     )
     note = models.TextField(_("note"), max_length=5000)
     progress = models.PositiveSmallIntegerField(
@@ -694,7 +769,7 @@ class ActionUpdate(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=JointAction.Status.choices, blank=True
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("action update")

@@ -15,11 +15,11 @@ DATE = DateInput()
 
 class ReportRequestForm(forms.Form):
     kind = forms.ChoiceField(
-        label=_("Report"), choices=ReportJob.Kind.choices, widget=forms.RadioSelect
+        label=_("Kind of report"), choices=ReportJob.Kind.choices, widget=forms.RadioSelect
     )
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
     period = forms.ModelChoiceField(
-        label=_("Reporting period"),
+        label=_("Period"),
         queryset=ReportingPeriod.objects.none(),
         required=False,
         help_text=_("For a progress report."),

@@ -47,7 +47,9 @@ class ReportJob(models.Model):
 
     ACTIVE = (Status.QUEUED, Status.RUNNING)
 
-    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="report_jobs")
+    cluster = models.ForeignKey(
+        Cluster, on_delete=models.CASCADE, related_name="report_jobs", verbose_name=_("cluster")
+    )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
     period = models.ForeignKey(
@@ -61,33 +63,47 @@ class ReportJob(models.Model):
     date_from = models.DateField(_("from"), null=True, blank=True)
     date_to = models.DateField(_("to"), null=True, blank=True)
     # The parameters in one canonical string: two requests for the same report compare equal.
-    params = models.CharField(max_length=100, blank=True, editable=False)
+    params = models.CharField(
+        max_length=100, blank=True, editable=False, verbose_name=_("parameters")
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )
-    progress = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(100)])
+    progress = models.PositiveSmallIntegerField(
+        default=0, validators=[MaxValueValidator(100)], verbose_name=_("progress")
+    )
     file = models.FileField(_("file"), upload_to=report_file_name, blank=True)
     checksum = models.CharField(_("SHA-256 checksum"), max_length=64, blank=True)
     pages = models.PositiveIntegerField(_("pages"), null=True, blank=True)
     size = models.PositiveIntegerField(_("size in bytes"), null=True, blank=True)
     error = models.TextField(_("why it failed"), blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("attempts"))
     scheduled = models.BooleanField(
         _("scheduled"),
         default=False,
         help_text=_("Made at the end of a reporting period and published when ready."),
     )
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
     )
     requested_at = models.DateTimeField(_("asked for at"), auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True, verbose_name=_("started at"))
     # The last sign of life of the run making it: claimed, a stage rendered, asked again.
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(_("ready at"), null=True, blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("published by"),
     )
 
     objects = ReportJobQuerySet.as_manager()

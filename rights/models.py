@@ -44,12 +44,12 @@ class Instrument(Translated):
     code = models.CharField(_("code"), max_length=16, unique=True)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     year = models.PositiveSmallIntegerField(_("year"))
-    abbreviation_ca = models.CharField(max_length=20)
-    abbreviation_es = models.CharField(max_length=20)
-    abbreviation_en = models.CharField(max_length=20)
-    name_ca = models.CharField(max_length=300)
-    name_es = models.CharField(max_length=300)
-    name_en = models.CharField(max_length=300)
+    abbreviation_ca = models.CharField(max_length=20, verbose_name=_("abbreviation (Catalan)"))
+    abbreviation_es = models.CharField(max_length=20, verbose_name=_("abbreviation (Spanish)"))
+    abbreviation_en = models.CharField(max_length=20, verbose_name=_("abbreviation (English)"))
+    name_ca = models.CharField(max_length=300, verbose_name=_("name (Catalan)"))
+    name_es = models.CharField(max_length=300, verbose_name=_("name (Spanish)"))
+    name_en = models.CharField(max_length=300, verbose_name=_("name (English)"))
 
     class Meta:
         verbose_name = _("human rights instrument")
@@ -102,9 +102,11 @@ class SDGGoal(SDGText):
 
 
 class SDGTarget(SDGText):
-    goal = models.ForeignKey(SDGGoal, on_delete=models.PROTECT, related_name="targets")
+    goal = models.ForeignKey(
+        SDGGoal, on_delete=models.PROTECT, related_name="targets", verbose_name=_("goal")
+    )
     code = models.CharField(_("code"), max_length=10, unique=True)
-    position = models.PositiveSmallIntegerField()
+    position = models.PositiveSmallIntegerField(verbose_name=_("position"))
 
     class Meta:
         verbose_name = _("SDG target")
@@ -116,9 +118,11 @@ class SDGTarget(SDGText):
 
 
 class SDGIndicator(SDGText):
-    target = models.ForeignKey(SDGTarget, on_delete=models.PROTECT, related_name="indicators")
+    target = models.ForeignKey(
+        SDGTarget, on_delete=models.PROTECT, related_name="indicators", verbose_name=_("target")
+    )
     code = models.CharField(_("code"), max_length=12, unique=True)
-    position = models.PositiveSmallIntegerField()
+    position = models.PositiveSmallIntegerField(verbose_name=_("position"))
 
     class Meta:
         verbose_name = _("SDG indicator")
@@ -132,17 +136,21 @@ class SDGIndicator(SDGText):
 class Right(Translated):
     """An article of a human rights instrument (the UDHR's preamble counts as one)."""
 
-    instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="rights")
+    instrument = models.ForeignKey(
+        Instrument, on_delete=models.PROTECT, related_name="rights", verbose_name=_("instrument")
+    )
     code = models.CharField(_("code"), max_length=40, unique=True)
     article = models.CharField(_("article"), max_length=20)
-    position = models.PositiveSmallIntegerField()
-    title_ca = models.CharField(max_length=300)
-    title_es = models.CharField(max_length=300)
-    title_en = models.CharField(max_length=300)
-    text_ca = models.TextField(blank=True)
-    text_es = models.TextField(blank=True)
-    text_en = models.TextField(blank=True)
-    sdg_targets = models.ManyToManyField(SDGTarget, related_name="rights", blank=True)
+    position = models.PositiveSmallIntegerField(verbose_name=_("position"))
+    title_ca = models.CharField(max_length=300, verbose_name=_("title (Catalan)"))
+    title_es = models.CharField(max_length=300, verbose_name=_("title (Spanish)"))
+    title_en = models.CharField(max_length=300, verbose_name=_("title (English)"))
+    text_ca = models.TextField(blank=True, verbose_name=_("text (Catalan)"))
+    text_es = models.TextField(blank=True, verbose_name=_("text (Spanish)"))
+    text_en = models.TextField(blank=True, verbose_name=_("text (English)"))
+    sdg_targets = models.ManyToManyField(
+        SDGTarget, related_name="rights", blank=True, verbose_name=_("SDG targets")
+    )
 
     class Meta:
         verbose_name = _("right")
@@ -162,9 +170,12 @@ class Right(Translated):
 
     @property
     def reference(self) -> str:
+        # Outside the f-strings, so that makemessages finds them: "DUDH, preàmbul".
         if self.article == "preamble":
-            return f"{self.instrument.abbreviation}, {_('preamble')}"
-        return f"{self.instrument.abbreviation} {_('art.')} {self.article}"
+            preamble = _("preamble")
+            return f"{self.instrument.abbreviation}, {preamble}"
+        article = _("art.")
+        return f"{self.instrument.abbreviation} {article} {self.article}"
 
 
 # The parts of an issue's analysis, each edited on a page of its own.
@@ -245,7 +256,12 @@ class RightsIssue(models.Model):
         _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -256,6 +272,7 @@ class RightsIssue(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("validated by"),
     )
 
     objects = RightsIssueQuerySet.as_manager()
@@ -307,7 +324,9 @@ class RightsIssue(models.Model):
 
 
 class Consequence(models.Model):
-    issue = models.ForeignKey(RightsIssue, on_delete=models.CASCADE, related_name="consequences")
+    issue = models.ForeignKey(
+        RightsIssue, on_delete=models.CASCADE, related_name="consequences", verbose_name=_("issue")
+    )
     description = models.CharField(_("consequence"), max_length=500)
 
     class Meta:
@@ -325,7 +344,9 @@ class Cause(models.Model):
         UNDERLYING = "underlying", _("Underlying")
         STRUCTURAL = "structural", _("Structural")
 
-    issue = models.ForeignKey(RightsIssue, on_delete=models.CASCADE, related_name="causes")
+    issue = models.ForeignKey(
+        RightsIssue, on_delete=models.CASCADE, related_name="causes", verbose_name=_("issue")
+    )
     level = models.CharField(_("level"), max_length=12, choices=Level.choices)
     description = models.CharField(_("cause"), max_length=500)
     consequences = models.ManyToManyField(
@@ -366,28 +387,30 @@ AGE_BANDS = (
 )
 
 
-def count_field() -> models.PositiveIntegerField:
-    return models.PositiveIntegerField(default=0)
+def count_field(verbose_name: str) -> models.PositiveIntegerField:
+    return models.PositiveIntegerField(verbose_name, default=0)
 
 
 class RightsHolderGroup(models.Model):
     """People whose right is violated, counted by sex and age band (12 cells)."""
 
-    issue = models.ForeignKey(RightsIssue, on_delete=models.CASCADE, related_name="holder_groups")
+    issue = models.ForeignKey(
+        RightsIssue, on_delete=models.CASCADE, related_name="holder_groups", verbose_name=_("issue")
+    )
     name = models.CharField(_("group"), max_length=200)
     description = models.CharField(_("description"), max_length=500, blank=True)
-    female_children = count_field()
-    female_adolescents = count_field()
-    female_adults = count_field()
-    female_elderly = count_field()
-    male_children = count_field()
-    male_adolescents = count_field()
-    male_adults = count_field()
-    male_elderly = count_field()
-    nonbinary_children = count_field()
-    nonbinary_adolescents = count_field()
-    nonbinary_adults = count_field()
-    nonbinary_elderly = count_field()
+    female_children = count_field(_("girls"))
+    female_adolescents = count_field(_("adolescent girls"))
+    female_adults = count_field(_("women"))
+    female_elderly = count_field(_("older women"))
+    male_children = count_field(_("boys"))
+    male_adolescents = count_field(_("adolescent boys"))
+    male_adults = count_field(_("men"))
+    male_elderly = count_field(_("older men"))
+    nonbinary_children = count_field(_("non-binary children"))
+    nonbinary_adolescents = count_field(_("non-binary adolescents"))
+    nonbinary_adults = count_field(_("non-binary adults"))
+    nonbinary_elderly = count_field(_("older non-binary people"))
 
     COUNT_FIELDS = tuple(f"{sex}_{age}" for sex, _l in SEXES for age, _a in AGE_BANDS)
 
@@ -426,7 +449,9 @@ class DutyBearer(models.Model):
         PROTECT = "protect", _("Protect")
         FULFIL = "fulfil", _("Fulfil")
 
-    issue = models.ForeignKey(RightsIssue, on_delete=models.CASCADE, related_name="duty_bearers")
+    issue = models.ForeignKey(
+        RightsIssue, on_delete=models.CASCADE, related_name="duty_bearers", verbose_name=_("issue")
+    )
     membership = models.ForeignKey(
         Membership,
         verbose_name=_("member entity"),
@@ -467,7 +492,9 @@ class CapacityGap(models.Model):
         RIGHTS_HOLDERS = "rights_holders", _("Rights-holders: to claim their right")
         DUTY_BEARERS = "duty_bearers", _("Duty-bearers: to meet their duty")
 
-    issue = models.ForeignKey(RightsIssue, on_delete=models.CASCADE, related_name="capacity_gaps")
+    issue = models.ForeignKey(
+        RightsIssue, on_delete=models.CASCADE, related_name="capacity_gaps", verbose_name=_("issue")
+    )
     side = models.CharField(_("whose capacity"), max_length=16, choices=Side.choices)
     description = models.CharField(_("what is lacking"), max_length=500)
 
@@ -497,15 +524,21 @@ PART_MODELS: dict[str, type[models.Model]] = {
 
 
 class Evidence(models.Model):
-    issue = models.ForeignKey(RightsIssue, on_delete=models.CASCADE, related_name="evidence")
+    issue = models.ForeignKey(
+        RightsIssue, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("issue")
+    )
     title = models.CharField(_("source"), max_length=200)
     url = models.URLField(_("link"), blank=True, max_length=500)
     file = models.FileField(_("file"), upload_to=evidence_path, blank=True, max_length=200)
-    original_name = models.CharField(max_length=200, blank=True)
-    content_type = models.CharField(max_length=100, blank=True)
-    size = models.PositiveIntegerField(default=0)
+    original_name = models.CharField(max_length=200, blank=True, verbose_name=_("original name"))
+    content_type = models.CharField(max_length=100, blank=True, verbose_name=_("content type"))
+    size = models.PositiveIntegerField(default=0, verbose_name=_("size"))
     added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("added by"),
     )
     # The entity that attached it: only its people (and the coordinator) remove it.
     added_for = models.ForeignKey(
@@ -516,7 +549,7 @@ class Evidence(models.Model):
         blank=True,
         related_name="+",
     )
-    added_at = models.DateTimeField(auto_now_add=True)
+    added_at = models.DateTimeField(auto_now_add=True, verbose_name=_("added at"))
 
     class Meta:
         verbose_name = _("evidence")
@@ -549,14 +582,20 @@ class RightsIssueChange(models.Model):
         VALIDATED = "validated", _("validated the issue")
         NEW_VERSION = "new_version", _("started a new version")
 
-    issue = models.ForeignKey(RightsIssue, on_delete=models.CASCADE, related_name="changes")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    issue = models.ForeignKey(
+        RightsIssue, on_delete=models.CASCADE, related_name="changes", verbose_name=_("issue")
     )
-    action = models.CharField(max_length=20, choices=Action.choices)
-    part = models.CharField(max_length=30, blank=True)
-    details = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    action = models.CharField(max_length=20, choices=Action.choices, verbose_name=_("action"))
+    part = models.CharField(max_length=30, blank=True, verbose_name=_("part"))
+    details = models.JSONField(default=dict, blank=True, verbose_name=_("details"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("change to a rights issue")

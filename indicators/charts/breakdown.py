@@ -395,6 +395,7 @@ def breakdown_chart_svg(
     id_prefix: str = "breakdown",
     unit: str = "",
     decimal_mark: str = ".",
+    group_mark: str = "",
     no_data: str = "No data",
     note: str = "",
 ) -> str:
@@ -417,7 +418,7 @@ def breakdown_chart_svg(
     if not values:
         return _empty_breakdown(ids, title, description)
 
-    fmt = value_formatter(unit, decimal_mark)
+    fmt = value_formatter(unit, decimal_mark, group_mark)
     ticks = nice_ticks(min(0.0, *values), max(0.0, *values))
     legend, legend_bottom = _legend(ids, names)
     row_lines = [
@@ -435,7 +436,7 @@ def breakdown_chart_svg(
         shapes += row_shapes
         texts += row_texts
     bottom = plot.group_top(len(rows))
-    grid, tick_texts = _x_axis(ticks, tick_labels(ticks, decimal_mark), plot, bottom)
+    grid, tick_texts = _x_axis(ticks, tick_labels(ticks, decimal_mark, group_mark), plot, bottom)
     note_texts, height = _note_lines(note, bottom + 24)
     texts += tick_texts + note_texts
     parts = [_patterns(ids, len(names)), *backgrounds, *grid, *shapes, *legend, *texts]

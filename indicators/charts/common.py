@@ -72,18 +72,22 @@ def with_unit(shown: str, unit: str) -> str:
     return f"{shown} {unit}" if unit else shown
 
 
-def value_formatter(unit: str, decimal_mark: str) -> Callable[[float], str]:
+def value_formatter(unit: str, decimal_mark: str, group_mark: str = "") -> Callable[[float], str]:
     """How a chart prints its values: up to 2 decimals, then the unit ("80 %")."""
 
     def shown(value: float) -> str:
-        return with_unit(svg.format_number(value, decimal_mark=decimal_mark), unit)
+        number = svg.format_number(value, decimal_mark=decimal_mark, group_mark=group_mark)
+        return with_unit(number, unit)
 
     return shown
 
 
-def tick_labels(ticks: Sequence[float], decimal_mark: str) -> list[str]:
+def tick_labels(ticks: Sequence[float], decimal_mark: str, group_mark: str = "") -> list[str]:
     """Ticks as printed on their axis; up to 6 decimals, as a "nice" step may need them."""
-    return [svg.format_number(tick, decimals=6, decimal_mark=decimal_mark) for tick in ticks]
+    return [
+        svg.format_number(tick, decimals=6, decimal_mark=decimal_mark, group_mark=group_mark)
+        for tick in ticks
+    ]
 
 
 def nice_ticks(low: float, high: float) -> list[float]:

@@ -448,6 +448,7 @@ def line_chart_svg(
     unit: str = "",
     id_prefix: str = "line",
     decimal_mark: str = ".",
+    group_mark: str = "",
 ) -> str:
     """Values over reporting periods: ``points`` are ``(period label, value)`` in order, a
     None value is a gap in the line.
@@ -462,10 +463,10 @@ def line_chart_svg(
     values = [finite(value) for _, value in points]
     present = [value for value in values if value is not None]
     refs = _references(target, baseline)
-    fmt = value_formatter(unit, decimal_mark)
+    fmt = value_formatter(unit, decimal_mark, group_mark)
     numbers = present + [ref.value for ref in refs]
     ticks = nice_ticks(*_value_range(numbers)) if numbers else []
-    tick_texts = tick_labels(ticks, decimal_mark)
+    tick_texts = tick_labels(ticks, decimal_mark, group_mark)
 
     left = _plot_left(tick_texts)
     right = LINE_W - (GUTTER if refs else 20)

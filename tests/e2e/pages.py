@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from playwright.sync_api import Locator, Page, expect
 
 from tests.factories import PASSWORD
@@ -18,6 +18,12 @@ def t(language: str, message: str, **values: object) -> str:
     with translation.override(language):
         text = gettext(message)
     return text % values if values else text
+
+
+def tc(language: str, context: str, message: str) -> str:
+    """What the page shows for a message with a context ({% translate "Open" context ... %})."""
+    with translation.override(language):
+        return pgettext(context, message)
 
 
 def status_messages(page: Page) -> Locator:

@@ -26,6 +26,7 @@ from playwright.sync_api import Page, expect
 
 from actors.models import Actor, ActorUser
 from clusters.models import Cluster, Membership
+from core.words import de
 from indicators.models import Indicator, MeasurementReport
 from planning.models import Decision, Proposal
 from reports.models import ReportJob
@@ -38,6 +39,7 @@ from tests.e2e.pages import (
     status_messages,
     submit,
     t,
+    tc,
 )
 from tests.factories import ActorFactory, ActorUserFactory, UserFactory
 
@@ -195,9 +197,9 @@ def join(cycle: Cycle, invited: tuple[str, ...], link: str, name: str) -> Page:
     expect(page).to_have_url(cycle.url(cycle.cluster.get_absolute_url()))
     expect(status_messages(page)).to_have_text(
         cycle.t(
-            "Welcome! %(entity)s is now part of %(cluster)s.",
+            "Welcome! %(entity)s is now part of %(de_cluster)s.",
             entity=entity,
-            cluster=cycle.cluster.name,
+            de_cluster=de(cycle.cluster.name, cycle.language),
         )
     )
     cycle.look(page, f"{name}-welcome")
@@ -268,7 +270,14 @@ def test_the_whole_cycle_of_a_cluster(
     closes = timezone.localtime() + timedelta(days=7)
     coordination.locator("input[name=closes_at]").fill(closes.strftime("%Y-%m-%dT%H:%M"))
     cycle.look(coordination, "proposal-to-open")
-    submit(coordination, coordination.get_by_role("button", name=cycle.t("Open"), exact=True))
+    submit(
+        coordination,
+        coordination.get_by_role(
+            "button",
+            name=tc(cycle.language, "button that opens a proposal for positions", "Open"),
+            exact=True,
+        ),
+    )
     expect(status_messages(coordination)).to_have_count(1)
     cycle.look(coordination, "proposal-open")
     take_position(cycle, coordination, "Agree", "", "lead")

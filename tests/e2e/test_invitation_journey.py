@@ -26,6 +26,7 @@ from actors.models import Actor, ActorUser
 from clusters import services
 from clusters.models import ClusterRole, Invitation, Membership
 from clusters.tokens import make_invitation_token
+from core.words import de
 from tests.e2e.conftest import skip_without_chromium
 from tests.e2e.pages import status_messages, t
 from tests.factories import PASSWORD as COORDINATOR_PASSWORD
@@ -143,7 +144,9 @@ def test_invited_entity_joins_through_the_emailed_link(
     assert len(mail.outbox) == 1
     email = mail.outbox[0]
     assert email.to == [INVITEE_EMAIL]
-    assert email.subject == t(language, "Invitation to join %(cluster)s", cluster=cluster.name)
+    assert email.subject == t(
+        language, "Invitation to join %(de_cluster)s", de_cluster=de(cluster.name, language)
+    )
     assert NEW_ENTITY in email.body
     assert cluster.name in email.body
     assert coordinator.display_name in email.body
@@ -191,9 +194,9 @@ def test_invited_entity_joins_through_the_emailed_link(
     expect(status_messages(page)).to_have_text(
         t(
             language,
-            "Welcome! %(entity)s is now part of %(cluster)s.",
+            "Welcome! %(entity)s is now part of %(de_cluster)s.",
             entity=NEW_ENTITY,
-            cluster=cluster.name,
+            de_cluster=de(cluster.name, language),
         )
     )
     members = page.locator("section[aria-labelledby=members-title]")

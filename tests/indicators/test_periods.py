@@ -63,7 +63,7 @@ def test_no_page_writes_and_each_shows_the_period_not_made_yet(next_quarter: Wor
         assert world.client(person).get(page).status_code == 200, page
     assert writes() == before
 
-    label = f"{NEXT.year} T{(NEXT.month - 1) // 3 + 1}"
+    label = f"Q{(NEXT.month - 1) // 3 + 1} {NEXT.year}"
     new_report = url(world, "report-edit", indicator_pk=world.indicator.pk, period_start=NEXT)
     reporting = world.client("member").get(url(world, "reporting")).content.decode()
     assert label in reporting and f'href="{new_report}"' in reporting

@@ -420,7 +420,7 @@ def test_a_locked_period_is_refused(world: World, periods, plain):
         world, csv_file([[plain.code, Q1, "", "5", "", ""], [plain.code, Q2, "", "5", "", ""]])
     )
 
-    assert errors == [(3, f"The period {LAST_YEAR} T2 is locked: nothing in it can change.")]
+    assert errors == [(3, f"The period Q2 {LAST_YEAR} is locked: nothing in it can change.")]
 
 
 def test_a_period_that_has_not_started_is_refused(world: World, periods, plain):
@@ -428,7 +428,7 @@ def test_a_period_that_has_not_started_is_refused(world: World, periods, plain):
 
     errors = refused(world, csv_file([[plain.code, year_start(1).isoformat(), "", "5", "", ""]]))
 
-    assert errors == [(2, f"The period {TODAY.year + 1} T1 has not started yet.")]
+    assert errors == [(2, f"The period Q1 {TODAY.year + 1} has not started yet.")]
 
 
 def test_an_entity_that_is_not_responsible_is_refused(world: World, periods, plain):
@@ -677,13 +677,13 @@ def test_the_template_lists_what_the_entity_can_fill_with_stored_values(
         "A1",
         by_sex_age.name,
         periods[Q1].start,
-        f"{LAST_YEAR} T1",
+        f"Q1 {LAST_YEAR}",
         "",
         "Total",
         "",
     ]
     assert mine[1][4:6] == ["sex=female|age=children", "Women and girls · Children (0-11)"]
-    stored = next(row for row in rows if row[0] == "B1" and row[3] == f"{LAST_YEAR} T2")
+    stored = next(row for row in rows if row[0] == "B1" and row[3] == f"Q2 {LAST_YEAR}")
     assert stored[6] == 8
     assert stored[8] == "=HYPERLINK(1)"
     text = csv_text(exporting.template_rows(world.cluster, world.member_membership))
@@ -711,10 +711,10 @@ def test_the_xlsx_template_filled_in_imports_back(world: World, periods, by_sex_
     for row in sheet.iter_rows(min_row=2):
         values = dict(zip(header, row, strict=True))
         where = (values["indicator"].value, values["period_label"].value)
-        if where == ("A1", f"{LAST_YEAR} T3") and "age=children" in (values["cell"].value or ""):
+        if where == ("A1", f"Q3 {LAST_YEAR}") and "age=children" in (values["cell"].value or ""):
             values["value"].value = 5
             filled += 1
-        if values["indicator"].value == "B1" and values["period_label"].value == f"{LAST_YEAR} T3":
+        if values["indicator"].value == "B1" and values["period_label"].value == f"Q3 {LAST_YEAR}":
             values["value"].value = "7,5"
             values["comment"].value = "Filled in the template"
     assert filled == 3
