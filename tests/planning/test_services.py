@@ -280,7 +280,9 @@ def test_an_issue_validated_meanwhile_leaves_the_decision_standing(world: World)
     entry = AuditEntry.objects.filter(action="decision_recorded", data__has_key="not_applied")
     assert entry.get().data["not_applied"] == "validate_rights_issue"
     with translation.override("ca"):
-        assert "No aplicat: Validació d'una problemàtica de drets" in map(str, details_of(entry.get()))
+        assert "No aplicat: Validació d'una problemàtica de drets" in map(
+            str, details_of(entry.get())
+        )
 
 
 def test_an_incomplete_issue_cannot_be_put_to_a_decision(world: World):
