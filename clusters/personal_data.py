@@ -20,6 +20,7 @@ from accounts.personal_data import Former, Part, without_emails, without_words
 from actors.models import Actor, ActorUser
 from clusters.audit import about_of
 from clusters.models import AuditEntry, Cluster, ClusterRole, Invitation, Membership
+from core import words
 
 
 def _invitations_received(user: User):
@@ -95,20 +96,20 @@ def refusals(user: User) -> list[str]:
     if entities:
         found.append(
             _(
-                "You are the only administrator of %(entities)s, which takes part in a "
+                "You are the only administrator of %(de_entities)s, which takes part in a "
                 "cluster. First make another of its people an administrator (or ask the "
                 "site's administrators to), or have the entity leave its clusters."
             )
-            % {"entities": get_text_list(entities, _("and"))}
+            % {"de_entities": get_text_list([words.de(name) for name in entities], _("and"))}
         )
     clusters = [cluster.name for cluster in sole_coordinator]
     if clusters:
         found.append(
             _(
-                "You are the only coordinator of %(clusters)s. First name another "
+                "You are the only coordinator of %(de_clusters)s. First name another "
                 "coordinator (or ask the site's administrators to), or close the cluster."
             )
-            % {"clusters": get_text_list(clusters, _("and"))}
+            % {"de_clusters": get_text_list([words.de(name) for name in clusters], _("and"))}
         )
     return found
 

@@ -9,7 +9,7 @@ preposition "de" with a proper name, elided as Catalan elides it). The template 
 from __future__ import annotations
 
 import unicodedata
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 from django.utils import formats
 from django.utils.translation import get_language
@@ -31,7 +31,11 @@ def number(value: Decimal | int | float | str | None, places: int = PLACES) -> s
         return str(value)
     if not value.is_finite():
         return str(value)
-    value = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    # Enough digits for the whole part and the places: a large figure with many places
+    # would otherwise not fit in Decimal's default 28 digits.
+    with localcontext() as context:
+        context.prec = max(context.prec, value.adjusted() + places + 2)
+        value = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     if value == value.to_integral_value():
         return formats.number_format(int(value), force_grouping=True)
     return formats.number_format(value.normalize(), force_grouping=True)
