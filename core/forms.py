@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.forms.models import ModelChoiceIterator
+from django.utils.translation import gettext_lazy as _
 
 from core.widgets import ChoiceFilter
 
@@ -31,6 +32,12 @@ class GroupedMultipleChoiceField(forms.ModelMultipleChoiceField):
     """A model multiple choice shown with ``ChoiceFilter``, grouped by ``group_of``."""
 
     iterator = GroupedChoiceIterator
+    # A ticked box carries an id nobody types: a value not among the choices is a stale or
+    # forged one, and echoing it back would only show the person noise.
+    default_error_messages = dict.fromkeys(
+        ("invalid_choice", "invalid_pk_value"),
+        _("Select a valid choice. That choice is not one of the available choices."),
+    )
 
     def __init__(self, *, group_of: Callable[[Any], object], **kwargs: Any) -> None:
         kwargs.setdefault("widget", ChoiceFilter)
