@@ -75,7 +75,7 @@ def test_a_member_creates_an_issue_numbered_in_the_cluster(world: World):
     ("overrides", "error"),
     [
         ({"rights": ["999999"]}, "Select a valid choice"),
-        ({"rights": ["not-a-number"]}, "is not a valid value"),
+        ({"rights": ["not-a-number"]}, "Select a valid choice"),
         ({"rights": []}, "This field is required"),
         ({"title": ""}, "This field is required"),
         ({"title": "x" * 201}, "at most 200 characters"),
