@@ -41,6 +41,8 @@ DETAIL_LABELS = {
     "reports": gettext_lazy("reports"),
     "version": gettext_lazy("version"),
     "part": gettext_lazy("part"),
+    "links_made": gettext_lazy("links made"),
+    "links_unmade": gettext_lazy("links undone"),
     "file": gettext_lazy("file"),
     "kind": gettext_lazy("kind"),
     "language": gettext_lazy("language"),

@@ -47,29 +47,48 @@ EVICTIONS = {
         (
             "immediate",
             "Impagament del lloguer després de perdre la feina o reduir-se els ingressos",
-            [0, 4],
+            [0, 2, 4],
         ),
         (
             "immediate",
             "Finalització de contractes sense renovació i pujades abusives del lloguer",
-            [0, 3],
+            [0, 1, 3],
         ),
         ("immediate", "Ocupació d'habitatges buits per necessitat, sense títol", [0, 2]),
-        ("underlying", "Parc d'habitatge social insuficient: menys del 2% del total", [0]),
+        ("underlying", "Parc d'habitatge social insuficient: menys del 2% del total", []),
         (
             "underlying",
             "Serveis socials saturats que no arriben abans de la data del llançament",
-            [1, 2],
+            [],
         ),
-        ("underlying", "Desconeixement dels drets i dels recursos d'assessorament jurídic", [4]),
+        ("underlying", "Desconeixement dels drets i dels recursos d'assessorament jurídic", []),
+        ("underlying", "Ingressos insuficients i inestables de les llars llogateres", []),
         (
             "structural",
             "Mercat de lloguer tractat com a inversió financera, amb grans tenidors",
-            [0, 3],
+            [],
         ),
-        ("structural", "Inversió pública en habitatge molt per sota de la mitjana europea", [0]),
-        ("structural", "Bretxa salarial i de pensions de gènere i precarietat laboral", [4]),
+        ("structural", "Inversió pública en habitatge molt per sota de la mitjana europea", []),
+        ("structural", "Bretxa salarial i de pensions de gènere i precarietat laboral", []),
     ],
+    # The causal chains, by position in "causes": (the cause, the cause above it produces).
+    "leads_to": [
+        *[(3, 1), (3, 2), (4, 0), (4, 2), (5, 0), (5, 1), (6, 0)],  # underlying -> immediate
+        *[(7, 3), (8, 3), (8, 4), (8, 5), (9, 6)],  # structural -> underlying
+    ],
+    # The duty-bearers responsible for each cause, by position in "duty_bearers".
+    "responsible": {
+        0: [0, 1],
+        1: [3],
+        2: [1],
+        3: [1],
+        4: [1, 2],
+        5: [0],
+        6: [1],
+        7: [3],
+        8: [1],
+        9: [1],
+    },
     "groups": [
         (
             "Famílies amb infants en procediment de desnonament",
@@ -144,10 +163,11 @@ ENERGY = {
         "Talls de subministrament i deutes amb les companyies",
     ],
     "causes": [
-        ("immediate", "Factures que superen el 10% dels ingressos de la llar", [1]),
-        ("underlying", "Habitatges mal aïllats, sense rehabilitació energètica", [0]),
-        ("structural", "Preus de l'energia i tarifa social insuficient", [0, 1]),
+        ("immediate", "Factures que superen el 10% dels ingressos de la llar", [0, 1]),
+        ("underlying", "Habitatges mal aïllats, sense rehabilitació energètica", []),
+        ("structural", "Preus de l'energia i tarifa social insuficient", []),
     ],
+    "leads_to": [(1, 0)],
     "groups": [
         (
             "Llars llogateres amb endarreriments en les factures",
@@ -185,7 +205,7 @@ VIOLENCE = {
     ],
     "causes": [
         ("immediate", "Exigència d'avals i nòmines que les dones no poden aportar", [0, 1]),
-        ("structural", "Manca de reserva d'habitatge públic per a víctimes de violència", [0]),
+        ("structural", "Manca de reserva d'habitatge públic per a víctimes de violència", []),
     ],
     "groups": [],
     "duty_bearers": [("dones-i-llar", "", "protect", "Acompanyament en la cerca d'habitatge")],
@@ -216,13 +236,17 @@ def _issue(cluster: Cluster, by: User, data: dict) -> None:
     consequences = [
         Consequence.objects.create(issue=issue, description=text) for text in data["consequences"]
     ]
+    causes = []
     for level, text, produces in data["causes"]:
         cause = Cause.objects.create(issue=issue, level=level, description=text)
         cause.consequences.set([consequences[i] for i in produces])
+        causes.append(cause)
+    for below, above in data.get("leads_to", []):
+        causes[below].leads_to.add(causes[above])
     for name, description, counts in data["groups"]:
         RightsHolderGroup.objects.create(issue=issue, name=name, description=description, **counts)
     members = {m.actor.slug: m for m in cluster.memberships.select_related("actor")}
-    for actor_slug, outside, obligation, description in data["duty_bearers"]:
+    bearers = [
         DutyBearer.objects.create(
             issue=issue,
             membership=members.get(actor_slug) if actor_slug else None,
@@ -230,6 +254,10 @@ def _issue(cluster: Cluster, by: User, data: dict) -> None:
             obligation=obligation,
             description=description,
         )
+        for actor_slug, outside, obligation, description in data["duty_bearers"]
+    ]
+    for cause, answering in data.get("responsible", {}).items():
+        causes[cause].responsible.set([bearers[i] for i in answering])
     for side, text in data["gaps"]:
         CapacityGap.objects.create(issue=issue, side=side, description=text)
     lead = cluster.memberships.filter(role="lead").first()  # the coordinator's entity

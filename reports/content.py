@@ -260,7 +260,7 @@ def rights_issues(cluster: Cluster) -> list[tuple[RightsIssue, str]]:
             Prefetch("rights", queryset=Right.objects.select_related("instrument")),
             Prefetch("sdg_targets", queryset=SDGTarget.objects.select_related("goal")),
             "consequences",
-            Prefetch("causes", queryset=Cause.objects.prefetch_related("consequences")),
+            Prefetch("causes", queryset=Cause.objects.with_links()),
             "holder_groups",
             "duty_bearers__membership__actor",
             "capacity_gaps",

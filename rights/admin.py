@@ -59,6 +59,10 @@ class ConsequenceInline(admin.TabularInline):
 class CauseInline(admin.TabularInline):
     model = Cause
     extra = 0
+    # The chains are edited on the causes page, which keeps them within the issue and to
+    # the level above (rights.chains) and records them in the issue's history.
+    fields = ["level", "description", "leads_to", "consequences", "responsible"]
+    readonly_fields = ["leads_to", "consequences", "responsible"]
 
 
 class HolderGroupInline(admin.StackedInline):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from clusters.models import Membership
 from core.forms import GroupedMultipleChoiceField
 from core.widgets import Textarea
+from rights import chains
 from rights.models import (
     AGE_BANDS,
     PART_NAMES,
@@ -82,50 +83,133 @@ class PartFormSet(BaseInlineFormSet):
         super().__init__(*args, **kwargs)
 
 
+class LinkChoiceField(forms.ModelMultipleChoiceField):
+    """Checkboxes of other rows of the issue; an id not among them (another issue's, or of
+    the wrong level, posted by a forged form) is refused in words, not echoed."""
+
+    widget = forms.CheckboxSelectMultiple
+    default_error_messages = dict.fromkeys(
+        ("invalid_choice", "invalid_pk_value"),
+        _("Select a valid choice. That choice is not one of the available choices."),
+    )
+
+
 class CauseForm(forms.ModelForm):
-    consequences = forms.ModelMultipleChoiceField(
+    leads_to = LinkChoiceField(
+        label=_("Causes it leads to"),
+        queryset=Cause.objects.none(),
+        required=False,
+        help_text=_(
+            "A structural cause leads to underlying causes, an underlying cause to immediate "
+            "ones. Only saved causes are listed: save a new cause first, then link to it."
+        ),
+    )
+    consequences = LinkChoiceField(
         label=capfirst(_("consequences it produces")),
         queryset=Consequence.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only immediate causes produce consequences."),
+    )
+    responsible = LinkChoiceField(
+        label=_("Duty-bearers responsible"),
+        queryset=DutyBearer.objects.none(),
+        required=False,
+        help_text=_("Only the duty-bearers saved in this issue are listed."),
     )
 
     class Meta:
         model = Cause
-        fields = ["level", "description", "consequences"]
+        fields = ["level", "description", "leads_to", "consequences", "responsible"]
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        # Only this issue's consequences can be linked (set by the formset).
-        self.fields["consequences"].queryset = Consequence.objects.none()
+    def clean(self) -> dict:
+        """The links must fit the level chosen in this submit (rights.chains)."""
+        data = super().clean()
+        level = data.get("level")
+        if level is None:
+            return data
+        cause = Cause(pk=self.instance.pk, level=level, description=data.get("description", ""))
+        wrong = [c for c in data.get("leads_to", ()) if c.level != chains.LEVEL_ABOVE.get(level)]
+        if wrong:
+            self.add_error("leads_to", str(chains.WRONG_LEVEL[level]) % {"cause": cause})
+        kept = set(self.initial.get("consequences") or ())
+        added = [c for c in data.get("consequences", ()) if c not in kept and c.pk not in kept]
+        if added and level != chains.IMMEDIATE:
+            self.add_error("consequences", _("Only immediate causes produce consequences."))
+        return data
 
 
 class CauseFormSet(PartFormSet):
-    """Each cause picks among this issue's consequences, numbered C1, C2... as in the tree."""
+    """Each cause picks, among this issue's saved rows, the causes of the level above it
+    leads to (an immediate cause: the consequences it produces, C1, C2... as in the tree)
+    and the duty-bearers responsible for it.
+
+    A saved cause is offered only the links its level allows; links an underlying or
+    structural cause had to consequences before the chains existed are not offered (so
+    kept as they are). A new row does not know its level yet: it is offered both, and
+    ``CauseForm.clean`` refuses what does not fit the level chosen.
+    """
 
     def __init__(self, *args: object, **kwargs: object) -> None:
-        # Each row's ticked consequences come from one prefetch, not a query per row.
-        kwargs.setdefault("queryset", Cause.objects.prefetch_related("consequences"))
+        # Each row's ticked links come from one prefetch, not a query per row.
+        kwargs.setdefault("queryset", Cause.objects.with_links())
         super().__init__(*args, **kwargs)
 
     def _construct_form(self, i: int, **kwargs: object) -> forms.Form:
-        return self._with_consequences(super()._construct_form(i, **kwargs))
+        return self._with_choices(super()._construct_form(i, **kwargs))
 
     @property
     def empty_form(self) -> forms.Form:
-        return self._with_consequences(super().empty_form)
+        return self._with_choices(super().empty_form)
 
-    def _with_consequences(self, form: forms.Form) -> forms.Form:
-        # One query for the whole formset: every row offers the same choices.
+    def _with_choices(self, form: forms.Form) -> forms.Form:
         if not hasattr(self, "_choices"):
-            refs = self.instance.consequence_refs()
-            self._choices = [
-                (c.pk, f"{refs[c.pk]} · {c.description}") for c in self.instance.consequences.all()
-            ]
-        field = form.fields["consequences"]
-        field.queryset = self.instance.consequences.all()
-        field.choices = self._choices
+            self._choices = self._link_choices()
+        level = form.instance.level if form.instance.pk else None
+        above = chains.LEVEL_ABOVE.get(level) if level else None
+        if level == chains.IMMEDIATE:
+            del form.fields["leads_to"]
+        else:
+            form.fields["leads_to"].queryset = self.instance.causes.filter(
+                level__in=[above] if above else list(chains.LEVEL_ABOVE.values())
+            )
+            form.fields["leads_to"].choices = self._choices[above]
+        if level and level != chains.IMMEDIATE:
+            del form.fields["consequences"]
+        else:
+            form.fields["consequences"].queryset = self.instance.consequences.all()
+            form.fields["consequences"].choices = self._choices["consequences"]
+        form.fields["responsible"].queryset = self.instance.duty_bearers.all()
+        form.fields["responsible"].choices = self._choices["responsible"]
+        # What the saved cause's chain misses, shown above its row.
+        form.chain_flags = chains.cause_flags(form.instance) if form.instance.pk else []
         return form
+
+    def _link_choices(self) -> dict[str | None, list[tuple[int, str]]]:
+        """The checkboxes of every kind of row, read once for the whole formset."""
+        consequences = list(self.instance.consequences.all())
+        causes = list(self.instance.causes.all())
+        by_level = {
+            level: [(c.pk, c.description) for c in causes if c.level == level]
+            for level in chains.LEVEL_ABOVE.values()
+        }
+        # A new row: every cause it could lead to, its level said, higher levels first.
+        by_level[None] = [
+            (c.pk, f"{c.get_level_display()} · {c.description}")
+            for level in (chains.UNDERLYING, chains.IMMEDIATE)
+            for c in causes
+            if c.level == level
+        ]
+        return {
+            **by_level,
+            # Numbered C1, C2... in their order, as RightsIssue.consequence_refs does.
+            "consequences": [
+                (c.pk, f"C{n} · {c.description}") for n, c in enumerate(consequences, start=1)
+            ],
+            "responsible": [
+                (b.pk, f"{b.name} · {b.get_obligation_display()}")
+                for b in self.instance.duty_bearers.select_related("membership__actor")
+            ],
+        }
 
 
 class HolderGroupForm(forms.ModelForm):

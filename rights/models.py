@@ -14,9 +14,11 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import translation
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Cluster, Membership
+from rights import chains
 
 LANGUAGE_CODES = ("ca", "es", "en")
 
@@ -178,6 +180,19 @@ class Right(Translated):
         return f"{self.instrument.abbreviation} {article} {self.article}"
 
 
+# A link between a cause and what it leads to, as the history and the audit log say it.
+LINK_WORDS = {
+    "leads_to": _("“%(cause)s” leads to “%(to)s”"),
+    "consequences": _("“%(cause)s” produces “%(to)s”"),
+    "responsible": _("“%(to)s” answers for “%(cause)s”"),
+}
+
+
+def link_words(link: dict) -> str:
+    words = LINK_WORDS.get(link.get("kind"))
+    return str(words) % link if words else str(link)
+
+
 # The parts of an issue's analysis, each edited on a page of its own.
 PART_NAMES = {
     "consequences": _("Consequences"),
@@ -200,7 +215,7 @@ class RightsIssueQuerySet(models.QuerySet["RightsIssue"]):
             models.Prefetch("rights", queryset=Right.objects.select_related("instrument")),
             models.Prefetch("sdg_targets", queryset=SDGTarget.objects.select_related("goal")),
             "consequences",
-            models.Prefetch("causes", queryset=Cause.objects.prefetch_related("consequences")),
+            models.Prefetch("causes", queryset=Cause.objects.with_links()),
             "holder_groups",
             "duty_bearers__membership__actor",
             "capacity_gaps",
@@ -307,7 +322,15 @@ class RightsIssue(models.Model):
         """A detail of the audit log in the reader's words (clusters.audit.details_of)."""
         if key == "part" and value in PART_NAMES:
             return str(PART_NAMES[value])
+        if key in ("links_made", "links_unmade") and isinstance(value, list):
+            return "; ".join(link_words(link) for link in value)
         return None
+
+    @cached_property
+    def cause_chains(self) -> list[chains.CauseChain]:
+        """Its causes with what each leads to, who answers for it and what its chain
+        misses (rights.chains), for the issue page and the dossier."""
+        return chains.issue_chains(self)
 
     def consequence_refs(self) -> dict[int, str]:
         """C1, C2… for its consequences in their order: the labels of the problem tree,
@@ -338,6 +361,20 @@ class Consequence(models.Model):
         return self.description
 
 
+class CauseQuerySet(models.QuerySet["Cause"]):
+    def with_links(self) -> CauseQuerySet:
+        """Each cause with what it produces and who answers for it, in a fixed number of
+        queries: the problem tree, the chain flags and the causes form read these."""
+        return self.prefetch_related(
+            "consequences",
+            "leads_to",
+            "led_from",
+            models.Prefetch(
+                "responsible", queryset=DutyBearer.objects.select_related("membership__actor")
+            ),
+        )
+
+
 class Cause(models.Model):
     class Level(models.TextChoices):
         IMMEDIATE = "immediate", _("Immediate")
@@ -349,9 +386,30 @@ class Cause(models.Model):
     )
     level = models.CharField(_("level"), max_length=12, choices=Level.choices)
     description = models.CharField(_("cause"), max_length=500)
+    # Only immediate causes produce consequences (rights.chains). Links an underlying or
+    # structural cause had to consequences before the chains existed are kept and still
+    # shown where they were; the causes form no longer offers consequences to those
+    # causes, so nobody adds new ones, and they go when the cause is deleted.
     consequences = models.ManyToManyField(
         Consequence, verbose_name=_("consequences it produces"), related_name="causes", blank=True
     )
+    # The causes of the level above that this one produces: structural -> underlying,
+    # underlying -> immediate (rights.chains.LEVEL_ABOVE), within the same issue.
+    leads_to = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        related_name="led_from",
+        blank=True,
+        verbose_name=_("causes it leads to"),
+    )
+    responsible = models.ManyToManyField(
+        "DutyBearer",
+        related_name="causes",
+        blank=True,
+        verbose_name=_("duty-bearers responsible"),
+    )
+
+    objects = CauseQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("cause")

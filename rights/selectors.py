@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from clusters.models import Cluster
 from rights.models import AGE_BANDS, SEXES, RightsIssue
@@ -21,12 +22,17 @@ def tree_labels() -> dict[str, str]:
         "structural": _("Structural causes"),
         "no_causes": _("No cause identified yet"),
         "produces": _("produces"),
+        # The letters of the cause refs (I1, U2, S3) when too many links to draw as lines.
+        "ref_immediate": pgettext("letter of an immediate cause's ref, as in I1", "I"),
+        "ref_underlying": pgettext("letter of an underlying cause's ref, as in U1", "U"),
+        "ref_structural": pgettext("letter of a structural cause's ref, as in S1", "S"),
     }
 
 
 def issue_problem_tree(issue: RightsIssue) -> SafeString:
-    """The problem tree of an issue as inline SVG. Uses the issue's prefetched causes and
-    consequences, so it adds no query to a page that prefetched them."""
+    """The problem tree of an issue as inline SVG. Uses the issue's prefetched causes (with
+    their links, Cause.objects.with_links) and consequences, so it adds no query to a page
+    that prefetched them."""
     consequences = list(issue.consequences.all())
     nodes = [TreeNode(key=f"consequence-{c.pk}", text=c.description) for c in consequences]
     causes = [
@@ -35,6 +41,7 @@ def issue_problem_tree(issue: RightsIssue) -> SafeString:
             text=cause.description,
             level=cause.level,
             consequences=tuple(f"consequence-{c.pk}" for c in cause.consequences.all()),
+            leads_to=tuple(f"cause-{c.pk}" for c in cause.leads_to.all()),
         )
         for cause in issue.causes.all()
     ]

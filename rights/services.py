@@ -20,10 +20,12 @@ from clusters.audit import audit
 from clusters.models import AuditEntry, Cluster, Membership
 from core.errors import DomainError
 from core.rows import RowChanges, apply_row_changes
+from rights import chains
 from rights.models import (
     PART_MODELS,
     Cause,
     Consequence,
+    DutyBearer,
     Evidence,
     Right,
     RightsIssue,
@@ -148,12 +150,22 @@ def rights_issue_save_part(
         return issue  # saved unchanged: nothing rewritten, nothing in the history
     before = {row.pk: (str(row)[:200], list(values)) for row, values in changes.changed}
     deleted = [str(row)[:200] for row in changes.removed]
+    if part == "causes":
+        _refuse_wrong_links(issue, changes)
+        links_before = {row.pk: _links_of(row) for row, _values in changes.changed}
     try:
         added, changed, _removed = apply_row_changes(
             changes, model=PART_MODELS[part], parent={"issue": issue}
         )
     except LookupError:
         raise PermissionDenied from None  # a row of another issue, named in a forged form
+    links = {}
+    if part == "causes":
+        # A cause whose level changed may leave links of the wrong level behind it: the
+        # whole change is refused then (the transaction undoes what was applied above).
+        if problems := chains.wrong_links(issue):
+            raise DomainError(" ".join(problems))
+        links = _link_changes(links_before, [*added, *changed])
     record(
         issue,
         by,
@@ -165,8 +177,55 @@ def rights_issue_save_part(
             for row in changed
         ],
         deleted=deleted,
+        **links,
     )
     return issue
+
+
+# The links of a cause, as the history names them (rights.chains says which are allowed).
+CAUSE_LINKS = ("leads_to", "consequences", "responsible")
+
+
+def _refuse_wrong_links(issue: RightsIssue, changes: RowChanges) -> None:
+    """Refuse, before anything is written, links to another issue's rows, to a cause of
+    a level other than the one just above, to the cause itself, and consequences given to
+    a cause that is not immediate (the ones such a cause already had are kept)."""
+    problems = []
+    rows = [(Cause(issue=issue), values) for values in changes.added] + list(changes.changed)
+    for row, values in rows:
+        probe = Cause(pk=row.pk, issue=issue, level=values.get("level", row.level))
+        probe.description = values.get("description", row.description)
+        old = set(row.consequences.all()) if row.pk else set()
+        problems += chains.link_problems(
+            issue=issue,
+            cause=probe,
+            leads_to=values.get("leads_to", ()),
+            new_consequences=[c for c in values.get("consequences", ()) if c not in old],
+            responsible=values.get("responsible", ()),
+        )
+    if problems:
+        raise DomainError(" ".join(dict.fromkeys(problems)))
+
+
+def _links_of(cause: Cause) -> dict[str, set[str]]:
+    return {name: {str(row)[:200] for row in getattr(cause, name).all()} for name in CAUSE_LINKS}
+
+
+def _link_changes(
+    before: dict[int, dict[str, set[str]]], causes: Iterable[Cause]
+) -> dict[str, list[dict[str, str]]]:
+    """The links made and unmade, one entry per link: which cause, which kind of link, to
+    what (RightsIssue.audit_words words them)."""
+    made, unmade = [], []
+    for cause in causes:
+        now = _links_of(cause)
+        was = before.get(cause.pk, {name: set() for name in CAUSE_LINKS})
+        name = str(cause)[:200]
+        for kind in CAUSE_LINKS:
+            link = {"cause": name, "kind": kind}
+            made += [{**link, "to": to} for to in sorted(now[kind] - was[kind])]
+            unmade += [{**link, "to": to} for to in sorted(was[kind] - now[kind])]
+    return {key: value for key, value in (("links_made", made), ("links_unmade", unmade)) if value}
 
 
 @transaction.atomic
@@ -286,17 +345,38 @@ def rights_issue_new_version(*, issue: RightsIssue, by: User) -> RightsIssue:
         new_consequences[consequence.pk] = Consequence.objects.create(
             issue=copy, description=consequence.description
         )
-    for cause in issue.causes.prefetch_related("consequences"):
-        new_cause = Cause.objects.create(
-            issue=copy, level=cause.level, description=cause.description
-        )
-        new_cause.consequences.set(
-            [new_consequences[c.pk] for c in cause.consequences.all() if c.pk in new_consequences]
-        )
-    for related in ("holder_groups", "duty_bearers", "capacity_gaps", "evidence"):
+    new_bearers = {}
+    for bearer in issue.duty_bearers.all():
+        old_pk, bearer.pk = bearer.pk, None
+        bearer.issue = copy
+        bearer.save()
+        new_bearers[old_pk] = bearer
+    _copy_causes(issue, copy, new_consequences, new_bearers)
+    for related in ("holder_groups", "capacity_gaps", "evidence"):
         for row in getattr(issue, related).all():
             row.pk = None
             row.issue = copy
             row.save()
     record(copy, by, RightsIssueChange.Action.NEW_VERSION, previous=issue.label)
     return copy
+
+
+def _copy_causes(
+    issue: RightsIssue,
+    copy: RightsIssue,
+    new_consequences: dict[int, Consequence],
+    new_bearers: dict[int, DutyBearer],
+) -> None:
+    """The causes of ``issue`` in ``copy``, with their links turned to the copied rows:
+    the chains, the consequences they produce and the duty-bearers responsible."""
+    causes = list(issue.causes.with_links())
+    new_causes = {
+        cause.pk: Cause.objects.create(issue=copy, level=cause.level, description=cause.description)
+        for cause in causes
+    }
+    for cause in causes:
+        new_cause = new_causes[cause.pk]
+        # Only rows of this issue are linked (rights.chains): the lookups never miss.
+        new_cause.consequences.set([new_consequences[c.pk] for c in cause.consequences.all()])
+        new_cause.leads_to.set([new_causes[c.pk] for c in cause.leads_to.all()])
+        new_cause.responsible.set([new_bearers[b.pk] for b in cause.responsible.all()])

@@ -114,9 +114,6 @@ def issue_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         ).with_parts(),
         pk=pk,
     )
-    refs = issue.consequence_refs()
-    for cause in issue.causes.all():
-        cause.produced = cause.produces(refs)
     next_version = RightsIssue.objects.filter(previous_version=issue).first()
     changes = list(issue.changes.select_related("user")[:20])
     for change in changes:

@@ -69,6 +69,10 @@ def test_seed_demo_builds_a_realistic_cluster_and_running_it_twice_changes_nothi
     evictions = cluster.rights_issues.get(status="validated")
     assert set(evictions.rights.values_list("code", flat=True)) >= {"UDHR-25", "ICESCR-11"}
     assert {c.level for c in evictions.causes.all()} == {"immediate", "underlying", "structural"}
+    # Its causes form linked chains, each cause with the duty-bearers responsible for it.
+    chains = RightsIssue.objects.with_parts().get(pk=evictions.pk).cause_chains
+    assert [chain.flags for chain in chains] == [[]] * evictions.causes.count()
+    assert all(chain.responsible for chain in chains)
     assert evictions.holder_groups.exists() and evictions.duty_bearers.exists()
     assert evictions.gender_analysis
     # Proposals in every state, one rejected by a block with its reason.

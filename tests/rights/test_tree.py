@@ -243,3 +243,103 @@ def test_output_is_deterministic_and_rejects_unknown_levels():
     assert big_tree()[0] == big_tree()[0]
     with pytest.raises(ValueError, match="root"):
         render(causes=[TreeCause("cause-1", "x", "root")])
+
+
+# --- Causal chains ------------------------------------------------------------------------
+
+
+def chain_lines(root: ET.Element) -> dict[tuple[str, str], list[tuple[float, float]]]:
+    """Each chain line drawn, by (from, to) key: its polyline's points."""
+    drawn = {}
+    for group in root.iter(f"{SVG}g"):
+        if group.get("class") == "chain-link":
+            points = group.find(f"{SVG}polyline").get("points").split()
+            drawn[(group.get("data-from"), group.get("data-to"))] = [
+                tuple(map(float, point.split(","))) for point in points
+            ]
+    return drawn
+
+
+def rect_of(root: ET.Element, key: str) -> tuple[float, float, float, float]:
+    return box(nodes(root)[key].find(f"{SVG}rect"))
+
+
+def chained_tree(per_level: int = 6) -> tuple[list[TreeCause], list[TreeNode]]:
+    """Two rows per level; each cause leads to one or two causes of the level above."""
+    consequences = [TreeNode(f"consequence-{n}", f"Effect {n}") for n in range(per_level)]
+
+    def key(level: str, n: int) -> str:
+        return f"cause-{level}-{n % per_level}"
+
+    causes = [
+        TreeCause(key("immediate", n), f"Immediate {n}", "immediate", (f"consequence-{n}",))
+        for n in range(per_level)
+    ]
+    for level, above in (("underlying", "immediate"), ("structural", "underlying")):
+        causes += [
+            TreeCause(key(level, n), f"{level} {n}", level, (), (key(above, n), key(above, n + 3)))
+            for n in range(per_level)
+        ]
+    return causes, consequences
+
+
+def test_each_link_is_a_line_from_a_cause_to_the_box_above_it():
+    causes = [
+        TreeCause("cause-s", "Housing as an investment", "structural", (), ("cause-u",)),
+        TreeCause("cause-u", "No public rental stock", "underlying", (), ("cause-i",)),
+        TreeCause("cause-i", "Rent arrears", "immediate", ("consequence-1",)),
+    ]
+    root = parse(render(causes=causes))
+    drawn = chain_lines(root)
+    assert set(drawn) == {
+        ("cause-s", "cause-u"),
+        ("cause-u", "cause-i"),
+        ("cause-i", "consequence-1"),
+    }
+    for (source, target), points in drawn.items():
+        low, high = rect_of(root, source), rect_of(root, target)
+        (x1, y1), (x2, y2) = points[0], points[-1]
+        # It leaves the top edge of the cause and enters the bottom edge of the box above.
+        assert y1 == pytest.approx(low[1], abs=0.05) and low[0] < x1 < low[2], source
+        assert y2 == pytest.approx(high[3], abs=0.05) and high[0] < x2 < high[2], target
+    # The line says it: no "→ C1" text on the immediate cause any more.
+    assert lines(nodes(root)["cause-i"], "node-produces") == []
+
+
+def test_links_of_the_wrong_level_or_to_unknown_boxes_draw_nothing():
+    causes = [
+        TreeCause("cause-s", "Skips a level", "structural", (), ("cause-i", "cause-99")),
+        TreeCause("cause-i", "Rent arrears", "immediate", ("consequence-99",)),
+    ]
+    assert chain_lines(parse(render(causes=causes))) == {}
+
+
+def test_chain_lines_run_between_boxes_never_through_one():
+    causes, consequences = chained_tree()
+    root = parse(render(causes=causes, consequences=consequences))
+    drawn = chain_lines(root)
+    assert len(drawn) == 6 + 12 + 12
+    rects = [box(r) for r in node_rects(root)]
+    for key, points in drawn.items():
+        for (x1, y1), (x2, y2) in pairwise(points):
+            assert x1 == x2 or y1 == y2, key  # straight runs only
+            for left, top, right, bottom in rects:
+                # The segment may touch a box's edge (where it leaves or enters) but never
+                # pass through its inside.
+                inside_x = min(x1, x2) < right and max(x1, x2) > left
+                inside_y = min(y1, y2) < bottom and max(y1, y2) > top
+                assert not (inside_x and inside_y), (key, (x1, y1, x2, y2))
+
+
+def test_too_many_links_are_written_as_refs_instead_of_lines():
+    causes, consequences = chained_tree(per_level=15)
+    root = parse(render(causes=causes, consequences=consequences))
+    assert chain_lines(root) == {}
+    groups = nodes(root)
+    assert lines(groups["cause-underlying-0"], "node-ref") == ["U1"]
+    assert lines(groups["cause-structural-1"], "node-produces") == ["→ U2, U5"]
+    assert lines(groups["cause-immediate-2"], "node-produces") == ["→ C3"]
+    labelled = render(
+        causes=causes, consequences=consequences, labels={**LABELS, "ref_underlying": "Sb"}
+    )
+    assert lines(nodes(parse(labelled))["cause-structural-1"], "node-produces") == ["→ Sb2, Sb5"]
