@@ -342,3 +342,11 @@ def test_the_issue_page_runs_the_same_queries_however_long_the_chains(
     with django_assert_num_queries(len(small.captured_queries)):
         response = client.get(world.issue.get_absolute_url())
     assert response.content.decode().count('class="chain-link"') >= 27
+
+
+def test_the_audit_log_words_the_links(world: World):
+    chain = make_chain(world.issue, linked=False)
+    save_causes(world, changed=[(chain.structural, {"responsible": [chain.bearer]})])
+    entry = world.cluster.audit.latest("id")
+    words = RightsIssue.audit_words("links_made", entry.data["links_made"])
+    assert words == "“City council” answers for “Housing treated as an investment”"
