@@ -26,6 +26,8 @@ from rights.models import (
     Consequence,
     Evidence,
     Right,
+    RightsHolderCount,
+    RightsHolderGroup,
     RightsIssue,
     RightsIssueChange,
     SDGTarget,
@@ -148,12 +150,15 @@ def rights_issue_save_part(
         return issue  # saved unchanged: nothing rewritten, nothing in the history
     before = {row.pk: (str(row)[:200], list(values)) for row, values in changes.changed}
     deleted = [str(row)[:200] for row in changes.removed]
+    changes, cells = _without_cells(changes)
     try:
         added, changed, _removed = apply_row_changes(
             changes, model=PART_MODELS[part], parent={"issue": issue}
         )
     except LookupError:
         raise PermissionDenied from None  # a row of another issue, named in a forged form
+    for row, row_cells in zip([*added, *changed], cells, strict=True):
+        _save_counts(row, row_cells)
     record(
         issue,
         by,
@@ -167,6 +172,30 @@ def rights_issue_save_part(
         deleted=deleted,
     )
     return issue
+
+
+def _without_cells(changes: RowChanges) -> tuple[RowChanges, list[dict[str, int | None]]]:
+    """The rows' own values, and apart the counts of a group's cells (``cells``), in the
+    order apply_row_changes returns the rows: added, then changed."""
+    added = [{k: v for k, v in values.items() if k != "cells"} for values in changes.added]
+    changed = [
+        (row, {k: v for k, v in values.items() if k != "cells"}) for row, values in changes.changed
+    ]
+    cells = [values.get("cells", {}) for values in changes.added] + [
+        values.get("cells", {}) for _row, values in changes.changed
+    ]
+    return RowChanges(added=added, changed=changed, removed=changes.removed), cells
+
+
+def _save_counts(group: RightsHolderGroup, cells: dict[str, int | None]) -> None:
+    """Write the cells given: a count is stored, an unknown one (None) removed."""
+    for key, count in cells.items():
+        if count is None:
+            group.counts.filter(cell=key).delete()
+            continue
+        stored = RightsHolderCount(group=group, cell=key, count=count)
+        stored.full_clean(exclude=["group"], validate_unique=False)
+        RightsHolderCount.objects.update_or_create(group=group, cell=key, defaults={"count": count})
 
 
 @transaction.atomic
@@ -293,7 +322,17 @@ def rights_issue_new_version(*, issue: RightsIssue, by: User) -> RightsIssue:
         new_cause.consequences.set(
             [new_consequences[c.pk] for c in cause.consequences.all() if c.pk in new_consequences]
         )
-    for related in ("holder_groups", "duty_bearers", "capacity_gaps", "evidence"):
+    new_groups = {}
+    for group in issue.holder_groups.prefetch_related("counts"):
+        counts = list(group.counts.all())
+        old_pk, group.pk = group.pk, None
+        group.issue = copy
+        group.save()
+        new_groups[old_pk] = group
+        RightsHolderCount.objects.bulk_create(
+            RightsHolderCount(group=group, cell=row.cell, count=row.count) for row in counts
+        )
+    for related in ("duty_bearers", "capacity_gaps", "evidence"):
         for row in getattr(issue, related).all():
             row.pk = None
             row.issue = copy
