@@ -148,7 +148,7 @@ def rights_issue_save_part(
     issue = _locked_editable(issue)
     if not changes:
         return issue  # saved unchanged: nothing rewritten, nothing in the history
-    before = {row.pk: (str(row)[:200], list(values)) for row, values in changes.changed}
+    before = {row.pk: (str(row)[:200], _changed_names(values)) for row, values in changes.changed}
     deleted = [str(row)[:200] for row in changes.removed]
     changes, cells = _without_cells(changes)
     try:
@@ -172,6 +172,11 @@ def rights_issue_save_part(
         deleted=deleted,
     )
     return issue
+
+
+def _changed_names(values: dict[str, Any]) -> list[str]:
+    """The fields changed, and a group's cells by their keys ("sex=female|age=adults")."""
+    return [name for name in values if name != "cells"] + list(values.get("cells", {}))
 
 
 def _without_cells(changes: RowChanges) -> tuple[RowChanges, list[dict[str, int | None]]]:

@@ -172,7 +172,10 @@ def test_a_box_emptied_becomes_unknown_and_a_new_one_is_stored(world: World):
     group = world.issue.holder_groups.get()
     assert group.cell_counts() == {"sex=female|age=children": 7}
     change = RightsIssueChange.objects.filter(part="groups").latest("id")
-    assert change.details["changed"][0]["fields"] == ["cells"]
+    assert change.details["changed"][0]["fields"] == [
+        "sex=female|age=children",
+        "sex=male|age=adults",
+    ]
 
 
 def test_a_dimension_removed_keeps_its_cells_stored_and_shown(world: World):
