@@ -327,13 +327,11 @@ def rights_issue_new_version(*, issue: RightsIssue, by: User) -> RightsIssue:
         new_cause.consequences.set(
             [new_consequences[c.pk] for c in cause.consequences.all() if c.pk in new_consequences]
         )
-    new_groups = {}
     for group in issue.holder_groups.prefetch_related("counts"):
         counts = list(group.counts.all())
-        old_pk, group.pk = group.pk, None
+        group.pk = None
         group.issue = copy
         group.save()
-        new_groups[old_pk] = group
         RightsHolderCount.objects.bulk_create(
             RightsHolderCount(group=group, cell=row.cell, count=row.count) for row in counts
         )
