@@ -12,6 +12,14 @@ from actors.models import Actor, ActorUser
 from clusters.models import Cluster, Invitation, Membership
 from core.widgets import Textarea
 
+# What the rights-holder groups of the cluster's analysis are counted by.
+HOLDER_DIMENSION_FIELDS = (
+    "groups_by_sex",
+    "groups_by_age",
+    "groups_by_disability",
+    "groups_by_migration",
+)
+
 
 class ClusterForm(forms.ModelForm):
     thematic_areas = ThematicAreasField()
@@ -30,11 +38,22 @@ class ClusterForm(forms.ModelForm):
             "quorum",
             "qualified_majority",
             "reporting_period",
+            *HOLDER_DIMENSION_FIELDS,
         ]
         widgets = {"common_goal": Textarea(attrs={"rows": 4})}
 
     def clean_name(self) -> str:
         return " ".join(self.cleaned_data["name"].split())
+
+    def clean(self) -> dict:
+        data = super().clean()
+        asked = [name for name in HOLDER_DIMENSION_FIELDS if name in self.fields]
+        if asked and not any(data.get(name) for name in asked):
+            raise forms.ValidationError(
+                _("Choose at least one dimension to count the rights-holders by."),
+                code="no_dimension",
+            )
+        return data
 
     def clean_reporting_period(self) -> str:
         value = self.cleaned_data["reporting_period"]
@@ -59,7 +78,10 @@ class ClusterCreateForm(ClusterForm):
     )
 
     class Meta(ClusterForm.Meta):
-        fields = [f for f in ClusterForm.Meta.fields if f != "status"]
+        # A new cluster counts rights-holders by sex and age; its settings change that.
+        fields = [
+            f for f in ClusterForm.Meta.fields if f != "status" and f not in HOLDER_DIMENSION_FIELDS
+        ]
 
     def __init__(self, *args: object, user: User, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)

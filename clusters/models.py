@@ -100,6 +100,19 @@ class Cluster(models.Model):
         choices=ReportingPeriod.choices,
         default=ReportingPeriod.QUARTERLY,
     )
+    # The dimensions the rights-holder groups of its analysis are counted by
+    # (core.dimensions); sex and age, as every cluster counted before it could choose.
+    groups_by_sex = models.BooleanField(_("rights-holders by sex"), default=True)
+    groups_by_age = models.BooleanField(_("rights-holders by age band"), default=True)
+    groups_by_disability = models.BooleanField(_("rights-holders by disability"), default=False)
+    groups_by_migration = models.BooleanField(
+        _("rights-holders by migration status"),
+        default=False,
+        help_text=_(
+            "Nationals; foreign nationals with regular status; in an irregular administrative "
+            "situation; applicants for or beneficiaries of international protection."
+        ),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
@@ -152,6 +165,16 @@ class Cluster(models.Model):
             codes = ThematicArea.Code
             return ", ".join(str(codes(c).label) if c in codes.values else c for c in value)
         return None
+
+    def holder_dimensions(self) -> list[str]:
+        """The dimensions chosen for its rights-holder groups, in core.dimensions' order."""
+        chosen = {
+            "sex": self.groups_by_sex,
+            "age": self.groups_by_age,
+            "disability": self.groups_by_disability,
+            "migration": self.groups_by_migration,
+        }
+        return [name for name, on in chosen.items() if on]
 
     @property
     def weighs_agreement(self) -> bool:

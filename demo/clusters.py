@@ -281,6 +281,11 @@ def _cluster(coordinator: User, areas: dict, actors: dict[str, Actor]) -> Cluste
             "consensus_threshold": 75,
             "quorum": 60,
             "reporting_period": Cluster.ReportingPeriod.QUARTERLY,
+            # Its goal names migrants and people with disabilities: its groups count them.
+            "groups_by_sex": True,
+            "groups_by_age": True,
+            "groups_by_disability": True,
+            "groups_by_migration": True,
             "created_by": coordinator,
         },
     )

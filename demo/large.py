@@ -34,7 +34,14 @@ from planning.models import (
     Proposal,
     Stance,
 )
-from rights.models import Cause, Consequence, DutyBearer, RightsHolderGroup, RightsIssue
+from rights.models import (
+    Cause,
+    Consequence,
+    DutyBearer,
+    RightsHolderCount,
+    RightsHolderGroup,
+    RightsIssue,
+)
 
 SLUG = "xarxa-metropolitana"
 ENTITIES = 300
@@ -184,7 +191,8 @@ def _rights_and_objectives(cluster: Cluster, rng: random.Random) -> list[Objecti
         for k, level in enumerate(["immediate", "underlying", "structural"] * 2):
             cause = Cause.objects.create(issue=issue, level=level, description=f"Causa {k}")
             cause.consequences.set(rng.sample(consequences, 2))
-        RightsHolderGroup.objects.create(issue=issue, name="Llars afectades", female_adults=120)
+        group = RightsHolderGroup.objects.create(issue=issue, name="Llars afectades")
+        RightsHolderCount.objects.create(group=group, cell="sex=female|age=adults", count=120)
         DutyBearer.objects.create(issue=issue, outside_body="Ajuntament", obligation="fulfil")
     objectives = []
     for n, theme in enumerate(THEMES[:OBJECTIVES], start=1):

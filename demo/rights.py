@@ -15,6 +15,7 @@ from rights.models import (
     DutyBearer,
     Evidence,
     Right,
+    RightsHolderCount,
     RightsHolderGroup,
     SDGTarget,
 )
@@ -93,20 +94,43 @@ EVICTIONS = {
         (
             "Famílies amb infants en procediment de desnonament",
             "Dades de l'Oficina d'Habitatge i de les entitats, darrer any",
+            # Cells left out are unknown: no source counts non-binary children, older
+            # people in these families, nor the migration status of every household.
             {
-                "female_children": 96,
-                "male_children": 104,
-                "female_adolescents": 31,
-                "male_adolescents": 29,
-                "female_adults": 118,
-                "male_adults": 73,
-                "nonbinary_adults": 2,
+                "sex=female|age=children": 96,
+                "sex=male|age=children": 104,
+                "sex=female|age=adolescents": 31,
+                "sex=male|age=adolescents": 29,
+                "sex=female|age=adults": 118,
+                "sex=male|age=adults": 73,
+                "sex=nonbinary|age=adults": 2,
+                "disability=yes": 41,
+                "disability=no": 412,
+                "migration=national": 188,
+                "migration=regular": 164,
+                "migration=irregular": 57,
             },
         ),
         (
             "Persones grans que viuen soles de lloguer",
             "Estimació a partir del padró i dels serveis socials",
-            {"female_elderly": 212, "male_elderly": 87},
+            {
+                # Older people by definition: no child, adolescent nor adult among them.
+                **{
+                    f"sex={sex}|age={age}": 0
+                    for sex in ("female", "male", "nonbinary")
+                    for age in ("children", "adolescents", "adults")
+                },
+                "sex=female|age=elderly": 212,
+                "sex=male|age=elderly": 87,
+                "sex=nonbinary|age=elderly": 0,
+                "disability=yes": 96,
+                "disability=no": 203,
+                "migration=national": 281,
+                "migration=regular": 18,
+                "migration=irregular": 0,
+                "migration=protection": 0,
+            },
         ),
     ],
     "duty_bearers": [
@@ -172,7 +196,15 @@ ENERGY = {
         (
             "Llars llogateres amb endarreriments en les factures",
             "",
-            {"female_adults": 64, "male_adults": 41, "female_elderly": 38, "male_elderly": 15},
+            # Who is disabled in these households is not known: those cells stay empty.
+            {
+                "sex=female|age=adults": 64,
+                "sex=male|age=adults": 41,
+                "sex=female|age=elderly": 38,
+                "sex=male|age=elderly": 15,
+                "migration=national": 97,
+                "migration=regular": 61,
+            },
         ),
     ],
     "duty_bearers": [
@@ -244,7 +276,10 @@ def _issue(cluster: Cluster, by: User, data: dict) -> None:
     for below, above in data.get("leads_to", []):
         causes[below].leads_to.add(causes[above])
     for name, description, counts in data["groups"]:
-        RightsHolderGroup.objects.create(issue=issue, name=name, description=description, **counts)
+        group = RightsHolderGroup.objects.create(issue=issue, name=name, description=description)
+        RightsHolderCount.objects.bulk_create(
+            RightsHolderCount(group=group, cell=cell, count=count) for cell, count in counts.items()
+        )
     members = {m.actor.slug: m for m in cluster.memberships.select_related("actor")}
     bearers = [
         DutyBearer.objects.create(

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext, pgettext_lazy
 
 from clusters.models import Cluster, Membership
+from core.dimensions import DISABILITY
 from rights.models import AGE_BANDS, SEXES, Right, RightsIssue, SDGIndicator, SDGTarget
 
 
@@ -73,7 +74,7 @@ class Objective(models.Model):
 
 # The controlled list of disaggregation dimensions and their values (HXL attributes where
 # the HXL dictionary has one).
-DISABILITY = (("yes", _("With disability")), ("no", _("Without disability")))
+# DISABILITY is defined once in core.dimensions, with the rights-holders' dimensions.
 HXL_SEX = {"female": "f", "male": "m", "nonbinary": "i"}
 
 

@@ -34,7 +34,7 @@ from indicators.progress import (
     objective_progress,
 )
 from planning.models import Contribution, Decision, JointAction, Position, Stance
-from rights.models import SEXES, Cause, Right, RightsIssue, SDGTarget
+from rights.models import Cause, Right, RightsIssue, SDGTarget
 from rights.selectors import issue_problem_tree
 
 # The badge colour of each progress status in the PDF.
@@ -261,7 +261,7 @@ def rights_issues(cluster: Cluster) -> list[tuple[RightsIssue, str]]:
             Prefetch("sdg_targets", queryset=SDGTarget.objects.select_related("goal")),
             "consequences",
             Prefetch("causes", queryset=Cause.objects.with_links()),
-            "holder_groups",
+            "holder_groups__counts",
             "duty_bearers__membership__actor",
             "capacity_gaps",
             "evidence",
@@ -324,5 +324,4 @@ def dossier(cluster: Cluster) -> dict:
         "contributions": contributions_by_member(actions),
         "kinds": contribution_kinds(),
         "periods": list(cluster.periods.order_by("start")),
-        "sex_labels": [label for _value, label in SEXES],
     }

@@ -10,6 +10,7 @@ from rights.models import (
     Evidence,
     Instrument,
     Right,
+    RightsHolderCount,
     RightsHolderGroup,
     RightsIssue,
     RightsIssueChange,
@@ -68,6 +69,20 @@ class CauseInline(admin.TabularInline):
 class HolderGroupInline(admin.StackedInline):
     model = RightsHolderGroup
     extra = 0
+    show_change_link = True  # its counts are edited on the group's own page
+
+
+class HolderCountInline(admin.TabularInline):
+    model = RightsHolderCount
+    extra = 0
+
+
+@admin.register(RightsHolderGroup)
+class RightsHolderGroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "issue"]
+    search_fields = ["name"]
+    raw_id_fields = ["issue"]
+    inlines = [HolderCountInline]
 
 
 class DutyBearerInline(admin.TabularInline):

@@ -3,17 +3,18 @@ from __future__ import annotations
 from django import forms
 from django.db.models import Q
 from django.forms import BaseInlineFormSet, inlineformset_factory
+from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Membership
+from core import words
 from core.forms import GroupedMultipleChoiceField
 from core.widgets import Textarea
 from rights import chains
+from rights.holders import CountTable, count_tables
 from rights.models import (
-    AGE_BANDS,
     PART_NAMES,
-    SEXES,
     CapacityGap,
     Cause,
     Consequence,
@@ -212,21 +213,107 @@ class CauseFormSet(PartFormSet):
         }
 
 
+# More people than this in one cell of one group is a typing error, not a count.
+MAX_COUNT = 10_000_000
+
+
+def count_field(label: str) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=0,
+        max_value=MAX_COUNT,
+        widget=forms.NumberInput(attrs={"min": 0, "max": MAX_COUNT, "class": "count"}),
+        error_messages={
+            "invalid": _("Write a whole number of people, or leave it empty if unknown."),
+            "min_value": _("A count cannot be negative: 0 means none."),
+            # Built with each form, so the figure is written in the person's language.
+            "max_value": _("More than %(limit)s people in one cell: check the figure.")
+            % {"limit": words.number(MAX_COUNT)},
+        },
+    )
+
+
 class HolderGroupForm(forms.ModelForm):
+    """A group and one box per cell of its counts (set by HolderGroupFormSet): an empty
+    box is unknown, 0 is none. What changed of the counts is handed on as ``cells``,
+    {cell key: count or None}."""
+
     class Meta:
         model = RightsHolderGroup
-        fields = ["name", "description", *RightsHolderGroup.COUNT_FIELDS]
-        widgets = {
-            name: forms.NumberInput(attrs={"min": 0, "class": "count"})
-            for name in RightsHolderGroup.COUNT_FIELDS
-        }
+        fields = ["name", "description"]
 
-    def grid(self) -> list[tuple[str, list[tuple[str, forms.BoundField]]]]:
-        """Rows by sex of (age band label, field): each box is labelled with both."""
+    def add_cells(self, tables: list[CountTable]) -> None:
+        self.tables = tables
+        self.cell_fields = {}
+        for table in tables:
+            for _label, cells, _total in table.rows:
+                for cell in cells:
+                    name = "count_" + cell.key.replace("|", "__").replace("=", "_")
+                    self.fields[name] = count_field(cell.label)
+                    self.initial.setdefault(name, cell.count)
+                    self.cell_fields[cell.key] = name
+
+    def count_grid(self) -> list[tuple[CountTable, list[tuple[str, list[forms.BoundField]]]]]:
+        """Each table with its rows of boxes, as the page lays them out."""
         return [
-            (label, [(age_label, self[f"{sex}_{age}"]) for age, age_label in AGE_BANDS])
-            for sex, label in SEXES
+            (
+                table,
+                [
+                    (label, [self[self.cell_fields[cell.key]] for cell in cells])
+                    for label, cells, _total in table.rows
+                ],
+            )
+            for table in self.tables
         ]
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.tables: list[CountTable] = []
+        self.cell_fields: dict[str, str] = {}
+
+    def _changed_fields(self) -> list[str]:
+        # As Django's changed_data, which this form's own replaces.
+        return [name for name, bound in self._bound_items() if bound._has_changed()]
+
+    @cached_property
+    def changed_data(self) -> list[str]:
+        """The fields changed, the boxes of the counts together as ``cells``."""
+        boxes = set(self.cell_fields.values())
+        changed = self._changed_fields()
+        plain = [name for name in changed if name not in boxes]
+        return plain + (["cells"] if boxes & set(changed) else [])
+
+    def clean(self) -> dict:
+        data = super().clean()
+        changed = set(self._changed_fields())
+        data["cells"] = {
+            key: data.get(name) for key, name in self.cell_fields.items() if name in changed
+        }
+        for name in self.cell_fields.values():
+            data.pop(name, None)
+        return data
+
+
+class HolderGroupFormSet(PartFormSet):
+    """Every row has the cells of the cluster's dimensions, and those kept from before."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("queryset", RightsHolderGroup.objects.prefetch_related("counts"))
+        super().__init__(*args, **kwargs)
+
+    def _construct_form(self, i: int, **kwargs: object) -> forms.Form:
+        return self._with_cells(super()._construct_form(i, **kwargs))
+
+    @property
+    def empty_form(self) -> forms.Form:
+        return self._with_cells(super().empty_form)
+
+    def _with_cells(self, form: HolderGroupForm) -> HolderGroupForm:
+        chosen = self.instance.cluster.holder_dimensions()
+        counts = form.instance.cell_counts() if form.instance.pk else {}
+        form.add_cells(count_tables(counts, chosen))
+        return form
 
 
 class DutyBearerForm(forms.ModelForm):
@@ -302,7 +389,7 @@ PARTS = {
     for part, formset in {
         "consequences": part_formset(Consequence, ConsequenceForm),
         "causes": part_formset(Cause, CauseForm, CauseFormSet),
-        "groups": part_formset(RightsHolderGroup, HolderGroupForm),
+        "groups": part_formset(RightsHolderGroup, HolderGroupForm, HolderGroupFormSet),
         "duty-bearers": part_formset(DutyBearer, DutyBearerForm, DutyBearerFormSet),
         "gaps": part_formset(CapacityGap, CapacityGapForm),
     }.items()

@@ -10,6 +10,7 @@ import uuid
 from pathlib import PurePath
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -18,7 +19,9 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Cluster, Membership
+from core.dimensions import AGE_BANDS, SEXES, is_known_cell  # noqa: F401 (read from here)
 from rights import chains
+from rights.holders import CountTable, Total, count_tables, group_total
 
 LANGUAGE_CODES = ("ca", "es", "en")
 
@@ -191,6 +194,9 @@ LINK_WORDS = {
 def link_words(link: dict) -> str:
     words = LINK_WORDS.get(link.get("kind"))
     return str(words) % link if words else str(link)
+def validate_cell(key: str) -> None:
+    if not is_known_cell(key):
+        raise ValidationError(_("%(key)s is not a cell of the dimensions."), params={"key": key})
 
 
 # The parts of an issue's analysis, each edited on a page of its own.
@@ -216,7 +222,7 @@ class RightsIssueQuerySet(models.QuerySet["RightsIssue"]):
             models.Prefetch("sdg_targets", queryset=SDGTarget.objects.select_related("goal")),
             "consequences",
             models.Prefetch("causes", queryset=Cause.objects.with_links()),
-            "holder_groups",
+            "holder_groups__counts",
             "duty_bearers__membership__actor",
             "capacity_gaps",
             "evidence",
@@ -432,45 +438,15 @@ class Cause(models.Model):
         return ", ".join(ref for pk, ref in refs.items() if pk in linked)
 
 
-SEXES = (
-    ("female", _("Women and girls")),
-    ("male", _("Men and boys")),
-    ("nonbinary", _("Non-binary")),
-)
-AGE_BANDS = (
-    ("children", _("Children (0-11)")),
-    ("adolescents", _("Adolescents (12-17)")),
-    ("adults", _("Adults (18-64)")),
-    ("elderly", _("Older people (65+)")),
-)
-
-
-def count_field(verbose_name: str) -> models.PositiveIntegerField:
-    return models.PositiveIntegerField(verbose_name, default=0)
-
-
 class RightsHolderGroup(models.Model):
-    """People whose right is violated, counted by sex and age band (12 cells)."""
+    """People whose right is violated, counted by the dimensions the cluster chooses
+    (Cluster.holder_dimensions): a RightsHolderCount per cell known."""
 
     issue = models.ForeignKey(
         RightsIssue, on_delete=models.CASCADE, related_name="holder_groups", verbose_name=_("issue")
     )
     name = models.CharField(_("group"), max_length=200)
     description = models.CharField(_("description"), max_length=500, blank=True)
-    female_children = count_field(_("girls"))
-    female_adolescents = count_field(_("adolescent girls"))
-    female_adults = count_field(_("women"))
-    female_elderly = count_field(_("older women"))
-    male_children = count_field(_("boys"))
-    male_adolescents = count_field(_("adolescent boys"))
-    male_adults = count_field(_("men"))
-    male_elderly = count_field(_("older men"))
-    nonbinary_children = count_field(_("non-binary children"))
-    nonbinary_adolescents = count_field(_("non-binary adolescents"))
-    nonbinary_adults = count_field(_("non-binary adults"))
-    nonbinary_elderly = count_field(_("older non-binary people"))
-
-    COUNT_FIELDS = tuple(f"{sex}_{age}" for sex, _l in SEXES for age, _a in AGE_BANDS)
 
     class Meta:
         verbose_name = _("rights-holder group")
@@ -480,25 +456,40 @@ class RightsHolderGroup(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def count(self, sex: str, age: str) -> int:
-        return getattr(self, f"{sex}_{age}")
+    def cell_counts(self) -> dict[str, int]:
+        """{cell key: count} of the cells known (prefetch ``holder_groups__counts``)."""
+        return {row.cell: row.count for row in self.counts.all()}
 
-    def total_for_sex(self, sex: str) -> int:
-        return sum(self.count(sex, age) for age, _l in AGE_BANDS)
-
-    def total_for_age(self, age: str) -> int:
-        return sum(self.count(sex, age) for sex, _l in SEXES)
+    @cached_property
+    def tables(self) -> list[CountTable]:
+        """Its counts by each breakdown the cluster asks for, and any kept from before."""
+        return count_tables(self.cell_counts(), self.issue.cluster.holder_dimensions())
 
     @property
-    def total(self) -> int:
-        return sum(getattr(self, name) for name in self.COUNT_FIELDS)
+    def total(self) -> Total:
+        return group_total(self.tables)
 
-    def grid(self) -> list[tuple[str, list[int], int]]:
-        """Rows of (sex label, counts by age band, row total), for tables and exports."""
-        return [
-            (label, [self.count(sex, age) for age, _a in AGE_BANDS], self.total_for_sex(sex))
-            for sex, label in SEXES
+
+class RightsHolderCount(models.Model):
+    """How many people of a group are in one cell ("sex=female|age=adults"). A cell with
+    no row is unknown: a count is stored only when someone knows it, and 0 means none."""
+
+    group = models.ForeignKey(
+        RightsHolderGroup, on_delete=models.CASCADE, related_name="counts", verbose_name=_("group")
+    )
+    cell = models.CharField(_("cell"), max_length=100, validators=[validate_cell])
+    count = models.PositiveIntegerField(_("people"))
+
+    class Meta:
+        verbose_name = _("count of rights-holders")
+        verbose_name_plural = _("counts of rights-holders")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "cell"], name="rightsholdercount_one_per_cell")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.cell}: {self.count}"
 
 
 class DutyBearer(models.Model):

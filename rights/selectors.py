@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from clusters.models import Cluster
-from rights.models import AGE_BANDS, SEXES, RightsIssue
+from core.dimensions import all_cells, cell_column
+from rights.models import RightsIssue
 from rights.tree import TreeCause, TreeNode, problem_tree_svg
 
 
@@ -73,16 +74,26 @@ EXPORT_HEADER = [
     "kind",
     "text",
     "linked",
-    *[f"{sex}_{age}" for sex, _s in SEXES for age, _a in AGE_BANDS],
-    "total",
 ]
 
 
+def export_cells(cluster: Cluster, issues: list[RightsIssue]) -> list[str]:
+    """The cells the export has a column for: the cluster's, then any kept from before."""
+    keys = all_cells(cluster.holder_dimensions())
+    for issue in issues:
+        for group in issue.holder_groups.all():
+            keys.extend(key for key in group.cell_counts() if key not in keys)
+    return keys
+
+
 def issue_rows_for_export(cluster: Cluster) -> Iterator[list[object]]:
-    """The whole analysis of a cluster as rows, one per element of each issue in force."""
-    issues = cluster.rights_issues.in_force().with_parts().order_by("number")
-    yield EXPORT_HEADER
-    blank_counts = [""] * (len(SEXES) * len(AGE_BANDS) + 1)
+    """The whole analysis of a cluster as rows, one per element of each issue in force.
+    A count nobody knows is an empty cell, never 0; so is the total of a group with no
+    count known, and ``unknown_cells`` says how many of the group's cells are unknown."""
+    issues = list(cluster.rights_issues.in_force().with_parts().order_by("number"))
+    cells = export_cells(cluster, issues)
+    yield [*EXPORT_HEADER, *(cell_column(key) for key in cells), "total", "unknown_cells"]
+    blank_counts = [""] * (len(cells) + 2)
     for issue in issues:
         head = [
             issue.label,
@@ -115,8 +126,19 @@ def issue_rows_for_export(cluster: Cluster) -> Iterator[list[object]]:
                 *blank_counts,
             ]
         for group in issue.holder_groups.all():
-            counts = [group.count(sex, age) for sex, _s in SEXES for age, _a in AGE_BANDS]
-            yield [*head, "rights_holders", "", group.name, group.description, *counts, group.total]
+            known = group.cell_counts()
+            counts = ["" if known.get(key) is None else known[key] for key in cells]
+            total = group.total
+            yield [
+                *head,
+                "rights_holders",
+                "",
+                group.name,
+                group.description,
+                *counts,
+                "" if total.value is None else total.value,
+                total.unknown,
+            ]
         for bearer in issue.duty_bearers.all():
             yield [
                 *head,

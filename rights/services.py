@@ -28,6 +28,8 @@ from rights.models import (
     DutyBearer,
     Evidence,
     Right,
+    RightsHolderCount,
+    RightsHolderGroup,
     RightsIssue,
     RightsIssueChange,
     SDGTarget,
@@ -148,8 +150,9 @@ def rights_issue_save_part(
     issue = _locked_editable(issue)
     if not changes:
         return issue  # saved unchanged: nothing rewritten, nothing in the history
-    before = {row.pk: (str(row)[:200], list(values)) for row, values in changes.changed}
+    before = {row.pk: (str(row)[:200], _changed_names(values)) for row, values in changes.changed}
     deleted = [str(row)[:200] for row in changes.removed]
+    changes, cells = _without_cells(changes)
     if part == "causes":
         _refuse_wrong_links(issue, changes)
         links_before = {row.pk: _links_of(row) for row, _values in changes.changed}
@@ -159,6 +162,8 @@ def rights_issue_save_part(
         )
     except LookupError:
         raise PermissionDenied from None  # a row of another issue, named in a forged form
+    for row, row_cells in zip([*added, *changed], cells, strict=True):
+        _save_counts(row, row_cells)
     links = {}
     if part == "causes":
         # A cause whose level changed may leave links of the wrong level behind it: the
@@ -226,6 +231,33 @@ def _link_changes(
             made += [{**link, "to": to} for to in sorted(now[kind] - was[kind])]
             unmade += [{**link, "to": to} for to in sorted(was[kind] - now[kind])]
     return {key: value for key, value in (("links_made", made), ("links_unmade", unmade)) if value}
+def _changed_names(values: dict[str, Any]) -> list[str]:
+    """The fields changed, and a group's cells by their keys ("sex=female|age=adults")."""
+    return [name for name in values if name != "cells"] + list(values.get("cells", {}))
+
+
+def _without_cells(changes: RowChanges) -> tuple[RowChanges, list[dict[str, int | None]]]:
+    """The rows' own values, and apart the counts of a group's cells (``cells``), in the
+    order apply_row_changes returns the rows: added, then changed."""
+    added = [{k: v for k, v in values.items() if k != "cells"} for values in changes.added]
+    changed = [
+        (row, {k: v for k, v in values.items() if k != "cells"}) for row, values in changes.changed
+    ]
+    cells = [values.get("cells", {}) for values in changes.added] + [
+        values.get("cells", {}) for _row, values in changes.changed
+    ]
+    return RowChanges(added=added, changed=changed, removed=changes.removed), cells
+
+
+def _save_counts(group: RightsHolderGroup, cells: dict[str, int | None]) -> None:
+    """Write the cells given: a count is stored, an unknown one (None) removed."""
+    for key, count in cells.items():
+        if count is None:
+            group.counts.filter(cell=key).delete()
+            continue
+        stored = RightsHolderCount(group=group, cell=key, count=count)
+        stored.full_clean(exclude=["group"], validate_unique=False)
+        RightsHolderCount.objects.update_or_create(group=group, cell=key, defaults={"count": count})
 
 
 @transaction.atomic
@@ -352,7 +384,15 @@ def rights_issue_new_version(*, issue: RightsIssue, by: User) -> RightsIssue:
         bearer.save()
         new_bearers[old_pk] = bearer
     _copy_causes(issue, copy, new_consequences, new_bearers)
-    for related in ("holder_groups", "capacity_gaps", "evidence"):
+    for group in issue.holder_groups.prefetch_related("counts"):
+        counts = list(group.counts.all())
+        group.pk = None
+        group.issue = copy
+        group.save()
+        RightsHolderCount.objects.bulk_create(
+            RightsHolderCount(group=group, cell=row.cell, count=row.count) for row in counts
+        )
+    for related in ("capacity_gaps", "evidence"):
         for row in getattr(issue, related).all():
             row.pk = None
             row.issue = copy

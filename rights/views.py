@@ -24,7 +24,6 @@ from rights import services
 from rights.filters import CatalogueFilter, RightsIssueFilter, TargetFilter
 from rights.forms import PARTS, EvidenceForm, RightsIssueForm
 from rights.models import (
-    AGE_BANDS,
     Right,
     RightsIssue,
     SDGTarget,
@@ -138,7 +137,6 @@ def issue_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                     is_coordinator=access.is_coordinator, membership=access.membership
                 )
             },
-            "age_labels": [label for _code, label in AGE_BANDS],
         },
     )
 
@@ -213,7 +211,6 @@ def issue_part(request: HttpRequest, slug: str, pk: int, part: str) -> HttpRespo
             "item_name": formset.model._meta.verbose_name,
             "formset": formset,
             "parts": [(key, lab) for key, (lab, _f) in PARTS.items()],
-            "age_labels": [label for _code, label in AGE_BANDS],
         },
         status=400 if formset.is_bound else 200,
     )

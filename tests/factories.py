@@ -114,3 +114,14 @@ class RightsIssueFactory(factory.django.DjangoModelFactory):
 
         if create:
             obj.rights.set(extracted or Right.objects.filter(code__in=["UDHR-25", "ICESCR-11"]))
+
+
+def holder_group(issue: object, name: str = "Families", counts: dict | None = None) -> object:
+    """A rights-holder group with the counts given, {cell key: count}; every other cell
+    unknown. By default three women (adults)."""
+    from rights.models import RightsHolderCount, RightsHolderGroup
+
+    group = RightsHolderGroup.objects.create(issue=issue, name=name)
+    for cell, count in ({"sex=female|age=adults": 3} if counts is None else counts).items():
+        RightsHolderCount.objects.create(group=group, cell=cell, count=count)
+    return group

@@ -25,7 +25,7 @@ from planning.models import Comment, Proposal
 from reports.models import ReportJob
 from rights.models import RightsIssue
 from tests.conftest import World
-from tests.factories import InvitationFactory
+from tests.factories import InvitationFactory, holder_group
 from tests.html_forms import Paths, forms_on, project_forms, refused_with_a_message
 from tests.test_permissions import MATRIX, locked_period, person_invitation, representative_link
 
@@ -108,13 +108,13 @@ def outsider_invited(w: World) -> tuple[str, dict]:
 
 
 def complete_issue(w: World) -> RightsIssue:
-    from rights.models import Cause, Consequence, DutyBearer, RightsHolderGroup
+    from rights.models import Cause, Consequence, DutyBearer
 
     issue = w.issue
     consequence = Consequence.objects.create(issue=issue, description="Overcrowding")
     cause = Cause.objects.create(issue=issue, level="immediate", description="Arrears")
     cause.consequences.add(consequence)
-    RightsHolderGroup.objects.create(issue=issue, name="Families", female_adults=3)
+    holder_group(issue)
     DutyBearer.objects.create(issue=issue, outside_body="City council", obligation="fulfil")
     RightsIssue.objects.filter(pk=issue.pk).update(gender_analysis="Women head 40%")
     return issue

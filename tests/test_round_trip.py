@@ -30,6 +30,7 @@ from planning.models import Proposal
 from rights.forms import PARTS
 from tests.clock import days
 from tests.conftest import World
+from tests.factories import holder_group
 from tests.html_forms import Form, Paths, browser_value, forms_on, pages, refused_with_a_message
 from tests.tables import changed_columns, table_state
 from tests.test_permissions import MATRIX
@@ -110,6 +111,8 @@ def fill_in(world: World) -> None:
         membership=world.member_membership,
         body="We agree.\nWith one condition.",
     )
+    # A group with a count of none, one of some, and the rest unknown (empty boxes).
+    holder_group(world.issue, counts={"sex=female|age=adults": 1500, "sex=male|age=adults": 0})
 
 
 def edit_pages(world: World) -> list[tuple[str, str, tuple[str, ...]]]:

@@ -20,6 +20,9 @@ VALID = {
     "quorum": "50",
     "qualified_majority": "67",
     "reporting_period": "monthly",
+    # Ticked as the settings page shows them (the cluster counts rights-holders by these).
+    "groups_by_sex": "on",
+    "groups_by_age": "on",
 }
 
 

@@ -74,6 +74,13 @@ def test_seed_demo_builds_a_realistic_cluster_and_running_it_twice_changes_nothi
     assert [chain.flags for chain in chains] == [[]] * evictions.causes.count()
     assert all(chain.responsible for chain in chains)
     assert evictions.holder_groups.exists() and evictions.duty_bearers.exists()
+    # Its goal names migrants and people with disabilities: its groups count them, and
+    # say where nobody knows (a cell unknown is not a 0).
+    assert cluster.holder_dimensions() == ["sex", "age", "disability", "migration"]
+    families = evictions.holder_groups.first()
+    kinds = {key.split("=")[0] for key in families.cell_counts()}
+    assert kinds == {"sex", "disability", "migration"}
+    assert families.total.known > 0 and families.total.unknown > 0
     assert evictions.gender_analysis
     # Proposals in every state, one rejected by a block with its reason.
     statuses = set(cluster.proposals.values_list("status", flat=True))

@@ -15,10 +15,10 @@ from indicators.models import Objective
 from planning import proposal_services
 from planning.models import Decision, Proposal, Stance, StanceChange
 from planning.tasks import close_due_proposals
-from rights.models import Cause, Consequence, DutyBearer, RightsHolderGroup, RightsIssue
+from rights.models import Cause, Consequence, DutyBearer, RightsIssue
 from rights.services import rights_issue_validate
 from tests.conftest import World, build_world
-from tests.factories import ActorUserFactory
+from tests.factories import ActorUserFactory, holder_group
 
 
 def proposal(world: World, **fields) -> Proposal:
@@ -165,7 +165,7 @@ def complete_issue(issue: RightsIssue) -> None:
     Cause.objects.create(issue=issue, level="immediate", description="Arrears").consequences.add(
         consequence
     )
-    RightsHolderGroup.objects.create(issue=issue, name="Families", female_adults=3)
+    holder_group(issue)
     DutyBearer.objects.create(issue=issue, outside_body="City council", obligation="fulfil")
     RightsIssue.objects.filter(pk=issue.pk).update(gender_analysis="Women head most households")
 

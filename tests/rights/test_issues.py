@@ -27,6 +27,7 @@ from tests.factories import (
     ActorUserFactory,
     MembershipFactory,
     RightsIssueFactory,
+    holder_group,
 )
 
 
@@ -157,10 +158,15 @@ def test_a_cause_cannot_link_another_issues_consequence(world: World):
     assert not Cause.objects.filter(issue=world.issue).exists()
 
 
+def box(sex: str, age: str) -> str:
+    """The name of the box of one cell of the counts (sex by age, as the cluster asks)."""
+    return f"count_sex_{sex}__age_{age}"
+
+
 def group_row(**counts) -> dict:
+    """A new group: the boxes named (female_children=12) filled in, the others empty."""
     row = {"name": "Families with children", "description": ""}
-    row.update({name: "0" for name in RightsHolderGroup.COUNT_FIELDS})
-    row.update({k: str(v) for k, v in counts.items()})
+    row.update({box(*name.split("_")): str(v) for name, v in counts.items()})
     return row
 
 
@@ -171,19 +177,32 @@ def test_rights_holders_counted_by_sex_and_age(world: World):
     )
     assert response.status_code == 302
     group = world.issue.holder_groups.get()
-    assert group.total == 23
-    assert group.total_for_sex("female") == 12
-    assert group.total_for_age("children") == 22
+    assert group.cell_counts() == {
+        "sex=female|age=children": 12,
+        "sex=male|age=children": 10,
+        "sex=nonbinary|age=adults": 1,
+    }
+    assert (group.total.known, group.total.unknown) == (23, 9)
 
 
-@pytest.mark.parametrize("value", ["-1", "many", "1.5"])
-def test_a_count_below_zero_or_not_a_number_is_refused(world: World, value):
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("-1", "A count cannot be negative: 0 means none."),
+        ("many", "Write a whole number of people, or leave it empty if unknown."),
+        ("1.5", "Write a whole number of people, or leave it empty if unknown."),
+        ("99999999999", "More than 10,000,000 people in one cell: check the figure."),
+    ],
+)
+def test_a_count_below_zero_or_not_a_number_is_refused(world: World, value, message):
     response = world.client("member").post(
         url(world, "issue-part", world.issue, part="groups"),
         formset([group_row(female_adults=value)]),
     )
     assert response.status_code == 400
-    assert "Families with children" in response.content.decode()
+    page = response.content.decode()
+    assert "Families with children" in page
+    assert message in page
     assert not RightsHolderGroup.objects.filter(issue=world.issue).exists()
 
 
@@ -298,7 +317,7 @@ def complete(issue: RightsIssue, world: World) -> None:
     Cause.objects.create(issue=issue, level="immediate", description="Arrears").consequences.add(
         consequence
     )
-    RightsHolderGroup.objects.create(issue=issue, name="Families", female_adults=3)
+    holder_group(issue)
     DutyBearer.objects.create(issue=issue, outside_body="City council", obligation="fulfil")
 
 
@@ -365,7 +384,7 @@ def test_a_new_version_copies_everything_and_leaves_the_validated_one(world: Wor
     assert (copy.number, copy.version, copy.status) == (validated.number, 2, "draft")
     assert copy.label == f"RI-{validated.number} v2"
     assert copy.causes.get().consequences.get().issue == copy
-    assert copy.holder_groups.get().female_adults == 3
+    assert copy.holder_groups.get().cell_counts() == {"sex=female|age=adults": 3}
     assert set(copy.rights.all()) == set(validated.rights.all())
     validated.refresh_from_db()
     assert validated.status == "validated"
