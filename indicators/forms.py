@@ -162,6 +162,13 @@ class IndicatorForm(forms.ModelForm):
             self.add_error(
                 "direction", _("The target of a yes/no indicator is yes: choose increase.")
             )
+        if self.instance.pk and "measure" in self.changed_data:
+            stored = Measurement.objects.filter(report__indicator=self.instance)
+            if stored.exclude(cell="", value__in=(0, 1)).exists():
+                self.add_error(
+                    "measure",
+                    _("Values already reported are not answers of yes (1) or no (0)."),
+                )
         if data.get("aggregation") not in (None, Indicator.Aggregation.LATEST):
             self.add_error(
                 "aggregation",

@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext, pgettext_lazy
 
@@ -426,7 +427,7 @@ class Indicator(models.Model):
         source = str(self.get_data_source_display())
         if self.collection_details:
             source = f"{source}. {self.collection_details}"
-        disaggregation = self.disaggregation_words()
+        disaggregation = capfirst(self.disaggregation_words())
         if disaggregation and self.disaggregation_note:
             disaggregation = f"{disaggregation}. {self.disaggregation_note}"
         elif self.disaggregation_note:

@@ -104,7 +104,7 @@ def test_the_indicator_page_shows_the_metadata_sheet_with_dashes_for_what_is_mis
         # The source chosen, then its details.
         "Administrative statistics. The advice desk&#x27;s shared register.",
         # The dimensions chosen, then the note.
-        "sex. Origin is not recorded yet.",
+        "Sex. Origin is not recorded yet.",
         "Quarterly",
     ):
         assert text in sheet, text
@@ -238,7 +238,7 @@ def test_a_yes_no_report_refuses_a_number_and_needs_an_answer_to_be_submitted(wo
     response = client.post(path, {"total": "7", "comment": "", "submit": ""})
     assert "Select a valid choice" in response.content.decode()
     response = client.post(path, {"total": "", "comment": "", "submit": ""})
-    assert "Give the total" in response.content.decode()
+    assert "Answer yes or no before submitting." in response.content.decode()
     assert not MeasurementReport.objects.filter(indicator=indicator).exists()
     with pytest.raises(DomainError, match="answered 1 \\(yes\\) or 0 \\(no\\)"):
         answer(world, indicator, 7)
@@ -411,3 +411,18 @@ def test_the_import_template_shows_the_answer_in_words(world: World):
     rows = template_rows(world.cluster, world.member_membership)
     (row,) = [r for r in rows[1:] if r[0] == "Y1"]
     assert row[6] == "No"
+
+
+def test_a_number_with_reported_values_cannot_become_yes_or_no(world: World):
+    # The world's indicator has a submitted report of 6 women and 4 men: not answers.
+    data = {
+        **YES_NO,
+        "code": world.indicator.code,
+        "name": world.indicator.name,
+        "objective": world.indicator.objective_id,
+    }
+    path = url(world, "indicator-edit", pk=world.indicator.pk)
+    response = world.client("coordinator").post(path, data)
+    assert "not answers of yes (1) or no (0)" in response.content.decode()
+    world.indicator.refresh_from_db()
+    assert world.indicator.measure == "number"
