@@ -11,10 +11,11 @@ from decimal import Decimal as D
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from clusters.models import AuditEntry
+from clusters.models import AuditEntry, Cluster
 from core.errors import DomainError
 from core.reading import ImportRefused
 from indicators import services
@@ -426,3 +427,22 @@ def test_a_number_with_reported_values_cannot_become_yes_or_no(world: World):
     assert "not answers of yes (1) or no (0)" in response.content.decode()
     world.indicator.refresh_from_db()
     assert world.indicator.measure == "number"
+
+
+def test_the_demo_cluster_has_its_sheets_and_an_approved_protocol(db):
+    call_command("seed_demo", force=True, stdout=io.StringIO())
+    cluster = Cluster.objects.get(slug="habitatge-digne-nou-barris")
+    indicators = list(cluster.indicators.all())
+    for indicator in indicators:
+        # Every part of the sheet written but the disaggregation note, which is optional.
+        sheet = dict(indicator.metadata_sheet())
+        blank = [heading for heading, text in sheet.items() if not text]
+        assert blank == [] or (blank == ["Disaggregation"] and not indicator.dimensions()), (
+            indicator.code,
+            blank,
+        )
+    protocol = cluster.indicators.get(code="I1.6")
+    assert protocol.is_yes_no and protocol.type == "structural"
+    item = indicators_progress([protocol])[protocol.pk]
+    assert (item.status, item.current_shown) == (ACHIEVED, "Yes")
+    assert protocol.reports.filter(status="validated").count() >= 10
