@@ -10,6 +10,7 @@ from datetime import timedelta
 from decimal import Decimal as D
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
@@ -446,3 +447,29 @@ def test_the_demo_cluster_has_its_sheets_and_an_approved_protocol(db):
     item = indicators_progress([protocol])[protocol.pk]
     assert (item.status, item.current_shown) == (ACHIEVED, "Yes")
     assert protocol.reports.filter(status="validated").count() >= 10
+
+
+@pytest.mark.parametrize("language", ["ca", "es", "en"])
+def test_a_yes_no_draft_saved_back_unchanged_writes_nothing(world: World, language: str):
+    indicator = yes_no_indicator(world)
+    services.report_save(
+        indicator=indicator,
+        period=world.period,
+        membership=world.member_membership,
+        by=world.users["member"],
+        cells={},
+        total=D(0),
+    )
+    client = world.client("member")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    path = url(world, "report-edit", indicator_pk=indicator.pk, period_pk=world.period.pk)
+    (form,) = [
+        f
+        for f in forms_on(client.get(path).content.decode(), "indicators:report-edit", path)
+        if f.action == path
+    ]
+    report = MeasurementReport.objects.get(indicator=indicator)
+    events, entries = report.events.count(), audit_count(world)
+    assert client.post(path, form.submission()).status_code == 302
+    assert (report.events.count(), audit_count(world)) == (events, entries)
+    assert Measurement.objects.get(report=report).value == D(0)
