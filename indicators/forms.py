@@ -146,6 +146,7 @@ class IndicatorForm(forms.ModelForm):
         "baseline_value": _("A yes/no indicator starts from no: leave the baseline value empty."),
         "target_value": _("The target of a yes/no indicator is yes: leave the target value empty."),
         "territories": _("A yes/no indicator is not broken down: leave the territories empty."),
+        "unit": _("A yes or a no has no unit: leave it empty."),
     }
 
     def _check_yes_no(self, data: dict) -> None:

@@ -2,7 +2,9 @@
 
 A member entity reports, for one indicator and one period, a MeasurementReport made of Measurements:
 one per disaggregation cell plus the total (cell ""). The report carries the status
-(draft, submitted, returned, validated); progress reads only validated totals.
+(draft, submitted, returned, validated); progress reads only validated totals. A yes/no
+indicator's answer is its total: 1 for yes, 0 for no (indicators.progress says how the
+answers of several entities and periods roll up).
 """
 
 from __future__ import annotations

@@ -196,6 +196,7 @@ def test_the_coordinator_defines_a_yes_no_indicator(world: World):
         ({"territories": "Roquetes"}, "territories", "leave the territories empty"),
         ({"aggregation": "sum"}, "aggregation", "choose latest period"),
         ({"direction": "decrease"}, "direction", "choose increase"),
+        ({"unit": "protocols"}, "unit", "has no unit"),
     ],
 )
 def test_a_yes_no_indicator_refuses_values_and_cells(world: World, overrides, field, error):
