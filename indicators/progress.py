@@ -2,6 +2,13 @@
 
 Validated values are aggregated in the database per indicator and period (one query for
 any number of indicators); the few period values are then combined here.
+
+A yes/no indicator (Indicator.Measure.YES_NO, "the protocol is approved") rolls up by one
+rule, here and nowhere else: a period's answer is yes when every responsible entity that
+answered in it, validated, said yes, and no when any said no; the indicator's answer is
+its latest period's (it reads its latest period, the form and a constraint hold it there).
+Yes is achieved (progress 1), no is off track (progress 0), and no validated answer is no
+data. Its target is yes, so an objective counts it with its weight like any other.
 """
 
 from __future__ import annotations
@@ -17,7 +24,7 @@ from django.core.cache import cache
 from django.db.models import Avg, Count, Sum
 from django.utils import timezone
 
-from indicators.cells import shown
+from indicators.cells import value_shown
 from indicators.models import Indicator, Measurement, MeasurementReport, Objective
 
 ACHIEVED, ON_TRACK, AT_RISK, OFF_TRACK, NO_DATA = (
@@ -85,6 +92,21 @@ def progress_status(
     return fraction, OFF_TRACK
 
 
+def yes_no_value(mean: Decimal | float | None) -> Decimal | None:
+    """A period's answer from the mean of its validated answers (1 yes, 0 no): yes only
+    when every one of them is yes."""
+    if mean is None:
+        return None
+    return Decimal(1) if Decimal(mean) == 1 else Decimal(0)
+
+
+def yes_no_status(current: Decimal | None) -> tuple[float | None, str]:
+    """Progress of a yes/no indicator from its answer: yes achieved, no off track."""
+    if current is None:
+        return None, NO_DATA
+    return (1.0, ACHIEVED) if current == 1 else (0.0, OFF_TRACK)
+
+
 def elapsed_share(start: date | None, end: date | None, today: date | None = None) -> float:
     """How far today is between start and end (0..1); 1 without dates (judge as due)."""
     if start is None or end is None or end <= start:
@@ -109,7 +131,7 @@ class IndicatorProgress:
     @property
     def current_shown(self) -> str | None:
         """The current value as the person's language writes it ("1.500", "49,38")."""
-        return None if self.current is None else shown(self.current)
+        return None if self.current is None else value_shown(self.indicator, self.current)
 
 
 # Validated values change only when a report is validated (a validated report is never
@@ -175,6 +197,8 @@ def _period_values(
         value = (
             row["mean"] if measure[indicator_id] == Indicator.Measure.PERCENTAGE else row["total"]
         )
+        if measure[indicator_id] == Indicator.Measure.YES_NO:
+            value = yes_no_value(row["mean"])
         result[indicator_id].append(
             (
                 row["report__period_id"],
@@ -218,7 +242,9 @@ def indicators_progress(
         points = running(indicator, values) if indicator.is_numeric else []
         current = points[-1] if points else None
         fraction, status = (
-            progress_status(
+            yes_no_status(current)
+            if indicator.is_yes_no
+            else progress_status(
                 baseline=indicator.baseline_value,
                 target=indicator.target_value,
                 current=current,

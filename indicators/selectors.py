@@ -10,7 +10,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from clusters.models import Cluster, Membership
-from indicators.cells import shown
+from indicators.cells import shown, value_shown
 from indicators.models import Indicator, MeasurementReport, ReportingPeriod
 from indicators.periods import cluster_periods
 from indicators.rules import can_report
@@ -230,7 +230,7 @@ def with_cells(reports: Iterable[MeasurementReport]) -> None:
             for key, label in labels[indicator.pk]
         ]
         report.cells_without_data = sum(cell.value is None for cell in report.cell_values)
-        report.total_shown = shown(values[""]) if "" in values else None
+        report.total_shown = value_shown(indicator, values[""]) if "" in values else None
 
 
 def period_reports_by_status(period: ReportingPeriod) -> dict[str, int]:
