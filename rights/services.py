@@ -25,6 +25,7 @@ from rights.models import (
     Cause,
     Consequence,
     Evidence,
+    GeneralComment,
     Right,
     RightsIssue,
     RightsIssueChange,
@@ -91,6 +92,7 @@ def rights_issue_create(
     by: User,
     rights: Iterable[Right],
     sdg_targets: Iterable[SDGTarget] = (),
+    general_comments: Iterable[GeneralComment] = (),
     **fields: Any,
 ) -> RightsIssue:
     # The cluster row lock makes the per-cluster numbering safe under concurrency.
@@ -99,6 +101,7 @@ def rights_issue_create(
     issue = RightsIssue.objects.create(cluster=cluster, number=last + 1, created_by=by, **fields)
     issue.rights.set(rights)
     issue.sdg_targets.set(sdg_targets)
+    issue.general_comments.set(general_comments)
     record(issue, by, RightsIssueChange.Action.CREATED)
     return issue
 
@@ -111,7 +114,9 @@ def rights_issue_update(
     changes: dict[str, Any],
     rights: Iterable[Right],
     sdg_targets: Iterable[SDGTarget],
+    general_comments: Iterable[GeneralComment] | None = None,
 ) -> RightsIssue:
+    """Change the issue's fields and what it cites; None for general_comments keeps them."""
     issue = _locked_editable(issue)
     changed = {}
     for field, value in changes.items():
@@ -119,6 +124,8 @@ def rights_issue_update(
             changed[field] = [str(getattr(issue, field))[:200], str(value)[:200]]
             setattr(issue, field, value)
     links = {"rights": list(rights), "sdg_targets": list(sdg_targets)}
+    if general_comments is not None:
+        links["general_comments"] = list(general_comments)
     for name, new in links.items():
         old_codes = sorted(issue_codes(getattr(issue, name).all()))
         new_codes = sorted(issue_codes(new))
@@ -134,7 +141,7 @@ def rights_issue_update(
     return issue
 
 
-def issue_codes(items: Iterable[Right | SDGTarget]) -> list[str]:
+def issue_codes(items: Iterable[Right | SDGTarget | GeneralComment]) -> list[str]:
     return [item.code for item in items]
 
 
@@ -281,6 +288,7 @@ def rights_issue_new_version(*, issue: RightsIssue, by: User) -> RightsIssue:
     )
     copy.rights.set(issue.rights.all())
     copy.sdg_targets.set(issue.sdg_targets.all())
+    copy.general_comments.set(issue.general_comments.all())
     new_consequences = {}
     for consequence in issue.consequences.all():
         new_consequences[consequence.pk] = Consequence.objects.create(
@@ -293,7 +301,13 @@ def rights_issue_new_version(*, issue: RightsIssue, by: User) -> RightsIssue:
         new_cause.consequences.set(
             [new_consequences[c.pk] for c in cause.consequences.all() if c.pk in new_consequences]
         )
-    for related in ("holder_groups", "duty_bearers", "capacity_gaps", "evidence"):
+    for related in (
+        "holder_groups",
+        "duty_bearers",
+        "capacity_gaps",
+        "evidence",
+        "outside_references",
+    ):
         for row in getattr(issue, related).all():
             row.pk = None
             row.issue = copy

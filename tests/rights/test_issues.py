@@ -403,9 +403,10 @@ def test_detail_runs_the_same_queries_with_3_causes_or_30(world: World, django_a
     add_causes(3)
     # session, user, cluster, coordinator role, memberships (access: 5); the issue with
     # its previous version; rights, SDG targets, consequences, causes, the causes'
-    # consequences, groups, duty-bearers, capacity gaps, evidence (prefetches: 9); the
-    # next version; the history: 17, however many causes.
-    with django_assert_num_queries(17) as small:
+    # consequences, groups, duty-bearers, capacity gaps, evidence, general comments,
+    # outside references (prefetches: 11); the next version; the history: 19, however
+    # many causes.
+    with django_assert_num_queries(19) as small:
         client.get(url(world, "issue-detail", world.issue))
     add_causes(27)
     with django_assert_num_queries(len(small.captured_queries)):
