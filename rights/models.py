@@ -11,7 +11,7 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -181,19 +181,34 @@ class Right(Translated):
         return f"{self.instrument.abbreviation} {article} {self.article}"
 
 
+class GeneralCommentManager(models.Manager["GeneralComment"]):
+    """General Comments by body in the order of the treaties, then by number: the
+    catalogue, the issue form's groups and every list of them read so (also through
+    ``right.general_comments`` and its prefetch, which use this manager)."""
+
+    def get_queryset(self) -> models.QuerySet[GeneralComment]:
+        bodies = GeneralComment.Body.values
+        position = Case(
+            *(When(body=body, then=Value(i)) for i, body in enumerate(bodies)),
+            output_field=models.IntegerField(),
+        )
+        return super().get_queryset().order_by(position, "number")
+
+
 class GeneralComment(Translated):
     """A General Comment or General Recommendation of a UN treaty body: what the articles
     it interprets mean, as the committee reads them."""
 
+    # In the order of their treaties, as the instruments are listed (ICERD 1965 first).
     class Body(models.TextChoices):
+        CERD = "CERD", _("Committee on the Elimination of Racial Discrimination")
         CESCR = "CESCR", _("Committee on Economic, Social and Cultural Rights")
         CCPR = "CCPR", _("Human Rights Committee")
         CEDAW = "CEDAW", _("Committee on the Elimination of Discrimination against Women")
-        CRC = "CRC", _("Committee on the Rights of the Child")
-        CRPD = "CRPD", _("Committee on the Rights of Persons with Disabilities")
-        CERD = "CERD", _("Committee on the Elimination of Racial Discrimination")
         CAT = "CAT", _("Committee against Torture")
+        CRC = "CRC", _("Committee on the Rights of the Child")
         CMW = "CMW", _("Committee on Migrant Workers")
+        CRPD = "CRPD", _("Committee on the Rights of Persons with Disabilities")
         CED = "CED", _("Committee on Enforced Disappearances")
 
     class Kind(models.TextChoices):
@@ -216,6 +231,8 @@ class GeneralComment(Translated):
         blank=True,
         verbose_name=_("articles it interprets"),
     )
+
+    objects = GeneralCommentManager()
 
     class Meta:
         verbose_name = _("general comment")

@@ -2,7 +2,7 @@
 
 A developer tool kept for provenance: the application never runs it, it only reads the JSON
 files this script writes (udhr.json, instruments.json, treaty_articles.json, sdg.json,
-links.json).
+links.json, general_comments.json).
 
 Sources (see README.md and the LICENSE-* files next to this script):
 
@@ -13,6 +13,14 @@ Sources (see README.md and the LICENSE-* files next to this script):
 - Sustainable Development Goals, targets and indicators in Catalan, Spanish and English:
   ``sdg/{ca,es,en}/global_{goals,targets,indicators}.yml`` from open-sdg/sdg-translations
   (MIT licence, Copyright (c) 2019 Open SDG, see LICENSE-sdg-translations).
+
+- Every article of the nine core treaties with its short title and SDG targets, and the
+  treaty bodies' General Comments and Recommendations with the articles each interprets:
+  ``sources/treaty_articles_all.json`` and ``sources/general_comments.json`` next to this
+  script, compiled for this project (README.md says from what). Checked here (titles in
+  every language, known bodies, articles and targets) and merged: the first catalogue's
+  27 articles keep their titles (TREATY_ARTICLES) and links (LINKS), which the full list
+  adds targets to.
 
 Written for this project (the sources have none of it), and kept in this script so that a
 rerun reproduces every file: the short UDHR article titles (UDHR_TITLES), the list of the

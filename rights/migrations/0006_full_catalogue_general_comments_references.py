@@ -168,17 +168,17 @@ class Migration(migrations.Migration):
                     "body",
                     models.CharField(
                         choices=[
+                            ("CERD", "Committee on the Elimination of Racial Discrimination"),
                             ("CESCR", "Committee on Economic, Social and Cultural Rights"),
                             ("CCPR", "Human Rights Committee"),
                             (
                                 "CEDAW",
                                 "Committee on the Elimination of Discrimination against Women",
                             ),
-                            ("CRC", "Committee on the Rights of the Child"),
-                            ("CRPD", "Committee on the Rights of Persons with Disabilities"),
-                            ("CERD", "Committee on the Elimination of Racial Discrimination"),
                             ("CAT", "Committee against Torture"),
+                            ("CRC", "Committee on the Rights of the Child"),
                             ("CMW", "Committee on Migrant Workers"),
+                            ("CRPD", "Committee on the Rights of Persons with Disabilities"),
                             ("CED", "Committee on Enforced Disappearances"),
                         ],
                         max_length=8,
