@@ -5,6 +5,9 @@ Idempotent: nothing is added when the cluster already has issues.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import date
+
 from accounts.models import User
 from clusters.models import Cluster
 from rights import services
@@ -14,6 +17,8 @@ from rights.models import (
     Consequence,
     DutyBearer,
     Evidence,
+    GeneralComment,
+    OutsideReference,
     Right,
     RightsHolderCount,
     RightsHolderGroup,
@@ -22,7 +27,40 @@ from rights.models import (
 
 EVICTIONS = {
     "title": "Desnonaments sense alternativa habitacional",
-    "rights": ["UDHR-25", "ICESCR-11", "CRC-27"],
+    "rights": [
+        "UDHR-25",
+        "ICESCR-2",
+        "ICESCR-11",
+        "ICCPR-17",
+        "ICCPR-26",
+        "CEDAW-15",
+        "CEDAW-16",
+        "CRC-27",
+    ],
+    # CESCR General Comment 4 (adequate housing) and 7 (forced evictions).
+    "general_comments": [("CESCR", 4), ("CESCR", 7)],
+    "references": [
+        (
+            "concluding_observations",
+            "Comitè DESC, observacions finals sobre el sisè informe periòdic d'Espanya "
+            "(E/C.12/ESP/CO/6)",
+            "2018-04-25",
+            "https://docs.un.org/en/E/C.12/ESP/CO/6",
+        ),
+        (
+            "upr",
+            "Examen Periòdic Universal d'Espanya, tercer cicle: recomanacions sobre "
+            "habitatge assequible i desnonaments (A/HRC/44/7)",
+            "2020-03-13",
+            "https://docs.un.org/en/A/HRC/44/7",
+        ),
+        (
+            "law",
+            "Llei 18/2007, de 28 de desembre, del dret a l'habitatge (Catalunya)",
+            "2007-12-28",
+            "https://portaljuridic.gencat.cat/eli/es-ct/l/2007/12/28/18",
+        ),
+    ],
     "targets": ["1.3", "1.4", "11.1"],
     "territory": "Nou Barris, Barcelona",
     "description": (
@@ -254,12 +292,17 @@ def seed_rights(cluster: Cluster, coordinator: User) -> None:
         _issue(cluster, coordinator, data)
 
 
+def cited_comments(keys: Iterable[tuple[str, int]]) -> list[GeneralComment]:
+    return [GeneralComment.objects.get(body=body, number=number) for body, number in keys]
+
+
 def _issue(cluster: Cluster, by: User, data: dict) -> None:
     issue = services.rights_issue_create(
         cluster=cluster,
         by=by,
         rights=Right.objects.filter(code__in=data["rights"]),
         sdg_targets=SDGTarget.objects.filter(code__in=data["targets"]),
+        general_comments=cited_comments(data.get("general_comments", ())),
         title=data["title"],
         description=data["description"],
         territory=data["territory"],
@@ -295,6 +338,10 @@ def _issue(cluster: Cluster, by: User, data: dict) -> None:
         causes[cause].responsible.set([bearers[i] for i in answering])
     for side, text in data["gaps"]:
         CapacityGap.objects.create(issue=issue, side=side, description=text)
+    for kind, title, day, url in data.get("references", ()):
+        OutsideReference.objects.create(
+            issue=issue, kind=kind, title=title, date=date.fromisoformat(day), url=url
+        )
     lead = cluster.memberships.filter(role="lead").first()  # the coordinator's entity
     for title, url in data["evidence"]:
         Evidence.objects.create(issue=issue, title=title, url=url, added_by=by, added_for=lead)

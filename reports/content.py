@@ -265,6 +265,8 @@ def rights_issues(cluster: Cluster) -> list[tuple[RightsIssue, str]]:
             "duty_bearers__membership__actor",
             "capacity_gaps",
             "evidence",
+            "general_comments",
+            "outside_references",
         )
         .order_by("number")
     )

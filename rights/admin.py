@@ -8,7 +8,9 @@ from rights.models import (
     Consequence,
     DutyBearer,
     Evidence,
+    GeneralComment,
     Instrument,
+    OutsideReference,
     Right,
     RightsHolderCount,
     RightsHolderGroup,
@@ -31,6 +33,14 @@ class RightAdmin(admin.ModelAdmin):
     list_filter = ["instrument"]
     search_fields = ["code", "title_ca", "title_es", "title_en"]
     filter_horizontal = ["sdg_targets"]
+
+
+@admin.register(GeneralComment)
+class GeneralCommentAdmin(admin.ModelAdmin):
+    list_display = ["body", "number", "kind", "year", "symbol", "title_en"]
+    list_filter = ["body", "kind"]
+    search_fields = ["symbol", "title_ca", "title_es", "title_en"]
+    filter_horizontal = ["articles"]
 
 
 @admin.register(SDGGoal)
@@ -95,6 +105,11 @@ class CapacityGapInline(admin.TabularInline):
     extra = 0
 
 
+class OutsideReferenceInline(admin.TabularInline):
+    model = OutsideReference
+    extra = 0
+
+
 class EvidenceInline(admin.TabularInline):
     model = Evidence
     extra = 0
@@ -106,7 +121,7 @@ class RightsIssueAdmin(admin.ModelAdmin):
     list_display = ["__str__", "cluster", "status", "updated_at"]
     list_filter = ["status", "cluster"]
     search_fields = ["title", "description"]
-    filter_horizontal = ["rights", "sdg_targets"]
+    filter_horizontal = ["rights", "sdg_targets", "general_comments"]
     readonly_fields = ["validated_at", "validated_by", "created_by", "previous_version"]
     inlines = [
         ConsequenceInline,
@@ -114,6 +129,7 @@ class RightsIssueAdmin(admin.ModelAdmin):
         HolderGroupInline,
         DutyBearerInline,
         CapacityGapInline,
+        OutsideReferenceInline,
         EvidenceInline,
     ]
 

@@ -4,7 +4,15 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from rights.models import Instrument, Right, RightsIssue, SDGGoal, SDGTarget, current_language
+from rights.models import (
+    GeneralComment,
+    Instrument,
+    Right,
+    RightsIssue,
+    SDGGoal,
+    SDGTarget,
+    current_language,
+)
 
 
 class RightsIssueFilter(django_filters.FilterSet):
@@ -42,19 +50,59 @@ class RightsIssueFilter(django_filters.FilterSet):
 
 
 class CatalogueFilter(django_filters.FilterSet):
-    """Rights searched by words or code in the person's language."""
+    """Rights searched by words, code or article number in the person's language."""
 
     q = django_filters.CharFilter(label=_("Words or code"), method="search", max_length=100)
     instrument = django_filters.ModelChoiceFilter(
         label=_("Instrument"), queryset=Instrument.objects.all()
     )
+    body = django_filters.ChoiceFilter(
+        label=_("Interpreted by"),
+        field_name="general_comments__body",
+        choices=GeneralComment.Body.choices,
+        distinct=True,
+    )
 
     class Meta:
         model = Right
-        fields = ["q", "instrument"]
+        fields = ["q", "instrument", "body"]
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return search_catalogue(queryset, value, text_fields=("title", "text"))
+        return search_catalogue(
+            queryset, value, text_fields=("title", "text"), exact_fields=("article",)
+        )
+
+
+class GeneralCommentFilter(django_filters.FilterSet):
+    """General Comments by words of their title, number, symbol or body."""
+
+    q = django_filters.CharFilter(label=_("Words or number"), method="search", max_length=100)
+    body = django_filters.ChoiceFilter(label=_("Treaty body"), choices=GeneralComment.Body.choices)
+    instrument = django_filters.ModelChoiceFilter(
+        label=_("Interprets an article of"),
+        field_name="articles__instrument",
+        queryset=Instrument.objects.filter(kind=Instrument.Kind.TREATY),
+        distinct=True,
+    )
+
+    class Meta:
+        model = GeneralComment
+        fields = ["q", "body", "instrument"]
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        language = current_language()
+        for word in value.split()[:10]:
+            word = word.strip(",;")
+            if word.isdigit():  # "4" is General Comment 4, not every symbol with a 4
+                condition = Q(number=int(word)) | Q(year=int(word))
+            else:
+                condition = (
+                    Q(**{f"title_{language}__icontains": word})
+                    | Q(symbol__icontains=word)
+                    | Q(body__iexact=word)
+                )
+            queryset = queryset.filter(condition)
+        return queryset
 
 
 class TargetFilter(django_filters.FilterSet):
@@ -69,8 +117,15 @@ class TargetFilter(django_filters.FilterSet):
         return search_catalogue(queryset, value, text_fields=("title",))
 
 
-def search_catalogue(queryset: QuerySet, value: str, *, text_fields: tuple[str, ...]) -> QuerySet:
-    """Every word must appear in the code or in a text of the current language."""
+def search_catalogue(
+    queryset: QuerySet,
+    value: str,
+    *,
+    text_fields: tuple[str, ...],
+    exact_fields: tuple[str, ...] = (),
+) -> QuerySet:
+    """Every word must appear in the code or in a text of the current language, or be the
+    whole of an exact field ("11" finds every article 11)."""
     language = current_language()
     for word in value.split()[:10]:
         code = word.strip(",;")
@@ -80,5 +135,7 @@ def search_catalogue(queryset: QuerySet, value: str, *, text_fields: tuple[str, 
         )
         for field in text_fields:
             condition |= Q(**{f"{field}_{language}__icontains": word})
+        for field in exact_fields:
+            condition |= Q(**{f"{field}__iexact": code})
         queryset = queryset.filter(condition)
     return queryset

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from datetime import date
+
 from django import forms
 from django.db.models import Q
 from django.forms import BaseInlineFormSet, inlineformset_factory
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -10,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from clusters.models import Membership
 from core import words
 from core.forms import GroupedMultipleChoiceField
-from core.widgets import Textarea
+from core.widgets import DateInput, Textarea
 from rights import chains
 from rights.holders import CountTable, count_tables
 from rights.models import (
@@ -19,6 +22,8 @@ from rights.models import (
     Cause,
     Consequence,
     DutyBearer,
+    GeneralComment,
+    OutsideReference,
     Right,
     RightsHolderGroup,
     RightsIssue,
@@ -32,7 +37,7 @@ class CatalogueChoiceField(GroupedMultipleChoiceField):
     """Rights or SDG targets, labelled in the person's language: checkboxes grouped by
     instrument or by goal, with a filter box (core.widgets.ChoiceFilter)."""
 
-    def label_from_instance(self, obj: Right | SDGTarget) -> str:
+    def label_from_instance(self, obj: Right | SDGTarget | GeneralComment) -> str:
         return str(obj)
 
 
@@ -60,13 +65,38 @@ def sdg_targets_field(**kwargs: object) -> CatalogueChoiceField:
     )
 
 
+def body_of(comment: GeneralComment) -> str:
+    return f"{comment.body_name} ({comment.body})"
+
+
+def general_comments_field(**kwargs: object) -> CatalogueChoiceField:
+    """The treaty bodies' General Comments, grouped by body. One that interprets none of
+    the issue's rights may still be cited: a comment on non-discrimination or on
+    evictions often bears on a right it is not formally attached to."""
+    kwargs.setdefault("label", _("General Comments and Recommendations cited"))
+    kwargs.setdefault("required", False)
+    kwargs.setdefault(
+        "help_text", _("What the treaty bodies say the rights mean; type to filter the list.")
+    )
+    return CatalogueChoiceField(queryset=GeneralComment.objects.all(), group_of=body_of, **kwargs)
+
+
 class RightsIssueForm(forms.ModelForm):
     rights = rights_field()
     sdg_targets = sdg_targets_field()
+    general_comments = general_comments_field()
 
     class Meta:
         model = RightsIssue
-        fields = ["title", "rights", "description", "territory", "sdg_targets", "gender_analysis"]
+        fields = [
+            "title",
+            "rights",
+            "general_comments",
+            "description",
+            "territory",
+            "sdg_targets",
+            "gender_analysis",
+        ]
         widgets = {
             "description": Textarea(attrs={"rows": 5}),
             "gender_analysis": Textarea(attrs={"rows": 5}),
@@ -82,6 +112,16 @@ class PartFormSet(BaseInlineFormSet):
     def __init__(self, *args: object, **kwargs: object) -> None:
         kwargs.setdefault("prefix", "items")
         super().__init__(*args, **kwargs)
+
+    def clean(self) -> None:
+        super().clean()
+        # Django builds a row whose id is not among this issue's rows as a new one: an id
+        # of another issue's row (a forged form) or of a row removed meanwhile would be
+        # added silently. Refused instead, and nothing is saved.
+        if any(form.instance.pk is None for form in self.initial_forms):
+            raise forms.ValidationError(
+                _("A row of this list is not one of this issue's: reload the page and try again.")
+            )
 
 
 class LinkChoiceField(forms.ModelMultipleChoiceField):
@@ -377,6 +417,22 @@ def part_formset(model, form, formset=PartFormSet):
     )
 
 
+class OutsideReferenceForm(forms.ModelForm):
+    url = forms.URLField(label=_("Link"), required=False, max_length=500, assume_scheme="https")
+
+    class Meta:
+        model = OutsideReference
+        fields = ["kind", "title", "date", "url"]
+        widgets = {"date": DateInput()}
+
+    def clean_date(self) -> date:
+        # A document the analysis relies on exists already: a future date is a typo.
+        value = self.cleaned_data["date"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return value
+
+
 class ConsequenceForm(forms.ModelForm):
     class Meta:
         model = Consequence
@@ -392,6 +448,7 @@ PARTS = {
         "groups": part_formset(RightsHolderGroup, HolderGroupForm, HolderGroupFormSet),
         "duty-bearers": part_formset(DutyBearer, DutyBearerForm, DutyBearerFormSet),
         "gaps": part_formset(CapacityGap, CapacityGapForm),
+        "references": part_formset(OutsideReference, OutsideReferenceForm),
     }.items()
 }
 

@@ -12,7 +12,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.urls import reverse
 from django.utils import translation
 from django.utils.functional import cached_property
@@ -165,6 +165,9 @@ class Right(Translated):
     def __str__(self) -> str:
         return f"{self.reference} · {self.title}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("rights:right-detail", args=[self.code])
+
     @property
     def title(self) -> str:
         return self.tr("title")
@@ -194,9 +197,111 @@ LINK_WORDS = {
 def link_words(link: dict) -> str:
     words = LINK_WORDS.get(link.get("kind"))
     return str(words) % link if words else str(link)
+
+
 def validate_cell(key: str) -> None:
     if not is_known_cell(key):
         raise ValidationError(_("%(key)s is not a cell of the dimensions."), params={"key": key})
+
+
+class GeneralCommentManager(models.Manager["GeneralComment"]):
+    """General Comments by body in the order of the treaties, then by number: the
+    catalogue, the issue form's groups and every list of them read so (also through
+    ``right.general_comments`` and its prefetch, which use this manager)."""
+
+    def get_queryset(self) -> models.QuerySet[GeneralComment]:
+        bodies = GeneralComment.Body.values
+        position = Case(
+            *(When(body=body, then=Value(i)) for i, body in enumerate(bodies)),
+            output_field=models.IntegerField(),
+        )
+        return super().get_queryset().order_by(position, "number")
+
+
+class GeneralComment(Translated):
+    """A General Comment or General Recommendation of a UN treaty body: what the articles
+    it interprets mean, as the committee reads them."""
+
+    # In the order of their treaties, as the instruments are listed (ICERD 1965 first).
+    class Body(models.TextChoices):
+        CERD = "CERD", _("Committee on the Elimination of Racial Discrimination")
+        CESCR = "CESCR", _("Committee on Economic, Social and Cultural Rights")
+        CCPR = "CCPR", _("Human Rights Committee")
+        CEDAW = "CEDAW", _("Committee on the Elimination of Discrimination against Women")
+        CAT = "CAT", _("Committee against Torture")
+        CRC = "CRC", _("Committee on the Rights of the Child")
+        CMW = "CMW", _("Committee on Migrant Workers")
+        CRPD = "CRPD", _("Committee on the Rights of Persons with Disabilities")
+        CED = "CED", _("Committee on Enforced Disappearances")
+
+    class Kind(models.TextChoices):
+        GENERAL_COMMENT = "general_comment", _("general comment")
+        GENERAL_RECOMMENDATION = "general_recommendation", _("general recommendation")
+
+    body = models.CharField(_("treaty body"), max_length=8, choices=Body.choices)
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
+    number = models.PositiveSmallIntegerField(_("number"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    symbol = models.CharField(_("UN document symbol"), max_length=60, blank=True)
+    title_ca = models.CharField(max_length=300, verbose_name=_("title (Catalan)"))
+    title_es = models.CharField(max_length=300, verbose_name=_("title (Spanish)"))
+    title_en = models.CharField(max_length=300, verbose_name=_("title (English)"))
+    # Joint comments (CEDAW/CRC, CMW/CRC) are listed under each body, this names the other.
+    joint_with = models.CharField(_("joint with"), max_length=40, blank=True)
+    articles = models.ManyToManyField(
+        Right,
+        related_name="general_comments",
+        blank=True,
+        verbose_name=_("articles it interprets"),
+    )
+
+    objects = GeneralCommentManager()
+
+    class Meta:
+        verbose_name = _("general comment")
+        verbose_name_plural = _("general comments")
+        ordering = ["body", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["body", "number"], name="generalcomment_unique_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} · {self.title}"
+
+    @property
+    def title(self) -> str:
+        return self.tr("title")
+
+    # How a citation names the kind, like the instruments' abbreviations: part of the
+    # catalogue, in its three languages, rather than of the interface's translations.
+    KIND_NAMES = {
+        Kind.GENERAL_COMMENT: {
+            "ca": "Observació general",
+            "es": "Observación general",
+            "en": "General comment",
+        },
+        Kind.GENERAL_RECOMMENDATION: {
+            "ca": "Recomanació general",
+            "es": "Recomendación general",
+            "en": "General recommendation",
+        },
+    }
+
+    @property
+    def label(self) -> str:
+        """The citation in the reader's language: "CESCR, Observació general 4"."""
+        kind = self.KIND_NAMES[self.kind][current_language()]
+        return f"{self.body}, {kind} {self.number}"
+
+    @property
+    def code(self) -> str:
+        """A language-free reference for exports and the history: "CESCR-GC-4"."""
+        short = "GR" if self.kind == self.Kind.GENERAL_RECOMMENDATION else "GC"
+        return f"{self.body}-{short}-{self.number}"
+
+    @property
+    def body_name(self) -> str:
+        return self.get_body_display()
 
 
 # The parts of an issue's analysis, each edited on a page of its own.
@@ -206,6 +311,7 @@ PART_NAMES = {
     "groups": _("Rights-holders"),
     "duty-bearers": _("Duty-bearers"),
     "gaps": _("Capacity gaps"),
+    "references": _("Outside references"),
 }
 
 
@@ -226,6 +332,8 @@ class RightsIssueQuerySet(models.QuerySet["RightsIssue"]):
             "duty_bearers__membership__actor",
             "capacity_gaps",
             "evidence",
+            "general_comments",
+            "outside_references",
         )
 
     def in_force(self) -> RightsIssueQuerySet:
@@ -263,6 +371,9 @@ class RightsIssue(models.Model):
     rights = models.ManyToManyField(Right, verbose_name=_("rights"), related_name="issues")
     sdg_targets = models.ManyToManyField(
         SDGTarget, verbose_name=_("SDG targets"), related_name="issues", blank=True
+    )
+    general_comments = models.ManyToManyField(
+        GeneralComment, verbose_name=_("general comments"), related_name="issues", blank=True
     )
     gender_analysis = models.TextField(
         _("gender analysis"),
@@ -556,6 +667,40 @@ class CapacityGap(models.Model):
         return self.description
 
 
+class OutsideReference(models.Model):
+    """A document outside the catalogue that the analysis relies on: a treaty body's
+    concluding observations, a Universal Periodic Review recommendation, a law, a ruling."""
+
+    class Kind(models.TextChoices):
+        CONCLUDING_OBSERVATIONS = (
+            "concluding_observations",
+            _("Treaty body concluding observations"),
+        )
+        UPR = "upr", _("Universal Periodic Review recommendation")
+        LAW = "law", _("National or regional law")
+        RULING = "ruling", _("Court ruling")
+        OTHER = "other", _("Other")
+
+    issue = models.ForeignKey(
+        RightsIssue,
+        on_delete=models.CASCADE,
+        related_name="outside_references",
+        verbose_name=_("issue"),
+    )
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=300)
+    date = models.DateField(_("date"))
+    url = models.URLField(_("link"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("outside reference")
+        verbose_name_plural = _("outside references")
+        ordering = ["date", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
 def evidence_path(instance: Evidence, filename: str) -> str:
     # A random name: the stored path reveals nothing and cannot collide.
     suffix = PurePath(filename).suffix.lower()
@@ -569,6 +714,7 @@ PART_MODELS: dict[str, type[models.Model]] = {
     "groups": RightsHolderGroup,
     "duty-bearers": DutyBearer,
     "gaps": CapacityGap,
+    "references": OutsideReference,
 }
 
 

@@ -152,3 +152,23 @@ def issue_rows_for_export(cluster: Cluster) -> Iterator[list[object]]:
             yield [*head, "capacity_gap", gap.side, gap.description, "", *blank_counts]
         for source in issue.evidence.all():
             yield [*head, "evidence", "", source.title, source.url, *blank_counts]
+        for comment in issue.general_comments.all():
+            yield [
+                *head,
+                "general_comment",
+                comment.code,
+                comment.title,
+                comment.symbol,
+                *blank_counts,
+            ]
+        for reference in issue.outside_references.all():
+            # The date first in "linked", then the link if any: "2018-03-29 https://...".
+            linked = f"{reference.date.isoformat()} {reference.url}".strip()
+            yield [
+                *head,
+                "outside_reference",
+                reference.kind,
+                reference.title,
+                linked,
+                *blank_counts,
+            ]

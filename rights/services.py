@@ -27,6 +27,7 @@ from rights.models import (
     Consequence,
     DutyBearer,
     Evidence,
+    GeneralComment,
     Right,
     RightsHolderCount,
     RightsHolderGroup,
@@ -95,6 +96,7 @@ def rights_issue_create(
     by: User,
     rights: Iterable[Right],
     sdg_targets: Iterable[SDGTarget] = (),
+    general_comments: Iterable[GeneralComment] = (),
     **fields: Any,
 ) -> RightsIssue:
     # The cluster row lock makes the per-cluster numbering safe under concurrency.
@@ -103,6 +105,7 @@ def rights_issue_create(
     issue = RightsIssue.objects.create(cluster=cluster, number=last + 1, created_by=by, **fields)
     issue.rights.set(rights)
     issue.sdg_targets.set(sdg_targets)
+    issue.general_comments.set(general_comments)
     record(issue, by, RightsIssueChange.Action.CREATED)
     return issue
 
@@ -115,7 +118,9 @@ def rights_issue_update(
     changes: dict[str, Any],
     rights: Iterable[Right],
     sdg_targets: Iterable[SDGTarget],
+    general_comments: Iterable[GeneralComment] | None = None,
 ) -> RightsIssue:
+    """Change the issue's fields and what it cites; None for general_comments keeps them."""
     issue = _locked_editable(issue)
     changed = {}
     for field, value in changes.items():
@@ -123,6 +128,8 @@ def rights_issue_update(
             changed[field] = [str(getattr(issue, field))[:200], str(value)[:200]]
             setattr(issue, field, value)
     links = {"rights": list(rights), "sdg_targets": list(sdg_targets)}
+    if general_comments is not None:
+        links["general_comments"] = list(general_comments)
     for name, new in links.items():
         old_codes = sorted(issue_codes(getattr(issue, name).all()))
         new_codes = sorted(issue_codes(new))
@@ -138,7 +145,7 @@ def rights_issue_update(
     return issue
 
 
-def issue_codes(items: Iterable[Right | SDGTarget]) -> list[str]:
+def issue_codes(items: Iterable[Right | SDGTarget | GeneralComment]) -> list[str]:
     return [item.code for item in items]
 
 
@@ -231,6 +238,8 @@ def _link_changes(
             made += [{**link, "to": to} for to in sorted(now[kind] - was[kind])]
             unmade += [{**link, "to": to} for to in sorted(was[kind] - now[kind])]
     return {key: value for key, value in (("links_made", made), ("links_unmade", unmade)) if value}
+
+
 def _changed_names(values: dict[str, Any]) -> list[str]:
     """The fields changed, and a group's cells by their keys ("sex=female|age=adults")."""
     return [name for name in values if name != "cells"] + list(values.get("cells", {}))
@@ -372,6 +381,7 @@ def rights_issue_new_version(*, issue: RightsIssue, by: User) -> RightsIssue:
     )
     copy.rights.set(issue.rights.all())
     copy.sdg_targets.set(issue.sdg_targets.all())
+    copy.general_comments.set(issue.general_comments.all())
     new_consequences = {}
     for consequence in issue.consequences.all():
         new_consequences[consequence.pk] = Consequence.objects.create(
@@ -392,7 +402,7 @@ def rights_issue_new_version(*, issue: RightsIssue, by: User) -> RightsIssue:
         RightsHolderCount.objects.bulk_create(
             RightsHolderCount(group=group, cell=row.cell, count=row.count) for row in counts
         )
-    for related in ("capacity_gaps", "evidence"):
+    for related in ("capacity_gaps", "evidence", "outside_references"):
         for row in getattr(issue, related).all():
             row.pk = None
             row.issue = copy

@@ -6,6 +6,7 @@ app_name = "rights"
 
 urlpatterns = [
     path("rights/catalogue/", views.catalogue, name="catalogue"),
+    path("rights/catalogue/<str:code>/", views.right_detail, name="right-detail"),
     path("c/<slug:slug>/rights/", views.issue_list, name="issue-list"),
     path("c/<slug:slug>/rights/new/", views.issue_create, name="issue-create"),
     path("c/<slug:slug>/rights/export.csv", views.export_csv, name="export-csv"),

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
@@ -21,9 +21,15 @@ from core.paging import paginate
 from core.rows import row_changes
 from core.spreadsheets import csv_response
 from rights import services
-from rights.filters import CatalogueFilter, RightsIssueFilter, TargetFilter
+from rights.filters import (
+    CatalogueFilter,
+    GeneralCommentFilter,
+    RightsIssueFilter,
+    TargetFilter,
+)
 from rights.forms import PARTS, EvidenceForm, RightsIssueForm
 from rights.models import (
+    GeneralComment,
     Right,
     RightsIssue,
     SDGTarget,
@@ -31,22 +37,62 @@ from rights.models import (
 from rights.selectors import issue_problem_tree, issue_rows_for_export
 
 
+def catalogue_tabs() -> dict[str, tuple[type, QuerySet]]:
+    """The catalogue's lists: URL ``tab`` -> (filter, everything it searches)."""
+    return {
+        "rights": (
+            CatalogueFilter,
+            Right.objects.select_related("instrument").prefetch_related(
+                "sdg_targets", "general_comments"
+            ),
+        ),
+        "comments": (
+            GeneralCommentFilter,
+            GeneralComment.objects.prefetch_related(
+                Prefetch("articles", queryset=Right.objects.select_related("instrument"))
+            ),
+        ),
+        "sdg": (
+            TargetFilter,
+            SDGTarget.objects.select_related("goal").prefetch_related("indicators"),
+        ),
+    }
+
+
 @login_required
 def catalogue(request: HttpRequest) -> HttpResponse:
-    """Rights and SDG targets, searched by words or code in the person's language."""
-    show_targets = request.GET.get("tab") == "sdg"
-    if show_targets:
-        base = SDGTarget.objects.select_related("goal").prefetch_related("indicators")
-        found = TargetFilter(request.GET or None, queryset=base)
-    else:
-        base = Right.objects.select_related("instrument").prefetch_related("sdg_targets")
-        found = CatalogueFilter(request.GET or None, queryset=base)
+    """Rights, General Comments and SDG targets, searched by words or code in the person's
+    language."""
+    tabs = catalogue_tabs()
+    tab = request.GET.get("tab") if request.GET.get("tab") in tabs else "rights"
+    filter_class, base = tabs[tab]
+    found = filter_class(request.GET or None, queryset=base)
     page, query = paginate(request, found.qs if found.is_valid() else base)
     return render(
         request,
         "rights/catalogue.html",
-        {"filter": found, "page": page, "query": query, "show_targets": show_targets},
+        {
+            "filter": found,
+            "page": page,
+            "query": query,
+            "tab": tab,
+            "rows_template": f"rights/_catalogue_{tab}.html",
+        },
     )
+
+
+@login_required
+def right_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """One article: its text where the catalogue has it, the General Comments that
+    interpret it and the SDG targets it bears on."""
+    right = get_object_or_404(
+        Right.objects.select_related("instrument").prefetch_related(
+            "general_comments",
+            Prefetch("sdg_targets", queryset=SDGTarget.objects.select_related("goal")),
+        ),
+        code=code,
+    )
+    return render(request, "rights/right_detail.html", {"right": right})
 
 
 def _issue(cluster: Cluster, pk: int) -> RightsIssue:
@@ -91,6 +137,7 @@ def issue_create(request: HttpRequest, slug: str) -> HttpResponse:
             by=request.user,
             rights=data.pop("rights"),
             sdg_targets=data.pop("sdg_targets"),
+            general_comments=data.pop("general_comments"),
             **data,
         )
         messages.success(
@@ -160,6 +207,7 @@ def issue_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 by=request.user,
                 rights=data.pop("rights"),
                 sdg_targets=data.pop("sdg_targets"),
+                general_comments=data.pop("general_comments"),
                 changes=data,
             )
         except DomainError as error:

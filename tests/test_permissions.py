@@ -225,6 +225,7 @@ MATRIX: dict[str, Row] = {
     "clusters:invitation-resend": Row(pending_invitation, COORDINATOR_POST, method="post"),
     "clusters:invitation-revoke": Row(pending_invitation, COORDINATOR_POST, method="post"),
     "rights:catalogue": Row(lambda w: {}, everyone(200)),
+    "rights:right-detail": Row(lambda w: {"code": "ICESCR-11"}, everyone(200)),
     "rights:issue-list": Row(slug, READER),
     "rights:export-csv": Row(slug, READER),
     "rights:issue-create": Row(slug, EDITOR),

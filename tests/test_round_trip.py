@@ -28,6 +28,7 @@ from indicators.models import Indicator
 from planning import proposal_services
 from planning.models import Proposal
 from rights.forms import PARTS
+from rights.models import GeneralComment, OutsideReference
 from tests.clock import days
 from tests.conftest import World
 from tests.factories import holder_group
@@ -105,6 +106,11 @@ def fill_in(world: World) -> None:
         total=Decimal(7),
         comment="Counted twice\nby the social services",
     )
+    # A dated row of a part of the analysis, and a General Comment the issue cites.
+    OutsideReference.objects.create(
+        issue=world.issue, kind="law", title="Housing act", date=days(-900), url="https://e.org/l"
+    )
+    world.issue.general_comments.add(GeneralComment.objects.get(body="CESCR", number=4))
     proposal_services.comment_add(
         proposal=world.proposal,
         by=world.users["member"],

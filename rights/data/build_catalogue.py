@@ -2,7 +2,7 @@
 
 A developer tool kept for provenance: the application never runs it, it only reads the JSON
 files this script writes (udhr.json, instruments.json, treaty_articles.json, sdg.json,
-links.json).
+links.json, general_comments.json).
 
 Sources (see README.md and the LICENSE-* files next to this script):
 
@@ -13,6 +13,14 @@ Sources (see README.md and the LICENSE-* files next to this script):
 - Sustainable Development Goals, targets and indicators in Catalan, Spanish and English:
   ``sdg/{ca,es,en}/global_{goals,targets,indicators}.yml`` from open-sdg/sdg-translations
   (MIT licence, Copyright (c) 2019 Open SDG, see LICENSE-sdg-translations).
+
+- Every article of the nine core treaties with its short title and SDG targets, and the
+  treaty bodies' General Comments and Recommendations with the articles each interprets:
+  ``sources/treaty_articles_all.json`` and ``sources/general_comments.json`` next to this
+  script, compiled for this project (README.md says from what). Checked here (titles in
+  every language, known bodies, articles and targets) and merged: the first catalogue's
+  27 articles keep their titles (TREATY_ARTICLES) and links (LINKS), which the full list
+  adds targets to.
 
 Written for this project (the sources have none of it), and kept in this script so that a
 rerun reproduces every file: the short UDHR article titles (UDHR_TITLES), the list of the
@@ -69,6 +77,9 @@ except ImportError:  # pragma: no cover - developer tool
     sys.exit("PyYAML is needed: pip install pyyaml (in a throwaway virtualenv)")
 
 LANGS = ("ca", "es", "en")
+# The lists of treaty articles and of General Comments, as their compilers wrote them
+# (README.md says where they come from): inputs of this script, like ../shared/data.
+SOURCES = Path(__file__).resolve().parent / "sources"
 UDHR_FILES = {"ca": "cat.html", "es": "spa.html", "en": "eng.html"}
 # For each language, the languages to fall back to when its title is missing.
 FALLBACKS = {"ca": ("es", "en"), "es": ("en",), "en": ()}
@@ -764,35 +775,109 @@ def build_instruments():
     return sorted(INSTRUMENTS, key=lambda item: (item["year"], item["code"]))
 
 
-def build_treaty_articles(instruments):
+def read_json(path):
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def build_treaty_articles(instruments, full_list):
+    """Every article of the full list (sources/treaty_articles_all.json), in catalogue
+    order; the 27 of the first catalogue keep their titles from TREATY_ARTICLES, so the
+    rows already in use read as before."""
     order = {item["code"]: i for i, item in enumerate(instruments)}
-    unknown = {code for code, _ in TREATY_ARTICLES} - set(order)
+    titles = {}
+    for item in full_list:
+        key = (item["instrument"], item["article"])
+        if key in titles:
+            raise ValueError(f"treaty article {key} appears twice")
+        if missing := [lang for lang in LANGS if not item["title"].get(lang, "").strip()]:
+            raise ValueError(f"treaty article {key} has no title in {missing}")
+        titles[key] = {lang: normalise(item["title"][lang]) for lang in LANGS}
+    if missing := set(TREATY_ARTICLES) - set(titles):
+        raise ValueError(f"first-catalogue articles missing from the full list: {missing}")
+    titles.update(TREATY_ARTICLES)
+    unknown = {code for code, _ in titles} - set(order)
     if unknown:
         raise ValueError(f"treaty articles of unknown instruments: {sorted(unknown)}")
-    keys = sorted(TREATY_ARTICLES, key=lambda k: (order[k[0]], natural_key(k[1])))
+    keys = sorted(titles, key=lambda k: (order[k[0]], natural_key(k[1])))
     return [
-        {"instrument": code, "article": article, "title": TREATY_ARTICLES[code, article]}
+        {"instrument": code, "article": article, "title": titles[code, article]}
         for code, article in keys
     ]
 
 
-def build_links(udhr, treaty_articles, sdg):
+def full_list_links(full_list):
+    """Right code -> SDG target codes, as the full list of treaty articles gives them."""
+    return {f"{item['instrument']}-{item['article']}": item["targets"] for item in full_list}
+
+
+# The treaty bodies in the order of their treaties, and the instrument each monitors.
+BODIES = {
+    "CERD": "ICERD",
+    "CESCR": "ICESCR",
+    "CCPR": "ICCPR",
+    "CEDAW": "CEDAW",
+    "CAT": "CAT",
+    "CRC": "CRC",
+    "CMW": "ICMW",
+    "CRPD": "CRPD",
+    "CED": "CPED",
+}
+GC_KINDS = ("general_comment", "general_recommendation")
+
+
+def build_general_comments(source, rights):
+    """The General Comments and Recommendations (sources/general_comments.json), checked:
+    a known body and kind, titles in every language, articles that are in the catalogue;
+    ordered by body (as BODIES) then number."""
+    seen = set()
+    items = []
+    for item in source:
+        key = (item["body"], item["number"])
+        if item["body"] not in BODIES or item["kind"] not in GC_KINDS:
+            raise ValueError(f"general comment {key}: unknown body or kind")
+        if key in seen:
+            raise ValueError(f"general comment {key} appears twice")
+        seen.add(key)
+        if missing := [lang for lang in LANGS if not item["title"].get(lang, "").strip()]:
+            raise ValueError(f"general comment {key} has no title in {missing}")
+        if unknown := set(item["articles"]) - rights:
+            raise ValueError(f"general comment {key} interprets unknown articles {unknown}")
+        items.append(
+            {
+                "body": item["body"],
+                "kind": item["kind"],
+                "number": int(item["number"]),
+                "year": int(item["year"]),
+                "symbol": normalise(item.get("symbol") or ""),
+                "joint_with": normalise(item.get("joint_with") or ""),
+                "title": {lang: normalise(item["title"][lang]) for lang in LANGS},
+                "articles": sorted(set(item["articles"]), key=natural_key),
+            }
+        )
+    body_order = list(BODIES)
+    return sorted(items, key=lambda item: (body_order.index(item["body"]), item["number"]))
+
+
+def build_links(udhr, treaty_articles, sdg, more_links):
+    """LINKS, merged with the targets of the full list of treaty articles (more_links):
+    a right has the targets of either."""
     rights = [f"UDHR-{item['article']}" for item in udhr if item["article"] != "preamble"]
     rights += [f"{item['instrument']}-{item['article']}" for item in treaty_articles]
-    unknown = set(LINKS) - set(rights)
+    unknown = (set(LINKS) | set(more_links)) - set(rights)
     if unknown:
         raise ValueError(f"links for unknown rights: {sorted(unknown)}")
     target_codes = {item["code"] for item in sdg["targets"]}
     links = []
     for right in rights:  # already in catalogue order
-        if right not in LINKS:
-            continue
-        targets = LINKS[right].split()
-        missing = set(targets) - target_codes
-        if missing:
-            raise ValueError(f"{right}: unknown SDG targets {sorted(missing)}")
+        targets = LINKS.get(right, "").split()
         if len(set(targets)) != len(targets):
             raise ValueError(f"{right}: repeated SDG targets")
+        targets = set(targets) | set(more_links.get(right, ()))
+        if not targets:
+            continue
+        missing = targets - target_codes
+        if missing:
+            raise ValueError(f"{right}: unknown SDG targets {sorted(missing)}")
         links.append({"right": right, "targets": sorted(targets, key=natural_key)})
     return links
 
@@ -805,15 +890,19 @@ def main(argv):
 
     udhr = build_udhr(src)
     instruments = build_instruments()
-    treaty_articles = build_treaty_articles(instruments)
+    full_list = read_json(SOURCES / "treaty_articles_all.json")
+    treaty_articles = build_treaty_articles(instruments, full_list)
     sdg = build_sdg(src)
-    links = build_links(udhr, treaty_articles, sdg)
+    links = build_links(udhr, treaty_articles, sdg, full_list_links(full_list))
+    rights = {f"{item['instrument']}-{item['article']}" for item in treaty_articles}
+    general_comments = build_general_comments(read_json(SOURCES / "general_comments.json"), rights)
 
     write_json(out / "udhr.json", udhr)
     write_json(out / "instruments.json", instruments)
     write_json(out / "treaty_articles.json", treaty_articles)
     write_json(out / "sdg.json", sdg)
     write_json(out / "links.json", links)
+    write_json(out / "general_comments.json", general_comments)
 
     for kind in ("goals", "targets", "indicators"):
         items = sdg[kind]
@@ -831,7 +920,8 @@ def main(argv):
         print(f"repeated key kept first: {key} in {name}")
     print(
         f"UDHR items: {len(udhr)}; instruments: {len(instruments)}; "
-        f"treaty articles: {len(treaty_articles)}; links: {len(links)}; written to {out}"
+        f"treaty articles: {len(treaty_articles)}; links: {len(links)}; "
+        f"general comments: {len(general_comments)}; written to {out}"
     )
 
 

@@ -199,3 +199,7 @@ def catalogue(transactional_db) -> None:
     """
     if not Right.objects.filter(code="UDHR-25").exists():
         import_module("rights.migrations.0002_catalogue").load(django_apps, None)
+        # The General Comments (the demo's housing issue cites two).
+        import_module("rights.migrations.0008_full_catalogue_general_comments_references").load(
+            django_apps, None
+        )

@@ -49,9 +49,13 @@ def reload_catalogues() -> None:
     migrations load included (thematic areas, rights, SDGs): load them again."""
     if ThematicArea.objects.exists():
         return
-    for module in ("actors.migrations.0002_thematic_areas", "rights.migrations.0002_catalogue"):
+    for module in (
+        "actors.migrations.0002_thematic_areas",
+        "rights.migrations.0002_catalogue",
+        "rights.migrations.0008_full_catalogue_general_comments_references",
+    ):
         migration = importlib.import_module(module)
-        loader = migration.Migration.operations[0].code
+        loader = migration.Migration.operations[-1].code  # the data, after any schema
         loader(apps, None)
 
 
