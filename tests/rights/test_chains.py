@@ -335,7 +335,7 @@ def test_the_issue_page_runs_the_same_queries_however_long_the_chains(
 ):
     client = world.client("member")
     make_chain(world.issue)
-    with django_assert_num_queries(20) as small:  # as in test_issues (prefetches: 12)
+    with django_assert_num_queries(22) as small:  # as in test_issues (prefetches: 14)
         client.get(world.issue.get_absolute_url())
     for _ in range(8):
         make_chain(world.issue)

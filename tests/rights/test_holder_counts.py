@@ -219,13 +219,14 @@ def test_the_issue_page_runs_the_same_queries_with_one_group_or_ten(
     holder_group(world.issue)
     # session, user, cluster, coordinator role, memberships (access: 5); the issue with
     # its previous version; rights, SDG targets, consequences, causes, groups, their
-    # counts, duty-bearers, capacity gaps, evidence (prefetches: 9, no cause to link);
-    # the next version; the history: 17, however many groups and counts.
-    with django_assert_num_queries(17):
+    # counts, duty-bearers, capacity gaps, evidence, general comments, outside
+    # references (prefetches: 11, no cause to link); the next version; the history: 19,
+    # however many groups and counts.
+    with django_assert_num_queries(19):
         client.get(detail_url(world))
     for n in range(9):
         holder_group(world.issue, name=f"Group {n}", counts={"disability=yes": n})
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(19):
         response = client.get(detail_url(world))
     assert "Group 8" in response.content.decode()
 

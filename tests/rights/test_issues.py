@@ -420,9 +420,10 @@ def test_detail_runs_the_same_queries_with_3_causes_or_30(world: World, django_a
     # session, user, cluster, coordinator role, memberships (access: 5); the issue with
     # its previous version; rights, SDG targets, consequences, causes, the causes'
     # consequences, the causes they lead to and are led from, their duty-bearers
-    # responsible, groups, duty-bearers, capacity gaps, evidence (prefetches: 12); the
-    # next version; the history: 20, however many causes.
-    with django_assert_num_queries(20) as small:
+    # responsible, groups, their counts, duty-bearers, capacity gaps, evidence, general
+    # comments, outside references (prefetches: 15); the next version; the history: 22,
+    # however many causes.
+    with django_assert_num_queries(22) as small:
         client.get(url(world, "issue-detail", world.issue))
     add_causes(27)
     with django_assert_num_queries(len(small.captured_queries)):
