@@ -9,6 +9,7 @@ from rights.models import (
     DutyBearer,
     Evidence,
     Instrument,
+    Participation,
     Right,
     RightsHolderGroup,
     RightsIssue,
@@ -74,6 +75,15 @@ class DutyBearerInline(admin.TabularInline):
 class CapacityGapInline(admin.TabularInline):
     model = CapacityGap
     extra = 0
+    fields = ["side", "type", "holder_group", "duty_bearer", "description"]
+    # By id: a list of every group and duty-bearer of every cluster says nothing.
+    raw_id_fields = ["holder_group", "duty_bearer"]
+
+
+class ParticipationInline(admin.StackedInline):
+    model = Participation
+    extra = 0
+    raw_id_fields = ["holder_groups", "memberships"]
 
 
 class EvidenceInline(admin.TabularInline):
@@ -95,6 +105,7 @@ class RightsIssueAdmin(admin.ModelAdmin):
         HolderGroupInline,
         DutyBearerInline,
         CapacityGapInline,
+        ParticipationInline,
         EvidenceInline,
     ]
 

@@ -8,7 +8,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from clusters.models import Cluster
-from rights.models import AGE_BANDS, SEXES, RightsIssue
+from rights.models import AGE_BANDS, SEXES, Participation, RightsIssue
 from rights.tree import TreeCause, TreeNode, problem_tree_svg
 
 
@@ -87,7 +87,8 @@ def issue_rows_for_export(cluster: Cluster) -> Iterator[list[object]]:
             "; ".join(target.code for target in issue.sdg_targets.all()),
         ]
         yield [*head, "issue", "", issue.description, "", *blank_counts]
-        yield [*head, "gender_analysis", "", issue.gender_analysis, "", *blank_counts]
+        for name, _heading, text in issue.gender_sections():
+            yield [*head, "gender_analysis", name, text, "", *blank_counts]
         refs = issue.consequence_refs()
         for consequence in issue.consequences.all():
             yield [
@@ -120,6 +121,30 @@ def issue_rows_for_export(cluster: Cluster) -> Iterator[list[object]]:
                 *blank_counts,
             ]
         for gap in issue.capacity_gaps.all():
-            yield [*head, "capacity_gap", gap.side, gap.description, "", *blank_counts]
+            tie = gap.tie.name if gap.tie is not None else ""
+            kind = f"{gap.side}:{gap.type}" if gap.type else gap.side
+            yield [*head, "capacity_gap", kind, gap.description, tie, *blank_counts]
+        for consultation in issue.participation.all():
+            yield [
+                *head,
+                "participation",
+                consultation.method,
+                consultation_text(consultation),
+                consultation.held_on.isoformat(),
+                *blank_counts,
+            ]
         for source in issue.evidence.all():
             yield [*head, "evidence", "", source.title, source.url, *blank_counts]
+
+
+def consultation_text(consultation: Participation) -> str:
+    """Who was consulted and how many people by sex, for the export: an unknown count is
+    written "unknown", never 0."""
+    who = [group.name for group in consultation.holder_groups.all()]
+    who += [membership.actor.name for membership in consultation.memberships.all()]
+    who += [consultation.others] if consultation.others else []
+    counts = ", ".join(
+        f"{name}={'unknown' if count is None else count}"
+        for name, count in zip(Participation.COUNT_FIELDS, consultation.counts(), strict=True)
+    )
+    return f"{'; '.join(who)} ({counts})"
