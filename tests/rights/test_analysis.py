@@ -246,7 +246,7 @@ def test_a_gap_of_another_issue_of_nobody_or_untyped_is_refused(world: World, ro
 
 
 def test_the_model_refuses_a_gap_of_the_wrong_side_or_another_issue(world: World):
-    group, bearer = complete(world.issue)
+    group, _bearer = complete(world.issue)
     wrong_side = CapacityGap(
         issue=world.issue,
         side="duty_bearers",
