@@ -415,6 +415,14 @@ class RightsIssue(models.Model):
         which the issue page and the export use to say what each cause produces."""
         return {c.pk: f"C{n}" for n, c in enumerate(self.consequences.all(), start=1)}
 
+    def gaps_by_side(self) -> list[tuple[str, list[CapacityGap]]]:
+        """(side label, its gaps) for each side with gaps, the rights-holders' first: from
+        the prefetched gaps (RightsIssueQuerySet.with_parts)."""
+        gaps = list(self.capacity_gaps.all())
+        sides = (CapacityGap.Side.RIGHTS_HOLDERS, CapacityGap.Side.DUTY_BEARERS)
+        grouped = [(side.label, [gap for gap in gaps if gap.side == side]) for side in sides]
+        return [(label, found) for label, found in grouped if found]
+
     def gender_sections(self) -> list[tuple[str, str, str]]:
         """(field, heading, text) of each part of the gender analysis, in order."""
         return [(name, label, getattr(self, name)) for name, label in GENDER_PARTS]

@@ -196,7 +196,7 @@ def test_a_gap_is_typed_and_of_a_group_or_a_duty_bearer_its_side_following(world
     )
     body = world.client("observer").get(url(world, "issue-detail", world.issue)).content.decode()
     assert "Capacity to take rational decisions and learn" in body
-    assert "<strong>City council</strong>: No emergency flats" in body
+    assert "<td>City council</td><td>No emergency flats</td>" in body
 
 
 def test_changing_whose_gap_it_is_moves_it_to_the_other_side(world: World):
