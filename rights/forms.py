@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from datetime import date
+
 from django import forms
 from django.db.models import Q
 from django.forms import BaseInlineFormSet, inlineformset_factory
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -189,8 +192,8 @@ def member_choices(issue: RightsIssue):
     )
 
 
-# How the gap form names the group or duty-bearer in its one select: "group-3", "bearer-7".
-TIE_PREFIXES = {"group": "holder_group", "bearer": "duty_bearer"}
+# The gap form names the group or duty-bearer in its one select as "group-3", "bearer-7";
+# the choice sets these fields of the gap.
 TIE_FIELDS = ("side", "holder_group", "duty_bearer")
 
 
@@ -330,6 +333,17 @@ class ParticipationForm(forms.ModelForm):
                 name: _("Leave it empty if you do not know.") for name in Participation.COUNT_FIELDS
             },
         }
+
+    def clean_held_on(self) -> date:
+        held_on = self.cleaned_data["held_on"]
+        if held_on > timezone.localdate():
+            raise forms.ValidationError(
+                _(
+                    "A consultation still to come is not part of the analysis yet: "
+                    "record it once held."
+                )
+            )
+        return held_on
 
     def clean(self) -> dict:
         data = super().clean()

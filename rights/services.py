@@ -22,6 +22,7 @@ from core.errors import DomainError
 from core.rows import RowChanges, apply_row_changes
 from rights.models import (
     GENDER_FIELDS,
+    GENDER_PARTS,
     PART_MODELS,
     Cause,
     Consequence,
@@ -30,6 +31,7 @@ from rights.models import (
     RightsIssue,
     RightsIssueChange,
     SDGTarget,
+    gender_text_problem,
 )
 
 # The issue's own history (shown on its page, with every part's rows) and the cluster's
@@ -174,9 +176,14 @@ def rights_issue_save_part(
 def rights_issue_save_gender(*, issue: RightsIssue, by: User, texts: dict[str, str]) -> RightsIssue:
     """Write the parts of the gender analysis (fields of GENDER_FIELDS) that changed."""
     issue = _locked_editable(issue)
+    labels = dict(GENDER_PARTS)
     changed = {}
     for name in GENDER_FIELDS:
         if name in texts and texts[name] != getattr(issue, name):
+            # A part may stay empty in a draft; once written, it must be real content.
+            problem = texts[name] and gender_text_problem(str(labels[name]), texts[name])
+            if problem:
+                raise DomainError(problem)
             changed[name] = [getattr(issue, name)[:200], texts[name][:200]]
             setattr(issue, name, texts[name])
     if not changed:

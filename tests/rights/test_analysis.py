@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from core.errors import DomainError
 from rights import services
 from rights.models import (
     GENDER_FIELDS,
@@ -116,6 +117,17 @@ def test_the_gender_page_saves_the_parts_written_and_records_them(world: World):
     # Saved again unchanged: nothing rewritten, nothing more in the history.
     client.post(gender_page(world), gender_form(gender_impact=REAL))
     assert world.issue.changes.filter(part="gender").count() == 1
+
+
+def test_the_service_refuses_a_thin_part_whoever_calls_it(world: World):
+    with pytest.raises(DomainError, match="Participation in decisions"):
+        services.rights_issue_save_gender(
+            issue=world.issue, by=world.users["member"], texts={"gender_participation": "-"}
+        )
+    services.rights_issue_save_gender(
+        issue=world.issue, by=world.users["member"], texts={"gender_participation": ""}
+    )
+    assert not world.issue.changes.filter(part="gender").exists()
 
 
 def test_the_gender_page_is_among_the_parts_and_its_tab_leads_to_it(world: World):
@@ -347,6 +359,7 @@ def test_consultations_keep_unknown_counts_unknown(world: World):
         ({"memberships": ["outsider"]}, "Select a valid choice"),
         ({"others": "Tenants", "women": "-3"}, "greater than or equal to 0"),
         ({"others": "Tenants", "held_on": "yesterday"}, "Enter a valid date"),
+        ({"others": "Tenants", "held_on": days(1).isoformat()}, "record it once held"),
     ],
 )
 def test_a_consultation_of_nobody_or_of_another_issue_is_refused(world: World, values, error):
