@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import csv
 import io
+import string
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
 
 from core.errors import DomainError
 from rights import services
@@ -72,6 +75,14 @@ def test_the_gender_gate_refuses_what_is_not_an_analysis(text: str, why: str):
     problem = gender_text_problem("Differential impact", text)
     assert problem is not None
     assert "Differential impact" in problem and why in problem
+
+
+SIGNS = string.punctuation + string.digits + string.whitespace + "\u2013\u2014«»“”…"
+
+
+@given(st.text(alphabet=SIGNS))
+def test_no_text_of_signs_figures_and_spaces_alone_passes_the_gate(text: str):
+    assert gender_text_problem("Differential impact", text) is not None
 
 
 @pytest.mark.parametrize("text", ["", "   ", "\n\t  \n"])
@@ -510,3 +521,43 @@ def test_the_dossier_analysis_has_the_gender_parts_gaps_and_participation(world:
     assert "Capacity to take rational decisions and learn" in html
     assert "Participation of rights-holders in the analysis" in html
     assert "2 of 3 counts unknown" in html
+
+
+@pytest.mark.parametrize("language", ["ca", "es", "en"])
+def test_the_new_pages_saved_as_shown_change_nothing(world: World, language: str):
+    """Read each page's form as a browser does and post it back untouched: nothing is
+    rewritten and nothing enters the history, in every language."""
+    from tests.html_forms import forms_on
+
+    group, bearer = complete(world.issue)
+    write_gender_analysis(world.issue)
+    CapacityGap.objects.create(
+        issue=world.issue,
+        side="duty_bearers",
+        type="authority",
+        duty_bearer=bearer,
+        description="B",
+    )
+    consultation = Participation.objects.create(
+        issue=world.issue, method="assembly", held_on=days(-9), women=12, notes="Open assembly"
+    )
+    consultation.holder_groups.add(group)
+    consultation.memberships.add(world.member_membership)
+    client = world.client("member")
+    client.post(reverse("set_language"), {"language": language})
+    before = world.issue.changes.count()
+    for page in (
+        url(world, "issue-part", world.issue, part="gaps"),
+        url(world, "issue-part", world.issue, part="participation"),
+        gender_page(world),
+    ):
+        (form,) = [
+            f
+            for f in forms_on(client.get(page).content.decode(), "", page)
+            if f.url_name in ("rights:issue-part", "rights:issue-gender")
+        ]
+        response = client.post(form.action, form.submission())
+        assert response.status_code == 302, page
+    assert world.issue.changes.count() == before
+    consultation.refresh_from_db()
+    assert (consultation.held_on, consultation.women, consultation.men) == (days(-9), 12, None)
