@@ -35,6 +35,7 @@ from planning.models import (
     Stance,
 )
 from rights.models import (
+    GENDER_FIELDS,
     Cause,
     Consequence,
     DutyBearer,
@@ -181,7 +182,10 @@ def _rights_and_objectives(cluster: Cluster, rng: random.Random) -> list[Objecti
             title=f"Vulneració del dret a l'habitatge: {theme}",
             description=f"Anàlisi de {theme} a l'àrea metropolitana.",
             territory=DISTRICTS[n % len(DISTRICTS)],
-            gender_analysis="Les dones encapçalen la majoria de llars afectades.",
+            **{
+                name: f"Anàlisi de gènere ({k}/6) de {theme}: dones, homes i persones no binàries."
+                for k, name in enumerate(GENDER_FIELDS, start=1)
+            },
             status=RightsIssue.Status.VALIDATED,
             validated_at=timezone.now() - timedelta(days=600),
         )

@@ -6,7 +6,9 @@ Idempotent: nothing is added when the cluster already has issues.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
+
+from django.utils import timezone
 
 from accounts.models import User
 from clusters.models import Cluster
@@ -19,6 +21,7 @@ from rights.models import (
     Evidence,
     GeneralComment,
     OutsideReference,
+    Participation,
     Right,
     RightsHolderCount,
     RightsHolderGroup,
@@ -68,13 +71,48 @@ EVICTIONS = {
         "cap alternativa d'habitatge. La majoria són per impagament de lloguer després d'una "
         "pèrdua d'ingressos, i sovint afecten llars amb infants o persones grans."
     ),
-    "gender_analysis": (
-        "Les llars monoparentals encapçalades per dones són el 41% de les famílies ateses, "
-        "el doble del seu pes a la població. Les dones grans que viuen soles tenen pensions "
-        "més baixes i paguen una part més gran dels ingressos en lloguer. Les cures dels "
-        "infants i de les persones grans recauen en les dones, que perden feina o hores quan "
-        "han de fer front al procés de desnonament."
-    ),
+    "gender": {
+        "gender_impact": (
+            "Les llars monoparentals encapçalades per dones són el 41% de les famílies ateses "
+            "per desnonament, el doble del seu pes a la població del districte. De les 299 "
+            "persones grans que viuen soles de lloguer, 212 són dones: tenen pensions de "
+            "viudetat o no contributives més baixes i paguen una part més gran dels ingressos "
+            "en lloguer. Els homes sols arriben més tard als serveis socials, sovint amb la "
+            "data del llançament ja fixada."
+        ),
+        "gender_roles": (
+            "Les cures dels infants i de les persones grans recauen en les dones, que són les "
+            "que fan els tràmits amb l'Oficina d'Habitatge, els serveis socials i el jutjat. "
+            "Moltes perden hores o la feina per anar a les citacions, i quan la família acaba "
+            "en una habitació rellogada assumeixen també la convivència amb desconeguts."
+        ),
+        "gender_resources": (
+            "Sovint el contracte de lloguer és a nom de l'home: després d'una separació, la "
+            "dona que hi continua vivint amb els fills queda sense títol ni dret a la "
+            "pròrroga. Amb feines a temps parcial i menys estalvis, les dones no poden "
+            "aportar els avals i les nòmines que les propietats demanen per a un pis nou."
+        ),
+        "gender_participation": (
+            "Les dones són majoria a les assemblees de l'Associació Veïnal i als grups "
+            "d'acompanyament, però minoria a les taules de negociació amb els grans tenidors "
+            "i amb l'Ajuntament, on parlen sobretot portaveus homes. Els horaris de tarda i "
+            "la manca d'espai per als infants deixen fora moltes mares soles."
+        ),
+        "gender_violence": (
+            "Algunes dones continuen convivint amb la parella agressora perquè, si deixen el "
+            "pis, no tenen on anar, i el desnonament les pot empènyer a tornar-hi. Les "
+            "entitats han recollit casos d'assetjament de propietaris i intermediaris a canvi "
+            "de no reclamar el deute. Les habitacions rellogades sense contracte ni pany "
+            "exposen dones i noies a la violència sexual."
+        ),
+        "gender_intersections": (
+            "Tenen menys alternatives les dones grans que viuen soles, les dones migrades en "
+            "situació administrativa irregular (sense accés a l'habitatge protegit ni a "
+            "alguns ajuts, i sovint sense poder empadronar-se), les dones amb discapacitat, "
+            "que no troben pisos accessibles, i les famílies gitanes, discriminades quan "
+            "busquen lloguer."
+        ),
+    },
     "consequences": [
         "Famílies que viuen en habitacions rellogades o amb familiars, en amuntegament",
         "Infants que canvien d'escola o perden el curs escolar",
@@ -192,11 +230,87 @@ EVICTIONS = {
             "Oferir lloguer social abans de demandar",
         ),
     ],
+    # (side, type, of whom: ("group" or "bearer", its index above), what is lacking)
     "gaps": [
-        ("rights_holders", "Informació sobre els seus drets i sobre on demanar assessorament"),
-        ("rights_holders", "Organització col·lectiva per negociar amb les propietats"),
-        ("duty_bearers", "Habitatges disponibles per a reallotjament d'emergència"),
-        ("duty_bearers", "Coordinació entre jutjats i serveis socials abans del llançament"),
+        (
+            "rights_holders",
+            "knowledge",
+            ("group", 0),
+            "Informació sobre els seus drets i sobre on demanar assessorament",
+        ),
+        (
+            "rights_holders",
+            "communication",
+            ("group", 0),
+            "Organització col·lectiva per negociar amb les propietats",
+        ),
+        (
+            "rights_holders",
+            "resources",
+            ("group", 1),
+            "Ingressos i avals per accedir a un lloguer nou després de perdre l'actual",
+        ),
+        (
+            "duty_bearers",
+            "resources",
+            ("bearer", 1),
+            "Habitatges disponibles per a reallotjament d'emergència",
+        ),
+        (
+            "duty_bearers",
+            "authority",
+            ("bearer", 0),
+            "L'Oficina d'Habitatge no pot adjudicar un pis d'emergència sense la mesa municipal",
+        ),
+        (
+            "duty_bearers",
+            "communication",
+            ("bearer", 2),
+            "Coordinació entre jutjats i serveis socials abans del llançament",
+        ),
+        (
+            "duty_bearers",
+            "responsibility",
+            ("bearer", 3),
+            "Compromís d'oferir lloguer social abans de demandar les famílies vulnerables",
+        ),
+    ],
+    # (how, days ago, groups consulted by index, member entities, others, women, men,
+    # non-binary people (None: not known), notes)
+    "participation": [
+        (
+            "focus_group",
+            120,
+            [0],
+            ["av-nou-barris"],
+            "",
+            9,
+            0,
+            0,
+            "Mares llogateres amb infants, al local de l'Associació Veïnal, amb servei de cangur.",
+        ),
+        (
+            "focus_group",
+            95,
+            [0, 1],
+            ["llar-solidaria"],
+            "",
+            7,
+            1,
+            0,
+            "Dones grans que viuen soles i mares soles acompanyades per la Fundació.",
+        ),
+        (
+            "assembly",
+            60,
+            [0, 1],
+            ["av-nou-barris", "llar-solidaria", "oficina-habitatge"],
+            "Veïnat de Roquetes i de la Trinitat Nova",
+            38,
+            21,
+            None,
+            "Assemblea oberta al casal de barri: no es va preguntar a tothom el gènere.",
+        ),
     ],
     "evidence": [
         (
@@ -216,10 +330,13 @@ ENERGY = {
         "Moltes llars llogateres no poden mantenir l'habitatge a una temperatura adequada i "
         "acumulen deutes amb les companyies subministradores."
     ),
-    "gender_analysis": (
-        "Les dones grans que viuen soles i les famílies monoparentals són les més afectades; "
-        "les dones assumeixen la gestió dels deutes i dels talls."
-    ),
+    # A draft: the gender analysis is only begun.
+    "gender": {
+        "gender_impact": (
+            "Les dones grans que viuen soles i les famílies monoparentals són les més "
+            "afectades; les dones assumeixen la gestió dels deutes i dels talls."
+        ),
+    },
     "consequences": [
         "Malalties respiratòries a l'hivern",
         "Talls de subministrament i deutes amb les companyies",
@@ -254,7 +371,15 @@ ENERGY = {
             "No tallar el subministrament a llars vulnerables",
         ),
     ],
-    "gaps": [("duty_bearers", "Fons per a la rehabilitació energètica d'habitatges de lloguer")],
+    "gaps": [
+        (
+            "duty_bearers",
+            "resources",
+            ("bearer", 0),
+            "Fons per a la rehabilitació energètica d'habitatges de lloguer",
+        ),
+    ],
+    "participation": [],
     "evidence": [],
     "validate": False,
 }
@@ -268,7 +393,7 @@ VIOLENCE = {
         "Les dones que surten de cases d'acollida no troben habitatge assequible i moltes "
         "tornen amb l'agressor o viuen en habitacions rellogades amb els seus fills."
     ),
-    "gender_analysis": "",
+    "gender": {},
     "consequences": [
         "Retorn a la convivència amb l'agressor",
         "Infants que viuen en habitacions rellogades",
@@ -280,6 +405,7 @@ VIOLENCE = {
     "groups": [],
     "duty_bearers": [("dones-i-llar", "", "protect", "Acompanyament en la cerca d'habitatge")],
     "gaps": [],
+    "participation": [],
     "evidence": [],
     "validate": False,
 }
@@ -306,7 +432,7 @@ def _issue(cluster: Cluster, by: User, data: dict) -> None:
         title=data["title"],
         description=data["description"],
         territory=data["territory"],
-        gender_analysis=data["gender_analysis"],
+        **data["gender"],
     )
     consequences = [
         Consequence.objects.create(issue=issue, description=text) for text in data["consequences"]
@@ -318,11 +444,13 @@ def _issue(cluster: Cluster, by: User, data: dict) -> None:
         causes.append(cause)
     for below, above in data.get("leads_to", []):
         causes[below].leads_to.add(causes[above])
+    groups = []
     for name, description, counts in data["groups"]:
         group = RightsHolderGroup.objects.create(issue=issue, name=name, description=description)
         RightsHolderCount.objects.bulk_create(
             RightsHolderCount(group=group, cell=cell, count=count) for cell, count in counts.items()
         )
+        groups.append(group)
     members = {m.actor.slug: m for m in cluster.memberships.select_related("actor")}
     bearers = [
         DutyBearer.objects.create(
@@ -336,8 +464,31 @@ def _issue(cluster: Cluster, by: User, data: dict) -> None:
     ]
     for cause, answering in data.get("responsible", {}).items():
         causes[cause].responsible.set([bearers[i] for i in answering])
-    for side, text in data["gaps"]:
-        CapacityGap.objects.create(issue=issue, side=side, description=text)
+    for side, kind, (of, index), text in data["gaps"]:
+        CapacityGap.objects.create(
+            issue=issue,
+            side=side,
+            type=kind,
+            holder_group=groups[index] if of == "group" else None,
+            duty_bearer=bearers[index] if of == "bearer" else None,
+            description=text,
+        )
+    today = timezone.localdate()
+    for method, days_ago, consulted, entities, others, women, men, nonbinary, notes in data[
+        "participation"
+    ]:
+        consultation = Participation.objects.create(
+            issue=issue,
+            method=method,
+            held_on=today - timedelta(days=days_ago),
+            others=others,
+            women=women,
+            men=men,
+            nonbinary=nonbinary,
+            notes=notes,
+        )
+        consultation.holder_groups.set([groups[i] for i in consulted])
+        consultation.memberships.set([members[slug] for slug in entities])
     for kind, title, day, url in data.get("references", ()):
         OutsideReference.objects.create(
             issue=issue, kind=kind, title=title, date=date.fromisoformat(day), url=url

@@ -34,7 +34,7 @@ from indicators.progress import (
     objective_progress,
 )
 from planning.models import Contribution, Decision, JointAction, Position, Stance
-from rights.models import Cause, Right, RightsIssue, SDGTarget
+from rights.models import RightsIssue
 from rights.selectors import issue_problem_tree
 
 # The badge colour of each progress status in the PDF.
@@ -254,22 +254,7 @@ def contribution_kinds() -> list[tuple[str, str]]:
 
 def rights_issues(cluster: Cluster) -> list[tuple[RightsIssue, str]]:
     """The current version of every issue, with its parts and its problem tree."""
-    issues = (
-        cluster.rights_issues.current()
-        .prefetch_related(
-            Prefetch("rights", queryset=Right.objects.select_related("instrument")),
-            Prefetch("sdg_targets", queryset=SDGTarget.objects.select_related("goal")),
-            "consequences",
-            Prefetch("causes", queryset=Cause.objects.with_links()),
-            "holder_groups__counts",
-            "duty_bearers__membership__actor",
-            "capacity_gaps",
-            "evidence",
-            "general_comments",
-            "outside_references",
-        )
-        .order_by("number")
-    )
+    issues = cluster.rights_issues.current().with_parts().order_by("number")
     return [(issue, issue_problem_tree(issue)) for issue in issues]
 
 

@@ -11,6 +11,7 @@ from rights.models import (
     GeneralComment,
     Instrument,
     OutsideReference,
+    Participation,
     Right,
     RightsHolderCount,
     RightsHolderGroup,
@@ -103,6 +104,15 @@ class DutyBearerInline(admin.TabularInline):
 class CapacityGapInline(admin.TabularInline):
     model = CapacityGap
     extra = 0
+    fields = ["side", "type", "holder_group", "duty_bearer", "description"]
+    # By id: a list of every group and duty-bearer of every cluster says nothing.
+    raw_id_fields = ["holder_group", "duty_bearer"]
+
+
+class ParticipationInline(admin.StackedInline):
+    model = Participation
+    extra = 0
+    raw_id_fields = ["holder_groups", "memberships"]
 
 
 class OutsideReferenceInline(admin.TabularInline):
@@ -130,6 +140,7 @@ class RightsIssueAdmin(admin.ModelAdmin):
         DutyBearerInline,
         CapacityGapInline,
         OutsideReferenceInline,
+        ParticipationInline,
         EvidenceInline,
     ]
 

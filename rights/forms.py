@@ -17,6 +17,9 @@ from core.widgets import DateInput, Textarea
 from rights import chains
 from rights.holders import CountTable, count_tables
 from rights.models import (
+    GENDER_FIELDS,
+    GENDER_PART_MIN_LENGTH,
+    GENDER_PARTS,
     PART_NAMES,
     CapacityGap,
     Cause,
@@ -24,11 +27,13 @@ from rights.models import (
     DutyBearer,
     GeneralComment,
     OutsideReference,
+    Participation,
     Right,
     RightsHolderGroup,
     RightsIssue,
     SDGGoal,
     SDGTarget,
+    gender_text_problem,
 )
 from rights.uploads import evidence_content_type
 
@@ -88,19 +93,8 @@ class RightsIssueForm(forms.ModelForm):
 
     class Meta:
         model = RightsIssue
-        fields = [
-            "title",
-            "rights",
-            "general_comments",
-            "description",
-            "territory",
-            "sdg_targets",
-            "gender_analysis",
-        ]
-        widgets = {
-            "description": Textarea(attrs={"rows": 5}),
-            "gender_analysis": Textarea(attrs={"rows": 5}),
-        }
+        fields = ["title", "rights", "general_comments", "description", "territory", "sdg_targets"]
+        widgets = {"description": Textarea(attrs={"rows": 5})}
 
     def clean_title(self) -> str:
         return " ".join(self.cleaned_data["title"].split())
@@ -397,10 +391,85 @@ def member_choices(issue: RightsIssue):
     )
 
 
+# The gap form names the group or duty-bearer in its one select as "group-3", "bearer-7";
+# the choice sets these fields of the gap.
+TIE_FIELDS = ("side", "holder_group", "duty_bearer")
+
+
+class GapTies:
+    """The groups and duty-bearers of an issue, as saved, that its gaps can be of: read
+    once for the whole formset."""
+
+    def __init__(self, issue: RightsIssue) -> None:
+        groups = {f"group-{g.pk}": g for g in issue.holder_groups.all()}
+        bearers = {
+            f"bearer-{b.pk}": b for b in issue.duty_bearers.select_related("membership__actor")
+        }
+        self.by_key: dict[str, RightsHolderGroup | DutyBearer] = groups | bearers
+        self.choices: list = [("", "---------")]
+        for heading, rows in ((_("Rights-holder groups"), groups), (_("Duty-bearers"), bearers)):
+            if rows:
+                self.choices.append((heading, [(key, row.name) for key, row in rows.items()]))
+
+    @staticmethod
+    def key_of(gap: CapacityGap) -> str:
+        if gap.holder_group_id:
+            return f"group-{gap.holder_group_id}"
+        return f"bearer-{gap.duty_bearer_id}" if gap.duty_bearer_id else ""
+
+    def values_for(self, key: str) -> dict[str, object]:
+        """The gap's side and tie for the chosen key (one of the choices offered)."""
+        tie = self.by_key[key]
+        if isinstance(tie, RightsHolderGroup):
+            side = CapacityGap.Side.RIGHTS_HOLDERS
+            return {"side": side, "holder_group": tie, "duty_bearer": None}
+        return {"side": CapacityGap.Side.DUTY_BEARERS, "holder_group": None, "duty_bearer": tie}
+
+
 class CapacityGapForm(forms.ModelForm):
+    """One select of whose capacity it is, the issue's groups and duty-bearers in two
+    lists: the side follows from it, so a gap cannot be of the wrong side."""
+
+    whose = forms.ChoiceField(
+        label=_("Whose capacity"),
+        help_text=_(
+            "A rights-holder group (to claim its right) or a duty-bearer (to meet its duty)."
+        ),
+    )
+
     class Meta:
         model = CapacityGap
-        fields = ["side", "description"]
+        fields = ["type", "description"]
+
+    field_order = ["whose", "type", "description"]
+
+    def __init__(self, *args: object, ties: GapTies, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.ties = ties
+        self.fields["whose"].choices = ties.choices
+        self.fields["type"].required = True
+        self.initial.setdefault("whose", ties.key_of(self.instance))
+
+    def clean(self) -> dict:
+        data = super().clean()
+        key = data.pop("whose", None)
+        if key:
+            data.update(self.ties.values_for(key))
+        return data
+
+    @cached_property
+    def changed_data(self) -> list[str]:
+        # The service sets model fields: "whose" stands for the side and the tie.
+        names = super().changed_data
+        if "whose" not in names:
+            return names
+        return [name for name in names if name != "whose"] + list(TIE_FIELDS)
+
+
+class CapacityGapFormSet(PartFormSet):
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.form_kwargs = {**self.form_kwargs, "ties": GapTies(self.instance)}
 
 
 def part_formset(model, form, formset=PartFormSet):
@@ -439,6 +508,142 @@ class ConsequenceForm(forms.ModelForm):
         fields = ["description"]
 
 
+class ParticipationForm(forms.ModelForm):
+    holder_groups = forms.ModelMultipleChoiceField(
+        label=capfirst(_("rights-holder groups consulted")),
+        queryset=RightsHolderGroup.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    memberships = forms.ModelMultipleChoiceField(
+        label=capfirst(_("member entities consulted")),
+        queryset=Membership.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Participation
+        fields = [
+            "method",
+            "held_on",
+            "holder_groups",
+            "memberships",
+            "others",
+            "women",
+            "men",
+            "nonbinary",
+            "notes",
+        ]
+        widgets = {
+            "held_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            **{
+                name: forms.NumberInput(attrs={"min": 0, "class": "count"})
+                for name in Participation.COUNT_FIELDS
+            },
+        }
+        help_texts = {
+            "others": _("Anyone else consulted: a neighbourhood, a school, people not in a group."),
+            **{
+                name: _("Leave it empty if you do not know.") for name in Participation.COUNT_FIELDS
+            },
+        }
+
+    def clean_held_on(self) -> date:
+        held_on = self.cleaned_data["held_on"]
+        if held_on > timezone.localdate():
+            raise forms.ValidationError(
+                _(
+                    "A consultation still to come is not part of the analysis yet: "
+                    "record it once held."
+                )
+            )
+        return held_on
+
+    def clean(self) -> dict:
+        data = super().clean()
+        who = data.get("holder_groups") or data.get("memberships") or data.get("others")
+        if not who and not self.errors:
+            raise forms.ValidationError(
+                _("Say who was consulted: a group, a member entity or others.")
+            )
+        return data
+
+
+class ParticipationFormSet(PartFormSet):
+    """Each consultation picks among this issue's groups and the cluster's active member
+    entities (and any it named that has left since): choices read once for every row."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault(
+            "queryset", Participation.objects.prefetch_related("holder_groups", "memberships")
+        )
+        super().__init__(*args, **kwargs)
+
+    def _construct_form(self, i: int, **kwargs: object) -> forms.Form:
+        return self._with_choices(super()._construct_form(i, **kwargs))
+
+    @property
+    def empty_form(self) -> forms.Form:
+        return self._with_choices(super().empty_form)
+
+    def _with_choices(self, form: forms.Form) -> forms.Form:
+        if not hasattr(self, "_choices"):
+            groups = list(self.instance.holder_groups.all())
+            members = list(consulted_member_choices(self.instance))
+            self._choices = {
+                "holder_groups": [(g.pk, g.name) for g in groups],
+                "memberships": [(m.pk, m.actor.name) for m in members],
+            }
+        form.fields["holder_groups"].queryset = self.instance.holder_groups.all()
+        form.fields["memberships"].queryset = consulted_member_choices(self.instance)
+        for name, choices in self._choices.items():
+            form.fields[name].choices = choices
+        return form
+
+
+def consulted_member_choices(issue: RightsIssue):
+    return (
+        Membership.objects.filter(
+            Q(cluster=issue.cluster, status=Membership.Status.ACTIVE)
+            | Q(rights_consultations__issue=issue)
+        )
+        .distinct()
+        .select_related("actor")
+        .order_by("actor__name")
+    )
+
+
+class GenderAnalysisForm(forms.ModelForm):
+    """The six parts of the gender analysis. Each may stay empty while the issue is a draft
+    (validation asks for all six); a part that is written must be real content."""
+
+    class Meta:
+        model = RightsIssue
+        fields = list(GENDER_FIELDS)
+        widgets = {name: Textarea(attrs={"rows": 4}) for name in GENDER_FIELDS}
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        for name, label in GENDER_PARTS:
+            field = self.fields[name]
+            field.label = label
+            field.help_text = f"{field.help_text} " + _(
+                "At least %(min)s characters before validation."
+            ) % {"min": GENDER_PART_MIN_LENGTH}
+
+    def clean(self) -> dict:
+        data = super().clean()
+        labels = dict(GENDER_PARTS)
+        # Only what the person changed: a part written before the rule is not refused here.
+        for name in self.changed_data:
+            text = data.get(name, "")
+            problem = gender_text_problem(str(labels[name]), text) if text else None
+            if problem:
+                self.add_error(name, problem)
+        return data
+
+
 # The parts of an issue edited as lists: URL key -> (label, formset class).
 PARTS = {
     part: (PART_NAMES[part], formset)
@@ -447,8 +652,9 @@ PARTS = {
         "causes": part_formset(Cause, CauseForm, CauseFormSet),
         "groups": part_formset(RightsHolderGroup, HolderGroupForm, HolderGroupFormSet),
         "duty-bearers": part_formset(DutyBearer, DutyBearerForm, DutyBearerFormSet),
-        "gaps": part_formset(CapacityGap, CapacityGapForm),
+        "gaps": part_formset(CapacityGap, CapacityGapForm, CapacityGapFormSet),
         "references": part_formset(OutsideReference, OutsideReferenceForm),
+        "participation": part_formset(Participation, ParticipationForm, ParticipationFormSet),
     }.items()
 }
 

@@ -13,9 +13,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, Q, Value, When
+from django.db.models.functions import Length, Trim
+from django.db.models.lookups import GreaterThanOrEqual
 from django.urls import reverse
 from django.utils import translation
 from django.utils.functional import cached_property
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Cluster, Membership
@@ -312,7 +315,55 @@ PART_NAMES = {
     "duty-bearers": _("Duty-bearers"),
     "gaps": _("Capacity gaps"),
     "references": _("Outside references"),
+    "gender": _("Gender analysis"),
+    "participation": _("Participation"),
 }
+
+
+# The gender analysis in parts: (field, heading). Each is required before validation.
+GENDER_PARTS = (
+    ("gender_impact", _("Differential impact")),
+    ("gender_roles", _("Gendered roles and division of labour")),
+    ("gender_resources", _("Access to and control of resources")),
+    ("gender_participation", _("Participation in decisions")),
+    ("gender_violence", _("Gender-based violence risks")),
+    ("gender_intersections", _("Intersecting grounds")),
+)
+GENDER_FIELDS = tuple(name for name, _label in GENDER_PARTS)
+# The shortest text that can say something about a part ("n/a", "-", "see above" cannot).
+GENDER_PART_MIN_LENGTH = 40
+
+
+def gender_text_problem(label: str, text: str) -> str | None:
+    """What is wrong with the text of one part of the gender analysis, naming the part, or
+    None when it is real content: at least GENDER_PART_MIN_LENGTH characters once the
+    spaces are collapsed, and mostly words (at least half that many letters), not only
+    dashes, dots or figures. The one rule: validation, the form and (its length, as far as
+    SQL can say it) the database check all apply it."""
+    words = " ".join(text.split())
+    if not words:
+        return gettext("Gender analysis, “%(part)s”: not written yet.") % {"part": label}
+    if sum(char.isalpha() for char in words) < GENDER_PART_MIN_LENGTH // 2:
+        return gettext(
+            "Gender analysis, “%(part)s”: write it in words, not only signs or figures."
+        ) % {"part": label}
+    if len(words) < GENDER_PART_MIN_LENGTH:
+        return gettext(
+            "Gender analysis, “%(part)s”: too short; write at least %(min)s characters."
+        ) % {"part": label, "min": GENDER_PART_MIN_LENGTH}
+    return None
+
+
+def gender_field(label: str, help_text: str) -> models.TextField:
+    return models.TextField(label, max_length=5000, blank=True, help_text=help_text)
+
+
+def gender_parts_written() -> Q:
+    """The database's side of gender_text_problem: every part, trimmed, long enough."""
+    condition = Q()
+    for name in GENDER_FIELDS:
+        condition &= Q(GreaterThanOrEqual(Length(Trim(name)), GENDER_PART_MIN_LENGTH))
+    return condition
 
 
 class RightsIssueQuerySet(models.QuerySet["RightsIssue"]):
@@ -330,10 +381,24 @@ class RightsIssueQuerySet(models.QuerySet["RightsIssue"]):
             models.Prefetch("causes", queryset=Cause.objects.with_links()),
             "holder_groups__counts",
             "duty_bearers__membership__actor",
-            "capacity_gaps",
+            models.Prefetch(
+                "capacity_gaps",
+                queryset=CapacityGap.objects.select_related(
+                    "holder_group", "duty_bearer__membership__actor"
+                ),
+            ),
             "evidence",
             "general_comments",
             "outside_references",
+            models.Prefetch(
+                "participation",
+                queryset=Participation.objects.prefetch_related(
+                    "holder_groups",
+                    models.Prefetch(
+                        "memberships", queryset=Membership.objects.select_related("actor")
+                    ),
+                ),
+            ),
         )
 
     def in_force(self) -> RightsIssueQuerySet:
@@ -375,13 +440,48 @@ class RightsIssue(models.Model):
     general_comments = models.ManyToManyField(
         GeneralComment, verbose_name=_("general comments"), related_name="issues", blank=True
     )
-    gender_analysis = models.TextField(
-        _("gender analysis"),
-        max_length=10000,
-        blank=True,
-        help_text=_(
-            "How the violation affects women, men and non-binary people differently, and "
-            "the gender inequalities behind it. Required before validation."
+    gender_impact = gender_field(
+        _("differential impact"),
+        _(
+            "How the violation affects women, men and non-binary people differently: who is "
+            "affected, how often and how hard. Give figures by sex where you have them."
+        ),
+    )
+    gender_roles = gender_field(
+        _("gendered roles and division of labour"),
+        _(
+            "Who does the paid and the unpaid work (care of children and elders, housework, "
+            "dealing with the administration) and how the violation changes that load."
+        ),
+    )
+    gender_resources = gender_field(
+        _("access to and control of resources"),
+        _(
+            "Who has income, property, savings, credit, time, information and networks, and "
+            "who decides over them; how that shapes who can claim the right."
+        ),
+    )
+    gender_participation = gender_field(
+        _("participation in decisions"),
+        _(
+            "Who takes part and who speaks in the decisions that matter here (in the "
+            "household, the community, the entities, the institutions) and what keeps "
+            "others out: schedules, care, language, fear."
+        ),
+    )
+    gender_violence = gender_field(
+        _("gender-based violence risks"),
+        _(
+            "The risks of physical, sexual, psychological or economic violence that the "
+            "violation creates or worsens (depending on an aggressor for a roof, harassment "
+            "by a landlord) and how the response keeps people safe."
+        ),
+    )
+    gender_intersections = gender_field(
+        _("intersecting grounds"),
+        _(
+            "Age, disability, origin, migration status, ethnicity and other grounds that "
+            "combine with gender and deepen the violation for some people."
         ),
     )
     status = models.CharField(
@@ -419,7 +519,7 @@ class RightsIssue(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(status="draft")
-                | (~Q(gender_analysis="") & Q(validated_at__isnull=False)),
+                | (gender_parts_written() & Q(validated_at__isnull=False)),
                 name="rightsissue_validated_has_gender_analysis",
             ),
         ]
@@ -453,6 +553,26 @@ class RightsIssue(models.Model):
         """C1, C2… for its consequences in their order: the labels of the problem tree,
         which the issue page and the export use to say what each cause produces."""
         return {c.pk: f"C{n}" for n, c in enumerate(self.consequences.all(), start=1)}
+
+    def gaps_by_side(self) -> list[tuple[str, list[CapacityGap]]]:
+        """(side label, its gaps) for each side with gaps, the rights-holders' first: from
+        the prefetched gaps (RightsIssueQuerySet.with_parts)."""
+        gaps = list(self.capacity_gaps.all())
+        sides = (CapacityGap.Side.RIGHTS_HOLDERS, CapacityGap.Side.DUTY_BEARERS)
+        grouped = [(side.label, [gap for gap in gaps if gap.side == side]) for side in sides]
+        return [(label, found) for label, found in grouped if found]
+
+    def gender_sections(self) -> list[tuple[str, str, str]]:
+        """(field, heading, text) of each part of the gender analysis, in order."""
+        return [(name, label, getattr(self, name)) for name, label in GENDER_PARTS]
+
+    def gender_problems(self) -> list[str]:
+        """What the gender analysis still lacks: one sentence while nothing is written,
+        else a sentence for each part that is not real content yet."""
+        if not any(getattr(self, name).strip() for name in GENDER_FIELDS):
+            return [gettext("The gender analysis is missing.")]
+        found = (gender_text_problem(label, text) for _n, label, text in self.gender_sections())
+        return [problem for problem in found if problem]
 
     @property
     def is_editable(self) -> bool:
@@ -648,23 +768,138 @@ class DutyBearer(models.Model):
 
 
 class CapacityGap(models.Model):
+    """What a rights-holder group lacks to claim its right, or a duty-bearer to meet its
+    duty, typed as the UN Common Understanding on the HRBA (2003) types capacities."""
+
     class Side(models.TextChoices):
         RIGHTS_HOLDERS = "rights_holders", _("Rights-holders: to claim their right")
         DUTY_BEARERS = "duty_bearers", _("Duty-bearers: to meet their duty")
+
+    class Type(models.TextChoices):
+        RESPONSIBILITY = (
+            "responsibility",
+            _("Responsibility, motivation, commitment and leadership"),
+        )
+        AUTHORITY = "authority", _("Authority")
+        RESOURCES = "resources", _("Access to and control of resources")
+        COMMUNICATION = "communication", _("Capacity to communicate")
+        KNOWLEDGE = "knowledge", _("Capacity to take rational decisions and learn")
 
     issue = models.ForeignKey(
         RightsIssue, on_delete=models.CASCADE, related_name="capacity_gaps", verbose_name=_("issue")
     )
     side = models.CharField(_("whose capacity"), max_length=16, choices=Side.choices)
+    # Blank and unset only in gaps written before gaps had them: validation asks for both.
+    type = models.CharField(_("type of capacity"), max_length=16, choices=Type.choices, blank=True)
+    holder_group = models.ForeignKey(
+        "RightsHolderGroup",
+        verbose_name=_("rights-holder group"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="capacity_gaps",
+    )
+    duty_bearer = models.ForeignKey(
+        "DutyBearer",
+        verbose_name=_("duty-bearer"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="capacity_gaps",
+    )
     description = models.CharField(_("what is lacking"), max_length=500)
 
     class Meta:
         verbose_name = _("capacity gap")
         verbose_name_plural = _("capacity gaps")
         ordering = ["side", "id"]
+        constraints = [
+            # A group only on the rights-holders' side, a duty-bearer only on the other.
+            models.CheckConstraint(
+                condition=(Q(holder_group__isnull=True) | Q(side="rights_holders"))
+                & (Q(duty_bearer__isnull=True) | Q(side="duty_bearers")),
+                name="capacitygap_tie_matches_side",
+                violation_error_message=_(
+                    "A rights-holders' gap is of a group, a duty-bearers' gap of a duty-bearer."
+                ),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.description
+
+    def clean(self) -> None:
+        tie = self.tie
+        if tie is not None and tie.issue_id != self.issue_id:
+            raise ValidationError(_("Choose a group or a duty-bearer of this issue."))
+
+    @property
+    def tie(self) -> RightsHolderGroup | DutyBearer | None:
+        """The group or duty-bearer whose capacity it is."""
+        return self.holder_group if self.holder_group_id else self.duty_bearer
+
+    @property
+    def has_tie(self) -> bool:
+        return self.holder_group_id is not None or self.duty_bearer_id is not None
+
+
+class Participation(models.Model):
+    """One way rights-holders took part in the analysis: a consultation, who was in it and
+    how many people by sex. A count left empty is unknown, never zero."""
+
+    class Method(models.TextChoices):
+        INTERVIEWS = "interviews", _("Interviews")
+        FOCUS_GROUP = "focus_group", _("Focus group")
+        ASSEMBLY = "assembly", _("Assembly")
+        SURVEY = "survey", _("Survey")
+        WORKSHOP = "workshop", _("Workshop")
+        OTHER = "other", _("Other")
+
+    issue = models.ForeignKey(
+        RightsIssue, on_delete=models.CASCADE, related_name="participation", verbose_name=_("issue")
+    )
+    method = models.CharField(_("how"), max_length=16, choices=Method.choices)
+    held_on = models.DateField(_("when"))
+    holder_groups = models.ManyToManyField(
+        RightsHolderGroup,
+        verbose_name=_("rights-holder groups consulted"),
+        related_name="consultations",
+        blank=True,
+    )
+    memberships = models.ManyToManyField(
+        Membership,
+        verbose_name=_("member entities consulted"),
+        related_name="rights_consultations",
+        blank=True,
+    )
+    others = models.CharField(_("others consulted"), max_length=300, blank=True)
+    women = models.PositiveIntegerField(_("women"), null=True, blank=True)
+    men = models.PositiveIntegerField(_("men"), null=True, blank=True)
+    nonbinary = models.PositiveIntegerField(_("non-binary people"), null=True, blank=True)
+    notes = models.CharField(_("notes"), max_length=1000, blank=True)
+
+    COUNT_FIELDS = ("women", "men", "nonbinary")
+
+    class Meta:
+        verbose_name = _("consultation")
+        verbose_name_plural = _("participation")
+        ordering = ["held_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_method_display()} · {self.held_on}"
+
+    def counts(self) -> list[int | None]:
+        """People by sex in the order of COUNT_FIELDS; None where it is not known."""
+        return [getattr(self, name) for name in self.COUNT_FIELDS]
+
+    @property
+    def known_total(self) -> int:
+        """The people counted; an unknown count adds nothing (unknown_count says so)."""
+        return sum(count for count in self.counts() if count is not None)
+
+    @property
+    def unknown_count(self) -> int:
+        return sum(count is None for count in self.counts())
 
 
 class OutsideReference(models.Model):
@@ -715,6 +950,7 @@ PART_MODELS: dict[str, type[models.Model]] = {
     "duty-bearers": DutyBearer,
     "gaps": CapacityGap,
     "references": OutsideReference,
+    "participation": Participation,
 }
 
 

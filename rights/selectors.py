@@ -10,7 +10,7 @@ from django.utils.translation import pgettext
 
 from clusters.models import Cluster
 from core.dimensions import all_cells, cell_column
-from rights.models import RightsIssue
+from rights.models import Participation, RightsIssue
 from rights.tree import TreeCause, TreeNode, problem_tree_svg
 
 
@@ -105,7 +105,8 @@ def issue_rows_for_export(cluster: Cluster) -> Iterator[list[object]]:
             "; ".join(target.code for target in issue.sdg_targets.all()),
         ]
         yield [*head, "issue", "", issue.description, "", *blank_counts]
-        yield [*head, "gender_analysis", "", issue.gender_analysis, "", *blank_counts]
+        for name, _heading, text in issue.gender_sections():
+            yield [*head, "gender_analysis", name, text, "", *blank_counts]
         refs = issue.consequence_refs()
         for consequence in issue.consequences.all():
             yield [
@@ -149,7 +150,18 @@ def issue_rows_for_export(cluster: Cluster) -> Iterator[list[object]]:
                 *blank_counts,
             ]
         for gap in issue.capacity_gaps.all():
-            yield [*head, "capacity_gap", gap.side, gap.description, "", *blank_counts]
+            tie = gap.tie.name if gap.tie is not None else ""
+            kind = f"{gap.side}:{gap.type}" if gap.type else gap.side
+            yield [*head, "capacity_gap", kind, gap.description, tie, *blank_counts]
+        for consultation in issue.participation.all():
+            yield [
+                *head,
+                "participation",
+                consultation.method,
+                consultation_text(consultation),
+                consultation.held_on.isoformat(),
+                *blank_counts,
+            ]
         for source in issue.evidence.all():
             yield [*head, "evidence", "", source.title, source.url, *blank_counts]
         for comment in issue.general_comments.all():
@@ -172,3 +184,16 @@ def issue_rows_for_export(cluster: Cluster) -> Iterator[list[object]]:
                 linked,
                 *blank_counts,
             ]
+
+
+def consultation_text(consultation: Participation) -> str:
+    """Who was consulted and how many people by sex, for the export: an unknown count is
+    written "unknown", never 0."""
+    who = [group.name for group in consultation.holder_groups.all()]
+    who += [membership.actor.name for membership in consultation.memberships.all()]
+    who += [consultation.others] if consultation.others else []
+    counts = ", ".join(
+        f"{name}={'unknown' if count is None else count}"
+        for name, count in zip(Participation.COUNT_FIELDS, consultation.counts(), strict=True)
+    )
+    return f"{'; '.join(who)} ({counts})"

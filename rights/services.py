@@ -22,6 +22,8 @@ from core.errors import DomainError
 from core.rows import RowChanges, apply_row_changes
 from rights import chains
 from rights.models import (
+    GENDER_FIELDS,
+    GENDER_PARTS,
     PART_MODELS,
     Cause,
     Consequence,
@@ -34,6 +36,7 @@ from rights.models import (
     RightsIssue,
     RightsIssueChange,
     SDGTarget,
+    gender_text_problem,
 )
 
 # The issue's own history (shown on its page, with every part's rows) and the cluster's
@@ -270,6 +273,27 @@ def _save_counts(group: RightsHolderGroup, cells: dict[str, int | None]) -> None
 
 
 @transaction.atomic
+def rights_issue_save_gender(*, issue: RightsIssue, by: User, texts: dict[str, str]) -> RightsIssue:
+    """Write the parts of the gender analysis (fields of GENDER_FIELDS) that changed."""
+    issue = _locked_editable(issue)
+    labels = dict(GENDER_PARTS)
+    changed = {}
+    for name in GENDER_FIELDS:
+        if name in texts and texts[name] != getattr(issue, name):
+            # A part may stay empty in a draft; once written, it must be real content.
+            problem = texts[name] and gender_text_problem(str(labels[name]), texts[name])
+            if problem:
+                raise DomainError(problem)
+            changed[name] = [getattr(issue, name)[:200], texts[name][:200]]
+            setattr(issue, name, texts[name])
+    if not changed:
+        return issue  # saved unchanged: nothing rewritten, nothing in the history
+    issue.save(update_fields=[*changed, "updated_at"])
+    record(issue, by, RightsIssueChange.Action.PART_EDITED, part="gender", changes=changed)
+    return issue
+
+
+@transaction.atomic
 def rights_issue_add_evidence(
     *,
     issue: RightsIssue,
@@ -315,9 +339,7 @@ def rights_issue_remove_evidence(
 
 def validation_problems(issue: RightsIssue) -> list[str]:
     """What still stops the issue from being validated (empty when it can be)."""
-    problems = []
-    if not issue.gender_analysis.strip():
-        problems.append(_("The gender analysis is missing."))
+    problems = issue.gender_problems()
     if not issue.rights.exists():
         problems.append(_("No right is named."))
     if not issue.causes.exists():
@@ -328,6 +350,22 @@ def validation_problems(issue: RightsIssue) -> list[str]:
         problems.append(_("No group of rights-holders is identified."))
     if not issue.duty_bearers.exists():
         problems.append(_("No duty-bearer is identified."))
+    problems.extend(gap_problems(issue))
+    return problems
+
+
+def gap_problems(issue: RightsIssue) -> list[str]:
+    """Each capacity gap needs its type and the group or duty-bearer whose capacity it is
+    (gaps written before they had them have neither)."""
+    problems = []
+    for gap in issue.capacity_gaps.all():
+        if not gap.type:
+            problems.append(_("The capacity gap “%(gap)s” has no type.") % {"gap": gap})
+        if not gap.has_tie:
+            problems.append(
+                _("The capacity gap “%(gap)s” is of no rights-holder group or duty-bearer.")
+                % {"gap": gap}
+            )
     return problems
 
 
@@ -376,7 +414,7 @@ def rights_issue_new_version(*, issue: RightsIssue, by: User) -> RightsIssue:
         title=issue.title,
         description=issue.description,
         territory=issue.territory,
-        gender_analysis=issue.gender_analysis,
+        **{name: getattr(issue, name) for name in GENDER_FIELDS},
         created_by=by,
     )
     copy.rights.set(issue.rights.all())
@@ -387,26 +425,28 @@ def rights_issue_new_version(*, issue: RightsIssue, by: User) -> RightsIssue:
         new_consequences[consequence.pk] = Consequence.objects.create(
             issue=copy, description=consequence.description
         )
-    new_bearers = {}
-    for bearer in issue.duty_bearers.all():
-        old_pk, bearer.pk = bearer.pk, None
-        bearer.issue = copy
-        bearer.save()
-        new_bearers[old_pk] = bearer
-    _copy_causes(issue, copy, new_consequences, new_bearers)
-    for group in issue.holder_groups.prefetch_related("counts"):
-        counts = list(group.counts.all())
-        group.pk = None
-        group.issue = copy
-        group.save()
-        RightsHolderCount.objects.bulk_create(
-            RightsHolderCount(group=group, cell=row.cell, count=row.count) for row in counts
-        )
-    for related in ("capacity_gaps", "evidence", "outside_references"):
-        for row in getattr(issue, related).all():
-            row.pk = None
-            row.issue = copy
-            row.save()
+    bearers = _copy_rows(issue.duty_bearers.all(), copy)
+    _copy_causes(issue, copy, new_consequences, bearers)
+    originals = list(issue.holder_groups.prefetch_related("counts"))
+    counts = {group.pk: list(group.counts.all()) for group in originals}
+    groups = _copy_rows(originals, copy)
+    RightsHolderCount.objects.bulk_create(
+        RightsHolderCount(group=groups[old_pk], cell=row.cell, count=row.count)
+        for old_pk, rows in counts.items()
+        for row in rows
+    )
+    _copy_rows(issue.evidence.all(), copy)
+    _copy_rows(issue.outside_references.all(), copy)
+    # A copied gap is of the copied group or duty-bearer, never of the old version's.
+    _copy_rows(
+        issue.capacity_gaps.all(), copy, ties={"holder_group": groups, "duty_bearer": bearers}
+    )
+    for consultation in issue.participation.prefetch_related("holder_groups", "memberships"):
+        consulted = [groups[g.pk] for g in consultation.holder_groups.all()]
+        members = list(consultation.memberships.all())
+        (new,) = _copy_rows([consultation], copy).values()
+        new.holder_groups.set(consulted)
+        new.memberships.set(members)
     record(copy, by, RightsIssueChange.Action.NEW_VERSION, previous=issue.label)
     return copy
 
@@ -430,3 +470,21 @@ def _copy_causes(
         new_cause.consequences.set([new_consequences[c.pk] for c in cause.consequences.all()])
         new_cause.leads_to.set([new_causes[c.pk] for c in cause.leads_to.all()])
         new_cause.responsible.set([new_bearers[b.pk] for b in cause.responsible.all()])
+
+
+def _copy_rows(rows: Iterable[Any], issue: RightsIssue, ties: dict | None = None) -> dict:
+    """Copies of the rows under ``issue`` (their plain fields; a foreign key named in
+    ``ties`` points to the copy, by the old pk -> copy map given): {old pk: copy}."""
+    copies = {}
+    for row in rows:
+        old_pk = row.pk
+        for name, copied in (ties or {}).items():
+            setattr(row, name, copied.get(getattr(row, f"{name}_id")))
+        row.pk = None
+        row._state.adding = True
+        # The original's prefetched links are not the copy's: set() would read them as its own.
+        row.__dict__.pop("_prefetched_objects_cache", None)
+        row.issue = issue
+        row.save()
+        copies[old_pk] = row
+    return copies

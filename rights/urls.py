@@ -12,6 +12,9 @@ urlpatterns = [
     path("c/<slug:slug>/rights/export.csv", views.export_csv, name="export-csv"),
     path("c/<slug:slug>/rights/<int:pk>/", views.issue_detail, name="issue-detail"),
     path("c/<slug:slug>/rights/<int:pk>/edit/", views.issue_edit, name="issue-edit"),
+    # The gender analysis is one form, not a list: its page comes before the lists' pages,
+    # at the address a tab of the parts (rights:issue-part, part "gender") points to.
+    path("c/<slug:slug>/rights/<int:pk>/edit/gender/", views.issue_gender, name="issue-gender"),
     path("c/<slug:slug>/rights/<int:pk>/edit/<slug:part>/", views.issue_part, name="issue-part"),
     path("c/<slug:slug>/rights/<int:pk>/evidence/", views.evidence_add, name="evidence-add"),
     path(

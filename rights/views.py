@@ -27,8 +27,10 @@ from rights.filters import (
     RightsIssueFilter,
     TargetFilter,
 )
-from rights.forms import PARTS, EvidenceForm, RightsIssueForm
+from rights.forms import PARTS, EvidenceForm, GenderAnalysisForm, RightsIssueForm
 from rights.models import (
+    GENDER_FIELDS,
+    PART_NAMES,
     GeneralComment,
     Right,
     RightsIssue,
@@ -163,7 +165,7 @@ def issue_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     next_version = RightsIssue.objects.filter(previous_version=issue).first()
     changes = list(issue.changes.select_related("user")[:20])
     for change in changes:
-        change.part_label = PARTS[change.part][0] if change.part in PARTS else ""
+        change.part_label = PART_NAMES.get(change.part, "")
     return render(
         request,
         "rights/issue_detail.html",
@@ -175,7 +177,7 @@ def issue_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "changes": changes,
             "tree": issue_problem_tree(issue),
             "problems": services.validation_problems(issue) if issue.is_editable else [],
-            "parts": [(key, label) for key, (label, _f) in PARTS.items()],
+            "parts": list(PART_NAMES.items()),
             "evidence_form": EvidenceForm(),
             "removable_evidence": {
                 source.pk
@@ -258,9 +260,46 @@ def issue_part(request: HttpRequest, slug: str, pk: int, part: str) -> HttpRespo
             "label": label,
             "item_name": formset.model._meta.verbose_name,
             "formset": formset,
-            "parts": [(key, lab) for key, (lab, _f) in PARTS.items()],
+            "parts": list(PART_NAMES.items()),
         },
         status=400 if formset.is_bound else 200,
+    )
+
+
+@login_required
+def issue_gender(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The six parts of the gender analysis, on a page of their own among the parts."""
+    cluster, access = cluster_for_editor(request, slug)
+    issue = _issue(cluster, pk)
+    if not issue.is_editable:
+        messages.error(
+            request, _("A validated issue cannot be changed: start a new version to revise it.")
+        )
+        return redirect(issue)
+    # The form works on its own copy: a refused change must not show in the page around it.
+    form = GenderAnalysisForm(request.POST or None, instance=RightsIssue.objects.get(pk=issue.pk))
+    if request.method == "POST" and form.is_valid():
+        texts = {name: form.cleaned_data[name] for name in GENDER_FIELDS}
+        try:
+            services.rights_issue_save_gender(issue=issue, by=request.user, texts=texts)
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("%(part)s saved.") % {"part": PART_NAMES["gender"]})
+        return redirect(issue)
+    return render(
+        request,
+        "rights/issue_gender.html",
+        {
+            "cluster": cluster,
+            "access": access,
+            "issue": issue,
+            "part": "gender",
+            "label": PART_NAMES["gender"],
+            "form": form,
+            "parts": list(PART_NAMES.items()),
+        },
+        status=400 if form.is_bound else 200,
     )
 
 

@@ -25,7 +25,7 @@ from planning.models import Comment, Proposal
 from reports.models import ReportJob
 from rights.models import RightsIssue
 from tests.conftest import World
-from tests.factories import InvitationFactory, holder_group
+from tests.factories import InvitationFactory, holder_group, write_gender_analysis
 from tests.html_forms import Paths, forms_on, project_forms, refused_with_a_message
 from tests.test_permissions import MATRIX, locked_period, person_invitation, representative_link
 
@@ -116,7 +116,7 @@ def complete_issue(w: World) -> RightsIssue:
     cause.consequences.add(consequence)
     holder_group(issue)
     DutyBearer.objects.create(issue=issue, outside_body="City council", obligation="fulfil")
-    RightsIssue.objects.filter(pk=issue.pk).update(gender_analysis="Women head 40%")
+    write_gender_analysis(issue)
     return issue
 
 
@@ -410,6 +410,16 @@ WRITES: dict[str, Write] = {
             "rights:issue-part",
             issue_url("rights:issue-part", part="consequences"),
             **{"items-0-description": "Families split between relatives"},
+        ),
+    ),
+    "rights:issue-gender": Write(
+        "member",
+        AuditEntry.Action.RIGHTS_ISSUE_CHANGED,
+        on_page(
+            "member",
+            "rights:issue-gender",
+            issue_url("rights:issue-gender"),
+            gender_roles="Women do the care work and every appointment with social services.",
         ),
     ),
     "rights:evidence-add": Write(

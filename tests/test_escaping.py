@@ -102,7 +102,7 @@ def typed_submission(form: Form, counter: itertools.count, missing: set[str]) ->
     for field in form.fields:
         if field in form.text_fields():
             if not field.value.startswith("#"):
-                data[field.name] = [f"{PAYLOAD}{next(counter)}"]
+                data[field.name] = [f"{PAYLOAD}{next(counter)}{SENTENCES.get(form.url_name, '')}"]
         elif field.name not in missing:
             continue
         elif field.kind in ("select", "select-multiple") and any(field.options):
@@ -126,6 +126,9 @@ def refusal(response, form: Form) -> set[str]:
     return set()
 
 
+# Forms whose text must say something (each part of the gender analysis: 40 characters,
+# in words): the script comes inside a sentence.
+SENTENCES = {"rights:issue-gender": " typed into a part of the gender analysis, as words."}
 # Not typed into: leaving would end the member's part of the probe.
 NOT_PROBED = {"clusters:leave", "set_language"}
 # Typed into last: they close what the other forms write into (a decided proposal takes
@@ -137,6 +140,10 @@ CONFIRMED = {"planning:proposal-decide-preview"}
 
 def test_a_script_typed_into_every_form_is_shown_escaped(world: World):
     """The same probe through the forms, as the coordinator and then a member fill them."""
+    from rights.models import RightsHolderGroup
+
+    # A capacity gap is of a group (or a duty-bearer) saved before it: the issue has one.
+    RightsHolderGroup.objects.create(issue=world.issue, name="Tenants of the district")
     paths = Paths(world)
     counter = itertools.count(1)
     accepted = set()

@@ -232,6 +232,7 @@ MATRIX: dict[str, Row] = {
     "rights:issue-detail": Row(issue, READER),
     "rights:issue-edit": Row(issue, EDITOR),
     "rights:issue-part": Row(lambda w: {**issue(w), "part": "causes"}, EDITOR),
+    "rights:issue-gender": Row(issue, EDITOR),
     "rights:evidence-add": Row(issue, EDITOR_POST, method="post"),
     "rights:evidence-download": Row(evidence, READER),
     "rights:evidence-delete": Row(evidence, EDITOR_POST, method="post"),

@@ -81,7 +81,11 @@ def test_seed_demo_builds_a_realistic_cluster_and_running_it_twice_changes_nothi
     kinds = {key.split("=")[0] for key in families.cell_counts()}
     assert kinds == {"sex", "disability", "migration"}
     assert families.total.known > 0 and families.total.unknown > 0
-    assert evictions.gender_analysis
+    assert evictions.gender_problems() == []
+    assert {gap.type for gap in evictions.capacity_gaps.all()} >= {"knowledge", "resources"}
+    assert all(gap.has_tie for gap in evictions.capacity_gaps.all())
+    assert evictions.participation.count() == 3
+    assert evictions.participation.filter(nonbinary__isnull=True).exists()
     # Proposals in every state, one rejected by a block with its reason.
     statuses = set(cluster.proposals.values_list("status", flat=True))
     assert statuses == {"draft", "submitted", "open", "decided"}

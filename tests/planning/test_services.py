@@ -18,7 +18,7 @@ from planning.tasks import close_due_proposals
 from rights.models import Cause, Consequence, DutyBearer, RightsIssue
 from rights.services import rights_issue_validate
 from tests.conftest import World, build_world
-from tests.factories import ActorUserFactory, holder_group
+from tests.factories import ActorUserFactory, holder_group, write_gender_analysis
 
 
 def proposal(world: World, **fields) -> Proposal:
@@ -167,7 +167,7 @@ def complete_issue(issue: RightsIssue) -> None:
     )
     holder_group(issue)
     DutyBearer.objects.create(issue=issue, outside_body="City council", obligation="fulfil")
-    RightsIssue.objects.filter(pk=issue.pk).update(gender_analysis="Women head most households")
+    write_gender_analysis(issue)
 
 
 def test_an_adopted_proposal_validates_its_rights_issue(world: World):

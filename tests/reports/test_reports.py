@@ -4,6 +4,7 @@ reports made at the end of each period."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from datetime import timedelta
@@ -119,9 +120,8 @@ def test_the_dossier_covers_the_whole_cluster_in_english(world: World):
     ):
         assert heading in text, heading
     assert "Evictions in the district" in text and "Shared emergency housing fund" in text
-    # Page numbers in the footer ("11 / 11"): pdftotext keeps or drops the spaces around
-    # the slash as the glyphs' widths fall.
-    assert f"{job.pages}/{job.pages}" in text.replace(" / ", "/")
+    # Page numbers in the footer ("9/9" or "10 / 10": pdftotext spaces them by width).
+    assert re.search(rf"\b{job.pages} ?/ ?{job.pages}\b", text)
 
 
 def test_a_second_request_while_one_runs_returns_the_same_job(world: World):

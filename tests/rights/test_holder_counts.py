@@ -18,7 +18,7 @@ from rights import services
 from rights.holders import Total, count_tables
 from rights.models import RightsHolderCount, RightsHolderGroup, RightsIssueChange
 from tests.conftest import World
-from tests.factories import holder_group
+from tests.factories import holder_group, write_gender_analysis
 
 
 def part_url(world: World) -> str:
@@ -201,8 +201,7 @@ def test_a_new_version_copies_the_cells(world: World):
     RightsHolderCount.objects.create(
         group=world.issue.holder_groups.get(), cell="sex=male|age=elderly", count=0
     )
-    world.issue.gender_analysis = "Women carry the evictions' burden at home."
-    world.issue.save()
+    write_gender_analysis(world.issue)
     services.rights_issue_validate(issue=world.issue, by=world.users["coordinator"])
     copy = services.rights_issue_new_version(issue=world.issue, by=world.users["coordinator"])
     assert copy.holder_groups.get().cell_counts() == {
@@ -220,13 +219,13 @@ def test_the_issue_page_runs_the_same_queries_with_one_group_or_ten(
     # session, user, cluster, coordinator role, memberships (access: 5); the issue with
     # its previous version; rights, SDG targets, consequences, causes, groups, their
     # counts, duty-bearers, capacity gaps, evidence, general comments, outside
-    # references (prefetches: 11, no cause to link); the next version; the history: 19,
-    # however many groups and counts.
-    with django_assert_num_queries(19):
+    # references, consultations (prefetches: 12, no cause to link, nobody consulted); the
+    # next version; the history: 20, however many groups and counts.
+    with django_assert_num_queries(20):
         client.get(detail_url(world))
     for n in range(9):
         holder_group(world.issue, name=f"Group {n}", counts={"disability=yes": n})
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(20):
         response = client.get(detail_url(world))
     assert "Group 8" in response.content.decode()
 

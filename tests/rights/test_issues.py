@@ -11,16 +11,19 @@ from django.urls import reverse
 from core.errors import DomainError
 from rights import services
 from rights.models import (
+    CapacityGap,
     Cause,
     Consequence,
     DutyBearer,
     Evidence,
+    Participation,
     Right,
     RightsHolderGroup,
     RightsIssue,
     RightsIssueChange,
     SDGTarget,
 )
+from tests.clock import days
 from tests.conftest import World
 from tests.factories import (
     ActorFactory,
@@ -28,6 +31,7 @@ from tests.factories import (
     MembershipFactory,
     RightsIssueFactory,
     holder_group,
+    write_gender_analysis,
 )
 
 
@@ -45,7 +49,6 @@ def issue_form(**overrides) -> dict:
         "description": "Households that cannot heat their homes",
         "territory": "Nou Barris",
         "sdg_targets": [SDGTarget.objects.get(code="7.1").pk],
-        "gender_analysis": "",
         **overrides,
     }
 
@@ -333,9 +336,7 @@ def test_validation_needs_the_gender_analysis(world: World):
 
 def test_the_coordinator_validates_a_complete_issue(world: World):
     complete(world.issue, world)
-    RightsIssue.objects.filter(pk=world.issue.pk).update(
-        gender_analysis="Women head 40% of households"
-    )
+    write_gender_analysis(world.issue)
     world.client("coordinator").post(url(world, "issue-validate", world.issue))
     world.issue.refresh_from_db()
     assert world.issue.status == RightsIssue.Status.VALIDATED
@@ -346,7 +347,7 @@ def test_the_coordinator_validates_a_complete_issue(world: World):
 @pytest.fixture
 def validated(world: World) -> RightsIssue:
     complete(world.issue, world)
-    RightsIssue.objects.filter(pk=world.issue.pk).update(gender_analysis="Analysed")
+    write_gender_analysis(world.issue)
     return services.rights_issue_validate(issue=world.issue, by=world.users["coordinator"])
 
 
@@ -410,20 +411,29 @@ def test_detail_runs_the_same_queries_with_3_causes_or_30(world: World, django_a
 
     def add_causes(n: int) -> None:
         consequence = Consequence.objects.create(issue=world.issue, description="Harm")
+        group = RightsHolderGroup.objects.create(issue=world.issue, name="Tenants")
         for i in range(n):
             cause = Cause.objects.create(
                 issue=world.issue, level="structural", description=f"Cause {i}"
             )
             cause.consequences.add(consequence)
+            CapacityGap.objects.create(
+                issue=world.issue, side="rights_holders", type="knowledge", holder_group=group
+            )
+            consultation = Participation.objects.create(
+                issue=world.issue, method="assembly", held_on=days(-60), women=i
+            )
+            consultation.holder_groups.add(group)
+            consultation.memberships.add(world.member_membership)
 
     add_causes(3)
     # session, user, cluster, coordinator role, memberships (access: 5); the issue with
     # its previous version; rights, SDG targets, consequences, causes, the causes'
     # consequences, the causes they lead to and are led from, their duty-bearers
     # responsible, groups, their counts, duty-bearers, capacity gaps, evidence, general
-    # comments, outside references (prefetches: 15); the next version; the history: 22,
-    # however many causes.
-    with django_assert_num_queries(22) as small:
+    # comments, outside references, consultations with the groups and entities consulted
+    # (prefetches: 17); the next version; the history: 26, however many causes.
+    with django_assert_num_queries(26) as small:
         client.get(url(world, "issue-detail", world.issue))
     add_causes(27)
     with django_assert_num_queries(len(small.captured_queries)):

@@ -10,9 +10,9 @@ import io
 import pytest
 
 from rights import services
-from rights.models import GeneralComment, OutsideReference, RightsIssue, RightsIssueChange
+from rights.models import GeneralComment, OutsideReference, RightsIssueChange
 from tests.conftest import World
-from tests.factories import RightsIssueFactory
+from tests.factories import RightsIssueFactory, write_gender_analysis
 from tests.rights.test_issues import complete, formset, issue_form, url
 
 
@@ -68,7 +68,6 @@ def test_saving_the_issue_unchanged_with_its_comments_writes_nothing(world: Worl
         rights=[r.pk for r in world.issue.rights.all()],
         sdg_targets=[t.pk for t in world.issue.sdg_targets.all()],
         general_comments=[four.pk],
-        gender_analysis=world.issue.gender_analysis,
     )
     world.client("member").post(url(world, "issue-edit", world.issue), form)
     assert not world.issue.changes.exists()
@@ -171,7 +170,7 @@ def test_a_new_version_keeps_the_comments_and_references(world: World):
     world.issue.general_comments.add(comment("CESCR", 4))
     post_references(world, [reference_row()])
     complete(world.issue, world)
-    RightsIssue.objects.filter(pk=world.issue.pk).update(gender_analysis="Analysed")
+    write_gender_analysis(world.issue)
     validated = services.rights_issue_validate(issue=world.issue, by=world.users["coordinator"])
     copy = services.rights_issue_new_version(issue=validated, by=world.users["member"])
     assert [c.code for c in copy.general_comments.all()] == ["CESCR-GC-4"]
