@@ -266,6 +266,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Languages: Catalan first.
 LANGUAGE_CODE = "ca"
 LANGUAGES = [("ca", _("Catalan")), ("es", _("Spanish")), ("en", _("English"))]
+
+# A filter left open reads as a word, not as a row of dashes.
+FILTERS_EMPTY_CHOICE_LABEL = _("Any")
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # "1 de desembre de 2026", "1 December 2026": config/formats/<language>/formats.py.
 FORMAT_MODULE_PATH = ["config.formats"]
