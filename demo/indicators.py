@@ -743,7 +743,9 @@ def _entry(
     if indicator.is_percentage:
         # Reported by numerator and denominator: so many households of those it serves.
         value = min(99.0, max(1.0, level + own + rng.gauss(0, spec["noise"])))
-        served = spec["denominators"][membership.actor.slug] + rng.randint(-3, 3) * index
+        # A few more or fewer each quarter, drawn from no generator: the other figures of
+        # the demo stay as they were.
+        served = spec["denominators"][membership.actor.slug] + (index * 7) % 5 - 2
         return Entry(
             total=Ratio(Decimal(round(served * value / 100)), Decimal(served)), comment=comment
         )

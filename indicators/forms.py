@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Cluster, Membership
@@ -285,7 +286,6 @@ class ReportForm(forms.Form):
         names = {"total": ""} | {
             f"cell_{index}": key for index, (key, _label) in enumerate(indicator.cells())
         }
-        labels = {"": str(_("Total"))} | dict(indicator.cells())
         for name, key in names.items():
             if key:
                 self.cell_names[name] = key
@@ -293,7 +293,9 @@ class ReportForm(forms.Form):
                 ("numerator", indicator.numerator_name),
                 ("denominator", indicator.denominator_name),
             ):
-                field = ratio_part_field(f"{labels[key]}: {label}", indicator)
+                # The cell's name is the legend of the pair's fieldset, or the grid's row
+                # and column (the grid's own labels name it).
+                field = ratio_part_field(capfirst(label), indicator)
                 if key in self.legacy:
                     field.help_text = _(
                         "Reported as %(value)s %% without numerator and denominator: it is "
