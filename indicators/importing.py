@@ -25,7 +25,7 @@ from clusters.audit import audit
 from clusters.models import AuditEntry, Cluster, Membership
 from core.errors import DomainError
 from core.spreadsheets import cell_text
-from indicators.cells import Ratio, Reported, count_problem, reported
+from indicators.cells import Ratio, Reported, count_problem
 from indicators.models import (
     Indicator,
     Measurement,
@@ -36,7 +36,13 @@ from indicators.models import (
 )
 from indicators.reading import ImportRefused, read_rows
 from indicators.rules import report_problem, submit_problem
-from indicators.services import measurement_of, periods_ensure, report_unchanged, report_values
+from indicators.services import (
+    legacy_problem,
+    measurement_of,
+    periods_ensure,
+    report_unchanged,
+    report_values,
+)
 
 __all__ = ["ImportRefused", "import_reports", "parse_number"]
 
@@ -367,23 +373,6 @@ def raw_number(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
-def _legacy_problem(
-    indicator: Indicator, values: Mapping[str, Reported], report: MeasurementReport | None
-) -> str | None:
-    """A percentage's value given alone stands only where the report already holds it,
-    as it was reported before numerators and denominators (a template imported back)."""
-    if not indicator.is_percentage:
-        return None
-    stored = {m.cell: reported(m) for m in report.measurements.all()} if report else {}
-    for cell, value in values.items():
-        if isinstance(value, Decimal) and stored.get(cell) != value:
-            return _(
-                "Indicator %(code)s is a percentage: give its numerator and denominator "
-                "(cell %(cell)s)."
-            ) % {"code": indicator.code, "cell": cell or _("Total")}
-    return None
-
-
 def parse_number(raw: str) -> Decimal:
     """A number as people write it ("1,5" or "1.5"), within what the database stores.
     ValueError with a message for the person otherwise."""
@@ -459,7 +448,7 @@ def _checked_report(
     values = _report_values(draft, _cells(cells, indicator).keys, errors)
     if values is None:
         return None
-    if problem := _legacy_problem(indicator, values, report):
+    if problem := legacy_problem(indicator, values, report):
         errors.append((first, problem))
         return None
     # A template downloaded with the stored values is imported back as it is: rows of

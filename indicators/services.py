@@ -166,6 +166,8 @@ def report_save(
     if problem is not None:
         raise DomainError(problem)
     values = report_values(indicator, cells, total)
+    if problem := legacy_problem(indicator, values, report):
+        raise DomainError(problem)
     if submit and (problem := submit_problem(indicator=indicator, values=values, text=text_value)):
         raise DomainError(problem)
     if report is not None and not submit and report_unchanged(report, values, text_value, comment):
@@ -255,6 +257,23 @@ def report_values(
     if total is not None:
         values[""] = total
     return values
+
+
+def legacy_problem(
+    indicator: Indicator, values: Mapping[str, Reported], report: MeasurementReport | None
+) -> str | None:
+    """A percentage's value given alone stands only where the report already holds it,
+    as it was reported before numerators and denominators (a template imported back)."""
+    if not indicator.is_percentage:
+        return None
+    stored = {m.cell: reported(m) for m in report.measurements.all()} if report else {}
+    for cell, value in values.items():
+        if isinstance(value, Decimal) and stored.get(cell) != value:
+            return _(
+                "Indicator %(code)s is a percentage: give its numerator and denominator "
+                "(cell %(cell)s)."
+            ) % {"code": indicator.code, "cell": cell or _("Total")}
+    return None
 
 
 def report_unchanged(

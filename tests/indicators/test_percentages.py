@@ -22,7 +22,7 @@ from core.spreadsheets import csv_text
 from indicators import exporting, services
 from indicators.cells import Pool, Ratio
 from indicators.figures import breakdown
-from indicators.forms import ReportForm
+from indicators.forms import IndicatorForm, ReportForm
 from indicators.models import Indicator, Measurement, MeasurementReport, ReportEvent
 from indicators.progress import indicators_progress
 from tests.conftest import World
@@ -408,3 +408,48 @@ def test_the_grid_asks_each_cell_for_both_and_shows_its_percentage(world: World,
     assert 'name="cell_0_numerator"' in page and 'name="cell_0_denominator"' in page
     assert "Women and girls: households evicted" in page, "the hidden label names the cell"
     assert "25 %</output>" in page
+
+
+def test_a_new_percentage_without_denominator_is_refused(world: World, periods):
+    indicator = share(world)
+    with pytest.raises(DomainError, match="is a percentage: give its numerator and denominator"):
+        services.report_save(
+            indicator=indicator,
+            period=periods[Q1],
+            membership=world.member_membership,
+            by=world.users["member"],
+            cells={},
+            total=D(45),
+        )
+    assert not MeasurementReport.objects.filter(indicator=indicator).exists()
+
+
+def test_what_the_parts_count_is_asked_only_of_percentages(world: World):
+    indicator = share(world)
+    data = {
+        "objective": indicator.objective_id,
+        "code": "N7",
+        "name": "Families advised",
+        "type": "outcome",
+        "measure": "number",
+        "is_count": "on",
+        "direction": "increase",
+        "aggregation": "sum",
+        "target_kind": "cumulative",
+        "data_source": "survey",
+        "frequency": "quarterly",
+        "weight": "1",
+        "numerator_label": "households evicted",
+        "denominator_label": "households with a mortgage",
+    }
+    form = IndicatorForm(data, cluster=world.cluster)
+    assert form.is_valid(), form.errors
+    assert (form.cleaned_data["numerator_label"], form.cleaned_data["denominator_label"]) == (
+        "",
+        "",
+    )
+    form = IndicatorForm(
+        {**data, "measure": "percentage", "aggregation": "average"}, cluster=world.cluster
+    )
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["numerator_label"] == "households evicted"
