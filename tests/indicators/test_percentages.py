@@ -14,6 +14,7 @@ from decimal import Decimal as D
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from clusters.models import AuditEntry, Membership
@@ -25,6 +26,8 @@ from indicators.figures import breakdown
 from indicators.forms import IndicatorForm, ReportForm
 from indicators.models import Indicator, Measurement, MeasurementReport, ReportEvent
 from indicators.progress import indicators_progress
+from reports.content import objectives, status_counts
+from tests.clock import TODAY
 from tests.conftest import World
 from tests.indicators.test_transfer import (
     Q1,
@@ -453,3 +456,16 @@ def test_what_the_parts_count_is_asked_only_of_percentages(world: World):
     )
     assert form.is_valid(), form.errors
     assert form.cleaned_data["numerator_label"] == "households evicted"
+
+
+def test_the_dossier_says_when_a_percentage_is_unweighted(world: World, periods):
+    indicator = share(world, objective=world.indicator.objective)
+    reported(indicator, periods[Q1], world.member_membership, {"": D(50)})
+    reported(indicator, periods[Q1], lead(world), {"": Ratio(D(90), D(100))})
+    sections = objectives(world.cluster, today=TODAY, charts=False)
+    html = render_to_string(
+        "reports/pdf/_objectives.html",
+        {"objectives": sections, "status_counts": status_counts(sections)},
+    )
+    assert "70 %" in html
+    assert "Some reports give no denominator: unweighted average" in html
