@@ -219,6 +219,25 @@ INDICATORS = [
         },
     },
     {
+        # A structural commitment answered yes or no (issue 16, point 7): the Ajuntament
+        # approves the protocol in the fifth quarter (PROTOCOL), and the entities that
+        # follow it say so from then on. Its own random generator, like I1.5's.
+        "objective": "O1",
+        "code": "I1.6",
+        "name": "L'Ajuntament ha aprovat el protocol municipal contra els desnonaments",
+        "type": T.STRUCTURAL,
+        "right": "ICESCR-11",
+        "right_attribute": "Seguretat de la tinença",
+        "measure": M.YES_NO,
+        "direction": D.INCREASE,
+        "aggregation": A.LATEST,
+        "target_kind": K.PER_PERIOD,
+        "data_source": S.ADMINISTRATIVE,
+        "hxl_tag": "#indicator",
+        "reporters": {"oficina-habitatge": 1, "dret-i-habitatge": 1},
+        "yes_from": 4,
+    },
+    {
         "objective": "O2",
         "code": "I2.1",
         "name": "% de llars ateses amb tarifa social (bo social) als subministraments",
@@ -402,6 +421,253 @@ INDICATORS = [
     },
 ]
 
+# The metadata sheet of each indicator, as OHCHR's Human Rights Indicators guide (2012)
+# lays it out (Indicator.metadata_sheet): what the coordinator and the entities agreed.
+METADATA = {
+    "I1.1": {
+        "definition": (
+            "Situació, trimestre a trimestre, del protocol municipal que ha de garantir una "
+            "proposta de reallotjament a tota família amb data de llançament, abans que "
+            "s'executi."
+        ),
+        "rationale": (
+            "L'observació general 7 del Comitè DESC demana que cap desnonament deixi ningú "
+            "sense llar i que les autoritats adoptin totes les mesures possibles per oferir "
+            "un allotjament alternatiu. El protocol és el compromís de l'Ajuntament de "
+            "complir aquesta obligació de protegir."
+        ),
+        "computation_method": (
+            "Descripció qualitativa de l'estat del protocol (inexistent, en redacció, "
+            "aprovat, aplicat) amb els fets del trimestre que ho acrediten."
+        ),
+        "collection_details": (
+            "Actes de la taula de treball amb el districte, acords de la Comissió de Govern "
+            "i seguiment dels casos que acompanyen les entitats."
+        ),
+        "comments_limitations": (
+            "És un judici d'experts: les entitats poden valorar diferent el grau "
+            "d'aplicació. La coordinadora en contrasta les descripcions abans de validar-les."
+        ),
+    },
+    "I1.2": {
+        "definition": (
+            "Nombre de llançaments d'habitatge habitual executats al districte en el "
+            "trimestre sense que la família tingui una alternativa habitacional assignada."
+        ),
+        "rationale": (
+            "Mesura directament la vulneració del dret a l'habitatge adequat (article 11 del "
+            "PIDESC) que el clúster vol eradicar: un llançament sense alternativa és un "
+            "desnonament forçós en el sentit de l'observació general 7."
+        ),
+        "computation_method": (
+            "Suma dels llançaments executats que cada entitat ha acompanyat o conegut, "
+            "descomptant els casos compartits. El total és el del trimestre; la meta és per "
+            "trimestre."
+        ),
+        "collection_details": (
+            "Registre de casos de cada entitat, contrastat amb el calendari de llançaments "
+            "que el Servei d'Intervenció en Pèrdua d'Habitatge comunica al clúster."
+        ),
+        "disaggregation_note": (
+            "Els barris són els tres amb més llançaments; la resta del districte es compta "
+            "en el total. No es desagrega per sexe perquè es compta la llar, no les persones."
+        ),
+        "comments_limitations": (
+            "Els llançaments que cap entitat coneix no hi són: la xifra és un mínim. Una "
+            "baixada pot venir d'una moratòria judicial i no només de l'acció del clúster."
+        ),
+    },
+    "I1.3": {
+        "definition": (
+            "Famílies que han rebut almenys una sessió d'assessorament jurídic o social "
+            "sobre el seu habitatge al punt d'assessorament compartit."
+        ),
+        "rationale": (
+            "Conèixer els propis drets és condició per reclamar-los: mesura la capacitat "
+            "dels titulars de drets d'exigir el dret a l'habitatge davant dels titulars "
+            "d'obligacions."
+        ),
+        "computation_method": (
+            "Nombre de famílies diferents ateses en el trimestre; una família atesa per "
+            "dues entitats compta un sol cop. Els trimestres se sumen fins a la meta."
+        ),
+        "collection_details": (
+            "Fitxa d'atenció única del punt d'assessorament, que cada entitat omple a "
+            "l'acabar la primera sessió."
+        ),
+        "comments_limitations": (
+            "Compta l'atenció, no el resultat: una família assessorada pot perdre igualment "
+            "l'habitatge."
+        ),
+    },
+    "I1.4": {
+        "definition": (
+            "Persones reallotjades en un habitatge social o d'emergència després d'un "
+            "procediment de desnonament, en el trimestre."
+        ),
+        "rationale": (
+            "L'obligació de realitzar el dret a l'habitatge es mesura en allotjaments "
+            "efectius: és el resultat que el protocol de reallotjament ha de produir."
+        ),
+        "computation_method": (
+            "Persones (no llars) que entren a viure en un habitatge social o d'emergència "
+            "en el trimestre. Els trimestres se sumen fins a la meta."
+        ),
+        "collection_details": (
+            "Adjudicacions de la Mesa d'Emergència i registres d'entrada dels habitatges "
+            "gestionats per les entitats."
+        ),
+        "disaggregation_note": (
+            "L'origen i la situació administrativa encara no es recullen: la Mesa "
+            "d'Emergència no les registra."
+        ),
+        "comments_limitations": (
+            "Un reallotjament temporal en pensió no hi compta; la durada de l'allotjament no "
+            "es mesura."
+        ),
+    },
+    "I1.5": {
+        "definition": (
+            "Persones que una entitat del clúster acompanya a la vista judicial del seu "
+            "procediment de desnonament."
+        ),
+        "rationale": (
+            "L'accés a la justícia i a un procés amb garanties forma part de la seguretat "
+            "de la tinença; l'acompanyament redueix els llançaments sense defensa."
+        ),
+        "computation_method": (
+            "Persones acompanyades en el trimestre, cada dimensió comptada pel seu compte "
+            "(per sexe, per edat, per discapacitat), perquè les entitats no poden creuar-les."
+        ),
+        "collection_details": "Agenda d'acompanyaments de les entitats, revisada cada mes.",
+        "comments_limitations": (
+            "Comença a comptar més tard que la resta: la seva línia de base és posterior."
+        ),
+    },
+    "I1.6": {
+        "definition": (
+            "Si l'Ajuntament ha aprovat formalment el protocol municipal contra els "
+            "desnonaments sense alternativa habitacional."
+        ),
+        "rationale": (
+            "Indicador estructural del compromís del titular d'obligacions: sense un "
+            "protocol aprovat, el reallotjament depèn de la bona voluntat de cada servei."
+        ),
+        "computation_method": (
+            "Sí quan totes les entitats que en responen, validades, diuen que el protocol "
+            "és aprovat al final del trimestre; no en cas contrari."
+        ),
+        "collection_details": (
+            "Acord de la Comissió de Govern publicat al Butlletí Oficial de la Província."
+        ),
+        "comments_limitations": (
+            "Aprovar-lo no vol dir aplicar-lo: l'indicador I1.1 en descriu l'aplicació."
+        ),
+    },
+    "I2.1": {
+        "definition": (
+            "Percentatge de llars ateses per les entitats que tenen el bo social als "
+            "subministraments de llum o gas."
+        ),
+        "rationale": (
+            "L'assequibilitat dels serveis bàsics és part del dret a un habitatge adequat: "
+            "el bo social és la mesura que protegeix les llars vulnerables dels talls."
+        ),
+        "computation_method": (
+            "Llars ateses amb bo social dividides per les llars ateses en el trimestre, per cent."
+        ),
+        "collection_details": (
+            "Fitxes d'atenció de les entitats, amb la factura de la llar com a comprovant."
+        ),
+        "comments_limitations": (
+            "Només compta les llars ateses, no totes les del districte: el denominador "
+            "canvia amb la demanda."
+        ),
+    },
+    "I2.2": {
+        "definition": (
+            "Talls de llum, aigua o gas a llars que els serveis socials o les entitats han "
+            "identificat com a vulnerables, en el trimestre."
+        ),
+        "rationale": (
+            "La llei 24/2015 prohibeix aquests talls: cada tall és un incompliment de "
+            "l'obligació de protegir de les companyies i de l'administració."
+        ),
+        "computation_method": "Suma dels talls coneguts en el trimestre; la meta és zero.",
+        "collection_details": (
+            "Registre de les entitats i dades que les companyies comuniquen als serveis socials."
+        ),
+        "comments_limitations": "Els talls d'hivern pesen més: la sèrie és estacional.",
+    },
+    "I2.3": {
+        "definition": (
+            "Persones que han rebut assessorament energètic a la llar (factures, potència "
+            "contractada, eficiència)."
+        ),
+        "rationale": (
+            "Reforça la capacitat de les llars de reclamar els seus drets com a "
+            "consumidores i de reduir la factura."
+        ),
+        "computation_method": "Persones ateses en el trimestre; la meta és per trimestre.",
+        "collection_details": "Registre d'atencions dels punts d'assessorament energètic.",
+        "comments_limitations": ("Es compta la persona atesa, no la resta de persones de la llar."),
+    },
+    "I3.1": {
+        "definition": (
+            "Dones, i els infants a càrrec seu, que en sortir d'un recurs d'acollida per "
+            "violència masclista accedeixen a un habitatge estable."
+        ),
+        "rationale": (
+            "La recomanació general 35 del Comitè CEDAW vincula la protecció davant la "
+            "violència amb l'accés a l'habitatge: sense habitatge, moltes dones no poden "
+            "sortir-ne."
+        ),
+        "computation_method": (
+            "Persones que signen un contracte o una cessió d'ús d'almenys un any en el "
+            "trimestre. Els trimestres se sumen fins a la meta."
+        ),
+        "collection_details": (
+            "Registres dels serveis d'acollida i de l'Oficina d'Habitatge, amb el "
+            "consentiment de cada dona."
+        ),
+        "comments_limitations": (
+            "Per seguretat, el territori no es desagrega: podria identificar-les."
+        ),
+    },
+    "I3.2": {
+        "definition": (
+            "Habitatges del parc públic o de les entitats reservats per a dones que surten "
+            "de situacions de violència masclista, al final del trimestre."
+        ),
+        "rationale": (
+            "Indicador estructural de la disponibilitat d'habitatge per a un grup "
+            "desfavorit que el titular d'obligacions ha de prioritzar."
+        ),
+        "computation_method": "Nombre d'habitatges reservats a l'últim dia del trimestre.",
+        "collection_details": "Inventari de l'Oficina d'Habitatge i de les cooperatives.",
+        "comments_limitations": "Un habitatge reservat pot estar buit per obres.",
+    },
+    "I3.3": {
+        "definition": (
+            "Percentatge de dones acompanyades que diuen sentir-se segures al seu habitatge."
+        ),
+        "rationale": (
+            "La seguretat física forma part de l'habitabilitat: un habitatge on la dona no "
+            "se sent segura no és adequat."
+        ),
+        "computation_method": (
+            "Dones que responen «segura» o «molt segura» dividides per les dones que "
+            "responen l'enquesta, per cent."
+        ),
+        "collection_details": (
+            "Enquesta semestral anònima de les entitats a les dones que acompanyen."
+        ),
+        "comments_limitations": (
+            "Mostra petita i autoseleccionada: les dones en situació més greu responen menys."
+        ),
+    },
+}
+
 # The protocol's story, one step a quarter (oldest first).
 PROTOCOL = [
     "No existeix cap protocol. Els llançaments es comuniquen als serveis socials amb menys "
@@ -542,8 +808,12 @@ def seed_indicators(cluster: Cluster, coordinator: User) -> None:
         if "since" in indicator.spec:
             indicator.baseline_date = past[indicator.spec["since"]].start
             Indicator.objects.filter(pk=indicator.pk).update(baseline_date=indicator.baseline_date)
-    # The indicators added later draw from generators of their own (see I1.5).
-    own = {i.code: random.Random(f"{SEED}-{i.code}") for i in indicators if "since" in i.spec}
+    # The indicators added later draw from generators of their own (see I1.5, I1.6).
+    own = {
+        i.code: random.Random(f"{SEED}-{i.code}")
+        for i in indicators
+        if "since" in i.spec or i.is_yes_no
+    }
     Objective.objects.filter(cluster=cluster).update(created_at=created + timedelta(days=14))
     Indicator.objects.filter(cluster=cluster).update(created_at=created + timedelta(days=14))
 
@@ -617,8 +887,18 @@ def _indicators(cluster: Cluster, baseline_date: date, target_date: date) -> lis
             key: value
             for key, value in spec.items()
             if key
-            not in {"reporters", "path", "noise", "seasonal", "cells", "since", "denominators"}
+            not in {
+                "reporters",
+                "path",
+                "noise",
+                "seasonal",
+                "cells",
+                "since",
+                "denominators",
+                "yes_from",
+            }
         }
+        fields.update(METADATA.get(spec["code"], {}))
         numeric = spec["measure"] != Indicator.Measure.QUALITATIVE
         fields.update(
             objective=objectives[spec["objective"]],
@@ -735,6 +1015,8 @@ def _entry(
     if not indicator.is_numeric:
         step = PROTOCOL[min(index, len(PROTOCOL) - 1)]
         return Entry(text=step, comment=comment)
+    if indicator.is_yes_no:
+        return Entry(total=Decimal(1 if index >= spec["yes_from"] else 0), comment=comment)
     start, end = spec["path"]
     level = start + (end - start) * index / (PAST_PERIODS - 1)
     if spec.get("seasonal"):

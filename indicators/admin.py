@@ -16,6 +16,6 @@ class ObjectiveAdmin(admin.ModelAdmin):
 class IndicatorAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "cluster", "measure", "breakdown"]
     list_filter = ["cluster", "measure", "breakdown", "by_sex", "by_age", "by_disability"]
-    search_fields = ["code", "name"]
+    search_fields = ["code", "name", "definition"]
     raw_id_fields = ["objective", "right", "sdg_indicator"]
     filter_horizontal = ["responsible"]

@@ -161,6 +161,14 @@ def shown(value: Decimal | int) -> str:
     return words.number(value, places=14)
 
 
+def value_shown(indicator: Indicator, value: Decimal | int) -> str:
+    """A value of the indicator as a page writes it: "Yes" or "No" for a yes/no
+    indicator (stored as 1 or 0), the number otherwise."""
+    if indicator.is_yes_no:
+        return str(_("Yes") if value == 1 else _("No"))
+    return shown(value)
+
+
 def count_problem(value: Decimal | int) -> str | None:
     """Why the value cannot be a count of people, households or cases, if it cannot."""
     value = Decimal(value)

@@ -19,7 +19,17 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from clusters.models import Cluster, Membership
-from indicators.cells import Cell, Ratio, Reported, cells_of, combined, group, plain, reported
+from indicators.cells import (
+    Cell,
+    Ratio,
+    Reported,
+    cells_of,
+    combined,
+    group,
+    plain,
+    reported,
+    value_shown,
+)
 from indicators.models import DISABILITY, HXL_SEX, Indicator, MeasurementReport, cell_label
 from indicators.rules import can_report
 from indicators.selectors import open_periods
@@ -46,7 +56,7 @@ TEMPLATE_WIDTHS = (12, 40, 12, 12, 34, 40, 12, 40, 40, 12, 12)
 # the dictionary has no +total, and a #reached column without disaggregation attributes
 # is the overall figure. A row is a report of the whole cluster (#adm1, no #adm2), or a
 # territory of an indicator by territory (#adm2); a qualitative report's text is its
-# #description.
+# #description, and so is a yes/no answer.
 HXL_HEAD = (
     "#org",
     "#org+code",
@@ -112,7 +122,7 @@ def template_rows(cluster: Cluster, membership: Membership) -> list[list[object]
                     *head,
                     "",
                     total_label,
-                    _number(plain(values.get(""))),
+                    _template_total(indicator, plain(values.get(""))),
                     report.text_value if report else "",
                     report.comment if report else "",
                     *_ratio(values.get("")),
@@ -131,6 +141,14 @@ def template_rows(cluster: Cluster, membership: Membership) -> list[list[object]
                 for key, label in cells
             )
     return rows
+
+
+def _template_total(indicator: Indicator, value: Decimal | None) -> object:
+    """The total as the template shows it: a yes/no answer in words ("Sí", "No"), which
+    the import reads back (importing.parse_yes_no)."""
+    if indicator.is_yes_no and value is not None:
+        return value_shown(indicator, value)
+    return _number(value)
 
 
 def template_xlsx(cluster: Cluster, membership: Membership) -> bytes:
@@ -189,7 +207,7 @@ def _export_header() -> list[object]:
             cell_label("|".join(f"{name}={value}" for name, value in parts.items()))
             for parts, _tag in HXL_GROUPS
         ),
-        _("Situation (qualitative indicators)"),
+        _("Situation (qualitative and yes/no indicators)"),
         _("Numerator"),
         _("Denominator"),
     ]
@@ -208,6 +226,11 @@ def _export_report_rows(
     if not indicator.is_numeric:
         return [[*head, "", "", *("" for _group in HXL_GROUPS), report.text_value, "", ""]]
     values = {m.cell: reported(m) for m in report.measurements.all()}
+    if indicator.is_yes_no:
+        # An answer, not people reached: #reached stays empty so that summing it counts
+        # nobody; the answer is its #description (no numerator or denominator either).
+        answer = value_shown(indicator, values[""]) if "" in values else ""
+        return [[*head, "", "", *("" for _group in HXL_GROUPS), answer, "", ""]]
     total = values.get("")
     whole = [*head, "", _number(plain(total)), *_groups(indicator, cells, values), ""]
     whole += _ratio(total)

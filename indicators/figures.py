@@ -58,6 +58,8 @@ def indicator_line_svg(
     """The indicator's value as of each period, by its rule, against the baseline and the
     target: the last point is the current value the page and the progress show."""
     points = [(periods[pk].label, float(value)) for pk, value in item.points]
+    if indicator.is_yes_no:
+        return _yes_no_line_svg(indicator, points, id_prefix)
     return charts.line_chart_svg(
         points=points,
         target=float(indicator.target_value) if indicator.target_value is not None else None,
@@ -70,6 +72,24 @@ def indicator_line_svg(
         % {"rule": indicator.current_label},
         labels={"target": _("Target"), "baseline": _("Baseline"), "no_data": _("No data")},
         unit=indicator.unit,
+        id_prefix=id_prefix,
+        decimal_mark=get_format("DECIMAL_SEPARATOR"),
+        group_mark=get_format("THOUSAND_SEPARATOR"),
+    )
+
+
+def _yes_no_line_svg(indicator: Indicator, points: list, id_prefix: str) -> str:
+    """Each period's answer, 1 for yes and 0 for no, against the target yes."""
+    return charts.line_chart_svg(
+        points=points,
+        target=1.0,
+        baseline=None,
+        title=_("%(indicator)s over the periods") % {"indicator": indicator.name},
+        description=_(
+            "The answer of each period, 1 for yes and 0 for no, from the validated reports: "
+            "yes when every entity that answered said yes."
+        ),
+        labels={"target": _("Target: yes"), "baseline": _("Baseline"), "no_data": _("No data")},
         id_prefix=id_prefix,
         decimal_mark=get_format("DECIMAL_SEPARATOR"),
         group_mark=get_format("THOUSAND_SEPARATOR"),

@@ -11,7 +11,13 @@ from django.utils.translation import gettext_lazy as _
 from clusters.models import Cluster, Membership
 from core.widgets import ChoiceFilter, DateInput, Textarea
 from indicators.cells import Ratio, count_problem, shown, validate_count
-from indicators.models import INDICATOR_DEFINITION, Indicator, Measurement, Objective
+from indicators.models import (
+    INDICATOR_DEFINITION,
+    METADATA_SHEET,
+    Indicator,
+    Measurement,
+    Objective,
+)
 from rights.forms import sdg_targets_field
 from rights.models import RightsIssue, SDGIndicator
 
@@ -77,6 +83,7 @@ class IndicatorForm(forms.ModelForm):
             "baseline_date": DateInput(),
             "target_date": DateInput(),
             "breakdown": forms.RadioSelect,
+            **{name: Textarea(attrs={"rows": 3}) for name in METADATA_SHEET},
         }
 
     def __init__(self, *args: object, cluster: Cluster, **kwargs: object) -> None:
@@ -91,6 +98,13 @@ class IndicatorForm(forms.ModelForm):
         self.fields["right"].queryset = self.fields["right"].queryset.select_related("instrument")
         # Without dimensions it means nothing: left unanswered, every combination.
         self.fields["breakdown"].required = False
+
+    def fieldsets(self) -> list[tuple[str, list[forms.BoundField]]]:
+        """The definition, then the metadata sheet in its own fieldset ("" for no legend)."""
+        return [
+            ("", [self[name] for name in self.fields if name not in METADATA_SHEET]),
+            (str(_("Metadata sheet")), [self[name] for name in METADATA_SHEET]),
+        ]
 
     def clean_breakdown(self) -> str:
         return (
@@ -134,6 +148,43 @@ class IndicatorForm(forms.ModelForm):
                     name, _("Validated values use this definition: create a new indicator instead.")
                 )
 
+    # What a yes/no indicator cannot have, with why (the constraint indicator_yes_no_plain).
+    YES_NO_REFUSED = {
+        "baseline_value": _("A yes/no indicator starts from no: leave the baseline value empty."),
+        "target_value": _("The target of a yes/no indicator is yes: leave the target value empty."),
+        "territories": _("A yes/no indicator is not broken down: leave the territories empty."),
+        "unit": _("A yes or a no has no unit: leave it empty."),
+    }
+
+    def _check_yes_no(self, data: dict) -> None:
+        """A yes/no answer is one fact: no values to start from or reach, no cells, the
+        latest answer is the one that counts."""
+        for name, message in self.YES_NO_REFUSED.items():
+            if data.get(name) not in (None, ""):
+                self.add_error(name, message)
+        if any(data.get(name) for name in ("by_sex", "by_age", "by_disability")):
+            self.add_error(
+                "by_sex", _("A yes/no indicator is not broken down: untick the dimensions.")
+            )
+        if data.get("direction") == Indicator.Direction.DECREASE:
+            self.add_error(
+                "direction", _("The target of a yes/no indicator is yes: choose increase.")
+            )
+        if self.instance.pk and "measure" in self.changed_data:
+            stored = Measurement.objects.filter(report__indicator=self.instance)
+            # A percentage's 1 % of 100 is not a yes: rows with a denominator never are.
+            answers = stored.filter(cell="", value__in=(0, 1), denominator__isnull=True)
+            if stored.exclude(pk__in=answers).exists():
+                self.add_error(
+                    "measure",
+                    _("Values already reported are not answers of yes (1) or no (0)."),
+                )
+        if data.get("aggregation") not in (None, Indicator.Aggregation.LATEST):
+            self.add_error(
+                "aggregation",
+                _("A yes/no indicator reads its latest answer: choose latest period."),
+            )
+
     def clean_hxl_tag(self) -> str:
         tag = self.cleaned_data["hxl_tag"].strip().lower()
         if tag and not tag.startswith("#"):
@@ -175,6 +226,8 @@ class IndicatorForm(forms.ModelForm):
                 "aggregation",
                 _("A cumulative sum can only grow: for a decrease choose average or latest."),
             )
+        if data.get("measure") == Indicator.Measure.YES_NO:
+            self._check_yes_no(data)
         self._check_definition_is_stable()
         self._check_counts_hold()
         start, end = data.get("baseline_date"), data.get("target_date")
@@ -244,6 +297,21 @@ class RatioFields:
     legacy: str | None
 
 
+class YesNoField(forms.TypedChoiceField):
+    """The answer of a yes/no indicator: stored as the total 1 (yes) or 0 (no); left
+    unanswered, no data."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(
+            choices=[("1", _("Yes")), ("0", _("No"))],
+            coerce=Decimal,
+            empty_value=None,
+            required=False,
+            widget=forms.RadioSelect,
+            **kwargs,
+        )
+
+
 class ReportForm(forms.Form):
     """The grid of one report: the total, one field per disaggregation cell, a comment.
 
@@ -266,6 +334,11 @@ class ReportForm(forms.Form):
         self.legacy: dict[str, Decimal] = dict(self.initial.get("legacy") or {})
         if indicator.is_percentage:
             self._add_ratio_fields()
+        elif indicator.is_yes_no:
+            self.fields["total"] = YesNoField(
+                label=_("Answer"),
+                help_text=_("Leave it unanswered when you do not know yet: that is no data."),
+            )
         elif indicator.is_numeric:
             self.fields["total"] = value_field(_("Total"), indicator)
             for index, (key, label) in enumerate(indicator.cells()):

@@ -303,6 +303,8 @@ def _row_value(raw: str, indicator: Indicator | None, problems: list[str]) -> De
             % {"code": indicator.code}
         )
         return None
+    if indicator is not None and indicator.is_yes_no:
+        return _yes_no_value(raw, indicator, problems)
     try:
         value = parse_number(raw)
     except ValueError as error:
@@ -371,6 +373,29 @@ def _row_ratio(
 def raw_number(value: Decimal) -> str:
     """A number as a file writes it: "12", "7.5"."""
     return format(value.normalize(), "f")
+
+
+# The answers of a yes/no indicator a file may hold, whatever its language (the template
+# writes the reader's own "Yes" or "No", also accepted): stored as 1 and 0.
+YES_NO_WORDS = {"yes": 1, "sí": 1, "si": 1, "1": 1, "no": 0, "0": 0}
+
+
+def parse_yes_no(raw: str) -> Decimal | None:
+    """1 for yes, 0 for no, as a file writes them ("sí", "Yes", "1"...); None otherwise."""
+    text = raw.strip().lower()
+    words = {**YES_NO_WORDS, str(_("Yes")).lower(): 1, str(_("No")).lower(): 0}
+    found = words.get(text)
+    return None if found is None else Decimal(found)
+
+
+def _yes_no_value(raw: str, indicator: Indicator, problems: list[str]) -> Decimal | None:
+    value = parse_yes_no(raw)
+    if value is None:
+        problems.append(
+            _("Indicator %(code)s is answered yes or no: write yes or no, not “%(value)s”.")
+            % {"code": indicator.code, "value": raw}
+        )
+    return value
 
 
 def parse_number(raw: str) -> Decimal:

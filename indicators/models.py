@@ -2,7 +2,9 @@
 
 A member entity reports, for one indicator and one period, a MeasurementReport made of Measurements:
 one per disaggregation cell plus the total (cell ""). The report carries the status
-(draft, submitted, returned, validated); progress reads only validated totals.
+(draft, submitted, returned, validated); progress reads only validated totals. A yes/no
+indicator's answer is its total: 1 for yes, 0 for no (indicators.progress says how the
+answers of several entities and periods roll up).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext, pgettext_lazy
 
@@ -87,6 +90,19 @@ CURRENT_LABELS = {
 }
 
 
+# The metadata sheet of an indicator, as OHCHR's Human Rights Indicators guide (2012)
+# lays it out, in its order. Data source, disaggregation and periodicity are also the
+# indicator's own fields (data_source, the dimensions, frequency): these texts say the rest.
+METADATA_SHEET = (
+    "definition",
+    "rationale",
+    "computation_method",
+    "collection_details",
+    "disaggregation_note",
+    "comments_limitations",
+)
+
+
 # What a coordinator defines of an indicator: the fields of its form, and what the audit
 # log records when it changes.
 INDICATOR_DEFINITION = (
@@ -120,6 +136,7 @@ INDICATOR_DEFINITION = (
     # Percentages: what their numerator and denominator count.
     "numerator_label",
     "denominator_label",
+    *METADATA_SHEET,
 )
 
 
@@ -133,6 +150,9 @@ class Indicator(models.Model):
         NUMBER = "number", _("Number")
         PERCENTAGE = "percentage", _("Percentage")
         QUALITATIVE = "qualitative", _("Qualitative")
+        # A structural commitment that is in place or not ("law ratified"): stored as the
+        # total 1 (yes) or 0 (no), the target is yes (progress.yes_no_status).
+        YES_NO = "yes_no", _("Yes or no")
 
     class Direction(models.TextChoices):
         INCREASE = "increase", _("Increase")
@@ -269,6 +289,45 @@ class Indicator(models.Model):
         blank=True,
         help_text=_("For percentages, for example: households with a mortgage."),
     )
+    definition = models.TextField(
+        _("definition"),
+        max_length=2000,
+        blank=True,
+        help_text=_("What the indicator measures, with the meaning of its terms."),
+    )
+    rationale = models.TextField(
+        _("rationale"),
+        max_length=2000,
+        blank=True,
+        help_text=_("Why it matters for the right and its attribute."),
+    )
+    computation_method = models.TextField(
+        _("method of computation"),
+        max_length=2000,
+        blank=True,
+        help_text=_("How the value is worked out: what is counted, the formula."),
+    )
+    collection_details = models.TextField(
+        _("data collection and source"),
+        max_length=2000,
+        blank=True,
+        help_text=_("Who collects the data, how, and from which registers or surveys."),
+    )
+    disaggregation_note = models.TextField(
+        _("note on disaggregation"),
+        max_length=1000,
+        blank=True,
+        help_text=_(
+            "The dimensions chosen above are listed on the sheet: add what they leave out, "
+            "or why a ground is not broken down."
+        ),
+    )
+    comments_limitations = models.TextField(
+        _("comments and limitations"),
+        max_length=2000,
+        blank=True,
+        help_text=_("What the figure does not show, its known biases and gaps."),
+    )
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
@@ -317,6 +376,25 @@ class Indicator(models.Model):
                     "A cumulative sum can only grow: for a decrease choose average or latest."
                 ),
             ),
+            # A yes/no indicator: its target is yes, read from the latest period, no cells.
+            models.CheckConstraint(
+                condition=~Q(measure="yes_no")
+                | Q(
+                    baseline_value__isnull=True,
+                    target_value__isnull=True,
+                    direction="increase",
+                    aggregation="latest",
+                    by_sex=False,
+                    by_age=False,
+                    by_disability=False,
+                    territories="",
+                ),
+                name="indicator_yes_no_plain",
+                violation_error_message=_(
+                    "A yes/no indicator aims at yes: it has no baseline or target values and "
+                    "no disaggregation, and reads its latest period."
+                ),
+            ),
             models.CheckConstraint(
                 condition=Q(baseline_date__isnull=True)
                 | Q(target_date__isnull=True)
@@ -331,6 +409,57 @@ class Indicator(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("indicators:indicator-detail", args=[self.cluster.slug, self.pk])
+
+    @property
+    def is_yes_no(self) -> bool:
+        """Reported as yes (1) or no (0), its target yes: no cells, no baseline or target
+        values (progress.yes_no_status says how the answers roll up)."""
+        return self.measure == self.Measure.YES_NO
+
+    @property
+    def target_shown(self) -> str:
+        """The target as the pages write it: "Yes" for a yes/no indicator, the number
+        in the reader's language, or a dash when there is none."""
+        if self.is_yes_no:
+            return str(_("Yes"))
+        return "—" if self.target_value is None else words.number(self.target_value)
+
+    def disaggregation_words(self) -> str:
+        """The dimensions the indicator is broken down by, in words ("" for none), for the
+        metadata sheet."""
+        names = {
+            "sex": _("sex"),
+            "age": _("age band"),
+            "disability": _("disability"),
+            "territory": _("territory"),
+        }
+        shown = [str(names[name]) for name, _values in self.dimensions()]
+        if not shown:
+            return ""
+        if self.territory_list():
+            shown[-1] = f"{shown[-1]} ({', '.join(self.territory_list())})"
+        return ", ".join(shown)
+
+    def metadata_sheet(self) -> list[tuple[str, str]]:
+        """The sheet as OHCHR's guide lays it out, as (heading, text) in its order; a
+        blank text is "" (the pages and the dossier write it as a dash)."""
+        source = str(self.get_data_source_display())
+        if self.collection_details:
+            source = f"{source}. {self.collection_details}"
+        disaggregation = capfirst(self.disaggregation_words())
+        if disaggregation and self.disaggregation_note:
+            disaggregation = f"{disaggregation}. {self.disaggregation_note}"
+        elif self.disaggregation_note:
+            disaggregation = self.disaggregation_note
+        return [
+            (str(_("Definition")), self.definition),
+            (str(_("Rationale")), self.rationale),
+            (str(_("Method of computation")), self.computation_method),
+            (str(_("Data collection and source")), source),
+            (str(_("Disaggregation")), disaggregation),
+            (str(_("Periodicity")), str(self.get_frequency_display())),
+            (str(_("Comments and limitations")), self.comments_limitations),
+        ]
 
     @property
     def is_numeric(self) -> bool:

@@ -9,6 +9,13 @@ the numerators over the sum of the denominators, or, when a report of the period
 denominator, the unweighted mean of the period's percentages, flagged as such). Across
 periods, the period figures combine by the indicator's rule (combine: sum, average or
 latest), each period counting once, as before.
+
+A yes/no indicator (Indicator.Measure.YES_NO, "the protocol is approved") rolls up by one
+rule, here and nowhere else: a period's answer is yes when every responsible entity that
+answered in it, validated, said yes, and no when any said no; the indicator's answer is
+its latest period's (it reads its latest period, the form and a constraint hold it there).
+Yes is achieved (progress 1), no is off track (progress 0), and no validated answer is no
+data. Its target is yes, so an objective counts it with its weight like any other.
 """
 
 from __future__ import annotations
@@ -24,7 +31,7 @@ from django.core.cache import cache
 from django.db.models import Count, Sum
 from django.utils import timezone
 
-from indicators.cells import Pool, shown
+from indicators.cells import Pool, value_shown
 from indicators.models import Indicator, Measurement, MeasurementReport, Objective
 
 ACHIEVED, ON_TRACK, AT_RISK, OFF_TRACK, NO_DATA = (
@@ -92,6 +99,21 @@ def progress_status(
     return fraction, OFF_TRACK
 
 
+def yes_no_value(mean: Decimal | float | None) -> Decimal | None:
+    """A period's answer from the mean of its validated answers (1 yes, 0 no): yes only
+    when every one of them is yes."""
+    if mean is None:
+        return None
+    return Decimal(1) if Decimal(mean) == 1 else Decimal(0)
+
+
+def yes_no_status(current: Decimal | None) -> tuple[float | None, str]:
+    """Progress of a yes/no indicator from its answer: yes achieved, no off track."""
+    if current is None:
+        return None, NO_DATA
+    return (1.0, ACHIEVED) if current == 1 else (0.0, OFF_TRACK)
+
+
 def elapsed_share(start: date | None, end: date | None, today: date | None = None) -> float:
     """How far today is between start and end (0..1); 1 without dates (judge as due)."""
     if start is None or end is None or end <= start:
@@ -119,7 +141,7 @@ class IndicatorProgress:
     @property
     def current_shown(self) -> str | None:
         """The current value as the person's language writes it ("1.500", "49,38")."""
-        return None if self.current is None else shown(self.current)
+        return None if self.current is None else value_shown(self.indicator, self.current)
 
 
 # Validated values change only when a report is validated (a validated report is never
@@ -190,6 +212,7 @@ def _period_values(
         .order_by("report__indicator_id", "report__period__start")
     )
     percentage = {i.pk for i in indicators if i.is_percentage}
+    yes_no = {i.pk for i in indicators if i.is_yes_no}
     result: dict[int, list[tuple[int, date, Decimal, bool]]] = defaultdict(list)
     for row in rows:
         indicator_id = row["report__indicator_id"]
@@ -203,6 +226,9 @@ def _period_values(
                 weighted_count=row["weighted_count"],
             )
             value, weighted = pool.value, pool.weighted
+        elif indicator_id in yes_no:
+            # The mean of the answers (1 yes, 0 no): yes only when every one is yes.
+            value = yes_no_value(Decimal(row["total"]) / row["count"])
         result[indicator_id].append(
             (row["report__period_id"], row["report__period__start"], value, weighted)
         )
@@ -242,7 +268,9 @@ def indicators_progress(
         points = running(indicator, values) if indicator.is_numeric else []
         current = points[-1] if points else None
         fraction, status = (
-            progress_status(
+            yes_no_status(current)
+            if indicator.is_yes_no
+            else progress_status(
                 baseline=indicator.baseline_value,
                 target=indicator.target_value,
                 current=current,

@@ -63,6 +63,8 @@ def report_problem(
 def submit_problem(*, indicator: Indicator, values: Mapping[str, Decimal], text: str) -> str | None:
     """Why a report of these values ({cell: value}, the total under "") or this text
     cannot be submitted; None when it can."""
+    if indicator.is_yes_no and values.get("") is None:
+        return _("Answer yes or no before submitting.")
     if indicator.is_numeric and values.get("") is None:
         # Progress reads the total: cells alone, when some are missing (or percentages,
         # which do not add up), would count for nothing.

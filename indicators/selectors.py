@@ -10,7 +10,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from clusters.models import Cluster, Membership
-from indicators.cells import reported, shown
+from indicators.cells import reported, value_shown
 from indicators.models import Indicator, MeasurementReport, ReportingPeriod
 from indicators.periods import cluster_periods
 from indicators.rules import can_report
@@ -224,9 +224,10 @@ def with_cells(reports: Iterable[MeasurementReport]) -> None:
         indicator = report.indicator
         if indicator.pk not in labels:
             labels[indicator.pk] = [(key, str(label)) for key, label in indicator.cells()]
-        # A percentage by its numerator and denominator shows them: "10 / 20 (50 %)".
+        # A percentage by its numerator and denominator shows them: "10 / 20 (50 %)"; a
+        # yes/no answer is "Yes" or "No".
         values = {
-            m.cell: str(reported(m)) if m.has_denominator else shown(m.value)
+            m.cell: str(reported(m)) if m.has_denominator else value_shown(indicator, m.value)
             for m in report.measurements.all()
         }
         report.cell_values = [

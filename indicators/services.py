@@ -252,6 +252,8 @@ def report_values(
         raise DomainError(
             _("Unknown disaggregation cell: %(cell)s.") % {"cell": ", ".join(sorted(unknown))}
         )
+    if indicator.is_yes_no and total not in (None, Decimal(0), Decimal(1)):
+        raise DomainError(_("A yes/no indicator is answered 1 (yes) or 0 (no)."))
     total = check_total(indicator, cells, total)
     values = {key: value for key, value in cells.items() if value is not None}
     if total is not None:

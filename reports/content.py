@@ -307,6 +307,16 @@ def progress_report(cluster: Cluster, period: ReportingPeriod) -> dict:
     }
 
 
+def metadata_sheets(sections: list[ObjectiveSection]) -> list[tuple[Indicator, list]]:
+    """Each indicator of the objectives with its metadata sheet, (heading, text) rows, for
+    the dossier's annex: no query beyond the sections' own."""
+    return [
+        (item.indicator, item.indicator.metadata_sheet())
+        for section in sections
+        for item in section.indicators
+    ]
+
+
 def dossier(cluster: Cluster) -> dict:
     today = timezone.localdate()
     sections = objectives(cluster, today=today)
@@ -318,6 +328,7 @@ def dossier(cluster: Cluster) -> dict:
         "issues": rights_issues(cluster),
         "objectives": sections,
         "status_counts": status_counts(sections),
+        "sheets": metadata_sheets(sections),
         "decisions": records,
         "participation": participation(cluster)[1],
         "actions": actions,
