@@ -23,6 +23,7 @@ from accounts.models import User
 from actors.models import ActorUser
 from clusters.models import Cluster, Membership
 from indicators import services
+from indicators.cells import Ratio, Reported
 from indicators.models import (
     Indicator,
     MeasurementReport,
@@ -252,11 +253,21 @@ INDICATORS = [
         "target_value": 60,
         "data_source": S.ADMINISTRATIVE,
         "hxl_tag": "#indicator",
+        "numerator_label": "llars ateses amb bo social",
+        "denominator_label": "llars ateses",
         "reporters": {
             "energia-justa": 6,
             "llar-solidaria": 2,
             "av-nou-barris": -4,
             "oficina-habitatge": -3,
+        },
+        # How many households each entity serves: the cluster's percentage weighs each
+        # entity by them (the Oficina's many households count more than the association's).
+        "denominators": {
+            "energia-justa": 120,
+            "llar-solidaria": 45,
+            "av-nou-barris": 30,
+            "oficina-habitatge": 410,
         },
         "path": (36, 62),
         "noise": 2.5,
@@ -401,7 +412,10 @@ INDICATORS = [
         "target_value": 80,
         "data_source": S.SURVEY,
         "hxl_tag": "#indicator",
+        "numerator_label": "dones que se senten segures",
+        "denominator_label": "dones acompanyades que han respost",
         "reporters": {"dones-i-llar": 3, "llar-solidaria": 0, "xarxa-migrades": -5},
+        "denominators": {"dones-i-llar": 64, "llar-solidaria": 22, "xarxa-migrades": 38},
         "path": (58, 76),
         "noise": 3,
     },
@@ -758,7 +772,7 @@ FORCED = {
 
 @dataclass
 class Entry:
-    total: Decimal | None = None
+    total: Reported | None = None
     cells: dict[str, Decimal | None] = field(default_factory=dict)
     text: str = ""
     comment: str = ""
@@ -872,7 +886,17 @@ def _indicators(cluster: Cluster, baseline_date: date, target_date: date) -> lis
         fields = {
             key: value
             for key, value in spec.items()
-            if key not in {"reporters", "path", "noise", "seasonal", "cells", "since", "yes_from"}
+            if key
+            not in {
+                "reporters",
+                "path",
+                "noise",
+                "seasonal",
+                "cells",
+                "since",
+                "denominators",
+                "yes_from",
+            }
         }
         fields.update(METADATA.get(spec["code"], {}))
         numeric = spec["measure"] != Indicator.Measure.QUALITATIVE
@@ -998,9 +1022,15 @@ def _entry(
     if spec.get("seasonal"):
         level *= {1: 1.2, 2: 0.95, 3: 0.8, 4: 1.05}[(period.start.month - 1) // 3 + 1]
     own = spec["reporters"][membership.actor.slug]
-    if indicator.measure == Indicator.Measure.PERCENTAGE:
+    if indicator.is_percentage:
+        # Reported by numerator and denominator: so many households of those it serves.
         value = min(99.0, max(1.0, level + own + rng.gauss(0, spec["noise"])))
-        return Entry(total=Decimal(str(round(value, 1))), comment=comment)
+        # A few more or fewer each quarter, drawn from no generator: the other figures of
+        # the demo stay as they were.
+        served = spec["denominators"][membership.actor.slug] + (index * 7) % 5 - 2
+        return Entry(
+            total=Ratio(Decimal(round(served * value / 100)), Decimal(served)), comment=comment
+        )
     noise = spec.get("noise", 0)
     factor = 1 + rng.gauss(0, noise) if noise else 1
     value = max(0, round(level * own * factor))
@@ -1061,8 +1091,13 @@ def _flawed(indicator: Indicator, entry: Entry, flaw: str, rng: random.Random) -
         left_out = max(entry.cells, key=lambda key: (entry.cells[key] > 0, key))
         cells = {**entry.cells, left_out: None}
         return Entry(total=entry.total, cells=cells, comment=entry.comment)
-    if indicator.measure == Indicator.Measure.PERCENTAGE:
-        return Entry(total=min(entry.total + 12, Decimal(99)), comment=entry.comment)
+    if indicator.is_percentage:
+        # The households with the social tariff counted twice: too many of those served.
+        ratio = entry.total
+        numerator = min(
+            ratio.numerator + round(ratio.denominator * Decimal("0.12")), ratio.denominator
+        )
+        return Entry(total=Ratio(numerator, ratio.denominator), comment=entry.comment)
     total = int(entry.total * Decimal("1.3")) + 2
     return Entry(total=Decimal(total), cells=_split(indicator, total, rng), comment=entry.comment)
 

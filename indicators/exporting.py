@@ -19,7 +19,17 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from clusters.models import Cluster, Membership
-from indicators.cells import Cell, cells_of, combined, group, value_shown
+from indicators.cells import (
+    Cell,
+    Ratio,
+    Reported,
+    cells_of,
+    combined,
+    group,
+    plain,
+    reported,
+    value_shown,
+)
 from indicators.models import DISABILITY, HXL_SEX, Indicator, MeasurementReport, cell_label
 from indicators.rules import can_report
 from indicators.selectors import open_periods
@@ -35,8 +45,11 @@ TEMPLATE_HEADER = (
     "value",
     "text",
     "comment",
+    # A percentage's cells: what it is made of (the value is then the percentage).
+    "numerator",
+    "denominator",
 )
-TEMPLATE_WIDTHS = (12, 40, 12, 12, 34, 40, 12, 40, 40)
+TEMPLATE_WIDTHS = (12, 40, 12, 12, 34, 40, 12, 40, 40, 12, 12)
 
 # HXL hashtags of the export, from the HXL 1.1 hashtag dictionary
 # (https://hxlstandard.org/standard/1-1final/dictionary/). The total has no attribute:
@@ -69,8 +82,12 @@ HXL_GROUPS: tuple[tuple[dict[str, str], str], ...] = (
         for age, _a in AGE_BANDS
     ),
 )
-HXL_TAGS = (*HXL_HEAD, *(tag for _parts, tag in HXL_GROUPS), "#description")
-EXPORT_WIDTHS = (30, 18, 14, 40, 12, 12, 20, 20, 12, *(14 for _group in HXL_GROUPS), 50)
+# A percentage's row gives what its #reached is made of: the numerator and the
+# denominator, attributes of the export's own (the dictionary has none for them), on
+# #indicator rather than #reached so that no tool adds them up with the figures.
+HXL_RATIO = ("#indicator+numerator", "#indicator+denominator")
+HXL_TAGS = (*HXL_HEAD, *(tag for _parts, tag in HXL_GROUPS), "#description", *HXL_RATIO)
+EXPORT_WIDTHS = (30, 18, 14, 40, 12, 12, 20, 20, 12, *(14 for _group in HXL_GROUPS), 50, 12, 12)
 
 
 def template_rows(cluster: Cluster, membership: Membership) -> list[list[object]]:
@@ -98,20 +115,30 @@ def template_rows(cluster: Cluster, membership: Membership) -> list[list[object]
         cells = indicator.cells() if indicator.is_numeric else []
         for period in [period for period in periods if indicator.asks_for(period)]:
             report = reports.get((indicator.pk, period.pk))
-            values = {m.cell: m.value for m in report.measurements.all()} if report else {}
+            values = {m.cell: reported(m) for m in report.measurements.all()} if report else {}
             head = [indicator.code, indicator.name, period.start, period.label]
             rows.append(
                 [
                     *head,
                     "",
                     total_label,
-                    _template_total(indicator, values.get("")),
+                    _template_total(indicator, plain(values.get(""))),
                     report.text_value if report else "",
                     report.comment if report else "",
+                    *_ratio(values.get("")),
                 ]
             )
             rows.extend(
-                [*head, key, str(label), _number(values.get(key)), "", ""] for key, label in cells
+                [
+                    *head,
+                    key,
+                    str(label),
+                    _number(plain(values.get(key))),
+                    "",
+                    "",
+                    *_ratio(values.get(key)),
+                ]
+                for key, label in cells
             )
     return rows
 
@@ -181,6 +208,8 @@ def _export_header() -> list[object]:
             for parts, _tag in HXL_GROUPS
         ),
         _("Situation (qualitative and yes/no indicators)"),
+        _("Numerator"),
+        _("Denominator"),
     ]
 
 
@@ -195,15 +224,16 @@ def _export_report_rows(
     head = [actor.name, actor.slug, indicator.code, indicator.name, period.start, period.end]
     head.append(cluster_territory)
     if not indicator.is_numeric:
-        return [[*head, "", "", *("" for _group in HXL_GROUPS), report.text_value]]
-    values = {m.cell: m.value for m in report.measurements.all()}
+        return [[*head, "", "", *("" for _group in HXL_GROUPS), report.text_value, "", ""]]
+    values = {m.cell: reported(m) for m in report.measurements.all()}
     if indicator.is_yes_no:
         # An answer, not people reached: #reached stays empty so that summing it counts
-        # nobody; the answer is its #description.
+        # nobody; the answer is its #description (no numerator or denominator either).
         answer = value_shown(indicator, values[""]) if "" in values else ""
-        return [[*head, "", "", *("" for _group in HXL_GROUPS), answer]]
+        return [[*head, "", "", *("" for _group in HXL_GROUPS), answer, "", ""]]
     total = values.get("")
-    whole = [*head, "", _number(total), *_groups(indicator, cells, values), ""]
+    whole = [*head, "", _number(plain(total)), *_groups(indicator, cells, values), ""]
+    whole += _ratio(total)
     territories = [
         (territory, [(key, parts) for key, parts in cells if parts.get("territory") == territory])
         for territory in indicator.territory_list()
@@ -215,18 +245,29 @@ def _export_report_rows(
     known = Decimal(0)
     for name, own in given:
         part = combined(indicator, values, [key for key, _parts in own])
-        known += part or 0
-        rows.append([*head, name, _number(part), *_groups(indicator, own, values), ""])
+        known += plain(part) or 0
+        rows.append(
+            [*head, name, _number(plain(part)), *_groups(indicator, own, values), "", *_ratio(part)]
+        )
     if indicator.adds_up and total is not None and total != known:
         rest = [*head, _("The rest, not given by territory"), _number(total - known)]
-        rows.append([*rest, *("" for _group in HXL_GROUPS), ""])
+        rows.append([*rest, *("" for _group in HXL_GROUPS), "", "", ""])
     return rows
 
 
-def _groups(indicator: Indicator, cells: list[Cell], values: Mapping[str, Decimal]) -> list:
+def _groups(indicator: Indicator, cells: list[Cell], values: Mapping[str, Reported]) -> list:
+    """Each group's value: a sum, or for a percentage its cells' pooled percentage."""
     return [
-        _number(combined(indicator, values, group(cells, **parts))) for parts, _tag in HXL_GROUPS
+        _number(plain(combined(indicator, values, group(cells, **parts))))
+        for parts, _tag in HXL_GROUPS
     ]
+
+
+def _ratio(value: Reported | None) -> list[object]:
+    """The numerator and denominator columns: empty but for a percentage given by them."""
+    if isinstance(value, Ratio):
+        return [_number(value.numerator), _number(value.denominator)]
+    return ["", ""]
 
 
 # ---------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 
 from indicators import charts
-from indicators.cells import cells_of, combined, group
+from indicators.cells import Pool, cells_of, combined, group, plain, reported
 from indicators.models import Indicator, MeasurementReport, ReportingPeriod
 from indicators.progress import IndicatorProgress, ObjectiveProgress
 from rights.models import AGE_BANDS, SEXES
@@ -26,6 +26,14 @@ def status_labels() -> dict[str, str]:
         "off_track": _("Off track"),
         "no_data": _("No data"),
     }
+
+
+def unweighted_note() -> str:
+    """What a page says of a percentage some report of which gives no denominator."""
+    return _(
+        "Some reports give no denominator: their percentages are averaged unweighted, each "
+        "entity counting the same."
+    )
 
 
 def progress_svg(item: IndicatorProgress | ObjectiveProgress, id_prefix: str) -> str:
@@ -93,14 +101,18 @@ class Breakdown:
     rows: list  # [(age band, [(sex, value or None)])]
     broken_down: int  # validated reports that give every cell of the chart
     reported: int  # validated reports of the period
+    # False for a percentage of which some report gives no denominator: its bars are the
+    # unweighted means of the entities' percentages (indicators.cells.Pool).
+    weighted: bool = True
 
 
 def breakdown(indicator: Indicator, period_id: int | None = None) -> Breakdown:
     """Validated values by age band and sex, of the given period or the latest with data.
 
     Only the reports that give every cell of the chart count: their values are added up
-    (averaged, for percentages, which do not add up). A report with its total alone, or
-    some cells, would make a part pass for the whole; the chart says how many counted."""
+    (for percentages, their numerators and denominators: indicators.cells.Pool). A report
+    with its total alone, or some cells, would make a part pass for the whole; the chart
+    says how many counted."""
     if period_id is None:
         period_id = (
             MeasurementReport.objects.filter(
@@ -111,7 +123,7 @@ def breakdown(indicator: Indicator, period_id: int | None = None) -> Breakdown:
             .first()
         )
     reports = [
-        {m.cell: m.value for m in report.measurements.all()}
+        {m.cell: reported(m) for m in report.measurements.all()}
         for report in MeasurementReport.objects.filter(
             indicator=indicator, status=MeasurementReport.Status.VALIDATED, period_id=period_id
         ).prefetch_related("measurements")
@@ -157,14 +169,21 @@ def breakdown(indicator: Indicator, period_id: int | None = None) -> Breakdown:
         if all(combined(indicator, values, keys) is not None for keys in groups)
     ]
 
+    weighted = True
+
     def value(keys: list[str]) -> float | None:
+        nonlocal weighted
         if not complete:
             return None
-        total = sum((combined(indicator, v, keys) for v in complete), Decimal(0))
-        return float(total if indicator.adds_up else total / len(complete))
+        found = [combined(indicator, v, keys) for v in complete]
+        if indicator.is_percentage:
+            pool = Pool.of(found)
+            weighted = weighted and pool.weighted
+            return float(pool.value)
+        return float(sum((plain(v) for v in found), Decimal(0)))
 
     rows = [(row, [(series, value(keys)) for series, keys in bars]) for row, bars in layout]
-    return Breakdown(rows, len(complete), len(reports))
+    return Breakdown(rows, len(complete), len(reports), weighted)
 
 
 def indicator_breakdown_svg(
@@ -177,6 +196,8 @@ def indicator_breakdown_svg(
             "The figures of %(counted)s of the %(reported)s entities that reported: the "
             "others did not give every one."
         ) % {"counted": found.broken_down, "reported": found.reported}
+    if not found.weighted:
+        note = " ".join(filter(None, [note, str(unweighted_note())]))
     if found.reported and not found.broken_down:
         description = _("No entity gave its validated values broken down by age band and sex.")
     else:

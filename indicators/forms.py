@@ -1,13 +1,16 @@
 from __future__ import annotations
 
-from decimal import Decimal
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Cluster, Membership
 from core.widgets import ChoiceFilter, DateInput, Textarea
-from indicators.cells import count_problem, validate_count
+from indicators.cells import Ratio, count_problem, shown, validate_count
 from indicators.models import (
     INDICATOR_DEFINITION,
     METADATA_SHEET,
@@ -123,10 +126,14 @@ class IndicatorForm(forms.ModelForm):
             return
         if "is_count" not in self.changed_data:
             return
-        values = Measurement.objects.filter(report__indicator=self.instance).values_list(
-            "value", flat=True
-        )
-        if any(count_problem(value) for value in values.iterator()):
+        measurements = Measurement.objects.filter(report__indicator=self.instance)
+        if self.instance.is_percentage:
+            # A percentage's counts are its numerators and denominators (None: legacy).
+            pairs = measurements.values_list("numerator", "denominator")
+            values = (value for pair in pairs.iterator() for value in pair if value is not None)
+        else:
+            values = measurements.values_list("value", flat=True).iterator()
+        if any(count_problem(value) for value in values):
             self.add_error(
                 "is_count",
                 _("Values already reported have decimals or are below zero: they are not counts."),
@@ -165,7 +172,9 @@ class IndicatorForm(forms.ModelForm):
             )
         if self.instance.pk and "measure" in self.changed_data:
             stored = Measurement.objects.filter(report__indicator=self.instance)
-            if stored.exclude(cell="", value__in=(0, 1)).exists():
+            # A percentage's 1 % of 100 is not a yes: rows with a denominator never are.
+            answers = stored.filter(cell="", value__in=(0, 1), denominator__isnull=True)
+            if stored.exclude(pk__in=answers).exists():
                 self.add_error(
                     "measure",
                     _("Values already reported are not answers of yes (1) or no (0)."),
@@ -207,6 +216,9 @@ class IndicatorForm(forms.ModelForm):
         aggregation = data.get("aggregation")
         cumulative = data.get("target_kind") == Indicator.TargetKind.CUMULATIVE
         is_percentage = data.get("measure") == Indicator.Measure.PERCENTAGE
+        if not is_percentage:
+            # What a numerator and a denominator count means nothing for other measures.
+            data["numerator_label"] = data["denominator_label"] = ""
         if is_percentage and aggregation == Indicator.Aggregation.SUM:
             self.add_error("aggregation", _("Percentages do not add up: choose average or latest."))
         if direction == Indicator.Direction.DECREASE and aggregation == "sum" and cumulative:
@@ -254,6 +266,37 @@ def value_field(label: str, indicator: Indicator) -> forms.DecimalField:
     return field
 
 
+def ratio_part_field(label: str, indicator: Indicator) -> forms.DecimalField:
+    """The numerator or the denominator of a percentage: never negative, and a whole
+    number when the indicator counts people, households or cases (Indicator.is_count)."""
+    field = forms.DecimalField(
+        label=label,
+        required=False,
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal(0),
+        max_value=VALUE_LIMIT,
+        validators=[validate_count] if indicator.is_count else [],
+        error_messages={"min_value": _("It is never below zero.")},
+    )
+    field.widget.attrs["step"] = "1" if indicator.is_count else "0.01"
+    field.widget.attrs["placeholder"] = _("no data")
+    return field
+
+
+@dataclass
+class RatioFields:
+    """One cell of a percentage on the page: its two inputs and the percentage they make
+    (of the values the form holds, posted or stored), or the legacy percentage it keeps."""
+
+    key: str
+    label: str
+    numerator: forms.BoundField
+    denominator: forms.BoundField
+    percentage: str | None
+    legacy: str | None
+
+
 class YesNoField(forms.TypedChoiceField):
     """The answer of a yes/no indicator: stored as the total 1 (yes) or 0 (no); left
     unanswered, no data."""
@@ -270,7 +313,12 @@ class YesNoField(forms.TypedChoiceField):
 
 
 class ReportForm(forms.Form):
-    """The grid of one report: the total, one field per disaggregation cell, a comment."""
+    """The grid of one report: the total, one field per disaggregation cell, a comment.
+
+    A percentage asks each cell (and the total) for a numerator and a denominator, the
+    percentage derived (indicators.cells.Ratio): cleaned, ``total`` and ``cell_values``
+    hold Ratios. A cell reported before numerators and denominators were asked for keeps
+    its percentage (``initial["legacy"]``, {cell: value}) while both are left empty."""
 
     comment = forms.CharField(
         label=_("Comment"),
@@ -283,7 +331,10 @@ class ReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.indicator = indicator
         self.cell_names: dict[str, str] = {}
-        if indicator.is_yes_no:
+        self.legacy: dict[str, Decimal] = dict(self.initial.get("legacy") or {})
+        if indicator.is_percentage:
+            self._add_ratio_fields()
+        elif indicator.is_yes_no:
             self.fields["total"] = YesNoField(
                 label=_("Answer"),
                 help_text=_("Leave it unanswered when you do not know yet: that is no data."),
@@ -303,15 +354,117 @@ class ReportForm(forms.Form):
             )
         self.order_fields(["text_value", "total", *self.cell_names, "comment"])
 
-    def cell_values(self) -> dict[str, Decimal | None]:
+    def _add_ratio_fields(self) -> None:
+        indicator = self.indicator
+        names = {"total": ""} | {
+            f"cell_{index}": key for index, (key, _label) in enumerate(indicator.cells())
+        }
+        for name, key in names.items():
+            if key:
+                self.cell_names[name] = key
+            for part, label in (
+                ("numerator", indicator.numerator_name),
+                ("denominator", indicator.denominator_name),
+            ):
+                # The cell's name is the legend of the pair's fieldset, or the grid's row
+                # and column (the grid's own labels name it).
+                field = ratio_part_field(capfirst(label), indicator)
+                if key in self.legacy:
+                    field.help_text = _(
+                        "Reported as %(value)s %% without numerator and denominator: it is "
+                        "kept while both are left empty."
+                    ) % {"value": shown(self.legacy[key])}
+                self.fields[f"{name}_{part}"] = field
+
+    def _clean_ratio(self, name: str, key: str) -> Ratio | Decimal | None:
+        """The cell's Ratio, its legacy percentage when both are left empty, or None."""
+        numerator = self.cleaned_data.get(f"{name}_numerator")
+        denominator = self.cleaned_data.get(f"{name}_denominator")
+        if f"{name}_numerator" in self.errors or f"{name}_denominator" in self.errors:
+            return None
+        if numerator is None and denominator is None:
+            return self.legacy.get(key)
+        if denominator is None:
+            self.add_error(f"{name}_denominator", _("Give the denominator too: of how many?"))
+        elif numerator is None:
+            self.add_error(f"{name}_numerator", _("Give the numerator too: how many of them?"))
+        elif denominator == 0:
+            self.add_error(
+                f"{name}_denominator",
+                _("The denominator is above zero: a percentage of nothing is not one."),
+            )
+        elif numerator > denominator:
+            self.add_error(
+                f"{name}_numerator",
+                _(
+                    "The numerator (%(numerator)s) is a part of the denominator "
+                    "(%(denominator)s): it cannot be more."
+                )
+                % {"numerator": shown(numerator), "denominator": shown(denominator)},
+            )
+        else:
+            return Ratio(numerator, denominator)
+        return None
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if self.indicator.is_percentage:
+            data["total"] = self._clean_ratio("total", "")
+            for name, key in self.cell_names.items():
+                data[name] = self._clean_ratio(name, key)
+        return data
+
+    def ratio_fields(self) -> list[RatioFields]:
+        """Each cell of a percentage, the total first, as the page shows it."""
+        labels = {"": str(_("Total"))} | dict(self.indicator.cells())
+        return [
+            self._ratio_of(name, key, labels[key])
+            for name, key in {"total": "", **self.cell_names}.items()
+        ]
+
+    def _ratio_of(self, name: str, key: str, label: str) -> RatioFields:
+        numerator, denominator = self[f"{name}_numerator"], self[f"{name}_denominator"]
+        parts = [_number(numerator.value()), _number(denominator.value())]
+        percentage = None
+        if None not in parts and 0 <= parts[0] <= parts[1] and parts[1] > 0:
+            percentage = shown(Ratio(*parts).value)
+        legacy = shown(self.legacy[key]) if key in self.legacy else None
+        return RatioFields(key, label, numerator, denominator, percentage, legacy)
+
+    def total_ratio(self) -> RatioFields | None:
+        return (
+            self._ratio_of("total", "", str(_("Total"))) if self.indicator.is_percentage else None
+        )
+
+    def ratios_by_cell(self) -> dict[str, RatioFields]:
+        """{cell key: its fields}, for the grid of a percentage (indicators.grid)."""
+        if not self.indicator.is_percentage:
+            return {}
+        return {item.key: item for item in self.ratio_fields() if item.key}
+
+    def cell_values(self) -> dict[str, Decimal | Ratio | None]:
         return {key: self.cleaned_data.get(name) for name, key in self.cell_names.items()}
 
     def cell_fields(self) -> list[forms.BoundField]:
+        if self.indicator.is_percentage:
+            return []  # a percentage's cells are pairs: ratio_fields
         return [self[name] for name in self.cell_names]
 
     def fields_by_cell(self) -> dict[str, forms.BoundField]:
-        """{cell key: its field}, for the grid (indicators.grid)."""
+        """{cell key: its field}, for the grid (indicators.grid): a percentage's numerator."""
+        if self.indicator.is_percentage:
+            return {key: self[f"{name}_numerator"] for name, key in self.cell_names.items()}
         return {key: self[name] for name, key in self.cell_names.items()}
+
+
+def _number(value: object) -> Decimal | None:
+    """What an input holds now, as a number; None when empty or not one."""
+    if value in (None, ""):
+        return None
+    try:
+        return Decimal(str(value).strip().replace(",", "."))
+    except InvalidOperation:
+        return None
 
 
 class ReturnForm(forms.Form):
@@ -334,3 +487,25 @@ class ImportForm(forms.Form):
     submit = forms.BooleanField(
         label=_("Submit the reports for validation"), required=False, initial=True
     )
+
+
+def _whole(value: Decimal) -> Decimal | int:
+    """12 rather than 12.00 in an input: a count shows as the whole number it is."""
+    return int(value) if value == value.to_integral_value() else value
+
+
+def ratio_initial(indicator: Indicator, measurements: Iterable[Measurement]) -> dict:
+    """The report form's initial numerators and denominators of the stored measurements,
+    and under "legacy" the percentages stored without them."""
+    names = {"": "total"} | {key: f"cell_{i}" for i, (key, _label) in enumerate(indicator.cells())}
+    initial: dict = {"legacy": {}}
+    for measurement in measurements:
+        name = names.get(measurement.cell)
+        if name is None:
+            continue
+        if measurement.has_denominator:
+            initial[f"{name}_numerator"] = _whole(measurement.numerator)
+            initial[f"{name}_denominator"] = _whole(measurement.denominator)
+        else:
+            initial["legacy"][measurement.cell] = measurement.value
+    return initial

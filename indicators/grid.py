@@ -16,6 +16,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.forms import BoundField
 from django.utils.translation import gettext as _
@@ -40,6 +41,9 @@ class GridCell:
     field: BoundField
     label: str  # the row's labels and the column's: "Women, Children, With disability"
     column: int
+    # A percentage's cell: ``field`` is its numerator, and it has a denominator and the
+    # percentage they make (indicators.forms.RatioFields).
+    ratio: Any = None
 
 
 @dataclass
@@ -92,8 +96,11 @@ def _sum(values: list[Decimal | None]) -> str | None:
     return shown(sum(given, Decimal(0))) if given else None
 
 
-def report_grid(indicator: Indicator, fields: dict[str, BoundField]) -> list[GridTable]:
-    """The tables of the report form's cells ({cell key: its field})."""
+def report_grid(
+    indicator: Indicator, fields: dict[str, BoundField], ratios: dict | None = None
+) -> list[GridTable]:
+    """The tables of the report form's cells ({cell key: its field}); for a percentage,
+    ``ratios`` are its cells' numerators and denominators ({cell key: RatioFields})."""
     dimensions = indicator.dimensions()
     if not dimensions or not fields:
         return []
@@ -102,6 +109,7 @@ def report_grid(indicator: Indicator, fields: dict[str, BoundField]) -> list[Gri
             _table(
                 indicator,
                 fields,
+                ratios or {},
                 f"grid-{name}",
                 _("Values %(dimension)s") % {"dimension": DIMENSION_GROUPS.get(name, name)},
                 [(name, values)],
@@ -116,6 +124,7 @@ def report_grid(indicator: Indicator, fields: dict[str, BoundField]) -> list[Gri
         _table(
             indicator,
             fields,
+            ratios or {},
             "grid",
             _("Values by %(dimensions)s") % {"dimensions": names},
             dimensions[:split],
@@ -127,6 +136,7 @@ def report_grid(indicator: Indicator, fields: dict[str, BoundField]) -> list[Gri
 def _table(
     indicator: Indicator,
     fields: dict[str, BoundField],
+    ratios: dict,
     ident: str,
     caption: str,
     row_dimensions: list,
@@ -136,7 +146,11 @@ def _table(
     if column_dimensions:
         columns = [" · ".join(str(label) for _value, label in combo) for combo in column_combos]
     else:
-        columns = [indicator.unit or _("Value")]
+        columns = [
+            f"{indicator.numerator_name} / {indicator.denominator_name}"
+            if indicator.is_percentage
+            else indicator.unit or _("Value")
+        ]
     row_names = [name for name, _values in row_dimensions]
     column_names = [name for name, _values in column_dimensions]
     adds_up = indicator.adds_up
@@ -162,7 +176,7 @@ def _table(
                 key = "|".join(parts)
                 bound = fields[key]
                 label = ", ".join(row_labels + ([columns[index]] if column_dimensions else []))
-                cells.append(GridCell(key, bound, label, index))
+                cells.append(GridCell(key, bound, label, index, ratios.get(key)))
                 number = _number(bound)
                 row_values.append(number)
                 per_column[index].append(number)

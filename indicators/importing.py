@@ -25,7 +25,7 @@ from clusters.audit import audit
 from clusters.models import AuditEntry, Cluster, Membership
 from core.errors import DomainError
 from core.spreadsheets import cell_text
-from indicators.cells import count_problem
+from indicators.cells import Ratio, Reported, count_problem
 from indicators.models import (
     Indicator,
     Measurement,
@@ -36,7 +36,13 @@ from indicators.models import (
 )
 from indicators.reading import ImportRefused, read_rows
 from indicators.rules import report_problem, submit_problem
-from indicators.services import periods_ensure, report_unchanged, report_values
+from indicators.services import (
+    legacy_problem,
+    measurement_of,
+    periods_ensure,
+    report_unchanged,
+    report_values,
+)
 
 __all__ = ["ImportRefused", "import_reports", "parse_number"]
 
@@ -58,7 +64,7 @@ class _Row:
     indicator: Indicator
     period: ReportingPeriod
     cell: str
-    value: Decimal | None
+    value: Reported | None
     text: str
     comment: str
 
@@ -100,7 +106,7 @@ class _Change:
     indicator: Indicator
     period: ReportingPeriod
     report: MeasurementReport | None
-    values: dict[str, Decimal]
+    values: dict[str, Reported]
     text: str
     comment: str
 
@@ -190,9 +196,10 @@ def _checked_rows(
     for index, raw in enumerate(rows):
         number = index + 2
         value_text = raw["value"]
+        parts = (raw.get("numerator", ""), raw.get("denominator", ""))
         text = _unescaped(raw.get("text", ""))
         comment = _unescaped(raw.get("comment", ""))
-        if not (value_text or text or comment):
+        if not (value_text or text or comment or any(parts)):
             continue  # blank, or a template row left empty
         problems: list[str] = []
         indicator = _row_indicator(raw["indicator"], indicators, problems)
@@ -201,6 +208,13 @@ def _checked_rows(
         if indicator is not None:
             cell = _row_cell(raw["cell"], indicator, _cells(cells, indicator), problems)
         value = _row_value(value_text, indicator, problems)
+        if indicator is not None and indicator.is_percentage and any(parts):
+            value = _row_ratio(parts, value, indicator, problems)
+        elif any(parts):
+            problems.append(
+                _("Indicator %(code)s is not a percentage: leave numerator and denominator empty.")
+                % {"code": raw["indicator"]}
+            )
         if len(text) > MAX_TEXT:
             problems.append(
                 _("The text is longer than %(limit)s characters.") % {"limit": MAX_TEXT}
@@ -311,6 +325,56 @@ def _row_value(raw: str, indicator: Indicator | None, problems: list[str]) -> De
     return value
 
 
+def _row_ratio(
+    parts: tuple[str, str], value: Decimal | None, indicator: Indicator, problems: list[str]
+) -> Ratio | None:
+    """A percentage's numerator and denominator, as the report form checks them; the
+    value column, when it is filled in too, is the percentage they make."""
+    numbers = []
+    for raw, name in zip(parts, (_("numerator"), _("denominator")), strict=True):
+        if not raw:
+            problems.append(_("Give the %(part)s too.") % {"part": name})
+            return None
+        try:
+            number = parse_number(raw)
+        except ValueError as error:
+            problems.append(str(error))
+            return None
+        problem = count_problem(number) if indicator.is_count else None
+        if problem is None and number < 0:
+            problem = _("The %(part)s is never below zero.") % {"part": name}
+        if problem:
+            problems.append(problem)
+            return None
+        numbers.append(number)
+    numerator, denominator = numbers
+    if denominator == 0:
+        problems.append(_("The denominator is above zero: a percentage of nothing is not one."))
+        return None
+    if numerator > denominator:
+        problems.append(
+            _(
+                "The numerator (%(numerator)s) is a part of the denominator "
+                "(%(denominator)s): it cannot be more."
+            )
+            % {"numerator": raw_number(numerator), "denominator": raw_number(denominator)}
+        )
+        return None
+    ratio = Ratio(numerator, denominator)
+    if value is not None and value != ratio.value:
+        problems.append(
+            _("The value (%(value)s) is not the percentage of %(ratio)s: leave it empty.")
+            % {"value": raw_number(value), "ratio": ratio}
+        )
+        return None
+    return ratio
+
+
+def raw_number(value: Decimal) -> str:
+    """A number as a file writes it: "12", "7.5"."""
+    return format(value.normalize(), "f")
+
+
 # The answers of a yes/no indicator a file may hold, whatever its language (the template
 # writes the reader's own "Yes" or "No", also accepted): stored as 1 and 0.
 YES_NO_WORDS = {"yes": 1, "sí": 1, "si": 1, "1": 1, "no": 0, "0": 0}
@@ -409,6 +473,9 @@ def _checked_report(
     values = _report_values(draft, _cells(cells, indicator).keys, errors)
     if values is None:
         return None
+    if problem := legacy_problem(indicator, values, report):
+        errors.append((first, problem))
+        return None
     # A template downloaded with the stored values is imported back as it is: rows of
     # reports that cannot change any more are no error, and nothing is rewritten (unless
     # an editable report is being submitted).
@@ -445,10 +512,10 @@ def _report_text(draft: _Draft, column: str, errors: list[tuple[int, str]]) -> s
 
 def _report_values(
     draft: _Draft, keys: list[str], errors: list[tuple[int, str]]
-) -> dict[str, Decimal] | None:
+) -> dict[str, Reported] | None:
     """{cell: value} with the total under "" (derived from complete cells when missing);
     None when the total disagrees with the cells."""
-    cells: dict[str, Decimal | None] = dict.fromkeys(keys)
+    cells: dict[str, Reported | None] = dict.fromkeys(keys)
     total, total_row = None, draft.rows[0].number
     for row in draft.rows:
         if row.cell == "":
@@ -505,7 +572,7 @@ def _save(changes: list[_Change], *, membership: Membership, by: User, submit: b
         for start in range(0, len(ids), 5000):
             Measurement.objects.filter(report_id__in=ids[start : start + 5000]).delete()
     Measurement.objects.bulk_create(
-        Measurement(report=change.report, cell=cell, value=value)
+        measurement_of(change.report, cell, value)
         for change in changes
         for cell, value in change.values.items()
     )

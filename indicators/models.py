@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 from typing import ClassVar
 
 from django.conf import settings
@@ -133,6 +134,9 @@ INDICATOR_DEFINITION = (
     "sdg_indicator",
     "hxl_tag",
     "weight",
+    # Percentages: what their numerator and denominator count.
+    "numerator_label",
+    "denominator_label",
     *METADATA_SHEET,
 )
 
@@ -205,8 +209,9 @@ class Indicator(models.Model):
         _("a count"),
         default=True,
         help_text=_(
-            "For numbers: people, households or cases, reported as whole numbers and never "
-            "negative. Untick it for amounts such as euros or days."
+            "For numbers, and for the numerators and denominators of percentages: people, "
+            "households or cases, reported as whole numbers and never negative. Untick it "
+            "for amounts such as euros or days."
         ),
     )
     unit = models.CharField(_("unit"), max_length=40, blank=True)
@@ -272,6 +277,18 @@ class Indicator(models.Model):
     )
     weight = models.PositiveSmallIntegerField(
         _("weight in the objective"), default=1, validators=[MinValueValidator(1)]
+    )
+    numerator_label = models.CharField(
+        _("what the numerator counts"),
+        max_length=100,
+        blank=True,
+        help_text=_("For percentages, for example: households evicted."),
+    )
+    denominator_label = models.CharField(
+        _("what the denominator counts"),
+        max_length=100,
+        blank=True,
+        help_text=_("For percentages, for example: households with a mortgage."),
     )
     definition = models.TextField(
         _("definition"),
@@ -448,6 +465,20 @@ class Indicator(models.Model):
     @property
     def is_numeric(self) -> bool:
         return self.measure != self.Measure.QUALITATIVE
+
+    @property
+    def is_percentage(self) -> bool:
+        """Reported as a numerator and a denominator, the percentage derived from them."""
+        return self.measure == self.Measure.PERCENTAGE
+
+    @property
+    def numerator_name(self) -> str:
+        """The label of the numerator's input: what it counts, if the indicator says."""
+        return self.numerator_label or str(_("Numerator"))
+
+    @property
+    def denominator_name(self) -> str:
+        return self.denominator_label or str(_("Denominator"))
 
     @property
     def adds_up(self) -> bool:
@@ -696,6 +727,10 @@ class MeasurementReport(models.Model):
         shown = []
         for item in value:
             cell, _sep, number = str(item).rpartition("=")
+            if "/" in number:
+                # A percentage by its numerator and denominator: "Total: 10 / 20 (50 %)".
+                numerator, _slash, denominator = number.partition("/")
+                number = ratio_words(Decimal(numerator), Decimal(denominator))
             shown.append(f"{cell_label('' if cell == 'total' else cell)}: {number}")
         return ", ".join(shown) or "—"
 
@@ -722,8 +757,26 @@ class MeasurementReport(models.Model):
         return self.TONES[self.status]
 
 
+def percentage_of(numerator: Decimal, denominator: Decimal) -> Decimal:
+    """numerator / denominator x 100, to two decimals: the one formula of a percentage."""
+    return (numerator * 100 / denominator).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def ratio_words(numerator: Decimal, denominator: Decimal) -> str:
+    """A percentage with what it is made of, as the audit log and the pages write it."""
+    numbers = (numerator, denominator)
+    part, whole = (words.number(value, places=14) for value in numbers)
+    return f"{part} / {whole} ({words.number(percentage_of(*numbers), places=2)} %)"
+
+
 class Measurement(models.Model):
-    """One cell of a report: a disaggregation cell, or the total (cell "")."""
+    """One cell of a report: a disaggregation cell, or the total (cell "").
+
+    A percentage is reported as a numerator and a denominator, and ``value`` holds the
+    percentage derived from them, so that whatever reads ``value`` reads the percentage.
+    A percentage without them was reported before they were asked for (migration 0009):
+    its value is the percentage as it was reported, and it has no weight of its own
+    (indicators.cells.Pool says how such values add up with the others)."""
 
     report = models.ForeignKey(
         MeasurementReport,
@@ -733,16 +786,47 @@ class Measurement(models.Model):
     )
     cell = models.CharField(max_length=200, blank=True, verbose_name=_("cell"))
     value = models.DecimalField(max_digits=14, decimal_places=2, verbose_name=_("value"))
+    numerator = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True, verbose_name=_("numerator")
+    )
+    denominator = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True, verbose_name=_("denominator")
+    )
 
     class Meta:
         verbose_name = _("measurement")
         verbose_name_plural = _("measurements")
         constraints = [
             models.UniqueConstraint(fields=["report", "cell"], name="measurement_unique_cell"),
+            # What the report form checks, held by the database as well.
+            models.CheckConstraint(
+                condition=Q(numerator__isnull=True, denominator__isnull=True)
+                | Q(numerator__isnull=False, denominator__isnull=False),
+                name="measurement_ratio_whole",
+                violation_error_message=_("Give both the numerator and the denominator."),
+            ),
+            models.CheckConstraint(
+                condition=Q(denominator__isnull=True) | Q(denominator__gt=0),
+                name="measurement_denominator_positive",
+                violation_error_message=_("The denominator is above zero."),
+            ),
+            models.CheckConstraint(
+                condition=Q(numerator__isnull=True)
+                | Q(numerator__gte=0, numerator__lte=F("denominator")),
+                name="measurement_numerator_within_denominator",
+                violation_error_message=_(
+                    "The numerator is between zero and the denominator: a part of it."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.cell or 'total'}={self.value}"
+
+    @property
+    def has_denominator(self) -> bool:
+        """A percentage reported by its numerator and denominator (not a legacy value)."""
+        return self.denominator is not None
 
 
 class ReportEvent(models.Model):

@@ -3,6 +3,13 @@
 Validated values are aggregated in the database per indicator and period (one query for
 any number of indicators); the few period values are then combined here.
 
+What is weighted where: within a period, the entities' totals of a number add up; those
+of a percentage pool their numerators and denominators (indicators.cells.Pool: the sum of
+the numerators over the sum of the denominators, or, when a report of the period gives no
+denominator, the unweighted mean of the period's percentages, flagged as such). Across
+periods, the period figures combine by the indicator's rule (combine: sum, average or
+latest), each period counting once, as before.
+
 A yes/no indicator (Indicator.Measure.YES_NO, "the protocol is approved") rolls up by one
 rule, here and nowhere else: a period's answer is yes when every responsible entity that
 answered in it, validated, said yes, and no when any said no; the indicator's answer is
@@ -21,10 +28,10 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Avg, Count, Sum
+from django.db.models import Count, Sum
 from django.utils import timezone
 
-from indicators.cells import value_shown
+from indicators.cells import Pool, value_shown
 from indicators.models import Indicator, Measurement, MeasurementReport, Objective
 
 ACHIEVED, ON_TRACK, AT_RISK, OFF_TRACK, NO_DATA = (
@@ -127,6 +134,9 @@ class IndicatorProgress:
     # The indicator's value as of each period by its rule (indicator.current_rule): what
     # the chart draws. The last one is ``current``, the figure progress is judged on.
     points: list[tuple[int, Decimal]] = field(default_factory=list)
+    # A percentage of which some period is the unweighted mean of the entities' values,
+    # because a report of it gives no denominator (indicators.cells.Pool).
+    unweighted: bool = False
 
     @property
     def current_shown(self) -> str | None:
@@ -155,10 +165,12 @@ def values_changed(cluster_id: int) -> None:
 
 def period_values(
     indicators: Sequence[Indicator], until: date | None = None
-) -> dict[int, list[tuple[int, date, Decimal]]]:
+) -> dict[int, list[tuple[int, date, Decimal, bool]]]:
     """Validated totals per indicator and period, aggregated in the database:
-    {indicator id: [(period id, period start, value)]} in period order. Numbers add up
-    across member entities; percentages are averaged. With ``until``, only the periods
+    {indicator id: [(period id, period start, value, weighted)]} in period order. Numbers
+    add up across member entities; percentages pool their numerators and denominators
+    (indicators.cells.Pool; ``weighted`` is False where the period falls back to the
+    unweighted mean, a report giving no denominator). With ``until``, only the periods
     that start by that date (the state of things at the end of a period). Cached per
     cluster until its next validation."""
     clusters = {i.cluster_id for i in indicators}
@@ -167,7 +179,10 @@ def period_values(
     cluster_id = clusters.pop()
     version = cache.get(_version_key(cluster_id), 0)
     ids = ",".join(str(pk) for pk in sorted(i.pk for i in indicators))
-    key = f"indicators:values:{cluster_id}:{version}:{until}:{zlib.crc32(ids.encode())}:{len(ids)}"
+    # "w": the entries that carry whether each period is weighted (older ones do not).
+    key = (
+        f"indicators:values:w:{cluster_id}:{version}:{until}:{zlib.crc32(ids.encode())}:{len(ids)}"
+    )
     found = cache.get(key)
     if found is None:
         found = dict(_period_values(indicators, until))
@@ -177,7 +192,7 @@ def period_values(
 
 def _period_values(
     indicators: Sequence[Indicator], until: date | None
-) -> dict[int, list[tuple[int, date, Decimal]]]:
+) -> dict[int, list[tuple[int, date, Decimal, bool]]]:
     measurements = Measurement.objects.filter(
         report__indicator__in=[i.pk for i in indicators],
         report__status=MeasurementReport.Status.VALIDATED,
@@ -187,24 +202,35 @@ def _period_values(
         measurements = measurements.filter(report__period__start__lte=until)
     rows = (
         measurements.values("report__indicator_id", "report__period_id", "report__period__start")
-        .annotate(total=Sum("value"), mean=Avg("value"), members=Count("report__membership"))
+        .annotate(
+            total=Sum("value"),
+            numerators=Sum("numerator"),
+            denominators=Sum("denominator"),
+            count=Count("id"),
+            weighted_count=Count("denominator"),
+        )
         .order_by("report__indicator_id", "report__period__start")
     )
-    measure = {i.pk: i.measure for i in indicators}
-    result: dict[int, list[tuple[int, date, Decimal]]] = defaultdict(list)
+    percentage = {i.pk for i in indicators if i.is_percentage}
+    yes_no = {i.pk for i in indicators if i.is_yes_no}
+    result: dict[int, list[tuple[int, date, Decimal, bool]]] = defaultdict(list)
     for row in rows:
         indicator_id = row["report__indicator_id"]
-        value = (
-            row["mean"] if measure[indicator_id] == Indicator.Measure.PERCENTAGE else row["total"]
-        )
-        if measure[indicator_id] == Indicator.Measure.YES_NO:
-            value = yes_no_value(row["mean"])
-        result[indicator_id].append(
-            (
-                row["report__period_id"],
-                row["report__period__start"],
-                Decimal(value).quantize(Decimal("0.01")),
+        value, weighted = Decimal(row["total"]).quantize(Decimal("0.01")), True
+        if indicator_id in percentage:
+            pool = Pool(
+                numerators=Decimal(row["numerators"] or 0),
+                denominators=Decimal(row["denominators"] or 0),
+                percentages=Decimal(row["total"]),
+                count=row["count"],
+                weighted_count=row["weighted_count"],
             )
+            value, weighted = pool.value, pool.weighted
+        elif indicator_id in yes_no:
+            # The mean of the answers (1 yes, 0 no): yes only when every one is yes.
+            value = yes_no_value(Decimal(row["total"]) / row["count"])
+        result[indicator_id].append(
+            (row["report__period_id"], row["report__period__start"], value, weighted)
         )
     return result
 
@@ -238,7 +264,7 @@ def indicators_progress(
     result = {}
     for indicator in indicators:
         periods = by_indicator.get(indicator.pk, [])
-        values = [value for _pk, _start, value in periods]
+        values = [value for _pk, _start, value, _weighted in periods]
         points = running(indicator, values) if indicator.is_numeric else []
         current = points[-1] if points else None
         fraction, status = (
@@ -259,8 +285,11 @@ def indicators_progress(
             current=current,
             fraction=fraction,
             status=status,
-            periods=[(pk, value) for pk, _start, value in periods],
-            points=[(pk, value) for (pk, _start, _v), value in zip(periods, points, strict=False)],
+            periods=[(pk, value) for pk, _start, value, _weighted in periods],
+            points=[
+                (pk, value) for (pk, _start, _v, _w), value in zip(periods, points, strict=False)
+            ],
+            unweighted=not all(weighted for *_rest, weighted in periods),
         )
     return result
 

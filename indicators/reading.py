@@ -23,9 +23,12 @@ from core.reading import (  # noqa: F401
 )
 
 REQUIRED_COLUMNS = ("indicator", "period", "cell", "value")
-OPTIONAL_COLUMNS = ("text", "comment")
+# A percentage's cells are given by their numerator and denominator (the value column, if
+# filled in too, must be the percentage they make).
+OPTIONAL_COLUMNS = ("text", "comment", "numerator", "denominator")
 
 
 def read_rows(upload: File | IO[bytes]) -> list[dict[str, str]]:
-    """The rows of a measurement file: indicator, period, cell, value (text, comment)."""
+    """The rows of a measurement file: indicator, period, cell, value (text, comment,
+    numerator, denominator)."""
     return reading.read_rows(upload, required=REQUIRED_COLUMNS, optional=OPTIONAL_COLUMNS)

@@ -10,7 +10,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from clusters.models import Cluster, Membership
-from indicators.cells import shown, value_shown
+from indicators.cells import reported, value_shown
 from indicators.models import Indicator, MeasurementReport, ReportingPeriod
 from indicators.periods import cluster_periods
 from indicators.rules import can_report
@@ -224,13 +224,17 @@ def with_cells(reports: Iterable[MeasurementReport]) -> None:
         indicator = report.indicator
         if indicator.pk not in labels:
             labels[indicator.pk] = [(key, str(label)) for key, label in indicator.cells()]
-        values = {m.cell: m.value for m in report.measurements.all()}
+        # A percentage by its numerator and denominator shows them: "10 / 20 (50 %)"; a
+        # yes/no answer is "Yes" or "No".
+        values = {
+            m.cell: str(reported(m)) if m.has_denominator else value_shown(indicator, m.value)
+            for m in report.measurements.all()
+        }
         report.cell_values = [
-            CellValue(label, shown(values[key]) if key in values else None)
-            for key, label in labels[indicator.pk]
+            CellValue(label, values.get(key)) for key, label in labels[indicator.pk]
         ]
         report.cells_without_data = sum(cell.value is None for cell in report.cell_values)
-        report.total_shown = value_shown(indicator, values[""]) if "" in values else None
+        report.total_shown = values.get("")
 
 
 def period_reports_by_status(period: ReportingPeriod) -> dict[str, int]:

@@ -21,7 +21,7 @@ from clusters.models import AuditEntry, Cluster, Membership
 from core.errors import DomainError
 from core.tasks import enqueue_on_commit
 from indicators import notifications
-from indicators.cells import count_problem, derived_total, total_problem
+from indicators.cells import Ratio, Reported, count_problem, derived_total, reported, total_problem
 from indicators.models import (
     INDICATOR_DEFINITION,
     Indicator,
@@ -111,20 +111,22 @@ def period_lock(*, period: ReportingPeriod, by: User) -> ReportingPeriod:
 
 
 def check_total(
-    indicator: Indicator, cells: Mapping[str, Decimal | None], total: Decimal | None
-) -> Decimal | None:
+    indicator: Indicator, cells: Mapping[str, Reported | None], total: Reported | None
+) -> Reported | None:
     """The report's total: the one given, or the sum of the cells when all are given.
 
     Counts are whole numbers, never negative; the cells of a number are parts of its total
-    (indicators.cells says how they add up). Percentages do not add up: their total is
-    never derived."""
+    (indicators.cells says how they add up). A percentage's total, when not given, is its
+    cells' numerators over their denominators."""
     if indicator.counts:
         for value in (*cells.values(), total):
             if value is not None and (problem := count_problem(value)):
                 raise DomainError(problem)
     if total is None:
         derived = derived_total(indicator, cells)
-        if derived is not None and abs(derived) > VALUE_LIMIT:
+        if isinstance(derived, Ratio) and derived.denominator > VALUE_LIMIT:
+            raise DomainError(_("The sum of the cells is too large to be stored."))
+        if isinstance(derived, Decimal) and abs(derived) > VALUE_LIMIT:
             raise DomainError(_("The sum of the cells is too large to be stored."))
         # Dimensions reported each on its own must agree with one another too.
         if derived is not None and (problem := total_problem(indicator, cells, derived)):
@@ -142,8 +144,8 @@ def report_save(
     period: ReportingPeriod,
     membership: Membership,
     by: User,
-    cells: Mapping[str, Decimal | None],
-    total: Decimal | None,
+    cells: Mapping[str, Reported | None],
+    total: Reported | None,
     text_value: str = "",
     comment: str = "",
     submit: bool = False,
@@ -164,6 +166,8 @@ def report_save(
     if problem is not None:
         raise DomainError(problem)
     values = report_values(indicator, cells, total)
+    if problem := legacy_problem(indicator, values, report):
+        raise DomainError(problem)
     if submit and (problem := submit_problem(indicator=indicator, values=values, text=text_value)):
         raise DomainError(problem)
     if report is not None and not submit and report_unchanged(report, values, text_value, comment):
@@ -175,7 +179,7 @@ def report_save(
         )
     report.measurements.all().delete()
     Measurement.objects.bulk_create(
-        Measurement(report=report, cell=key, value=value) for key, value in values.items()
+        measurement_of(report, key, value) for key, value in values.items()
     )
     report.text_value = text_value
     report.comment = comment
@@ -197,27 +201,49 @@ def report_save(
     return report
 
 
+def measurement_of(report: MeasurementReport, cell: str, value: Reported) -> Measurement:
+    """The row of one cell: a percentage by its numerator and denominator keeps the
+    percentage derived from them as its value."""
+    if isinstance(value, Ratio):
+        return Measurement(
+            report=report,
+            cell=cell,
+            value=value.value,
+            numerator=value.numerator,
+            denominator=value.denominator,
+        )
+    return Measurement(report=report, cell=cell, value=value)
+
+
+def _logged(value: Reported) -> str:
+    """A value as the audit log keeps it: "12.5", or "10/20" for a percentage by its
+    numerator and denominator (MeasurementReport.audit_words reads both)."""
+    if isinstance(value, Ratio):
+        return f"{json_value(value.numerator)}/{json_value(value.denominator)}"
+    return json_value(value)
+
+
 def report_state(
-    report: MeasurementReport, values: Mapping[str, Decimal] | None = None
+    report: MeasurementReport, values: Mapping[str, Reported] | None = None
 ) -> dict[str, Any]:
     """What the audit log records of a report: its status, text and comment, and its
     values (those stored, or ``values``) as "cell=value", the total first as "total=…"."""
     if values is None:
-        values = {m.cell: m.value for m in report.measurements.all()}
+        values = {m.cell: reported(m) for m in report.measurements.all()}
     return {
         "status": report.status,
         "text_value": report.text_value,
         "comment": report.comment,
         "values": [
-            f"{cell or 'total'}={json_value(values[cell])}"
+            f"{cell or 'total'}={_logged(values[cell])}"
             for cell in sorted(values, key=lambda cell: (cell != "", cell))
         ],
     }
 
 
 def report_values(
-    indicator: Indicator, cells: Mapping[str, Decimal | None], total: Decimal | None
-) -> dict[str, Decimal]:
+    indicator: Indicator, cells: Mapping[str, Reported | None], total: Reported | None
+) -> dict[str, Reported]:
     """The values a report stores, {cell: value} with the total under "": the cells given,
     and the total given or derived from them (check_total). DomainError for a cell the
     indicator does not have, or values that do not hold together."""
@@ -235,12 +261,29 @@ def report_values(
     return values
 
 
+def legacy_problem(
+    indicator: Indicator, values: Mapping[str, Reported], report: MeasurementReport | None
+) -> str | None:
+    """A percentage's value given alone stands only where the report already holds it,
+    as it was reported before numerators and denominators (a template imported back)."""
+    if not indicator.is_percentage:
+        return None
+    stored = {m.cell: reported(m) for m in report.measurements.all()} if report else {}
+    for cell, value in values.items():
+        if isinstance(value, Decimal) and stored.get(cell) != value:
+            return _(
+                "Indicator %(code)s is a percentage: give its numerator and denominator "
+                "(cell %(cell)s)."
+            ) % {"code": indicator.code, "cell": cell or _("Total")}
+    return None
+
+
 def report_unchanged(
-    report: MeasurementReport, values: Mapping[str, Decimal], text: str, comment: str
+    report: MeasurementReport, values: Mapping[str, Reported], text: str, comment: str
 ) -> bool:
     """Whether the report already holds these values ({cell: value}, the total under ""),
     text and comment: saving them again would change nothing."""
-    stored = {m.cell: m.value for m in report.measurements.all()}
+    stored = {m.cell: reported(m) for m in report.measurements.all()}
     return (stored, report.text_value, report.comment) == (dict(values), text, comment)
 
 

@@ -38,6 +38,7 @@ from indicators.forms import (
     ReopenForm,
     ReportForm,
     ReturnForm,
+    ratio_initial,
 )
 from indicators.grid import report_grid
 from indicators.importing import ImportRefused, import_reports
@@ -260,7 +261,7 @@ def report_edit(
         "report": report,
         "form": form,
         "editable": problem is None,
-        "grid": report_grid(indicator, form.fields_by_cell()),
+        "grid": report_grid(indicator, form.fields_by_cell(), form.ratios_by_cell()),
     }
     return render(
         request, "indicators/report_form.html", context, status=400 if form.is_bound else 200
@@ -318,6 +319,8 @@ def _initial(indicator: Indicator, report: MeasurementReport | None) -> dict:
     initial = {"total": values.get(""), "text_value": report.text_value, "comment": report.comment}
     for index, (key, _label) in enumerate(indicator.cells()):
         initial[f"cell_{index}"] = values.get(key)
+    if indicator.is_percentage:
+        initial |= ratio_initial(indicator, report.measurements.all())
     return initial
 
 

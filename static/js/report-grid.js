@@ -64,8 +64,23 @@
     if (note) note.textContent = problems.join(" ");
   }
 
+  // A percentage's cell: its numerator and denominator, and the percentage they make,
+  // worked out as the server does (indicators.models.percentage_of), or nothing while
+  // they do not make one.
+  function percentages(form) {
+    form.querySelectorAll("[data-ratio]").forEach(function (ratio) {
+      var inputs = ratio.querySelectorAll("input");
+      var output = ratio.querySelector("[data-percentage]");
+      if (inputs.length !== 2 || !output) return;
+      var part = number(inputs[0]);
+      var whole = number(inputs[1]);
+      var fits = part !== null && whole !== null && whole > 0 && part >= 0 && part <= whole;
+      output.textContent = fits ? format.format(Math.round(part * 10000 / whole) / 100) + " %" : "";
+    });
+  }
+
   document.querySelectorAll("form[data-report-grid]").forEach(function (form) {
-    form.addEventListener("input", function () { check(form); });
+    form.addEventListener("input", function () { check(form); percentages(form); });
     check(form);
   });
 })();

@@ -16,6 +16,7 @@ from django.urls import reverse
 from clusters.models import Cluster
 from core.errors import DomainError
 from indicators import exporting, services
+from indicators.cells import Ratio
 from indicators.figures import indicator_line_svg
 from indicators.importing import import_reports
 from indicators.models import Indicator, MeasurementReport
@@ -167,7 +168,9 @@ def test_the_page_the_progress_and_the_chart_end_on_one_figure(
     older = world.cluster.periods.get(start=quarter_start(-3))
     coordinator = world.users["coordinator"]
     for period, value in ((older, 10), (last_quarter(world), 50)):
-        report = save(world, indicator, period, total=D(value))
+        # A percentage by its numerator and denominator: so many of a hundred.
+        total = Ratio(D(value), D(100)) if indicator.is_percentage else D(value)
+        report = save(world, indicator, period, total=total)
         services.report_validate(report=report, by=coordinator)
 
     item = indicators_progress([indicator])[indicator.pk]

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from core.errors import DomainError
 from indicators import services
+from indicators.cells import Ratio
 from indicators.models import Indicator, MeasurementReport, Objective, ReportEvent, ReportingPeriod
 from indicators.periods import period_bounds, periods_between
 from indicators.progress import indicators_progress, objective_progress
@@ -179,7 +180,10 @@ def test_progress_uses_validated_totals_aggregated_in_the_database(
         for period, membership, value in zip(
             (q1, q1, q2, q2), (world.member_membership, lead) * 2, values, strict=True
         ):
-            report = save(world, indicator, period, membership=membership, total=D(value))
+            # A percentage is reported as so many of a hundred: its weighted figure is
+            # then the mean (tests/indicators/test_percentages.py weighs unequal ones).
+            total = Ratio(D(value), D(100)) if indicator.is_percentage else D(value)
+            report = save(world, indicator, period, membership=membership, total=total)
             services.report_validate(report=report, by=coordinator)
     # A submitted but not validated report does not count.
     make_period(world, date(LAST_YEAR, 7, 1))

@@ -474,3 +474,24 @@ def test_a_yes_no_draft_saved_back_unchanged_writes_nothing(world: World, langua
     assert client.post(path, form.submission()).status_code == 302
     assert (report.events.count(), audit_count(world)) == (events, entries)
     assert Measurement.objects.get(report=report).value == D(0)
+
+
+def test_a_percentage_of_one_per_cent_cannot_become_yes_or_no(world: World):
+    # 1 of 100 is stored as the value 1, but it is a percentage, not an answer "yes".
+    Indicator.objects.filter(pk=world.indicator.pk).update(
+        measure="percentage", aggregation="latest", by_sex=False, by_age=False
+    )
+    report = MeasurementReport.objects.get(indicator=world.indicator)
+    report.measurements.all().delete()
+    Measurement.objects.create(report=report, cell="", value=D(1), numerator=1, denominator=100)
+    data = {
+        **YES_NO,
+        "code": world.indicator.code,
+        "name": world.indicator.name,
+        "objective": world.indicator.objective_id,
+    }
+    path = url(world, "indicator-edit", pk=world.indicator.pk)
+    response = world.client("coordinator").post(path, data)
+    assert "not answers of yes (1) or no (0)" in response.content.decode()
+    world.indicator.refresh_from_db()
+    assert world.indicator.measure == "percentage"

@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('clusters', '0009_audit_report_retried_period_reopened'),
-        ('indicators', '0008_verbose_names'),
+        ('indicators', '0009_percentage_numerator_denominator'),
         ('rights', '0005_verbose_names'),
     ]
 
