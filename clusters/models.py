@@ -102,12 +102,19 @@ class Cluster(models.Model):
     )
     # The dimensions the rights-holder groups of its analysis are counted by
     # (core.dimensions); sex and age, as every cluster counted before it could choose.
-    groups_by_sex = models.BooleanField(_("rights-holders by sex"), default=True)
-    groups_by_age = models.BooleanField(_("rights-holders by age band"), default=True)
-    groups_by_disability = models.BooleanField(_("rights-holders by disability"), default=False)
+    # Defaults in the database too: a row written by code that predates them (an older
+    # migration's model) still gets them.
+    groups_by_sex = models.BooleanField(_("rights-holders by sex"), default=True, db_default=True)
+    groups_by_age = models.BooleanField(
+        _("rights-holders by age band"), default=True, db_default=True
+    )
+    groups_by_disability = models.BooleanField(
+        _("rights-holders by disability"), default=False, db_default=False
+    )
     groups_by_migration = models.BooleanField(
         _("rights-holders by migration status"),
         default=False,
+        db_default=False,
         help_text=_(
             "Nationals; foreign nationals with regular status; in an irregular administrative "
             "situation; applicants for or beneficiaries of international protection."

@@ -536,7 +536,7 @@ class ParticipationForm(forms.ModelForm):
             "notes",
         ]
         widgets = {
-            "held_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "held_on": DateInput(),
             **{
                 name: forms.NumberInput(attrs={"min": 0, "class": "count"})
                 for name in Participation.COUNT_FIELDS

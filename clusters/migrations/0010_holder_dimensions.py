@@ -12,18 +12,19 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="cluster",
             name="groups_by_age",
-            field=models.BooleanField(default=True, verbose_name="rights-holders by age band"),
+            field=models.BooleanField(default=True, db_default=True, verbose_name="rights-holders by age band"),
         ),
         migrations.AddField(
             model_name="cluster",
             name="groups_by_disability",
-            field=models.BooleanField(default=False, verbose_name="rights-holders by disability"),
+            field=models.BooleanField(default=False, db_default=False, verbose_name="rights-holders by disability"),
         ),
         migrations.AddField(
             model_name="cluster",
             name="groups_by_migration",
             field=models.BooleanField(
                 default=False,
+                db_default=False,
                 help_text="Nationals; foreign nationals with regular status; in an irregular administrative situation; applicants for or beneficiaries of international protection.",
                 verbose_name="rights-holders by migration status",
             ),
@@ -31,6 +32,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="cluster",
             name="groups_by_sex",
-            field=models.BooleanField(default=True, verbose_name="rights-holders by sex"),
+            field=models.BooleanField(default=True, db_default=True, verbose_name="rights-holders by sex"),
         ),
     ]

@@ -151,6 +151,10 @@ def unload(apps, schema_editor):
     for right in treaties.filter(code__in=FIRST_LINKS):
         first = [targets[code] for code in FIRST_LINKS[right.code].split()]
         Link.objects.filter(right_id=right.pk).exclude(sdgtarget_id__in=first).delete()
+    # PostgreSQL checks the deleted rows' foreign keys at the commit; the tables dropped
+    # next in the same transaction must not have such checks still pending.
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 class Migration(migrations.Migration):

@@ -16,6 +16,8 @@ database after each test: the ``catalogue`` fixture loads it again when it is go
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import translation
@@ -218,7 +220,14 @@ def test_member_analyses_a_right_and_the_coordinator_cannot_validate_without_gen
     )
     cause_row = page.locator("section[aria-labelledby=causes-title] tbody tr")
     expect(cause_row).to_have_count(1)
-    expect(cause_row.locator("td")).to_have_text([t(language, "Immediate"), CAUSE, "C1, C2"])
+    # Level, the cause with what its chain misses, what it leads to, what it produces, who
+    # answers for it: an immediate cause no underlying cause leads to is flagged.
+    expect(cause_row.locator("td")).to_have_text(
+        [t(language, "Immediate"), re.compile(re.escape(CAUSE)), "—", "C1, C2", "—"]
+    )
+    expect(cause_row).to_contain_text(
+        t(language, "No underlying cause leads to this immediate cause.")
+    )
 
     # 6. A group of rights-holders counted by sex and age band.
     page.locator("main .actions").get_by_role(
@@ -255,8 +264,12 @@ def test_member_analyses_a_right_and_the_coordinator_cannot_validate_without_gen
     expect(holders.locator("table.count-grid tbody tr").nth(0).locator("td")).to_have_text(
         ["4", unknown, "6", unknown, partly(10, 2)]
     )
+    # Each sex's total, then the group's at the foot of the table.
     expect(holders.locator("table.count-grid tbody tr td strong")).to_have_text(
-        [partly(10, 2), partly(3, 3), partly(1, 3), partly(14, 8, cells=12)]
+        [partly(10, 2), partly(3, 3), partly(1, 3)]
+    )
+    expect(holders.locator("table.count-grid tfoot td strong")).to_have_text(
+        partly(14, 8, cells=12)
     )
     tree = page.locator(".problem-tree svg[role=img]")
     expect(tree).to_have_count(1)
