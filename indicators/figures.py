@@ -79,7 +79,8 @@ def indicator_line_svg(
 
 
 def _yes_no_line_svg(indicator: Indicator, points: list, id_prefix: str) -> str:
-    """Each period's answer, 1 for yes and 0 for no, against the target yes."""
+    """Each period's answer, No or Yes on the axis and by each point, against the target
+    yes (stored as 1 for yes and 0 for no)."""
     return charts.line_chart_svg(
         points=points,
         target=1.0,
@@ -89,7 +90,8 @@ def _yes_no_line_svg(indicator: Indicator, points: list, id_prefix: str) -> str:
             "The answer of each period, 1 for yes and 0 for no, from the validated reports: "
             "yes when every entity that answered said yes."
         ),
-        labels={"target": _("Target: yes"), "baseline": _("Baseline"), "no_data": _("No data")},
+        labels={"target": _("Target"), "baseline": _("Baseline"), "no_data": _("No data")},
+        value_words={0.0: str(_("No")), 1.0: str(_("Yes"))},
         id_prefix=id_prefix,
         decimal_mark=get_format("DECIMAL_SEPARATOR"),
         group_mark=get_format("THOUSAND_SEPARATOR"),

@@ -449,9 +449,13 @@ def line_chart_svg(
     id_prefix: str = "line",
     decimal_mark: str = ".",
     group_mark: str = "",
+    value_words: Mapping[float, str] | None = None,
 ) -> str:
     """Values over reporting periods: ``points`` are ``(period label, value)`` in order, a
     None value is a gap in the line.
+
+    ``value_words`` is for values that stand for answers ({0: "No", 1: "Yes"}): the axis
+    has a tick per answer and every value is written as its word, never as a figure.
 
     ``target`` is drawn as a dashed line labelled ``labels["target"]``, ``baseline`` as a
     dotted one labelled ``labels["baseline"]`` (both optional). The y axis has 4 to 6 nice
@@ -467,6 +471,12 @@ def line_chart_svg(
     numbers = present + [ref.value for ref in refs]
     ticks = nice_ticks(*_value_range(numbers)) if numbers else []
     tick_texts = tick_labels(ticks, decimal_mark, group_mark)
+    if value_words:
+        ticks = sorted(value_words)
+        tick_texts = [value_words[tick] for tick in ticks]
+
+        def fmt(value: float) -> str:
+            return value_words.get(value, "")
 
     left = _plot_left(tick_texts)
     right = LINE_W - (GUTTER if refs else 20)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import timedelta
 from decimal import Decimal as D
 
@@ -388,6 +389,17 @@ def test_the_indicator_page_and_the_objectives_say_yes(world: World):
     listing = client.get(url(world, "objective-list")).content.decode()
     row = listing[listing.index("Protocol against evictions approved") :].split("</tr>")[0]
     assert "<td>Yes</td>" in row
+
+
+def test_the_chart_says_the_answers_in_words_not_in_fractions(world: World):
+    indicator = yes_no_indicator(world)
+    answer(world, indicator, 1)
+    page = world.client("observer").get(indicator.get_absolute_url()).content.decode()
+    chart = re.search(r"<svg[^>]*line-chart.*?</svg>", page, re.S).group()
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", chart)
+    # The axis: No and Yes, nothing between them; the point: Yes.
+    assert texts.count("No") == 1 and texts.count("Yes") >= 2
+    assert not {"0.2", "0.5", "0,2", "1"} & set(texts)
 
 
 def test_the_export_writes_the_answer_as_its_description_and_no_reached_figure(world: World):
