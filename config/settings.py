@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "rights",
     "indicators",
     "planning",
+    "health",
     "reports",
     "demo",
 ]

@@ -1,8 +1,8 @@
 """The apps are layers: each imports only the ones below it, so that a change in a higher
 app never breaks a lower one and each can be read without the ones above.
 
-    core <- accounts <- actors <- clusters <- rights <- indicators <- planning <- reports
-    <- demo
+    core <- accounts <- actors <- clusters <- rights <- indicators <- planning <- health
+    <- reports <- demo
 
 ``config`` (settings, URLs, the Celery app) sits above them all: it wires them together.
 The test reads every module's imports, including those inside functions."""
@@ -23,6 +23,7 @@ LAYERS = [
     "rights",
     "indicators",
     "planning",
+    "health",
     "reports",
     "demo",
     "config",
