@@ -198,6 +198,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "planning.tasks.remind_closing_proposals",
         "schedule": 900.0,
     },
+    "close-due-survey-rounds": {"task": "health.tasks.close_due_rounds", "schedule": 300.0},
+    "remind-closing-survey-rounds": {
+        "task": "health.tasks.remind_closing_rounds",
+        "schedule": 3600.0,
+    },
     # Just after midnight (CELERY_TIMEZONE): a period that begins today exists at once.
     "ensure-periods": {
         "task": "indicators.tasks.ensure_periods",

@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("rights.urls")),
     path("", include("indicators.urls")),
     path("", include("planning.urls")),
+    path("", include("health.urls")),
     path("", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -355,3 +355,12 @@ class PlanAction(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.DROPPED)
+
+    @property
+    def tone(self) -> str:
+        """The badge its state wears (static/css/app.css)."""
+        return {
+            self.Status.DONE: "ok",
+            self.Status.IN_PROGRESS: "warn",
+            self.Status.DROPPED: "neutral",
+        }.get(self.status, "")

@@ -17,14 +17,40 @@ from django.db.models import Count, Q, QuerySet
 from clusters.models import Cluster
 from health.models import Answer, PlanAction, Question, SurveyRound
 from health.scales import Effect, Function
-from health.scoring import NEEDS_ACTION, QuestionKey, Scores, band, scores, trend
+from health.scoring import (
+    BAND_LABELS,
+    BAND_TONES,
+    NEEDS_ACTION,
+    TREND_ARROWS,
+    TREND_LABELS,
+    QuestionKey,
+    Scores,
+    band,
+    scores,
+    trend,
+)
+
+
+class Banded:
+    """The band of a score in words and as a badge's tone, for pages and PDFs."""
+
+    band: str | None
+
+    @property
+    def band_label(self) -> str:
+        return str(BAND_LABELS[self.band]) if self.band else ""
+
+    @property
+    def tone(self) -> str:
+        return BAND_TONES[self.band] if self.band else "neutral"
+
 
 # The last rounds the chart compares (the renderer paints at most four series apart).
 CHART_ROUNDS = 4
 
 
 @dataclass(frozen=True)
-class Line:
+class Line(Banded):
     """One effect or function of a result: its score, its band, and how it moved."""
 
     key: str
@@ -39,9 +65,17 @@ class Line:
     def needs_action(self) -> bool:
         return self.band in NEEDS_ACTION
 
+    @property
+    def trend_label(self) -> str:
+        return str(TREND_LABELS[self.trend]) if self.trend else ""
+
+    @property
+    def trend_arrow(self) -> str:
+        return TREND_ARROWS[self.trend] if self.trend else ""
+
 
 @dataclass(frozen=True)
-class QuestionResult:
+class QuestionResult(Banded):
     question: Question
     score: float | None
     band: str | None
@@ -229,4 +263,4 @@ def rounds_with_counts(cluster: Cluster) -> QuerySet[SurveyRound]:
     """The cluster's rounds, newest first, each with ``answered`` (entities' responses)."""
     return cluster.survey_rounds.select_related("period").annotate(
         answered=Count("responses", filter=Q(responses__membership__isnull=False))
-    )
+    ).order_by("-opens_at", "-pk")

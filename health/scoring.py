@@ -29,10 +29,14 @@ BAND_LABELS = {
     UNSATISFACTORY: _("Unsatisfactory"),
     WEAK: _("Weak"),
 }
+# The badge each band wears (static/css/app.css): its word is always written beside.
+BAND_TONES = {STRONG: "ok", SATISFACTORY: "", UNSATISFACTORY: "warn", WEAK: "danger"}
 # The bands an action plan answers.
 NEEDS_ACTION = frozenset({UNSATISFACTORY, WEAK})
 
 UP, DOWN, EQUAL = "up", "down", "equal"
+TREND_LABELS = {UP: _("Up"), DOWN: _("Down"), EQUAL: _("Equal")}
+TREND_ARROWS = {UP: "↑", DOWN: "↓", EQUAL: "="}
 
 
 def question_score(values: Iterable[int]) -> float | None:

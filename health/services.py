@@ -290,6 +290,15 @@ def _response_save(
         round=round, membership=membership, defaults={"answered_by": by}
     )
     if not created:
+        current = {
+            question_id: (value, comment)
+            for question_id, value, comment in response.answers.values_list(
+                "question_id", "value", "comment"
+            )
+        }
+        if current == cleaned:
+            # Saved again unchanged: nothing to keep, nothing to log.
+            return response
         _keep_revision(response)
         response.answered_by = by
         response.save(update_fields=["answered_by", "updated_at"])

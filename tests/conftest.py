@@ -26,6 +26,7 @@ from accounts.models import User
 from actors.models import Actor, ActorUser
 from clusters.models import Cluster, Membership
 from config.celery import app as celery_app
+from health.models import Question, SurveyRound
 from indicators.models import Indicator, MeasurementReport, Objective, ReportingPeriod
 from planning.models import Contribution, JointAction, Proposal
 from reports.models import ReportJob
@@ -201,6 +202,7 @@ def build_world() -> World:
         size=13,
     )
     RightsIssueFactory(cluster=other, title="Secret evictions issue")
+    build_secret_round(other)
     indicator, period, report = build_indicators(cluster, member_m, users["member"])
     proposal = build_open_proposal(member_m, users["member"], users["coordinator"])
     other_objective = Objective.objects.create(cluster=other, code="O1", statement="Secret goal")
@@ -243,6 +245,21 @@ def build_world() -> World:
         contribution=contribution,
         published_report=published_report,
     )
+
+
+def build_secret_round(cluster: Cluster) -> SurveyRound:
+    """An open survey round of the other cluster, with a question of its own."""
+    round = SurveyRound.objects.create(
+        cluster=cluster,
+        year=NOW.year,
+        status=SurveyRound.Status.OPEN,
+        opens_at=NOW - timedelta(days=1),
+        closes_at=NOW + timedelta(days=10),
+    )
+    Question.objects.create(
+        round=round, effect="impact", scale="agreement", text_en="Secret survey question"
+    )
+    return round
 
 
 def build_published_report(cluster: Cluster) -> ReportJob:

@@ -28,6 +28,7 @@ OTHER_CLUSTER_SECRETS = (
     "secret-invitee@example.org",
     "Secret evictions issue",
     "Secret joint action",
+    "Secret survey question",
 )
 SECRETS = {person: OTHER_CLUSTER_SECRETS for person in PEOPLE} | {
     "outsider": ("Housing rights cluster",)
@@ -163,6 +164,46 @@ def published_report(w: World) -> dict:
 
 def action(w: World) -> dict:
     return {"slug": w.cluster.slug, "pk": w.action.pk}
+
+
+def survey_round(w: World, *, open: bool = True) -> dict:
+    from tests.health.survey import make_round
+
+    round = make_round(w.cluster, w.users["coordinator"], open=open)
+    return {"slug": w.cluster.slug, "pk": round.pk}
+
+
+def draft_round(w: World) -> dict:
+    return survey_round(w, open=False)
+
+
+def own_question(w: World) -> dict:
+    from health.services import question_add
+
+    kwargs = draft_round(w)
+    round = w.cluster.survey_rounds.get(pk=kwargs["pk"])
+    question = question_add(
+        round=round,
+        by=w.users["coordinator"],
+        audience="partners",
+        scale="frequency",
+        effect="impact",
+        text_en="Do we meet?",
+    )
+    return {**kwargs, "question": question.pk}
+
+
+def plan_action(w: World) -> dict:
+    """A closed round's action (made as the admin would: the round has no results here)."""
+    from health.models import PlanAction
+    from tests.health.survey import close
+
+    kwargs = survey_round(w)
+    round = close(w.cluster.survey_rounds.get(pk=kwargs["pk"]))
+    action = PlanAction.objects.create(
+        round=round, effect="impact", what="Meet", lead=w.member_membership, due=w.period.end
+    )
+    return {**kwargs, "action": action.pk}
 
 
 MATRIX: dict[str, Row] = {
@@ -307,6 +348,19 @@ MATRIX: dict[str, Row] = {
     "planning:who-does-what": Row(slug, READER),
     "planning:who-does-what-csv": Row(slug, READER),
     "planning:gaps-and-overlaps": Row(slug, READER),
+    "health:health": Row(slug, READER),
+    "health:round-create": Row(slug, COORDINATOR_ONLY),
+    "health:round-detail": Row(survey_round, READER),
+    "health:round-open": Row(draft_round, COORDINATOR_POST, method="post"),
+    # An empty form is refused with a message and a redirect back to the round.
+    "health:round-reschedule": Row(survey_round, COORDINATOR_POST, method="post"),
+    "health:question-add": Row(draft_round, COORDINATOR_POST, method="post"),
+    "health:question-remove": Row(own_question, COORDINATOR_POST, method="post"),
+    # Each lead or member entity answers for itself (the coordinator for its lead entity).
+    "health:answer": Row(survey_round, REPORTER),
+    "health:answer-coordinator": Row(survey_round, COORDINATOR_ONLY),
+    "health:plan-add": Row(survey_round, COORDINATOR_POST, method="post"),
+    "health:plan-follow-up": Row(plan_action, COORDINATOR_POST, method="post"),
     "reports:published": Row(lambda w: {}, everyone(200)),
     "reports:dashboard": Row(slug, COORDINATOR_ONLY),
     "reports:participation": Row(slug, COORDINATOR_ONLY),

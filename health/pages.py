@@ -1,0 +1,113 @@
+"""What the health pages show, gathered for their templates in a fixed number of queries
+(the views stay thin; the rules are in results, scoring and services)."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from clusters.access import ClusterAccess
+from clusters.models import Cluster
+from health.forms import PlanActionForm, PlanFollowUpForm, QuestionForm, RescheduleForm
+from health.models import SurveyRound
+from health.pictures import band_labels, effects_chart_svg
+from health.results import effects_over_rounds, round_results
+
+
+def weak_effects(round: SurveyRound) -> list[tuple[str, str]]:
+    """The effects an action plan may answer: weak or unsatisfactory in the round."""
+    return [(line.key, line.label) for line in round_results(round).effects_needing_action]
+
+
+def _current_round(cluster: Cluster) -> SurveyRound | None:
+    """The round being prepared or taking answers, if any (the newest)."""
+    return (
+        cluster.survey_rounds.exclude(status=SurveyRound.Status.CLOSED)
+        .select_related("cluster", "period")
+        .order_by("-opens_at")
+        .first()
+    )
+
+
+def _latest_closed(cluster: Cluster) -> SurveyRound | None:
+    return (
+        cluster.survey_rounds.closed()
+        .select_related("cluster", "period")
+        .order_by("-opens_at")
+        .first()
+    )
+
+
+def _answered_by(round: SurveyRound, access: ClusterAccess) -> bool:
+    """Whether the entity this person acts for has answered the round."""
+    if access.membership is None:
+        return False
+    return round.responses.filter(membership=access.membership).exists()
+
+
+def health_context(cluster: Cluster, access: ClusterAccess) -> dict:
+    latest = _latest_closed(cluster)
+    current = _current_round(cluster)
+    return {
+        "cluster": cluster,
+        "access": access,
+        "latest": latest,
+        "results": round_results(latest) if latest else None,
+        "current": current,
+        "current_answered": current.responses.filter(membership__isnull=False).count()
+        if current
+        else 0,
+        "current_taking_answers": current.takes_answers() if current else False,
+        "answered_current": _answered_by(current, access) if current else False,
+        "effects_chart": effects_chart_svg(effects_over_rounds(cluster), "health-effects"),
+        "bands": band_labels(),
+    }
+
+
+def _silent(round: SurveyRound) -> list:
+    """The entities that have not answered, for the coordinator to follow up."""
+    return list(
+        round.cluster.memberships.voting()
+        .exclude(pk__in=round.responses.filter(membership__isnull=False).values("membership_id"))
+        .select_related("actor")
+        .order_by("actor__name")
+    )
+
+
+def _coordinator_forms(round: SurveyRound, results) -> dict:
+    weak = [(line.key, line.label) for line in results.effects_needing_action] if results else []
+    return {
+        "question_form": QuestionForm() if round.is_draft else None,
+        "reschedule_form": RescheduleForm(round=round) if not round.is_closed else None,
+        "plan_form": PlanActionForm(cluster=round.cluster, effects=weak)
+        if round.is_closed and weak
+        else None,
+        "silent": _silent(round) if round.is_open else [],
+    }
+
+
+def round_context(round: SurveyRound, access: ClusterAccess) -> dict:
+    results = round_results(round) if round.is_closed else None
+    plan = list(round.plan.select_related("lead__actor").order_by("due", "pk"))
+    context = {
+        "cluster": round.cluster,
+        "access": access,
+        "round": round,
+        "results": results,
+        "plan": [
+            (action, PlanFollowUpForm(instance=action, auto_id=f"id_a{action.pk}_%s"))
+            for action in plan
+        ]
+        if access.is_coordinator
+        else [(action, None) for action in plan],
+        "questions": list(round.questions.all()),
+        "taking_answers": round.takes_answers(),
+        "answered_count": round.responses.filter(membership__isnull=False).count(),
+        "eligible": round.cluster.memberships.voting().count(),
+        "answered": _answered_by(round, access),
+        "coordinator_answered": round.responses.filter(membership__isnull=True).exists(),
+        "bands": band_labels(),
+        "now": timezone.now(),
+    }
+    if access.is_coordinator:
+        context.update(_coordinator_forms(round, results))
+    return context
