@@ -596,14 +596,18 @@ class AuditEntry(models.Model):
         SURVEY_ROUND_CREATED = "survey_round_created", _("prepared a survey round")
         SURVEY_ROUND_CHANGED = "survey_round_changed", _("changed the dates of a survey round")
         SURVEY_QUESTION_ADDED = "survey_question_added", _("added a question to a survey round")
-        SURVEY_QUESTION_REMOVED = "survey_question_removed", _(
-            "removed a question from a survey round"
+        SURVEY_QUESTION_REMOVED = (
+            "survey_question_removed",
+            _("removed a question from a survey round"),
         )
         SURVEY_ROUND_OPENED = "survey_round_opened", _("opened a survey round")
         SURVEY_ROUND_CLOSED = "survey_round_closed", _("closed a survey round")
         SURVEY_ANSWERED = "survey_answered", _("answered a survey round")
         HEALTH_ACTION_ADDED = "health_action_added", _("added an action to the health plan")
-        HEALTH_ACTION_CHANGED = "health_action_changed", _("followed up an action of the health plan")
+        HEALTH_ACTION_CHANGED = (
+            "health_action_changed",
+            _("followed up an action of the health plan"),
+        )
 
     cluster = models.ForeignKey(
         Cluster, verbose_name=_("cluster"), on_delete=models.CASCADE, related_name="audit"

@@ -261,6 +261,8 @@ def effects_over_rounds(cluster: Cluster, limit: int = CHART_ROUNDS) -> EffectSe
 
 def rounds_with_counts(cluster: Cluster) -> QuerySet[SurveyRound]:
     """The cluster's rounds, newest first, each with ``answered`` (entities' responses)."""
-    return cluster.survey_rounds.select_related("period").annotate(
-        answered=Count("responses", filter=Q(responses__membership__isnull=False))
-    ).order_by("-opens_at", "-pk")
+    return (
+        cluster.survey_rounds.select_related("period")
+        .annotate(answered=Count("responses", filter=Q(responses__membership__isnull=False)))
+        .order_by("-opens_at", "-pk")
+    )
