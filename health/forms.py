@@ -71,17 +71,23 @@ class RescheduleForm(forms.Form):
 
     def __init__(self, *args: object, round: SurveyRound, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.initial = {
-                "opens_at": timezone.localtime(round.opens_at),
-                "closes_at": timezone.localtime(round.closes_at),
-            }
+        # Also when bound: a disabled field (the opening of an open round) takes its initial.
+        self.initial = {
+            "opens_at": timezone.localtime(round.opens_at),
+            "closes_at": timezone.localtime(round.closes_at),
+        }
         if round.is_open:
             # Answers may already have come in: the opening stays where it was.
             self.fields["opens_at"].disabled = True
 
     def clean(self) -> dict:
         data = super().clean()
+        for name in ("opens_at", "closes_at"):
+            # The input holds minutes: a date sent back as shown is the one kept, seconds
+            # and all, so that saving the dates unchanged changes nothing.
+            kept = self.initial[name]
+            if data.get(name) == kept.replace(second=0, microsecond=0):
+                data[name] = kept
         opens_at, closes_at = data.get("opens_at"), data.get("closes_at")
         if opens_at and closes_at and closes_at <= opens_at:
             self.add_error("closes_at", _("A round closes after it opens."))
@@ -151,7 +157,7 @@ class AnswerForm(forms.Form):
                 coerce=int,
                 widget=forms.RadioSelect,
                 initial=value,
-                error_messages={"required": _("Choose an answer (\u201cDon't know\u201d is one).")},
+                error_messages={"required": _("Choose an answer (“Don't know” is one).")},
             )
             self.fields[f"c{question.pk}"] = forms.CharField(
                 label=_("Comment (optional)"),

@@ -35,8 +35,8 @@ def effects_chart_svg(series: EffectSeries, id_prefix: str = "effects") -> str:
         rows=rows if labels else [],
         title=_("The five effects over the survey rounds"),
         description=_(
-            "Score of each effect in each round with results, from 0 to 100 %: above 75 % "
-            "is strong, 51 to 75 % satisfactory, 26 to 50 % unsatisfactory, 25 % or less weak."
+            "Score of each effect in each round with results, as a percentage: strong above "
+            "75, satisfactory from 51 to 75, unsatisfactory from 26 to 50, weak at 25 or less."
         ),
         id_prefix=id_prefix,
         unit="%",

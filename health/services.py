@@ -112,6 +112,9 @@ def round_reschedule(
     if round.is_open:
         opens_at = round.opens_at
     _check_dates(opens_at, closes_at)
+    if (opens_at, closes_at) == (round.opens_at, round.closes_at):
+        # The same instants, whatever time zone they were written in: nothing to log.
+        return round
     before = snapshot(round, ["opens_at", "closes_at"])
     round.opens_at, round.closes_at = opens_at, closes_at
     changes = changed(before, snapshot(round, ["opens_at", "closes_at"]))
@@ -245,7 +248,7 @@ def _check_answers(questions: list[Question], answers: Answers) -> dict[int, tup
     if set(answers) - set(by_pk):
         raise DomainError(_("Answer the questions of this round only."))
     if set(by_pk) - set(answers):
-        raise DomainError(_("Answer every question (\u201cDon't know\u201d is an answer)."))
+        raise DomainError(_("Answer every question (“Don't know” is an answer)."))
     cleaned = {}
     for pk, (value, comment) in answers.items():
         allowed = {choice for choice, _label in SCALE_CHOICES[Scale(by_pk[pk].scale)]}

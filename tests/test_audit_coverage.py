@@ -26,6 +26,7 @@ from reports.models import ReportJob
 from rights.models import RightsIssue
 from tests.conftest import World
 from tests.factories import InvitationFactory, holder_group, write_gender_analysis
+from tests.health.survey import answers_data, partner_answers, weak_round
 from tests.html_forms import Paths, forms_on, project_forms, refused_with_a_message
 from tests.test_permissions import MATRIX, locked_period, person_invitation, representative_link
 
@@ -105,6 +106,53 @@ def outsider_invited(w: World) -> tuple[str, dict]:
     from clusters.tokens import make_invitation_token
 
     return reverse("clusters:invitation-accept", args=[make_invitation_token(invitation)]), {}
+
+
+def health_round(w: World, *, open: bool = True):
+    from tests.health.survey import make_round
+
+    return make_round(w.cluster, w.users["coordinator"], open=open)
+
+
+def health_url(name: str, round, **extra) -> str:
+    return reverse(name, kwargs={"slug": round.cluster.slug, "pk": round.pk, **extra})
+
+
+def own_question_removal(w: World) -> tuple[str, dict]:
+    from health.services import question_add
+
+    round = health_round(w, open=False)
+    question = question_add(
+        round=round,
+        by=w.users["coordinator"],
+        audience="partners",
+        scale="agreement",
+        function="advocacy",
+        text_en="Are we heard?",
+    )
+    return health_url("health:question-remove", round, question=question.pk), {}
+
+
+def plan_follow_up(w: World) -> tuple[str, dict]:
+    from health.services import plan_action_add
+
+    round = weak_round(w)
+    plan_action_add(
+        round=round,
+        by=w.users["coordinator"],
+        effect="impact",
+        what="Joint visits",
+        lead=w.member_membership,
+        due=w.period.end,
+    )
+    return page_form(
+        w,
+        "coordinator",
+        round.get_absolute_url(),
+        "health:plan-follow-up",
+        status="in_progress",
+        note="Two visits done",
+    )
 
 
 def complete_issue(w: World) -> RightsIssue:
@@ -690,6 +738,79 @@ WRITES: dict[str, Write] = {
             reverse("planning:update-add", args=[w.cluster.slug, w.action.pk]),
             {"note": "Ten hearings this month", "progress": "55", "status": "in_progress"},
         ),
+    ),
+    "health:round-create": Write(
+        "coordinator",
+        AuditEntry.Action.SURVEY_ROUND_CREATED,
+        form_post("coordinator", "health:round-create"),
+    ),
+    "health:round-open": Write(
+        "coordinator",
+        AuditEntry.Action.SURVEY_ROUND_OPENED,
+        lambda w: (health_url("health:round-open", health_round(w, open=False)), {}),
+    ),
+    "health:round-reschedule": Write(
+        "coordinator",
+        AuditEntry.Action.SURVEY_ROUND_CHANGED,
+        lambda w: page_form(
+            w,
+            "coordinator",
+            health_round(w).get_absolute_url(),
+            "health:round-reschedule",
+            closes_at=(timezone.localtime() + timedelta(days=30)).strftime("%Y-%m-%dT%H:%M"),
+        ),
+    ),
+    "health:question-add": Write(
+        "coordinator",
+        AuditEntry.Action.SURVEY_QUESTION_ADDED,
+        lambda w: page_form(
+            w,
+            "coordinator",
+            health_round(w, open=False).get_absolute_url(),
+            "health:question-add",
+            audience="partners",
+            scores="effect:impact",
+            scale="frequency",
+            text_ca="Ens trobem prou sovint?",
+        ),
+    ),
+    "health:question-remove": Write(
+        "coordinator", AuditEntry.Action.SURVEY_QUESTION_REMOVED, lambda w: own_question_removal(w)
+    ),
+    "health:answer": Write(
+        "member",
+        AuditEntry.Action.SURVEY_ANSWERED,
+        lambda w: (
+            health_url("health:answer", round := health_round(w)),
+            partner_answers(round, 3),
+        ),
+    ),
+    "health:answer-coordinator": Write(
+        "coordinator",
+        AuditEntry.Action.SURVEY_ANSWERED,
+        lambda w: (
+            health_url("health:answer-coordinator", round := health_round(w)),
+            answers_data(round, "coordinator", 2),
+        ),
+    ),
+    "health:plan-add": Write(
+        "coordinator",
+        AuditEntry.Action.HEALTH_ACTION_ADDED,
+        lambda w: page_form(
+            w,
+            "coordinator",
+            weak_round(w).get_absolute_url(),
+            "health:plan-add",
+            effect="coordination",
+            what="Monthly territory tables",
+            lead=lambda w: str(w.member_membership.pk),
+            due=lambda w: w.period.end.isoformat(),
+        ),
+    ),
+    "health:plan-follow-up": Write(
+        "coordinator",
+        AuditEntry.Action.HEALTH_ACTION_CHANGED,
+        lambda w: plan_follow_up(w),
     ),
     "reports:request": Write(
         "coordinator",

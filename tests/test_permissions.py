@@ -166,23 +166,28 @@ def action(w: World) -> dict:
     return {"slug": w.cluster.slug, "pk": w.action.pk}
 
 
-def survey_round(w: World, *, open: bool = True) -> dict:
+# Each maker of a survey round looks back on a year of its own: the pages that test every
+# URL (tests/html_forms.py Paths) make several of them in one world, one round per year.
+def survey_round(w: World, *, open: bool = True, year: int = 2026) -> dict:
     from tests.health.survey import make_round
 
-    round = make_round(w.cluster, w.users["coordinator"], open=open)
+    # Made once per world: some tests ask each row's URL again.
+    round = w.cluster.survey_rounds.filter(year=year).first() or make_round(
+        w.cluster, w.users["coordinator"], open=open, year=year
+    )
     return {"slug": w.cluster.slug, "pk": round.pk}
 
 
 def draft_round(w: World) -> dict:
-    return survey_round(w, open=False)
+    return survey_round(w, open=False, year=2027)
 
 
 def own_question(w: World) -> dict:
     from health.services import question_add
 
-    kwargs = draft_round(w)
+    kwargs = survey_round(w, open=False, year=2028)
     round = w.cluster.survey_rounds.get(pk=kwargs["pk"])
-    question = question_add(
+    question = round.questions.filter(code="").first() or question_add(
         round=round,
         by=w.users["coordinator"],
         audience="partners",
@@ -198,9 +203,10 @@ def plan_action(w: World) -> dict:
     from health.models import PlanAction
     from tests.health.survey import close
 
-    kwargs = survey_round(w)
-    round = close(w.cluster.survey_rounds.get(pk=kwargs["pk"]))
-    action = PlanAction.objects.create(
+    kwargs = survey_round(w, year=2025)
+    round = w.cluster.survey_rounds.get(pk=kwargs["pk"])
+    round = round if round.is_closed else close(round)
+    action = round.plan.first() or PlanAction.objects.create(
         round=round, effect="impact", what="Meet", lead=w.member_membership, due=w.period.end
     )
     return {**kwargs, "action": action.pk}

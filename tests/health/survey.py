@@ -57,3 +57,33 @@ def answered_round(
     for membership, person, value in entities:
         answer_all(round, person, membership, value)
     return close(round)
+
+
+def weak_round(world, year: int = NOW.year) -> SurveyRound:
+    """A closed round of the world's cluster in which three entities answered "Never" to
+    everything: every effect comes out weak, so an action plan may answer any."""
+    from tests.factories import ActorFactory, ActorUserFactory, MembershipFactory, UserFactory
+
+    actor = ActorFactory(name="Tenants Union")
+    person = UserFactory(email="tenants@example.org")
+    ActorUserFactory(user=person, actor=actor)
+    third = MembershipFactory(cluster=world.cluster, actor=actor)
+    lead = world.cluster.memberships.get(actor=world.lead)
+    entities = [
+        (lead, world.users["coordinator"], 1),
+        (world.member_membership, world.users["member"], 1),
+        (third, person, 1),
+    ]
+    return answered_round(world.cluster, world.users["coordinator"], entities, year=year)
+
+
+def partner_answers(round: SurveyRound, value: int) -> dict[str, str]:
+    """The answer form's data: ``value`` to every question of the member entities."""
+    return answers_data(round, Question.Audience.PARTNERS, value)
+
+
+def answers_data(round: SurveyRound, audience: str, value: int) -> dict[str, str]:
+    data = {}
+    for question in round.questions.filter(audience=audience):
+        data[f"q{question.pk}"], data[f"c{question.pk}"] = str(value), ""
+    return data
