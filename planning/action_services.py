@@ -35,6 +35,7 @@ ACTION_FIELDS = (
     "status",
     "progress",
     "gender_marker",
+    "is_new_practice",
 )
 
 

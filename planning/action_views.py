@@ -166,6 +166,7 @@ def _prefill(proposal: Proposal) -> dict:
         "description": description,
         "budget": proposal.estimated_cost,
         "lead": proposal.proposer if proposal.proposer.takes_positions else None,
+        "is_new_practice": proposal.is_new_practice,
     }
     if objectives:
         initial["objective"] = objectives[0]

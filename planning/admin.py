@@ -25,7 +25,7 @@ class StanceInline(admin.TabularInline):
 @admin.register(Proposal)
 class ProposalAdmin(admin.ModelAdmin):
     list_display = ["title", "cluster", "proposer", "status", "round", "closes_at"]
-    list_filter = ["status", "subject"]
+    list_filter = ["status", "subject", "is_new_practice"]
     search_fields = ["title", "description"]
     filter_horizontal = ["rights_issues", "objectives"]
     inlines = [StanceInline]
@@ -79,7 +79,7 @@ class ActionUpdateInline(admin.StackedInline):
 @admin.register(JointAction)
 class JointActionAdmin(admin.ModelAdmin):
     list_display = ["title", "cluster", "objective", "lead", "territory", "start", "end", "status"]
-    list_filter = ["status", "gender_marker", "cluster"]
+    list_filter = ["status", "gender_marker", "is_new_practice", "cluster"]
     search_fields = ["title", "territory", "lead__actor__name"]
     date_hierarchy = "start"
     raw_id_fields = ["lead", "participants", "proposal"]

@@ -24,6 +24,7 @@ class ProposalForm(forms.ModelForm):
             "rights_issues",
             "objectives",
             "estimated_cost",
+            "is_new_practice",
         ]
         widgets = {
             "description": Textarea(attrs={"rows": 5}),
@@ -148,6 +149,7 @@ class JointActionForm(forms.ModelForm):
             "status",
             "progress",
             "gender_marker",
+            "is_new_practice",
         ]
         widgets = {
             "description": Textarea(attrs={"rows": 4}),

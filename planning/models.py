@@ -111,6 +111,13 @@ class Proposal(models.Model):
         blank=True,
         validators=[MinValueValidator(0)],
     )
+    # The innovation the cluster's health counts (health.figures): the entity says so.
+    is_new_practice = models.BooleanField(
+        _("new practice in the sector"),
+        default=False,
+        db_default=False,
+        help_text=_("Tick it if nothing like it has been done in the sector or territory before."),
+    )
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
     )
@@ -629,6 +636,12 @@ class JointAction(models.Model):
         choices=GenderMarker.choices,
         default=GenderMarker.NOT_TARGETED,
         help_text=_("OECD DAC: 0 not targeted, 1 significant objective, 2 principal objective."),
+    )
+    is_new_practice = models.BooleanField(
+        _("new practice in the sector"),
+        default=False,
+        db_default=False,
+        help_text=_("Tick it if nothing like it has been done in the sector or territory before."),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

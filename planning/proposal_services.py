@@ -47,6 +47,7 @@ PROPOSAL_FIELDS = (
     "description",
     "rationale",
     "estimated_cost",
+    "is_new_practice",
     "rights_issues",
     "objectives",
 )
