@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.db.models import Count, F, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from actors.models import Capacity
 from clusters.access import ROLE_RANK
@@ -365,7 +366,11 @@ TREND_ARROWS = {UP: "↑", DOWN: "↓", EQUAL: "="}
 
 
 def trend_labels() -> dict[str, str]:
-    return {UP: _("up"), DOWN: _("down"), EQUAL: _("the same")}
+    return {
+        UP: pgettext("health trend", "up"),
+        DOWN: pgettext("health trend", "down"),
+        EQUAL: pgettext("health trend", "the same"),
+    }
 
 
 def _whole(score: float | None) -> int | None:

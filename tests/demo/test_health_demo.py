@@ -58,3 +58,24 @@ def test_the_demo_has_two_closed_rounds_with_a_trend_an_open_one_and_a_plan(db):
     # The chart compares the two closed rounds, oldest first.
     series = effects_over_rounds(cluster)
     assert [r.pk for r in series.rounds] == [r.pk for r in closed]
+
+
+def test_the_large_cluster_has_rounds_answered_by_many_read_in_as_many_queries(
+    db, django_assert_num_queries
+):
+    from demo.large import SLUG
+    from reports import content
+
+    call_command("seed_demo", force=True, large=True, stdout=StringIO())
+    demo = Cluster.objects.get(slug=CLUSTER_SLUG)
+    large = Cluster.objects.get(slug=SLUG)
+    assert large.survey_rounds.closed().count() == 2
+    # The report's health section: as many queries on 200 answers as on 11 (see
+    # tests/reports/test_health_section.py for the list).
+    with django_assert_num_queries(10):
+        on_demo = content.health(demo)
+    with django_assert_num_queries(10):
+        on_large = content.health(large)
+    assert on_demo.results.answered == 11
+    assert on_large.results.answered >= 200
+    assert on_large.results.previous_round is not None
