@@ -15,10 +15,16 @@ from decimal import Decimal
 
 from django.db.models import Count, F, Prefetch, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from actors.models import Capacity
 from clusters.access import ROLE_RANK
 from clusters.models import Cluster, Membership
+from health.models import PlanAction
+from health.pictures import effects_chart_svg
+from health.results import Line, RoundResults, effects_over_rounds, round_results
+from health.scoring import BAND_LABELS, DOWN, EQUAL, MIN_RESPONSES, UP
 from indicators.figures import (
     indicator_breakdown_svg,
     indicator_line_svg,
@@ -291,6 +297,7 @@ def progress_report(cluster: Cluster, period: ReportingPeriod) -> dict:
         "actions": actions,
         "contributions": contributions_by_member(actions),
         "kinds": contribution_kinds(),
+        "health": health(cluster),
     }
 
 
@@ -322,4 +329,101 @@ def dossier(cluster: Cluster) -> dict:
         "contributions": contributions_by_member(actions),
         "kinds": contribution_kinds(),
         "periods": list(cluster.periods.order_by("start")),
+        "health": health(cluster),
     }
+
+
+# Cluster health: the survey rounds' results
+
+
+@dataclass
+class HealthRow:
+    """One effect or core function of a round's results, as the PDF writes it: whole
+    percentages, the band in words (its colour only repeats it), and the trend as an
+    arrow with its word, readable in greyscale and by a screen reader."""
+
+    label: str
+    score: int | None
+    band: str | None
+    previous: int | None
+    trend: str | None
+    coordinator: int | None
+
+    @property
+    def band_label(self) -> str:
+        return str(BAND_LABELS[self.band]) if self.band else ""
+
+    @property
+    def arrow(self) -> str:
+        return TREND_ARROWS.get(self.trend or "", "")
+
+    @property
+    def trend_label(self) -> str:
+        return str(trend_labels().get(self.trend or "", ""))
+
+
+TREND_ARROWS = {UP: "↑", DOWN: "↓", EQUAL: "="}
+
+
+def trend_labels() -> dict[str, str]:
+    return {
+        UP: pgettext("health trend", "up"),
+        DOWN: pgettext("health trend", "down"),
+        EQUAL: pgettext("health trend", "the same"),
+    }
+
+
+def _whole(score: float | None) -> int | None:
+    return None if score is None else round(score)
+
+
+def _health_rows(lines: list[Line]) -> list[HealthRow]:
+    return [
+        HealthRow(
+            label=line.label,
+            score=_whole(line.score),
+            band=line.band,
+            previous=_whole(line.previous),
+            trend=line.trend,
+            coordinator=_whole(line.coordinator),
+        )
+        for line in lines
+    ]
+
+
+@dataclass
+class HealthSection:
+    chart: str
+    # The latest closed round with results shown, or None (then ``any_closed`` says why).
+    results: RoundResults | None = None
+    any_closed: bool = False
+    effects: list[HealthRow] = field(default_factory=list)
+    functions: list[HealthRow] = field(default_factory=list)
+    plan: list[PlanAction] = field(default_factory=list)
+    minimum: int = MIN_RESPONSES
+
+    @property
+    def tables(self) -> list[tuple[str, list[HealthRow]]]:
+        return [(_("The five effects"), self.effects), (_("Core functions"), self.functions)]
+
+
+def health(cluster: Cluster) -> HealthSection:
+    """The effects over the last rounds, and the latest closed round with results shown:
+    its effects and functions, how many answered, its plan and the round before's plan
+    followed up. Comments stay out (see _health.html). Queries: 3 for the chart (rounds,
+    questions, answers), then 6 for the latest round's results (health.results.
+    round_results: the round before, questions, answers, eligible entities, the round
+    before's plan, comments) and 1 for its plan; with no round shown, 1 to say why."""
+    series = effects_over_rounds(cluster)
+    section = HealthSection(chart=effects_chart_svg(series, id_prefix="health-effects"))
+    if not series.rounds:
+        section.any_closed = cluster.survey_rounds.closed().exists()
+        return section
+    results = round_results(series.rounds[-1])
+    section.results = results
+    section.any_closed = True
+    section.effects = _health_rows(results.effects)
+    section.functions = _health_rows(results.functions)
+    section.plan = list(results.round.plan.select_related("lead__actor").order_by("due", "pk"))
+    # The place of health/figures.py's derived figures, once it is on this branch.
+    return section

@@ -16,6 +16,7 @@ from django.test.utils import override_settings
 
 from accounts.models import User
 from demo.clusters import DEMO_PASSWORD, PEOPLE, seed_clusters
+from demo.health import seed_health
 from demo.indicators import seed_indicators
 from demo.large import seed_large
 from demo.planning import seed_planning
@@ -56,6 +57,8 @@ class Command(BaseCommand):
                 seed_rights(cluster, coordinator)
                 seed_indicators(cluster, coordinator)
                 seed_planning(cluster, coordinator)
+                # Before the reports: the progress report it asks for has a health section.
+                seed_health(cluster, coordinator)
                 seed_reports(cluster, coordinator)
             # Embedded, the report renders in a thread once committed: the command waits
             # for it, or it would end (and the thread with it) before the report is made.
