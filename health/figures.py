@@ -51,7 +51,7 @@ from clusters.models import Cluster, Membership
 from core.svg import format_number
 from health.charts import sparkline_svg
 from health.scales import Effect
-from health.scoring import trend
+from health.scoring import EQUAL, TREND_ARROWS, TREND_LABELS, UP, trend
 from indicators.models import Indicator, MeasurementReport, Objective, ReportingPeriod
 from indicators.progress import ACHIEVED, NO_DATA, ON_TRACK, indicators_progress, objective_progress
 from indicators.selectors import periods_until
@@ -91,6 +91,31 @@ class Figure:
         """Up, down or equal since the period before (health.scoring.trend); whether up
         is good says ``lower_is_better``."""
         return trend(self.latest, self.previous)
+
+    @property
+    def latest_shown(self) -> str:
+        return _shown(self, self.latest)
+
+    @property
+    def trend_label(self) -> str:
+        return str(TREND_LABELS[self.trend]) if self.trend else ""
+
+    @property
+    def trend_arrow(self) -> str:
+        return TREND_ARROWS[self.trend] if self.trend else ""
+
+    @property
+    def improved(self) -> bool | None:
+        """Whether the figure moved the good way since the period before (None: it did
+        not move, or cannot tell)."""
+        if self.trend in (None, EQUAL):
+            return None
+        return (self.trend == UP) != self.lower_is_better
+
+    @property
+    def tone(self) -> str:
+        """The badge of its trend: green when it moved the good way, amber the other."""
+        return {True: "ok", False: "warn"}.get(self.improved, "neutral")
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,10 @@ from django.utils import timezone
 
 from clusters.access import ClusterAccess
 from clusters.models import Cluster
+from health.figures import derived_figures
 from health.forms import PlanActionForm, PlanFollowUpForm, QuestionForm, RescheduleForm
 from health.models import SurveyRound
-from health.pictures import band_labels, effects_chart_svg
+from health.pictures import band_labels, effects_chart_svg, figures_with_sparklines
 from health.results import effects_over_rounds, round_results
 
 
@@ -60,6 +61,16 @@ def health_context(cluster: Cluster, access: ClusterAccess) -> dict:
         "answered_current": _answered_by(current, access) if current else False,
         "effects_chart": effects_chart_svg(effects_over_rounds(cluster), "health-effects"),
         "bands": band_labels(),
+        **_figures(cluster),
+    }
+
+
+def _figures(cluster: Cluster) -> dict:
+    derived = derived_figures(cluster)
+    return {
+        "figures": figures_with_sparklines(derived, "health-figure"),
+        "figure_periods": derived.periods,
+        "entity_rows": derived.entities,
     }
 
 

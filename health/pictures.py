@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 
+from health.figures import DerivedFigures, Figure, figure_sparkline_svg
 from health.results import EffectSeries
 from health.scales import Effect
 from health.scoring import BAND_LABELS
@@ -48,3 +49,13 @@ def effects_chart_svg(series: EffectSeries, id_prefix: str = "effects") -> str:
 
 def _whole(score: float | None) -> float | None:
     return None if score is None else float(round(score))
+
+
+def figures_with_sparklines(
+    derived: DerivedFigures, id_prefix: str = "figure"
+) -> list[tuple[str, list[tuple[Figure, str]]]]:
+    """(effect label, [(figure, its sparkline)]) for each effect, for the page and the PDF."""
+    return [
+        (label, [(f, figure_sparkline_svg(f, f"{id_prefix}-{f.code}")) for f in figures])
+        for _effect, label, figures in derived.by_effect()
+    ]

@@ -22,7 +22,8 @@ from actors.models import Capacity
 from clusters.access import ROLE_RANK
 from clusters.models import Cluster, Membership
 from health.models import PlanAction
-from health.pictures import effects_chart_svg
+from health.figures import derived_figures
+from health.pictures import effects_chart_svg, figures_with_sparklines
 from health.results import Line, RoundResults, effects_over_rounds, round_results
 from health.scoring import BAND_LABELS, DOWN, EQUAL, MIN_RESPONSES, UP
 from indicators.figures import (
@@ -401,6 +402,8 @@ class HealthSection:
     functions: list[HealthRow] = field(default_factory=list)
     plan: list[PlanAction] = field(default_factory=list)
     minimum: int = MIN_RESPONSES
+    # The derived figures by effect, each with its sparkline (health.pictures).
+    figures: list = field(default_factory=list)
 
     @property
     def tables(self) -> list[tuple[str, list[HealthRow]]]:
@@ -413,9 +416,13 @@ def health(cluster: Cluster) -> HealthSection:
     followed up. Comments stay out (see _health.html). Queries: 3 for the chart (rounds,
     questions, answers), then 6 for the latest round's results (health.results.
     round_results: the round before, questions, answers, eligible entities, the round
-    before's plan, comments) and 1 for its plan; with no round shown, 1 to say why."""
+    before's plan, comments) and 1 for its plan; with no round shown, 1 to say why. The
+    derived figures add health.figures.derived_figures' own fixed count."""
     series = effects_over_rounds(cluster)
-    section = HealthSection(chart=effects_chart_svg(series, id_prefix="health-effects"))
+    section = HealthSection(
+        chart=effects_chart_svg(series, id_prefix="health-effects"),
+        figures=figures_with_sparklines(derived_figures(cluster), "pdf-figure"),
+    )
     if not series.rounds:
         section.any_closed = cluster.survey_rounds.closed().exists()
         return section
@@ -425,5 +432,4 @@ def health(cluster: Cluster) -> HealthSection:
     section.effects = _health_rows(results.effects)
     section.functions = _health_rows(results.functions)
     section.plan = list(results.round.plan.select_related("lead__actor").order_by("due", "pk"))
-    # The place of health/figures.py's derived figures, once it is on this branch.
     return section
