@@ -239,19 +239,26 @@ def seed_large_health(
     (a service call per response would take minutes): the pages' and the PDFs' query
     counts are measured against them. The answers are random but seeded."""
     today = timezone.localdate()
-    for index, back in enumerate((2, 1)):
-        opened = _at(date(today.year - back, 11, 3), 9)
+    # Two closed rounds, then this year's, open with a few answers in (as on the demo, so
+    # that the pages compare the same things on both clusters).
+    for index, back in enumerate((2, 1, 0)):
+        current = back == 0
+        opened = (
+            timezone.now() - timedelta(days=4)
+            if current
+            else _at(date(today.year - back, 11, 3), 9)
+        )
         round = services.round_create(
             cluster=cluster,
             by=coordinator,
             cadence=SurveyRound.Cadence.YEARLY,
             year=today.year - back,
             opens_at=opened,
-            closes_at=timezone.now() + timedelta(days=1),
+            closes_at=timezone.now() + timedelta(days=14 if current else 1),
         )
         round = services.round_open(round=round, by=coordinator)
         questions = list(round.questions.all())
-        answering = rng.sample(voting, len(voting) * 3 // 4)
+        answering = rng.sample(voting, OPEN_ROUND_ANSWERS if current else len(voting) * 3 // 4)
         responses = Response.objects.bulk_create(
             [Response(round=round, membership=m, answered_by=coordinator) for m in answering]
             + [Response(round=round, membership=None, answered_by=coordinator)]
@@ -264,8 +271,10 @@ def seed_large_health(
                     continue
                 typical = (PARTNER_ANSWERS if audience == PARTNERS else COORDINATOR_ANSWERS)[
                     question.code
-                ][index]
+                ][min(index, 1)]
                 value = 0 if rng.random() < 0.05 else min(4, max(1, typical + rng.randint(-1, 1)))
                 answers.append(Answer(response=response, question=question, value=value))
         Answer.objects.bulk_create(answers, batch_size=2000)
+        if current:
+            continue
         _back_in_time(round, opened, opened + timedelta(days=21))

@@ -171,8 +171,9 @@ def test_pages_run_the_same_queries_on_the_demo_and_the_large_cluster(
             "rights:issue-list",
             "clusters:members",
             "clusters:audit-log",
+            "health:health",
         ],
-        "member": ["reports:todo", "indicators:reporting"],
+        "member": ["reports:todo", "indicators:reporting", "health:health"],
     }
     people = {"coordinator": coordinator, "member": member.actor.people.get().user}
     counts = {}
@@ -192,6 +193,14 @@ def test_pages_run_the_same_queries_on_the_demo_and_the_large_cluster(
     # reports per entity (reporting, 4); actions by status, the late ones, their count (3);
     # contributions by kind, by entity (2); the activity (1).
     client.force_login(coordinator)
+    # The health page's 42: access (5); the rounds' page and its count (2); the latest
+    # closed round, the open one, its answers' count, whether the entity answered (4);
+    # the latest's results (6: the round before, questions, answers, eligible entities,
+    # the plan before, comments); the chart's rounds, questions, answers (3); the derived
+    # figures (14, health.figures) and the validated values as of each of their 8 periods
+    # (8; cached once read, until the next validation).
+    with django_assert_max_num_queries(42):
+        client.get(reverse("health:health", args=[large.slug]))
     with django_assert_max_num_queries(26):
         client.get(reverse("reports:dashboard", args=[large.slug]))
     # The to-do page's 12 queries: access (5); open proposals without the entity's
