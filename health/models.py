@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from clusters.models import Cluster, Membership
 from health.questionnaire import BY_CODE, COORDINATOR, PARTNERS
@@ -40,7 +41,7 @@ class SurveyRound(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Being prepared")
         OPEN = "open", _("Open for answers")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", pgettext_lazy("survey round", "Closed")
 
     class Cadence(models.TextChoices):
         YEARLY = "yearly", _("A year")

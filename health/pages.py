@@ -69,7 +69,9 @@ def _figures(cluster: Cluster) -> dict:
     derived = derived_figures(cluster)
     return {
         "figures": figures_with_sparklines(derived, "health-figure"),
-        "figure_periods": derived.periods,
+        "figure_span": (derived.periods[0].label, derived.periods[-1].label)
+        if derived.periods
+        else None,
         "entity_rows": derived.entities,
     }
 
@@ -110,7 +112,8 @@ def round_context(round: SurveyRound, access: ClusterAccess) -> dict:
         ]
         if access.is_coordinator
         else [(action, None) for action in plan],
-        "questions": list(round.questions.all()),
+        # The member entities' questionnaire first ("partners" sorts after "coordinator").
+        "questions": list(round.questions.order_by("-audience", "order", "pk")),
         "taking_answers": round.takes_answers(),
         "answered_count": round.responses.filter(membership__isnull=False).count(),
         "eligible": round.cluster.memberships.voting().count(),
