@@ -62,6 +62,7 @@ def seed_planning(cluster: Cluster, coordinator: User) -> None:
             "alternativa, mentre els serveis socials busquen una solució estable.",
             rationale="Cap entitat sola no pot assumir-ho i ara les famílies acaben al carrer.",
             estimated_cost=45000,
+            is_new_practice=True,
         )
     )
     stance(fund, "av-nou-barris", "agree")
@@ -233,6 +234,8 @@ def seed_actions(
         status=JointAction.Status.IN_PROGRESS,
         progress=35,
         gender_marker=JointAction.GenderMarker.SIGNIFICANT,
+        # The cluster's own innovation: no one in the district did it before (health figures).
+        is_new_practice=True,
     )
     give(rota, "dret-i-habitatge", "staff_hours", 360, "Dues advocades, mig dia a la setmana")
     give(rota, "llar-solidaria", "money", 6000, "Desplaçaments i procuradors")
@@ -269,6 +272,7 @@ def seed_actions(
         budget=Decimal("25000"),
         status=JointAction.Status.PLANNED,
         gender_marker=JointAction.GenderMarker.NOT_TARGETED,
+        is_new_practice=True,
     )
     give(energy, "energia-justa", "staff_hours", 240, "Tècnics auditors")
     give(energy, "coop-la-teulada", "money", 5000, "Petites reparacions d'aïllament")

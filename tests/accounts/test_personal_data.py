@@ -363,3 +363,21 @@ def test_the_privacy_page_is_public_and_linked(world: World, client):
 def test_the_invitation_expiry_the_page_states_is_the_settings(world: World, client, settings):
     settings.INVITATION_VALID_DAYS = 30
     assert "30 days" in client.get(reverse("privacy")).content.decode()
+
+
+def test_the_download_holds_the_survey_answers_the_person_gave(world: World):
+    from tests.health.survey import answer_all, make_round
+
+    round = make_round(world.cluster, world.users["coordinator"])
+    answer_all(round, world.users["member"], world.member_membership, 3, "Often enough")
+    data = download(world, "member")
+    answers = data["survey_answers"]
+    assert len(answers) == round.questions.filter(audience="partners").count()
+    assert {(a["entity"], a["answer"], a["comment"]) for a in answers} == {
+        ("Neighbours Association", 3, "Often enough")
+    }
+    # The coordinator prepared the round; the member did not.
+    assert data["survey_rounds_prepared"] == []
+    assert [r["year"] for r in download(world, "coordinator")["survey_rounds_prepared"]] == [
+        round.year
+    ]
