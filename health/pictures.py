@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from health.figures import DerivedFigures, Figure, figure_sparkline_svg
 from health.results import EffectSeries
 from health.scales import Effect
-from health.scoring import BAND_LABELS
+from health.scoring import BAND_LABELS, whole
 from indicators.charts.breakdown import breakdown_chart_svg
 
 
@@ -48,7 +48,7 @@ def effects_chart_svg(series: EffectSeries, id_prefix: str = "effects") -> str:
 
 
 def _whole(score: float | None) -> float | None:
-    return None if score is None else float(round(score))
+    return None if score is None else float(whole(score))
 
 
 def figures_with_sparklines(

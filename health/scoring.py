@@ -14,6 +14,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext_lazy as _
 
@@ -66,11 +67,17 @@ def band(score: float | None) -> str | None:
     return WEAK
 
 
+def whole(score: float) -> int:
+    """A score in whole percentage points, rounded half up as the pages and PDFs write it
+    (Django's floatformat), not to the even neighbour as Python's round()."""
+    return int(Decimal(str(score)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
 def trend(current: float | None, previous: float | None) -> str | None:
     """Up, down or equal, as the pages write them: by whole percentage points."""
     if current is None or previous is None:
         return None
-    now, before = round(current), round(previous)
+    now, before = whole(current), whole(previous)
     return UP if now > before else DOWN if now < before else EQUAL
 
 

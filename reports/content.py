@@ -16,16 +16,15 @@ from decimal import Decimal
 from django.db.models import Count, F, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from actors.models import Capacity
 from clusters.access import ROLE_RANK
 from clusters.models import Cluster, Membership
-from health.models import PlanAction
 from health.figures import derived_figures
+from health.models import PlanAction
 from health.pictures import effects_chart_svg, figures_with_sparklines
 from health.results import Line, RoundResults, effects_over_rounds, round_results
-from health.scoring import BAND_LABELS, DOWN, EQUAL, MIN_RESPONSES, UP
+from health.scoring import MIN_RESPONSES
 from indicators.figures import (
     indicator_breakdown_svg,
     indicator_line_svg,
@@ -338,75 +337,20 @@ def dossier(cluster: Cluster) -> dict:
 
 
 @dataclass
-class HealthRow:
-    """One effect or core function of a round's results, as the PDF writes it: whole
-    percentages, the band in words (its colour only repeats it), and the trend as an
-    arrow with its word, readable in greyscale and by a screen reader."""
-
-    label: str
-    score: int | None
-    band: str | None
-    previous: int | None
-    trend: str | None
-    coordinator: int | None
-
-    @property
-    def band_label(self) -> str:
-        return str(BAND_LABELS[self.band]) if self.band else ""
-
-    @property
-    def arrow(self) -> str:
-        return TREND_ARROWS.get(self.trend or "", "")
-
-    @property
-    def trend_label(self) -> str:
-        return str(trend_labels().get(self.trend or "", ""))
-
-
-TREND_ARROWS = {UP: "↑", DOWN: "↓", EQUAL: "="}
-
-
-def trend_labels() -> dict[str, str]:
-    return {
-        UP: pgettext("health trend", "up"),
-        DOWN: pgettext("health trend", "down"),
-        EQUAL: pgettext("health trend", "the same"),
-    }
-
-
-def _whole(score: float | None) -> int | None:
-    return None if score is None else round(score)
-
-
-def _health_rows(lines: list[Line]) -> list[HealthRow]:
-    return [
-        HealthRow(
-            label=line.label,
-            score=_whole(line.score),
-            band=line.band,
-            previous=_whole(line.previous),
-            trend=line.trend,
-            coordinator=_whole(line.coordinator),
-        )
-        for line in lines
-    ]
-
-
-@dataclass
 class HealthSection:
     chart: str
     # The latest closed round with results shown, or None (then ``any_closed`` says why).
     results: RoundResults | None = None
     any_closed: bool = False
-    effects: list[HealthRow] = field(default_factory=list)
-    functions: list[HealthRow] = field(default_factory=list)
+    effects: list[Line] = field(default_factory=list)
+    functions: list[Line] = field(default_factory=list)
     plan: list[PlanAction] = field(default_factory=list)
     minimum: int = MIN_RESPONSES
     # The derived figures by effect, each with its sparkline (health.pictures).
     figures: list = field(default_factory=list)
 
     @property
-    def tables(self) -> list[tuple[str, list[HealthRow]]]:
+    def tables(self) -> list[tuple[str, list[Line]]]:
         return [(_("The five effects"), self.effects), (_("Core functions"), self.functions)]
 
 
@@ -429,7 +373,7 @@ def health(cluster: Cluster) -> HealthSection:
     results = round_results(series.rounds[-1])
     section.results = results
     section.any_closed = True
-    section.effects = _health_rows(results.effects)
-    section.functions = _health_rows(results.functions)
+    section.effects = results.effects
+    section.functions = results.functions
     section.plan = list(results.round.plan.select_related("lead__actor").order_by("due", "pk"))
     return section

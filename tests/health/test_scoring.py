@@ -23,6 +23,7 @@ from health.scoring import (
     question_score,
     scores,
     trend,
+    whole,
 )
 
 answers = st.lists(st.integers(min_value=0, max_value=TOP), max_size=40)
@@ -86,13 +87,12 @@ def test_a_mean_ignores_questions_without_a_score(values):
 @given(st.floats(min_value=0, max_value=100), st.floats(min_value=0, max_value=100))
 def test_trend_reads_whole_points(current, previous):
     result = trend(current, previous)
-    assert result == (
-        UP
-        if round(current) > round(previous)
-        else DOWN
-        if round(current) < round(previous)
-        else EQUAL
-    )
+    now, before = whole(current), whole(previous)
+    assert result == (UP if now > before else DOWN if now < before else EQUAL)
+
+
+def test_whole_points_round_half_up_as_the_pages_write_them():
+    assert [whole(62.5), whole(87.5), whole(12.5), whole(74.49)] == [63, 88, 13, 74]
 
 
 def test_trend_without_a_round_before_is_none():

@@ -105,9 +105,9 @@ def test_a_second_round_shows_its_trend_in_words(world: World, clock):
     closed_round(world, clock, entities=3, low="coordination")
     text = pdf_text(render(ask(world, ReportJob.Kind.PROGRESS, period=world.period)))
     assert "Cluster health" in text and f"Compared with {NOW.year - 1}" in text
-    assert "More coordination 25 % Weak ↓ down (from 100 %)" in text
-    assert "Less opportunism 100 % Strong ↑ up (from 25 %)" in text
-    assert "More impact 100 % Strong = the same (from 100 %)" in text
+    assert "More coordination 25 % Weak ↓ Down (from 100 %)" in text
+    assert "Less opportunism 100 % Strong ↑ Up (from 25 %)" in text
+    assert "More impact 100 % Strong = Equal (from 100 %)" in text
     assert f"The {NOW.year - 1} round's plan, followed up" in text
 
 
