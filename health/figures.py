@@ -51,7 +51,7 @@ from clusters.models import Cluster, Membership
 from core.svg import format_number
 from health.charts import sparkline_svg
 from health.scales import Effect
-from health.scoring import EQUAL, TREND_ARROWS, TREND_LABELS, UP, trend
+from health.scoring import EQUAL, UP, Trending, trend
 from indicators.models import Indicator, MeasurementReport, Objective, ReportingPeriod
 from indicators.progress import ACHIEVED, NO_DATA, ON_TRACK, indicators_progress, objective_progress
 from indicators.selectors import periods_until
@@ -69,7 +69,7 @@ ENDED = (JointAction.Status.COMPLETED, JointAction.Status.CANCELLED)
 
 
 @dataclass(frozen=True)
-class Figure:
+class Figure(Trending):
     code: str  # stable ("impact.objectives"), the prefix of the page's ids
     effect: str  # an Effect value
     label: str
@@ -95,14 +95,6 @@ class Figure:
     @property
     def latest_shown(self) -> str:
         return _shown(self, self.latest)
-
-    @property
-    def trend_label(self) -> str:
-        return str(TREND_LABELS[self.trend]) if self.trend else ""
-
-    @property
-    def trend_arrow(self) -> str:
-        return TREND_ARROWS[self.trend] if self.trend else ""
 
     @property
     def improved(self) -> bool | None:

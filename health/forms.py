@@ -22,6 +22,15 @@ from indicators.models import ReportingPeriod
 DEFAULT_LENGTH = timedelta(days=21)
 
 
+def _check_dates(form: forms.Form, data: dict) -> None:
+    """The round's dates as health.services checks them, as errors on the fields."""
+    opens_at, closes_at = data.get("opens_at"), data.get("closes_at")
+    if opens_at and closes_at and closes_at <= opens_at:
+        form.add_error("closes_at", _("A round closes after it opens."))
+    if closes_at and closes_at <= timezone.now():
+        form.add_error("closes_at", _("Choose a closing date in the future."))
+
+
 class RoundForm(forms.Form):
     cadence = forms.ChoiceField(
         label=_("What the round looks back on"),
@@ -57,11 +66,7 @@ class RoundForm(forms.Form):
             self.add_error("year", _("Say which year the round looks back on."))
         if cadence == SurveyRound.Cadence.PERIOD and data.get("period") is None:
             self.add_error("period", _("Choose the reporting period the round looks back on."))
-        opens_at, closes_at = data.get("opens_at"), data.get("closes_at")
-        if opens_at and closes_at and closes_at <= opens_at:
-            self.add_error("closes_at", _("A round closes after it opens."))
-        if closes_at and closes_at <= timezone.now():
-            self.add_error("closes_at", _("Choose a closing date in the future."))
+        _check_dates(self, data)
         return data
 
 
@@ -88,11 +93,7 @@ class RescheduleForm(forms.Form):
             kept = self.initial[name]
             if data.get(name) == kept.replace(second=0, microsecond=0):
                 data[name] = kept
-        opens_at, closes_at = data.get("opens_at"), data.get("closes_at")
-        if opens_at and closes_at and closes_at <= opens_at:
-            self.add_error("closes_at", _("A round closes after it opens."))
-        if closes_at and closes_at <= timezone.now():
-            self.add_error("closes_at", _("Choose a closing date in the future."))
+        _check_dates(self, data)
         return data
 
 

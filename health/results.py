@@ -21,10 +21,9 @@ from health.scoring import (
     BAND_LABELS,
     BAND_TONES,
     NEEDS_ACTION,
-    TREND_ARROWS,
-    TREND_LABELS,
     QuestionKey,
     Scores,
+    Trending,
     band,
     scores,
     trend,
@@ -50,7 +49,7 @@ CHART_ROUNDS = 4
 
 
 @dataclass(frozen=True)
-class Line(Banded):
+class Line(Banded, Trending):
     """One effect or function of a result: its score, its band, and how it moved."""
 
     key: str
@@ -64,14 +63,6 @@ class Line(Banded):
     @property
     def needs_action(self) -> bool:
         return self.band in NEEDS_ACTION
-
-    @property
-    def trend_label(self) -> str:
-        return str(TREND_LABELS[self.trend]) if self.trend else ""
-
-    @property
-    def trend_arrow(self) -> str:
-        return TREND_ARROWS[self.trend] if self.trend else ""
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,20 @@ TREND_LABELS = {UP: _("Up"), DOWN: _("Down"), EQUAL: _("Equal")}
 TREND_ARROWS = {UP: "↑", DOWN: "↓", EQUAL: "="}
 
 
+class Trending:
+    """A trend (UP, DOWN, EQUAL or None) in words and as an arrow, for pages and PDFs."""
+
+    trend: str | None
+
+    @property
+    def trend_label(self) -> str:
+        return str(TREND_LABELS[self.trend]) if self.trend else ""
+
+    @property
+    def trend_arrow(self) -> str:
+        return TREND_ARROWS[self.trend] if self.trend else ""
+
+
 def question_score(values: Iterable[int]) -> float | None:
     """The median answer as a percentage of the top one; None when nobody knew."""
     known = [value for value in values if value != DONT_KNOW]
