@@ -69,6 +69,18 @@ def remind(world: World) -> None:
     notifications.remind_closing(now=world.proposal.closes_at - timedelta(hours=24))
 
 
+def remind_survey(world: World) -> None:
+    from health import notifications as health_notifications
+    from tests.health.survey import make_round
+
+    from health.models import SurveyRound
+
+    # The other cluster's round closes the same day: reminded already, it sends nothing here.
+    SurveyRound.objects.exclude(cluster=world.cluster).update(reminded_at=timezone.now())
+    round = make_round(world.cluster, world.users["coordinator"])
+    health_notifications.remind_closing(now=round.closes_at - timedelta(days=2))
+
+
 def decide(world: World) -> None:
     proposal_services.proposal_decide(
         proposal=world.proposal, by=world.users["coordinator"], minutes="Acta de l'assemblea <1>"
@@ -135,6 +147,11 @@ FLOWS: dict[str, tuple[Callable[[World], None], str]] = {
         "You receive this email because you represent a member entity. You can turn these "
         "emails off in your settings.",
     ),
+    "health/email/closing": (
+        remind_survey,
+        "You receive this email because you represent a member entity. You can turn these "
+        "emails off in your settings.",
+    ),
     "reports/email/published": (
         publish,
         "You receive this email because your institution follows this cluster. You can turn "
@@ -161,6 +178,7 @@ NAMES = {
     "planning/email/opened": (CLUSTER, TITLE, "Per a les famílies <desnonades> & sense"),
     "planning/email/closing": (CLUSTER, "Shared emergency housing fund"),
     "planning/email/decided": (CLUSTER, "Shared emergency housing fund", "Acta de l'assemblea <1>"),
+    "health/email/closing": (CLUSTER,),
     "reports/email/published": (CLUSTER,),
     "indicators/email/returned": (CLUSTER, ENTITY, "Falten les dades <2026> & més"),
     "indicators/email/reopened": (CLUSTER, "Comptat dues vegades <2026> & més"),
