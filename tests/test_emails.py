@@ -71,9 +71,8 @@ def remind(world: World) -> None:
 
 def remind_survey(world: World) -> None:
     from health import notifications as health_notifications
-    from tests.health.survey import make_round
-
     from health.models import SurveyRound
+    from tests.health.survey import make_round
 
     # The other cluster's round closes the same day: reminded already, it sends nothing here.
     SurveyRound.objects.exclude(cluster=world.cluster).update(reminded_at=timezone.now())
