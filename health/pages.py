@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
+from django.core.cache import cache
+from django.utils import timezone, translation
 
 from clusters.access import ClusterAccess
 from clusters.models import Cluster
@@ -65,7 +66,18 @@ def health_context(cluster: Cluster, access: ClusterAccess) -> dict:
     }
 
 
+# The derived figures look back over whole reporting periods: a page may show them up to
+# this many seconds old, which spares a large cluster their dozens of aggregates on every
+# visit (the reports compute them afresh).
+FIGURES_FOR = 300
+
+
 def _figures(cluster: Cluster) -> dict:
+    key = f"health-figures:{cluster.pk}:{translation.get_language()}:{timezone.localdate()}"
+    return cache.get_or_set(key, lambda: _figures_now(cluster), FIGURES_FOR)
+
+
+def _figures_now(cluster: Cluster) -> dict:
     derived = derived_figures(cluster)
     return {
         "figures": figures_with_sparklines(derived, "health-figure"),

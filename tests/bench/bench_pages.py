@@ -105,6 +105,7 @@ def pages(cluster: Cluster) -> dict[str, str]:
         "Proposal detail": reverse("planning:proposal-detail", args=[cluster.slug, proposal.pk]),
         "4W table": reverse("planning:who-does-what", args=[cluster.slug]),
         "Validation queue": reverse("indicators:validation-queue", args=[cluster.slug]),
+        "Cluster health": reverse("health:health", args=[cluster.slug]),
     }
 
 
