@@ -608,6 +608,10 @@ class AuditEntry(models.Model):
             "health_action_changed",
             _("followed up an action of the health plan"),
         )
+        STRATEGY_RECORDED = "strategy_recorded", _("recorded a strategy")
+        STRATEGY_CHANGED = "strategy_changed", _("changed a strategy")
+        COHERENCE_SCORED = "coherence_scored", _("scored a strategy against an objective")
+        SCORE_QUESTIONED = "score_questioned", _("questioned a coherence score")
 
     cluster = models.ForeignKey(
         Cluster, verbose_name=_("cluster"), on_delete=models.CASCADE, related_name="audit"

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "clusters",
     "rights",
     "indicators",
+    "coherence",
     "planning",
     "health",
     "reports",

@@ -8,6 +8,9 @@ class PlanningConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts import personal_data
+        from coherence import resolutions
+        from planning.coherence import resolutions_of
         from planning.personal_data import PART
 
         personal_data.register(PART)
+        resolutions.register(resolutions_of)

@@ -94,6 +94,16 @@ class Proposal(models.Model):
         related_name="validation_proposals",
         verbose_name=_("rights issue to validate"),
     )
+    # The incoherence (a negative score of a member's strategy against a common objective)
+    # this proposal is to resolve; once adopted, the coherence page shows it as addressed.
+    resolves = models.ForeignKey(
+        "coherence.Score",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("incoherence it resolves"),
+    )
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), max_length=10000)
     rationale = models.TextField(_("rationale"), max_length=10000, blank=True)

@@ -1,8 +1,8 @@
 """The apps are layers: each imports only the ones below it, so that a change in a higher
 app never breaks a lower one and each can be read without the ones above.
 
-    core <- accounts <- actors <- clusters <- rights <- indicators <- planning <- health
-    <- reports <- demo
+    core <- accounts <- actors <- clusters <- rights <- indicators <- coherence <- planning
+    <- health <- reports <- demo
 
 ``config`` (settings, URLs, the Celery app) sits above them all: it wires them together.
 The test reads every module's imports, including those inside functions."""
@@ -22,6 +22,7 @@ LAYERS = [
     "clusters",
     "rights",
     "indicators",
+    "coherence",
     "planning",
     "health",
     "reports",
