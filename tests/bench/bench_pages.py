@@ -106,6 +106,7 @@ def pages(cluster: Cluster) -> dict[str, str]:
         "4W table": reverse("planning:who-does-what", args=[cluster.slug]),
         "Validation queue": reverse("indicators:validation-queue", args=[cluster.slug]),
         "Cluster health": reverse("health:health", args=[cluster.slug]),
+        "Coherence matrix": reverse("coherence:coherence", args=[cluster.slug]),
     }
 
 
