@@ -1,7 +1,8 @@
 """``seed_demo --large``: a cluster the size of a big metropolitan network, to measure the
 pages and the PDFs against (300 entities, 40 indicators, about 100,000 measurements, 300
 proposals with 30,000 positions and 2,000 comments, 300 joint actions with 1,500
-contributions, and two survey rounds answered by three quarters of the entities).
+contributions, two survey rounds answered by three quarters of the entities, and three
+strategies per lead and member entity scored against every objective).
 
 Rows are written with bulk inserts in a few hundred statements; statuses and dates are
 spread the way a real cluster's are (most of the past validated, the last period half
@@ -21,6 +22,7 @@ from django.utils import timezone
 from accounts.models import User
 from actors.models import Actor, ActorUser, Capacity, name_key
 from clusters.models import AuditEntry, Cluster, ClusterRole, Membership
+from demo.coherence import seed_large_coherence
 from demo.health import seed_large_health
 from indicators.models import Indicator, Measurement, MeasurementReport, Objective, ReportingPeriod
 from indicators.services import periods_ensure
@@ -87,6 +89,9 @@ THEMES = [
 def seed_large(coordinator: User, member: User | None = None) -> Cluster:
     existing = Cluster.objects.filter(slug=SLUG).first()
     if existing is not None:
+        # A large cluster built before the coherence part gets its strategies now.
+        with transaction.atomic():
+            seed_large_coherence(existing, coordinator, DISTRICTS)
         return existing
     rng = random.Random(2030)
     with transaction.atomic():
@@ -98,6 +103,8 @@ def seed_large(coordinator: User, member: User | None = None) -> Cluster:
         _proposals(cluster, voting, coordinator, rng)
         _actions(cluster, objectives, voting, coordinator, rng)
         seed_large_health(cluster, voting, coordinator, rng)
+        # With a generator of its own: the data above stay what they were.
+        seed_large_coherence(cluster, coordinator, DISTRICTS)
     if connection.vendor == "postgresql":
         # Fresh statistics after a bulk load, so the planner picks hash joins, not loops.
         with connection.cursor() as cursor:

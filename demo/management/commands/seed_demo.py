@@ -16,6 +16,7 @@ from django.test.utils import override_settings
 
 from accounts.models import User
 from demo.clusters import DEMO_PASSWORD, PEOPLE, seed_clusters
+from demo.coherence import seed_coherence
 from demo.health import seed_health
 from demo.indicators import seed_indicators
 from demo.large import seed_large
@@ -57,6 +58,8 @@ class Command(BaseCommand):
                 seed_rights(cluster, coordinator)
                 seed_indicators(cluster, coordinator)
                 seed_planning(cluster, coordinator)
+                # After the planning part: proposals take up two of its incoherences.
+                seed_coherence(cluster, coordinator)
                 # Before the reports: the progress report it asks for has a health section.
                 seed_health(cluster, coordinator)
                 seed_reports(cluster, coordinator)
