@@ -213,7 +213,9 @@ def test_the_sheet_refuses_another_clusters_objective(world: World):
         **{f"reason_{key}": "Ok"},
     )
     assert response.status_code == 400
-    assert "this cluster's common objectives" in str(response.context["sheet"].non_field_errors())
+    assert (
+        "this cluster's common objectives" in list(response.context["sheet"].non_field_errors())[0]
+    )
     assert "this cluster&#x27;s common objectives" in response.content.decode()
     assert not Score.objects.filter(strategy=strategy).exists()
 
