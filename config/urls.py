@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("clusters.urls")),
     path("", include("rights.urls")),
     path("", include("indicators.urls")),
+    path("", include("coherence.urls")),
     path("", include("planning.urls")),
     path("", include("health.urls")),
     path("", include("reports.urls")),

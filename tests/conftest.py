@@ -210,6 +210,7 @@ def build_world() -> World:
         indicator.objective, [indicator], member_m, lead_m, users["coordinator"]
     )
     build_action(other_objective, [], outsider_m, None, users["outsider"], prefix="Secret")
+    build_secret_strategy(outsider_m, users["outsider"], other_objective)
     published_report = build_published_report(cluster)
     build_published_report(other)
     Indicator.objects.create(
@@ -260,6 +261,29 @@ def build_secret_round(cluster: Cluster) -> SurveyRound:
         round=round, effect="impact", scale="agreement", text_en="Secret survey question"
     )
     return round
+
+
+def build_secret_strategy(membership: Membership, by: User, objective: Objective) -> None:
+    """A strategy of the other cluster's lead entity, scored against its objective."""
+    from coherence import services
+
+    strategy = services.strategy_create(
+        membership=membership,
+        by=by,
+        title="Secret strategy",
+        kind="public_policy",
+        starts_on=NOW.date() - timedelta(days=100),
+        territory="Elsewhere",
+        summary="Not for the housing cluster's eyes",
+    )
+    services.score_set(
+        strategy=strategy,
+        objective=objective,
+        membership=membership,
+        by=by,
+        value=-2,
+        reason="Secret reason",
+    )
 
 
 def build_published_report(cluster: Cluster) -> ReportJob:

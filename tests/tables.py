@@ -7,7 +7,16 @@ from collections.abc import Iterator
 from django.apps import apps
 
 # The project's own apps, in the order they depend on each other.
-APPS = ("accounts", "actors", "clusters", "rights", "indicators", "planning", "reports")
+APPS = (
+    "accounts",
+    "actors",
+    "clusters",
+    "rights",
+    "indicators",
+    "coherence",
+    "planning",
+    "reports",
+)
 
 
 def table_state() -> Iterator[tuple[str, tuple]]:

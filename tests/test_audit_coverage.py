@@ -28,7 +28,14 @@ from tests.conftest import World
 from tests.factories import InvitationFactory, holder_group, write_gender_analysis
 from tests.health.survey import answers_data, partner_answers, weak_round
 from tests.html_forms import Paths, forms_on, project_forms, refused_with_a_message
-from tests.test_permissions import MATRIX, locked_period, person_invitation, representative_link
+from tests.test_permissions import (
+    MATRIX,
+    coherence_score,
+    coherence_strategy,
+    locked_period,
+    person_invitation,
+    representative_link,
+)
 
 # Writes that are not a cluster's shared work, and where they are kept instead.
 NOT_AUDITED = {
@@ -811,6 +818,55 @@ WRITES: dict[str, Write] = {
         "coordinator",
         AuditEntry.Action.HEALTH_ACTION_CHANGED,
         lambda w: plan_follow_up(w),
+    ),
+    "coherence:strategy-create": Write(
+        "member",
+        AuditEntry.Action.STRATEGY_RECORDED,
+        form_post(
+            "member",
+            "coherence:strategy-create",
+            title="Social rent programme",
+            kind="programme",
+            starts_on="2026-01-01",
+            territory="The district",
+            summary="Flats at a social rent",
+        ),
+    ),
+    "coherence:strategy-edit": Write(
+        "member",
+        AuditEntry.Action.STRATEGY_CHANGED,
+        lambda w: page_form(
+            w,
+            "member",
+            reverse("coherence:strategy-edit", kwargs=coherence_strategy(w)),
+            "coherence:strategy-edit",
+            territory="The whole city",
+        ),
+    ),
+    "coherence:strategy-score": Write(
+        "member",
+        AuditEntry.Action.COHERENCE_SCORED,
+        lambda w: page_form(
+            w,
+            "member",
+            reverse("coherence:strategy-detail", kwargs=coherence_strategy(w)),
+            "coherence:strategy-score",
+            **{
+                f"value_{w.indicator.objective_id}": "2",
+                f"reason_{w.indicator.objective_id}": "It builds flats",
+            },
+        ),
+    ),
+    "coherence:score-question": Write(
+        "coordinator",
+        AuditEntry.Action.SCORE_QUESTIONED,
+        lambda w: page_form(
+            w,
+            "coordinator",
+            reverse("coherence:score-detail", kwargs=coherence_score(w)),
+            "coherence:score-question",
+            comment="The rent rules help the alternatives",
+        ),
     ),
     "reports:request": Write(
         "coordinator",

@@ -29,6 +29,7 @@ OTHER_CLUSTER_SECRETS = (
     "Secret evictions issue",
     "Secret joint action",
     "Secret survey question",
+    "Secret strategy",
 )
 SECRETS = {person: OTHER_CLUSTER_SECRETS for person in PEOPLE} | {
     "outsider": ("Housing rights cluster",)
@@ -212,6 +213,49 @@ def plan_action(w: World) -> dict:
     return {**kwargs, "action": action.pk}
 
 
+def coherence_strategy(w: World) -> dict:
+    """The member entity's strategy, with a document and a negative score against the
+    world's objective (made once per world)."""
+    from django.core.files.base import ContentFile
+
+    from coherence import services
+    from coherence.models import Strategy
+
+    strategy = Strategy.objects.filter(cluster=w.cluster, title="Tenants' housing plan").first()
+    if strategy is None:
+        strategy = services.strategy_create(
+            membership=w.member_membership,
+            by=w.users["member"],
+            title="Tenants' housing plan",
+            kind="strategic_plan",
+            starts_on=w.period.start,
+            territory="The district",
+            summary="Organise every block.",
+            upload=ContentFile(b"%PDF-1.4 plan", name="plan.pdf"),
+            content_type="application/pdf",
+        )
+        services.score_set(
+            strategy=strategy,
+            objective=w.indicator.objective,
+            membership=w.member_membership,
+            by=w.users["member"],
+            value=-1,
+            reason="Its rent rules limit the alternatives",
+        )
+    return {"slug": w.cluster.slug, "pk": strategy.pk}
+
+
+def coherence_score(w: World) -> dict:
+    from coherence.models import Score
+
+    kwargs = coherence_strategy(w)
+    return {**kwargs, "pk": Score.objects.get(strategy_id=kwargs["pk"]).pk}
+
+
+def coherence_entity(w: World) -> dict:
+    return {"slug": w.cluster.slug, "pk": w.member_membership.pk}
+
+
 MATRIX: dict[str, Row] = {
     "home": Row(lambda w: {}, everyone(200)),
     "health": Row(lambda w: {}, everyone(200, anonymous=200)),
@@ -367,6 +411,23 @@ MATRIX: dict[str, Row] = {
     "health:answer-coordinator": Row(survey_round, COORDINATOR_ONLY),
     "health:plan-add": Row(survey_round, COORDINATOR_POST, method="post"),
     "health:plan-follow-up": Row(plan_action, COORDINATOR_POST, method="post"),
+    "coherence:coherence": Row(slug, READER),
+    "coherence:entity": Row(coherence_entity, READER),
+    # Each lead or member entity records its own strategies (the coordinator its lead's).
+    "coherence:strategy-create": Row(slug, REPORTER),
+    "coherence:strategy-detail": Row(coherence_strategy, READER),
+    "coherence:strategy-document": Row(coherence_strategy, READER),
+    # Only the strategy's own entity changes and scores it: the coordinator acts for the
+    # lead entity. An empty sheet leaves the scored objective without a score: refused.
+    "coherence:strategy-edit": Row(coherence_strategy, cluster_rule(403, 200, 403, 403)),
+    "coherence:strategy-score": Row(
+        coherence_strategy, cluster_rule(403, 400, 403, 403), method="post"
+    ),
+    "coherence:score-detail": Row(coherence_score, READER),
+    # Refused with a message: an empty comment, or the entity's own score.
+    "coherence:score-question": Row(
+        coherence_score, cluster_rule(302, 302, 403, 403), method="post"
+    ),
     "reports:published": Row(lambda w: {}, everyone(200)),
     "reports:dashboard": Row(slug, COORDINATOR_ONLY),
     "reports:participation": Row(slug, COORDINATOR_ONLY),
