@@ -65,7 +65,8 @@ def coherence_context(cluster: Cluster, access: ClusterAccess, query: QueryDict)
         "unsupported": findings.unsupported_objectives(everything),
         "convergences": findings.convergences(everything.strategies),
         "figures": list(reversed(findings.figures(cluster, periods))),
-        "can_resolve": access.is_coordinator or access.is_member,
+        # Proposals are made for an entity: a coordinator who represents none cannot.
+        "can_resolve": access.is_member,
     }
 
 
