@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from clusters.models import Cluster
@@ -44,7 +45,7 @@ def resolutions_of(cluster: Cluster, scores: Sequence[Score]) -> dict[int, Resol
             best[proposal.resolves_id] = rank(proposal)
             found[proposal.resolves_id] = Resolution(
                 title=proposal.title,
-                url=proposal.get_absolute_url(),
+                url=reverse("planning:proposal-detail", args=[cluster.slug, proposal.pk]),
                 status_label=_status_label(proposal, adopted),
                 addressed=proposal.pk in adopted,
             )
