@@ -4,6 +4,7 @@ what a reader of the PDF finds (read back with pdftotext), and the queries it co
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 
 from clusters.models import Membership
 from indicators.models import Objective
@@ -126,9 +127,7 @@ def test_the_section_reads_in_a_fixed_number_of_queries(
 
         person = User.objects.create(email=f"extra{n}@example.org")
         membership.actor.people.create(user=person, role="admin")
-        bad = scored(
-            membership, person, world.indicator.objective, -1, title=f"Extra plan {n}"
-        )
+        bad = scored(membership, person, world.indicator.objective, -1, title=f"Extra plan {n}")
         opened(world, resolving(world, bad, f"Resolve extra {n}"))
     # 4 for the matrix (strategies, their SDG targets, objectives, scores); 2 for the
     # resolutions (the proposals, those adopted); 1 for the periods; 3 for the figures
@@ -151,3 +150,38 @@ def test_the_progress_report_without_scores_shows_no_share(world: World):
     part = text.split("Policy coherence")[-1]
     label = world.period.label
     assert f"No strategy in force in {label} was scored against the common objectives." in part
+
+
+# --- The dashboard ----------------------------------------------------------------------------
+
+
+def dashboard_page(world: World):
+    response = world.client("coordinator").get(reverse("reports:dashboard", args=["housing"]))
+    assert response.status_code == 200
+    return response
+
+
+def test_the_dashboard_shows_the_coherence_figure_of_the_current_period(world: World):
+    matrix(world)
+    response = dashboard_page(world)
+    figure = response.context["coherence"]
+    assert (figure.scored, figure.positive, figure.negative) == (3, 1, 1)
+    assert figure.period.start == world.period.start and figure.period.end == world.period.end
+    html = " ".join(response.content.decode().split())
+    link = reverse("coherence:coherence", args=["housing"])
+    assert f'<a href="{link}"><strong>33 %</strong>' in html
+    assert f"of the scored pairs positive in {world.period.label}; 1 negative" in html
+
+
+def test_the_dashboard_without_scores_shows_a_dash(world: World):
+    html = " ".join(dashboard_page(world).content.decode().split())
+    link = reverse("coherence:coherence", args=["housing"])
+    assert f'<a href="{link}"><strong>—</strong>' in html
+
+
+def test_the_dashboard_never_counts_another_clusters_scores(world: World):
+    from tests.planning.test_incoherence_proposal import other_clusters_incoherence
+
+    other_clusters_incoherence(world)
+    figure = dashboard_page(world).context["coherence"]
+    assert figure.scored == 0
