@@ -364,7 +364,7 @@ def test_the_database_holds_scores_on_the_scale(world, strategy, objective):
                 reason="Off",
                 scored_at=timezone.now(),
             )
-    assert not Score.objects.exists()
+    assert not strategy.scores.exists()
 
 
 def test_the_database_holds_a_reason_unless_zero(world, strategy, objective):
