@@ -9,29 +9,32 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from clusters.models import Cluster
 from coherence.models import Score
 from coherence.resolutions import Resolution
-from planning.models import Proposal
+from planning.models import Decision, Proposal
 
 
 def resolutions_of(cluster: Cluster, scores: Sequence[Score]) -> dict[int, Resolution]:
-    """Two queries: the proposals, and which of them were adopted."""
+    """One query, the proposals with whether their last round adopted them (as
+    Proposal.objects.adopted() says), whether or not any exists."""
+    adopting = Decision.objects.filter(
+        proposal=OuterRef("pk"), round=OuterRef("round"), outcome=Decision.Outcome.ADOPTED
+    )
     proposals = list(
         Proposal.objects.filter(
             cluster=cluster,
             resolves__in=[score.pk for score in scores],
             status__in=[Proposal.Status.OPEN, Proposal.Status.DECIDED],
-        ).order_by("created_at", "pk")
+        )
+        .annotate(adopting=Exists(adopting))
+        .order_by("created_at", "pk")
     )
-    adopted = set(
-        Proposal.objects.adopted()
-        .filter(pk__in=[p.pk for p in proposals])
-        .values_list("pk", flat=True)
-    )
+    adopted = {p.pk for p in proposals if p.status == Proposal.Status.DECIDED and p.adopting}
 
     def rank(proposal: Proposal) -> int:
         if proposal.pk in adopted:

@@ -172,8 +172,9 @@ def test_pages_run_the_same_queries_on_the_demo_and_the_large_cluster(
             "clusters:members",
             "clusters:audit-log",
             "health:health",
+            "coherence:coherence",
         ],
-        "member": ["reports:todo", "indicators:reporting", "health:health"],
+        "member": ["reports:todo", "indicators:reporting", "health:health", "coherence:coherence"],
     }
     people = {"coordinator": coordinator, "member": member.actor.people.get().user}
     counts = {}
