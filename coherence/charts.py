@@ -78,11 +78,13 @@ def heat_map_svg(
     """``columns`` are (short code, full statement) of each objective; ``legend(value)``
     names a point of the scale ("+2 Reinforcing")."""
     rows_h = sum(GROUP_H + CELL_H * len(group.rows) for group in groups)
-    width = max(MIN_W, LABEL_W + CELL_W * max(len(columns), 1) + GAP)
+    # With few objectives the legend sets the width: the labels take the room left.
+    label_w = max(LABEL_W, MIN_W - GAP - CELL_W * len(columns))
+    width = max(MIN_W, label_w + CELL_W * max(len(columns), 1) + GAP)
     height = HEADER_H + rows_h + GAP + LEGEND_H
     parts = []
     for index, (code, statement) in enumerate(columns):
-        x = LABEL_W + CELL_W * index + CELL_W / 2
+        x = label_w + CELL_W * index + CELL_W / 2
         parts.append(
             svg.text(
                 x,
@@ -100,7 +102,7 @@ def heat_map_svg(
             svg.text(
                 4,
                 y + GROUP_H - 8,
-                svg.fit(group.label, LABEL_W + CELL_W * len(columns), LABEL_SIZE, bold=True),
+                svg.fit(group.label, label_w + CELL_W * len(columns), LABEL_SIZE, bold=True),
                 size=LABEL_SIZE,
                 bold=True,
                 css_class="entity",
@@ -112,13 +114,13 @@ def heat_map_svg(
                 svg.text(
                     14,
                     y + CELL_H / 2 + LABEL_SIZE * 0.36,
-                    svg.fit(row.label, LABEL_W - 20, LABEL_SIZE),
+                    svg.fit(row.label, label_w - 20, LABEL_SIZE),
                     size=LABEL_SIZE,
                     title=row.label,
                 )
             )
             for index, (value, tooltip) in enumerate(zip(row.values, row.tooltips, strict=True)):
-                parts.append(_cell(LABEL_W + CELL_W * index, y, value, tooltip))
+                parts.append(_cell(label_w + CELL_W * index, y, value, tooltip))
             y += CELL_H
     parts.append(_legend(y + GAP, legend, unscored_label))
     return chart_document(

@@ -31,7 +31,7 @@ from django.utils import timezone
 from actors.models import Actor
 from clusters.models import Membership
 from coherence import findings, services
-from coherence.charts import LABEL_W
+from coherence.charts import CELL_W, HEADER_H, LABEL_W
 from coherence.findings import Filters
 from coherence.models import Score, ScoreRevision, Strategy
 from coherence.pictures import matrix_svg
@@ -445,7 +445,16 @@ def test_a_long_title_is_shortened_and_stays_in_its_column(small):
     assert shown.endswith("…") and len(shown) < len(LONG_TITLE)
     assert LONG_TITLE.startswith(shown[:-1].rstrip())
     x, size = float(label.get("x")), float(label.get("font-size"))
-    assert x + svg.text_width(shown, size) <= LABEL_W
+    # The cells start where the column headings (the objectives' codes) are centred less
+    # half a cell: the label ends before them, and the column is at least LABEL_W wide.
+    headings = [
+        float(t.get("x"))
+        for t in root.iter(f"{SVG}text")
+        if t.get("text-anchor") == "middle" and float(t.get("y")) < HEADER_H
+    ]
+    cells_start = min(headings) - CELL_W / 2
+    assert cells_start >= LABEL_W
+    assert x + svg.text_width(shown, size) <= cells_start
 
 
 def test_an_empty_matrix_is_a_well_formed_map(world):
