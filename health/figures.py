@@ -11,7 +11,8 @@ For each of the last reporting periods that have started, per effect:
 * opportunism: the share of lead and member entities that take positions without
   reporting, contributing or taking part in an action (lower is better);
 * coordination: answers to decisions, reports on time, actions shared by several
-  entities, and overlaps between actions resolved.
+  entities, overlaps between actions resolved, and the coherence of the members' own
+  strategies with the common objectives (coherence.findings.figures).
 
 Each figure says in its ``how`` how it is computed, in the reader's language. Every count
 is aggregated in the database, one query per kind of row with a column per period
@@ -48,6 +49,7 @@ from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 
 from clusters.models import Cluster, Membership
+from coherence.findings import figures as coherence_figures
 from core.svg import format_number
 from health.charts import sparkline_svg
 from health.scales import Effect
@@ -463,6 +465,7 @@ def derived_figures(
     actions = _actions(cluster, windows)
     answers, adopted = _decisions(cluster, windows)
     progress, on_track = _impact(cluster, windows)
+    coherence = [figure.positive_share for figure in coherence_figures(cluster, chosen)]
 
     def of(table: dict, pk: int, name: str) -> list[int]:
         return table.get(pk, {}).get(name, [0] * n)
@@ -649,6 +652,18 @@ def derived_figures(
                 "at its end; an action ends on the update that completes or cancels it."
             ),
             _overlaps(cluster, windows),
+            unit=PERCENT,
+        ),
+        figure(
+            "coordination.coherence",
+            Effect.COORDINATION,
+            _("Strategies coherent with the objectives"),
+            _(
+                "Of the pairs of a member's strategy in force during the period and a common "
+                "objective that are scored, the share scored positive, as the scores stood "
+                "at the period's end (the coherence matrix)."
+            ),
+            coherence,
             unit=PERCENT,
         ),
     ]

@@ -3,9 +3,13 @@ from __future__ import annotations
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import Truncator
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Cluster
+from coherence.models import Score
+from coherence.scale import short_name
 from core.widgets import ChoiceFilter, DateInput, DateTimeInput, Textarea
 from indicators.models import Objective
 from planning.models import REASON_REQUIRED, Contribution, JointAction, Position, Proposal
@@ -42,6 +46,17 @@ class ProposalForm(forms.ModelForm):
         self.fields["rights_issue_to_validate"].label = _("Rights issue to validate")
         self.fields["rights_issues"].queryset = issues
         self.fields["objectives"].queryset = cluster.objectives.all()
+        if self.instance.pk is None:
+            # Opened from an incoherence: the draft keeps which one it resolves. Set once,
+            # when the proposal is made; its own checks are the service's.
+            self.fields["resolves"] = forms.ModelChoiceField(
+                queryset=Score.objects.filter(strategy__cluster=cluster),
+                required=False,
+                widget=forms.HiddenInput,
+                error_messages={
+                    "invalid_choice": _("That incoherence is not one of this cluster's.")
+                },
+            )
 
     def clean(self) -> dict:
         data = super().clean()
@@ -57,6 +72,36 @@ class ProposalForm(forms.ModelForm):
                 "objectives", _("Tick the proposed objectives the cluster is asked to adopt.")
             )
         return data
+
+
+def incoherence_initial(score: Score) -> dict:
+    """A new proposal's values when it is opened from an incoherence: both sides named,
+    the score and its reason, the objective ticked."""
+    strategy, objective = score.strategy, score.objective
+    values = {
+        "strategy": strategy.title,
+        "entity": strategy.entity_name,
+        "code": objective.code,
+        "statement": objective.statement,
+        "score": short_name(score.value),
+        "reason": score.reason,
+    }
+    title = gettext("Resolve the incoherence between %(strategy)s and %(code)s") % values
+    description = (
+        gettext(
+            "The strategy “%(strategy)s” of %(entity)s works against the common objective "
+            "%(code)s, “%(statement)s”: it is scored %(score)s. The reason given: %(reason)s\n\n"
+            "This proposal asks the cluster how to resolve the incoherence."
+        )
+        % values
+    )
+    return {
+        "subject": Proposal.Subject.ACTION,
+        "title": Truncator(title).chars(Proposal._meta.get_field("title").max_length),
+        "description": description,
+        "objectives": [objective.pk],
+        "resolves": score.pk,
+    }
 
 
 class StanceForm(forms.Form):

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from clusters.audit import audit
 from clusters.models import AuditEntry, Cluster, Membership
+from coherence.models import Score
 from core.errors import DomainError
 from core.tasks import enqueue_on_commit
 from indicators.models import Objective
@@ -57,6 +58,33 @@ def _locked(proposal: Proposal) -> Proposal:
     return Proposal.objects.select_for_update().select_related("cluster").get(pk=proposal.pk)
 
 
+def incoherence_to_resolve(*, cluster: Cluster, raw: str | None) -> Score | None:
+    """The incoherence a page asks to open a proposal for (``raw``, a score's id as
+    typed in the address): a negative score of this cluster, with both its sides, or
+    None for anything else."""
+    try:
+        pk = int(raw or "")
+    except ValueError:
+        return None
+    return (
+        Score.objects.select_related("strategy__membership__actor", "objective")
+        .filter(pk=pk, strategy__cluster=cluster, value__lt=0)
+        .first()
+    )
+
+
+def _check_incoherence(cluster: Cluster, score: Score) -> None:
+    # Read again: the score may have been revised since the form was shown.
+    current = Score.objects.filter(pk=score.pk).values_list("strategy__cluster_id", "value")
+    found = current.first()
+    if found is None or found[0] != cluster.pk:
+        raise DomainError(_("That incoherence is not one of this cluster's."))
+    if found[1] >= 0:
+        raise DomainError(
+            _("That score is no longer negative: there is no incoherence left to resolve.")
+        )
+
+
 @transaction.atomic
 def proposal_create(
     *,
@@ -64,13 +92,21 @@ def proposal_create(
     by: User,
     rights_issues: Iterable[RightsIssue] = (),
     objectives: Iterable[Objective] = (),
+    resolves: Score | None = None,
     **fields: Any,
 ) -> Proposal:
-    """A draft of the entity's, with the rights issues and objectives it serves."""
+    """A draft of the entity's, with the rights issues and objectives it serves, and the
+    incoherence it resolves if it was opened from one."""
     if not membership.takes_positions:
         raise DomainError(_("Only lead and member entities make proposals."))
+    if resolves is not None:
+        _check_incoherence(membership.cluster, resolves)
     proposal = Proposal.objects.create(
-        cluster=membership.cluster, proposer=membership, created_by=by, **fields
+        cluster=membership.cluster,
+        proposer=membership,
+        created_by=by,
+        resolves=resolves,
+        **fields,
     )
     proposal.rights_issues.set(rights_issues)
     proposal.objectives.set(objectives)

@@ -36,6 +36,7 @@ from planning.forms import (
     ProposalForm,
     SendBackForm,
     StanceForm,
+    incoherence_initial,
 )
 from planning.models import Comment, Decision, Proposal, Stance
 
@@ -43,7 +44,13 @@ from planning.models import Comment, Decision, Proposal, Stance
 def _proposal(access: ClusterAccess, pk: int) -> Proposal:
     proposal = (
         Proposal.objects.visible_to(access)
-        .select_related("proposer__actor", "created_by", "rights_issue_to_validate")
+        .select_related(
+            "proposer__actor",
+            "created_by",
+            "rights_issue_to_validate",
+            "resolves__strategy__membership__actor",
+            "resolves__objective",
+        )
         .filter(pk=pk)
         .first()
     )
@@ -89,6 +96,26 @@ def _save(proposal: Proposal | None, access: ClusterAccess, by: User, data: dict
     return proposal_services.proposal_update(proposal=proposal, by=by, **data)
 
 
+def _from_incoherence(request: HttpRequest, cluster: Cluster) -> dict | None:
+    """A new proposal's values from ``?incoherence=<score id>``: a negative score of this
+    cluster; anything else is ignored, with a message."""
+    if request.method != "GET" or "incoherence" not in request.GET:
+        return None
+    score = proposal_services.incoherence_to_resolve(
+        cluster=cluster, raw=request.GET["incoherence"]
+    )
+    if score is None:
+        messages.warning(
+            request,
+            _(
+                "That incoherence was not found in this cluster, or it is no longer one: the "
+                "proposal starts empty."
+            ),
+        )
+        return None
+    return incoherence_initial(score)
+
+
 @login_required
 def proposal_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
     cluster, access = cluster_for_member(request, slug)
@@ -97,7 +124,8 @@ def proposal_edit(request: HttpRequest, slug: str, pk: int | None = None) -> Htt
         raise PermissionDenied
     # The form works on its own copy: a refused change must not show in the page around it.
     copy = Proposal.objects.get(pk=proposal.pk) if proposal else None
-    form = ProposalForm(request.POST or None, instance=copy, cluster=cluster)
+    initial = None if proposal else _from_incoherence(request, cluster)
+    form = ProposalForm(request.POST or None, instance=copy, cluster=cluster, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             proposal = _save(proposal, access, request.user, form.cleaned_data)

@@ -20,6 +20,11 @@ from django.utils.translation import gettext as _
 from actors.models import Capacity
 from clusters.access import ROLE_RANK
 from clusters.models import Cluster, Membership
+from coherence import findings
+from coherence.models import Score
+from coherence.pictures import matrix_svg
+from coherence.resolutions import Resolution, resolutions
+from coherence.scale import short_name
 from health.figures import derived_figures
 from health.models import PlanAction
 from health.pictures import effects_chart_svg, figures_with_sparklines
@@ -39,6 +44,7 @@ from indicators.progress import (
     indicators_progress,
     objective_progress,
 )
+from indicators.selectors import periods_until
 from planning.models import Contribution, Decision, JointAction, Position, Stance
 from rights.models import RightsIssue
 from rights.selectors import issue_problem_tree
@@ -298,6 +304,7 @@ def progress_report(cluster: Cluster, period: ReportingPeriod) -> dict:
         "contributions": contributions_by_member(actions),
         "kinds": contribution_kinds(),
         "health": health(cluster),
+        "coherence_figure": coherence_figure(cluster, period),
     }
 
 
@@ -330,6 +337,7 @@ def dossier(cluster: Cluster) -> dict:
         "kinds": contribution_kinds(),
         "periods": list(cluster.periods.order_by("start")),
         "health": health(cluster),
+        "coherence": coherence(cluster),
     }
 
 
@@ -377,3 +385,60 @@ def health(cluster: Cluster) -> HealthSection:
     section.functions = results.functions
     section.plan = list(results.round.plan.select_related("lead__actor").order_by("due", "pk"))
     return section
+
+
+# Policy coherence: the members' strategies against the common objectives
+
+# How many of the last periods the dossier gives the coherence figure of.
+COHERENCE_PERIODS = 4
+
+
+@dataclass(frozen=True)
+class Incoherence:
+    score: Score
+    resolution: Resolution | None
+
+    @property
+    def score_label(self) -> str:
+        return short_name(self.score.value)
+
+
+@dataclass
+class CoherenceSection:
+    heat_map: str
+    strategies: int
+    objectives: list[Objective]
+    incoherences: list[Incoherence]
+    unsupported: list[Objective]
+    # The figure of each of the last periods that have started, oldest first.
+    figures: list[findings.CoherenceFigure]
+
+    @property
+    def addressed(self) -> int:
+        return sum(1 for item in self.incoherences if item.resolution and item.resolution.addressed)
+
+
+def coherence(cluster: Cluster, *, today: date | None = None) -> CoherenceSection:
+    """The heat map, the incoherences with the proposals that resolve them, the
+    unsupported objectives and the coherence figure of the last periods. Queries: 4 for
+    the matrix (coherence.findings.load), 2 for the resolutions (planning's resolver),
+    1 for the periods and 3 for their figures (coherence.findings.figures)."""
+    today = today or timezone.localdate()
+    data = findings.load(cluster)
+    found = findings.incoherences(data)
+    resolved = resolutions(cluster, found)
+    periods = [p for p in periods_until(cluster, today) if p.start <= today][-COHERENCE_PERIODS:]
+    return CoherenceSection(
+        heat_map=matrix_svg(data, id_prefix="pdf-coherence") if data.strategies else "",
+        strategies=len(data.strategies),
+        objectives=data.objectives,
+        incoherences=[Incoherence(score, resolved.get(score.pk)) for score in found],
+        unsupported=findings.unsupported_objectives(data) if data.strategies else [],
+        figures=findings.figures(cluster, periods),
+    )
+
+
+def coherence_figure(cluster: Cluster, period: ReportingPeriod) -> findings.CoherenceFigure:
+    """The coherence figure of one period: three queries (coherence.findings.figures)."""
+    [figure] = findings.figures(cluster, [period])
+    return figure

@@ -15,9 +15,12 @@ from accounts.models import User
 from clusters.audit import with_details
 from clusters.models import AuditEntry, Cluster, Invitation, Membership
 from clusters.tokens import make_invitation_token
+from coherence.findings import CoherenceFigure
+from indicators.models import ReportingPeriod
+from indicators.periods import MONTHS_PER_PERIOD, period_bounds
 from indicators.selectors import entity_reports, open_periods, reporting_by_entity
 from planning.models import Contribution, JointAction, Proposal, Stance
-from reports.content import objectives, participation, status_counts
+from reports.content import coherence_figure, objectives, participation, status_counts
 
 # How many rows a dashboard list shows before its "see all" link.
 TOP = 8
@@ -67,6 +70,13 @@ def waiting_proposals(cluster: Cluster) -> tuple[list[Proposal], int]:
     return rows, rows[0].waiting_total if rows else 0
 
 
+def current_coherence(cluster: Cluster) -> CoherenceFigure:
+    """The coherence figure of the period today falls in: three queries (the period is
+    worked out from the cluster's setting, not read; saved or not, its dates are these)."""
+    start, end = period_bounds(timezone.localdate(), MONTHS_PER_PERIOD[cluster.reporting_period])
+    return coherence_figure(cluster, ReportingPeriod(cluster=cluster, start=start, end=end))
+
+
 def coordinator_dashboard(cluster: Cluster) -> dict:
     today = timezone.localdate()
     members = cluster.memberships.active()
@@ -97,6 +107,7 @@ def coordinator_dashboard(cluster: Cluster) -> dict:
         "open_count": cluster.proposals.open().count(),
         "objectives": sections,
         "status_counts": status_counts(sections),
+        "coherence": current_coherence(cluster),
         "reporting": sorted(
             (e for e in reporting if e.total), key=lambda e: (-e.overdue, -e.total)
         )[:TOP],

@@ -184,24 +184,25 @@ def test_pages_run_the_same_queries_on_the_demo_and_the_large_cluster(
             on_large = queries(client, reverse(name, args=[large.slug]))
             counts[name] = (len(on_demo), len(on_large))
     assert {name: a for name, (a, b) in counts.items() if a != b} == {}, counts
-    # The dashboard's 26 queries: session, user, cluster, coordinator role, memberships
+    # The dashboard's 29 queries: session, user, cluster, coordinator role, memberships
     # (access, 5); active entities, by role, the entities taking positions (3); decisions,
     # positions per entity (participation, 2); the proposals waiting for the coordinator
     # with their count (1); open proposals with their answers, their count (2); objectives,
     # indicators, SDG targets (progress, 3; the validated values are cached once read, until
     # the next validation); unlocked periods, indicators for everyone, named indicators,
     # reports per entity (reporting, 4); actions by status, the late ones, their count (3);
-    # contributions by kind, by entity (2); the activity (1).
+    # contributions by kind, by entity (2); the activity (1); the coherence figure of the
+    # current period (3: strategies in force, adopted objectives, score revisions).
     client.force_login(coordinator)
-    # The health page's 42: access (5); the rounds' page and its count (2); the latest
+    # The health page's 45: access (5); the rounds' page and its count (2); the latest
     # closed round, the open one, its answers' count, whether the entity answered (4);
     # the latest's results (6: the round before, questions, answers, eligible entities,
     # the plan before, comments); the chart's rounds, questions, answers (3); the derived
-    # figures (14, health.figures) and the validated values as of each of their 8 periods
+    # figures (17, health.figures) and the validated values as of each of their 8 periods
     # (8; cached once read, until the next validation).
-    with django_assert_max_num_queries(42):
+    with django_assert_max_num_queries(45):
         client.get(reverse("health:health", args=[large.slug]))
-    with django_assert_max_num_queries(26):
+    with django_assert_max_num_queries(29):
         client.get(reverse("reports:dashboard", args=[large.slug]))
     # The to-do page's 12 queries: access (5); open proposals without the entity's
     # position (1); open periods, indicators, their responsible entities, the entity's

@@ -137,9 +137,9 @@ def test_the_section_reads_in_a_fixed_number_of_queries(
     # 3 for the chart (closed rounds, their questions, their answers); 6 for the latest
     # round's results (the round before, questions of both, answers of both, the eligible
     # entities, the round before's plan, the comments); 1 for the round's own plan; then
-    # the derived figures' 14 (health.figures lists them) and 1 for the one reporting
+    # the derived figures' 17 (health.figures lists them) and 1 for the one reporting
     # period the world has begun (its validated values as of its end).
-    with django_assert_num_queries(10 + 14 + 1):
+    with django_assert_num_queries(10 + 17 + 1):
         section = content.health(world.cluster)
     assert section.results.answered == 3 + more
     assert Membership.objects.filter(cluster=world.cluster).count() >= 3
