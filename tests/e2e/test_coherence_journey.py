@@ -140,6 +140,15 @@ def test_a_strategy_is_scored_questioned_revised_and_its_incoherence_taken_up(
     expect(scores).to_contain_text(FIRST_REASON)
     expect(scores).to_contain_text("+1 Enabling")
     shot(member, "coherence-05-scored")
+    # The entity's own coherence profile: its map and each strategy's scores.
+    member.locator("main dl").get_by_role("link", name="Neighbours Association").click()
+    expect(member.get_by_role("heading", level=1)).to_have_text(
+        "Strategies of Neighbours Association"
+    )
+    expect(member.locator("div.heat-map svg")).to_be_visible()
+    expect(member.locator("main table")).to_contain_text(FIRST_REASON)
+    shot(member, "coherence-05b-entity")
+    member.go_back()
 
     # 2. The coordinator, for the lead entity, questions the −2 on the score's page.
     coordinator = new_page(LANGUAGE)
