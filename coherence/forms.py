@@ -45,7 +45,14 @@ class StrategyForm(forms.Form):
         required=False,
         help_text=_("The plan or policy itself, if you have it as a file."),
     )
-    sdg_targets = sdg_targets_field(label=_("SDG targets it addresses"))
+    sdg_targets = sdg_targets_field(
+        label=_("SDG targets it addresses"),
+        help_text=_(
+            "Tick every target that applies; type to filter the list. Strategies of several "
+            "entities on the same targets and territory are offered as candidates for a joint "
+            "action."
+        ),
+    )
     rights = rights_field(required=False, label=_("Rights it addresses"))
     status = forms.ChoiceField(
         label=_("Status"), choices=Strategy.Status.choices, initial=Strategy.Status.IN_FORCE
