@@ -381,3 +381,30 @@ def test_the_download_holds_the_survey_answers_the_person_gave(world: World):
     assert [r["year"] for r in download(world, "coordinator")["survey_rounds_prepared"]] == [
         round.year
     ]
+
+
+def test_the_download_holds_the_strategies_scores_and_questions_the_person_wrote(world: World):
+    from coherence import services
+    from tests.coherence.test_services import fields
+
+    member, coordinator = world.users["member"], world.users["coordinator"]
+    strategy = services.strategy_create(membership=world.member_membership, by=member, **fields())
+    objective = world.indicator.objective
+    score = services.score_set(
+        strategy=strategy,
+        objective=objective,
+        membership=world.member_membership,
+        by=member,
+        value=-1,
+        reason="It delays rehousing",
+    )
+    lead = world.cluster.memberships.get(actor=world.lead)
+    services.score_question(score=score, membership=lead, by=coordinator, comment="Why not -2?")
+    data = download(world, "member")
+    assert [s["title"] for s in data["strategies_recorded"]] == [strategy.title]
+    assert [(s["objective"], s["score"], s["reason"]) for s in data["coherence_scores_given"]] == [
+        (objective.code, -1, "It delays rehousing")
+    ]
+    assert data["coherence_questions_asked"] == []
+    asked = download(world, "coordinator")["coherence_questions_asked"]
+    assert [(q["entity"], q["comment"]) for q in asked] == [("Lead Foundation", "Why not -2?")]
