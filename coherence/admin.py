@@ -24,6 +24,16 @@ class StrategyAdmin(admin.ModelAdmin):
     filter_horizontal = ["sdg_targets", "rights"]
     inlines = [ScoreInline]
 
+    # Read only, as the scores: a change here would bypass the checks and the audit log.
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
 
 class RevisionInline(admin.TabularInline):
     model = ScoreRevision

@@ -59,13 +59,24 @@ def load(cluster: Cluster, filters: Filters = Filters()) -> CoherenceData:
     if filters.objective is not None:
         objectives = objectives.filter(pk=filters.objective)
     data = CoherenceData(strategies=list(strategies), objectives=list(objectives.order_by("code")))
+    # By the cluster and the same filters, not by a list of ids: one short query however
+    # many strategies there are.
     scores = Score.objects.filter(
-        strategy__in=[s.pk for s in data.strategies],
-        objective__in=[o.pk for o in data.objectives],
+        strategy__cluster=cluster,
+        objective__cluster=cluster,
+        objective__status=Objective.Status.ADOPTED,
     )
+    if filters.entity is not None:
+        scores = scores.filter(strategy__membership_id=filters.entity)
+    if filters.kind:
+        scores = scores.filter(strategy__kind=filters.kind)
+    if filters.objective is not None:
+        scores = scores.filter(objective_id=filters.objective)
     by_pk = {s.pk: s for s in data.strategies}
     by_objective = {o.pk: o for o in data.objectives}
     for score in scores:
+        if score.strategy_id not in by_pk or score.objective_id not in by_objective:
+            continue
         # The rows already read: a list of findings names both sides without a query.
         score.strategy = by_pk[score.strategy_id]
         score.objective = by_objective[score.objective_id]
@@ -103,9 +114,7 @@ def rows_by_entity(data: CoherenceData) -> list[EntityRows]:
 def incoherences(data: CoherenceData) -> list[Score]:
     """Every negative score of a strategy in play, the worst first."""
     found = [
-        score
-        for score in data.scores.values()
-        if score.value < 0 and score.strategy.status != Strategy.Status.ENDED
+        score for score in data.scores.values() if score.value < 0 and score.strategy.is_in_play
     ]
     return sorted(found, key=lambda s: (s.value, s.objective.code, s.strategy.entity_name, s.pk))
 
@@ -115,7 +124,7 @@ def unsupported_objectives(data: CoherenceData) -> list[Objective]:
     supported = {
         objective_id
         for (_strategy_id, objective_id), score in data.scores.items()
-        if score.value > 0 and score.strategy.status != Strategy.Status.ENDED
+        if score.value > 0 and score.strategy.is_in_play
     }
     return [objective for objective in data.objectives if objective.pk not in supported]
 
@@ -148,7 +157,7 @@ def convergences(strategies: Iterable[Strategy]) -> list[Convergence]:
     targets: dict[int, SDGTarget] = {}
     places: dict[str, str] = {}
     for strategy in strategies:
-        if strategy.status == Strategy.Status.ENDED:
+        if not strategy.is_in_play:
             continue
         place = same_territory(strategy.territory)
         places.setdefault(place, strategy.territory.strip())
@@ -216,9 +225,13 @@ def figures(cluster: Cluster, periods: Sequence[ReportingPeriod]) -> list[Cohere
             "pk", flat=True
         )
     )
-    revisions = ScoreRevision.objects.filter(score__strategy__cluster=cluster).values_list(
-        "score_id", "score__strategy_id", "score__objective_id", "value", "at"
-    )
+    if not periods:
+        return []
+    # Nothing after the last period's end can count: the revisions up to it only.
+    last_end = _end_of(max(period.end for period in periods))
+    revisions = ScoreRevision.objects.filter(
+        score__strategy__cluster=cluster, at__lte=last_end
+    ).values_list("score_id", "score__strategy_id", "score__objective_id", "value", "at")
     history: dict[int, list[tuple[datetime, int, int]]] = defaultdict(list)
     for score_id, strategy_id, objective_id, value, at in revisions:
         if strategy_id in strategies and objective_id in adopted:

@@ -83,6 +83,8 @@ class StrategyForm(forms.Form):
         starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
         if starts_on and ends_on and ends_on < starts_on:
             self.add_error("ends_on", _("A strategy ends after it starts."))
+        if data.get("status") == Strategy.Status.ENDED and not ends_on and not self.errors:
+            self.add_error("ends_on", _("Say when the strategy ended."))
         return data
 
     def values(self) -> dict[str, Any]:

@@ -38,8 +38,7 @@ def document_path(instance: Strategy, filename: str) -> str:
 
 class StrategyQuerySet(models.QuerySet["Strategy"]):
     def in_play(self) -> StrategyQuerySet:
-        """The strategies that count for what the matrix finds: drafts and those in force
-        (an ended strategy is history)."""
+        """As Strategy.is_in_play: drafts and those in force (an ended one is history)."""
         return self.exclude(status=Strategy.Status.ENDED)
 
     def for_listing(self) -> StrategyQuerySet:
@@ -117,6 +116,17 @@ class Strategy(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("coherence:strategy-detail", args=[self.cluster.slug, self.pk])
+
+    @property
+    def is_in_play(self) -> bool:
+        """Counts for what the matrix finds now (incoherences, unsupported objectives,
+        convergences): a draft as much as one in force, for a draft can still change; an
+        ended strategy is history. The figure of a period counts by dates instead."""
+        return self.status != self.Status.ENDED
+
+    @property
+    def is_ended(self) -> bool:
+        return self.status == self.Status.ENDED
 
     @property
     def entity_name(self) -> str:

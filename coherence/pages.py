@@ -38,7 +38,8 @@ class StrategyRow:
 
 def coherence_context(cluster: Cluster, access: ClusterAccess, query: QueryDict) -> dict:
     memberships = (
-        cluster.memberships.filter(role__in=Membership.VOTING_ROLES)
+        cluster.memberships.active()
+        .filter(role__in=Membership.VOTING_ROLES)
         .select_related("actor")
         .order_by("actor__name", "pk")
     )

@@ -47,9 +47,12 @@ def _check_entity(membership: Membership | None) -> Membership:
     return membership
 
 
-def _check_period(starts_on: date, ends_on: date | None) -> None:
+def _check_period(starts_on: date, ends_on: date | None, status: str) -> None:
     if ends_on is not None and ends_on < starts_on:
         raise DomainError(_("A strategy ends after it starts."))
+    # Without it, an ended strategy would count in the figure of every period to come.
+    if status == Strategy.Status.ENDED and ends_on is None:
+        raise DomainError(_("Say when the strategy ended."))
 
 
 def _check_own(strategy: Strategy, membership: Membership | None) -> None:
@@ -77,7 +80,9 @@ def strategy_create(
 ) -> Strategy:
     """A strategy of the entity the person acts for, in that entity's cluster."""
     membership = _check_entity(membership)
-    _check_period(fields["starts_on"], fields.get("ends_on"))
+    _check_period(
+        fields["starts_on"], fields.get("ends_on"), fields.get("status", Strategy.Status.IN_FORCE)
+    )
     strategy = Strategy(cluster=membership.cluster, membership=membership, created_by=by, **fields)
     if upload is not None:
         _attach(strategy, upload, content_type)
@@ -111,13 +116,16 @@ def strategy_update(
     strategy = Strategy.objects.select_for_update().select_related("cluster").get(pk=strategy.pk)
     _check_own(strategy, membership)
     _check_period(
-        values.get("starts_on", strategy.starts_on), values.get("ends_on", strategy.ends_on)
+        values.get("starts_on", strategy.starts_on),
+        values.get("ends_on", strategy.ends_on),
+        values.get("status", strategy.status),
     )
     before = snapshot(strategy, values)
     many = {name: values.pop(name) for name in ("sdg_targets", "rights") if name in values}
     for name, value in values.items():
         setattr(strategy, name, value)
     stored = strategy.document.name if upload is not None and strategy.document else ""
+    replaced = strategy.original_name if stored else None
     if upload is not None:
         _attach(strategy, upload, content_type)
     strategy.save()
@@ -125,7 +133,7 @@ def strategy_update(
         getattr(strategy, name).set(items)
     changes = changed(before, snapshot(strategy, before))
     if upload is not None:
-        changes["document"] = [stored.rsplit("/", 1)[-1] or None, strategy.original_name]
+        changes["document"] = [replaced, strategy.original_name]
     if changes:
         audit(
             cluster=strategy.cluster,

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from clusters.audit import audit
 from clusters.models import AuditEntry, Cluster, Membership
-from coherence.models import Score
+from coherence.models import Score, Strategy
 from core.errors import DomainError
 from core.tasks import enqueue_on_commit
 from indicators.models import Objective
@@ -69,16 +69,21 @@ def incoherence_to_resolve(*, cluster: Cluster, raw: str | None) -> Score | None
     return (
         Score.objects.select_related("strategy__membership__actor", "objective")
         .filter(pk=pk, strategy__cluster=cluster, value__lt=0)
+        .filter(strategy__in=Strategy.objects.in_play())
         .first()
     )
 
 
 def _check_incoherence(cluster: Cluster, score: Score) -> None:
     # Read again: the score may have been revised since the form was shown.
-    current = Score.objects.filter(pk=score.pk).values_list("strategy__cluster_id", "value")
+    current = Score.objects.filter(pk=score.pk).values_list(
+        "strategy__cluster_id", "value", "strategy__status"
+    )
     found = current.first()
     if found is None or found[0] != cluster.pk:
         raise DomainError(_("That incoherence is not one of this cluster's."))
+    if found[2] == Strategy.Status.ENDED:
+        raise DomainError(_("That strategy has ended: there is no incoherence left to resolve."))
     if found[1] >= 0:
         raise DomainError(
             _("That score is no longer negative: there is no incoherence left to resolve.")

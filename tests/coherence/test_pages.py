@@ -91,6 +91,7 @@ def test_a_member_records_a_strategy_through_the_form(world: World):
     "extra, field, message",
     [
         ({"starts_on": "2026-05-01", "ends_on": "2026-04-30"}, "ends_on", "ends after it starts"),
+        ({"status": "ended", "ends_on": ""}, "ends_on", "Say when the strategy ended"),
         (
             {"document": SimpleUploadedFile("plan.pdf", b"<html><script>x</script>")},
             "document",

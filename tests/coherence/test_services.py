@@ -121,6 +121,71 @@ def test_a_period_ending_before_it_starts_is_refused_on_create_and_update(world,
     assert (strategy.starts_on, strategy.ends_on) == (date(2025, 1, 1), date(2028, 12, 31))
 
 
+def test_an_ended_strategy_says_when_it_ended(world, strategy):
+    """Without an end date it would count in the coherence figure of every period to come."""
+    before = counts()
+    with pytest.raises(DomainError, match="Say when the strategy ended"):
+        services.strategy_create(
+            membership=world.member_membership,
+            by=world.users["member"],
+            **fields(ends_on=None, status=Strategy.Status.ENDED),
+        )
+    with pytest.raises(DomainError, match="Say when the strategy ended"):
+        services.strategy_update(
+            strategy=strategy,
+            membership=world.member_membership,
+            by=world.users["member"],
+            ends_on=None,
+            status=Strategy.Status.ENDED,
+        )
+    assert counts() == before
+    services.strategy_update(
+        strategy=strategy,
+        membership=world.member_membership,
+        by=world.users["member"],
+        status=Strategy.Status.ENDED,
+    )
+    strategy.refresh_from_db()
+    assert strategy.is_ended and strategy.ends_on == date(2028, 12, 31)
+
+
+def test_a_replaced_document_is_named_in_the_log_and_its_file_goes_after_the_commit(
+    world, strategy, django_capture_on_commit_callbacks, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+
+    def pdf(name):
+        return SimpleUploadedFile(name, b"%PDF-1.4 a plan", content_type="application/pdf")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.strategy_update(
+            strategy=strategy,
+            membership=world.member_membership,
+            by=world.users["member"],
+            upload=pdf("plan-2025.pdf"),
+            content_type="application/pdf",
+        )
+    strategy.refresh_from_db()
+    first = strategy.document.name
+    assert strategy.document.storage.exists(first)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.strategy_update(
+            strategy=strategy,
+            membership=world.member_membership,
+            by=world.users["member"],
+            upload=pdf("plan-2026.pdf"),
+            content_type="application/pdf",
+        )
+    strategy.refresh_from_db()
+    assert strategy.original_name == "plan-2026.pdf"
+    assert not strategy.document.storage.exists(first)
+    assert strategy.document.storage.exists(strategy.document.name)
+    last = entries(world, AuditEntry.Action.STRATEGY_CHANGED)[-1]
+    assert last.data["changes"]["document"] == ["plan-2025.pdf", "plan-2026.pdf"]
+
+
 def test_a_strategy_ending_the_day_it_starts_is_fine(world):
     services.strategy_create(
         membership=world.member_membership,

@@ -291,3 +291,22 @@ def test_another_clusters_proposals_never_resolve_this_ones_scores(world: World)
     score = incoherence(world)
     opened(world, resolving(world, score))
     assert resolutions(world.other_cluster, [score]) == {}
+
+
+def test_an_ended_strategys_incoherence_is_history_not_a_proposal(world: World):
+    """The coherence page no longer lists it: neither does the form take it up."""
+    score = incoherence(world)
+    data = posted_form(create_page(world, "member", score.pk))
+    coherence_services.strategy_update(
+        strategy=score.strategy,
+        membership=world.member_membership,
+        by=world.users["member"],
+        status=Strategy.Status.ENDED,
+        ends_on=TODAY,
+    )
+    response = create_page(world, "member", score.pk)
+    assert "That incoherence was not found in this cluster" in response.content.decode()
+    refused = world.client("member").post(CREATE, data)
+    assert refused.status_code == 200
+    assert "That strategy has ended" in refused.content.decode()
+    assert not Proposal.objects.filter(resolves=score).exists()
