@@ -142,6 +142,11 @@ class Convergence:
     def entity_names(self) -> list[str]:
         return sorted({strategy.entity_name for strategy in self.strategies})
 
+    @property
+    def strategy_ids(self) -> str:
+        """Its strategies as the address of a proposal that takes it up ("4,9")."""
+        return ",".join(str(strategy.pk) for strategy in self.strategies)
+
 
 def same_territory(text: str) -> str:
     """Territories compared as people write them: case, spaces and accents aside."""

@@ -8,7 +8,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Cluster
-from coherence.models import Score
+from coherence.models import Score, Strategy
 from coherence.scale import short_name
 from core.widgets import ChoiceFilter, DateInput, DateTimeInput, Textarea
 from indicators.models import Objective
@@ -72,6 +72,37 @@ class ProposalForm(forms.ModelForm):
                 "objectives", _("Tick the proposed objectives the cluster is asked to adopt.")
             )
         return data
+
+
+def convergence_initial(strategies: list[Strategy]) -> dict:
+    """A new proposal's values when it takes up a convergence: the entities, the SDG
+    targets their strategies share, the territory, and each strategy named."""
+    by_code = {t.code: t for s in strategies for t in s.sdg_targets.all()}
+    shared = set.intersection(*({t.code for t in s.sdg_targets.all()} for s in strategies))
+    targets = sorted((by_code[code] for code in shared), key=lambda t: t.position)
+    values = {
+        "entities": ", ".join(sorted({s.entity_name for s in strategies})),
+        "targets": ", ".join(t.code for t in targets) or "—",
+        "territory": strategies[0].territory,
+    }
+    title = gettext("A joint action of %(entities)s on SDG targets %(targets)s") % values
+    lines = [f"· {s.title} ({s.entity_name})" for s in strategies]
+    description = (
+        gettext(
+            "These strategies of %(entities)s work on the same SDG targets (%(targets)s) in "
+            "%(territory)s:"
+        )
+        % values
+        + "\n"
+        + "\n".join(lines)
+        + "\n\n"
+        + gettext("This proposal asks the cluster to join them in one joint action.")
+    )
+    return {
+        "subject": Proposal.Subject.ACTION,
+        "title": Truncator(title).chars(Proposal._meta.get_field("title").max_length),
+        "description": description,
+    }
 
 
 def incoherence_initial(score: Score) -> dict:

@@ -74,6 +74,24 @@ def incoherence_to_resolve(*, cluster: Cluster, raw: str | None) -> Score | None
     )
 
 
+def convergence_to_join(*, cluster: Cluster, raw: str | None) -> list[Strategy] | None:
+    """The strategies a page offers as a joint action (``raw``: their ids, "4,9"): in
+    play, of this cluster, of two entities or more; None for anything else."""
+    ids = [part for part in (raw or "").split(",") if part.strip()]
+    if not 2 <= len(ids) <= 50 or not all(part.strip().isdigit() for part in ids):
+        return None
+    strategies = list(
+        Strategy.objects.in_play()
+        .filter(cluster=cluster, pk__in=[int(part) for part in ids])
+        .select_related("membership__actor")
+        .prefetch_related("sdg_targets")
+        .order_by("membership__actor__name", "title", "pk")
+    )
+    if len(strategies) != len(set(ids)) or len({s.membership_id for s in strategies}) < 2:
+        return None
+    return strategies
+
+
 def _check_incoherence(cluster: Cluster, score: Score) -> None:
     # Read again: the score may have been revised since the form was shown.
     current = Score.objects.filter(pk=score.pk).values_list(

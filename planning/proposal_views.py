@@ -36,6 +36,7 @@ from planning.forms import (
     ProposalForm,
     SendBackForm,
     StanceForm,
+    convergence_initial,
     incoherence_initial,
 )
 from planning.models import Comment, Decision, Proposal, Stance
@@ -96,11 +97,36 @@ def _save(proposal: Proposal | None, access: ClusterAccess, by: User, data: dict
     return proposal_services.proposal_update(proposal=proposal, by=by, **data)
 
 
-def _from_incoherence(request: HttpRequest, cluster: Cluster) -> dict | None:
-    """A new proposal's values from ``?incoherence=<score id>``: a negative score of this
-    cluster; anything else is ignored, with a message."""
-    if request.method != "GET" or "incoherence" not in request.GET:
+def _prefilled(request: HttpRequest, cluster: Cluster) -> dict | None:
+    """A new proposal's values from the coherence page: an incoherence to resolve, or a
+    convergence to join."""
+    if request.method != "GET":
         return None
+    if "convergence" in request.GET:
+        return _from_convergence(request, cluster)
+    if "incoherence" in request.GET:
+        return _from_incoherence(request, cluster)
+    return None
+
+
+def _from_convergence(request: HttpRequest, cluster: Cluster) -> dict | None:
+    """``?convergence=<strategy ids>``: strategies in play of two entities or more of this
+    cluster; anything else is ignored, with a message."""
+    strategies = proposal_services.convergence_to_join(
+        cluster=cluster, raw=request.GET["convergence"]
+    )
+    if strategies is None:
+        messages.warning(
+            request,
+            _("Those strategies were not found in this cluster: the proposal starts empty."),
+        )
+        return None
+    return convergence_initial(strategies)
+
+
+def _from_incoherence(request: HttpRequest, cluster: Cluster) -> dict | None:
+    """``?incoherence=<score id>``: a negative score of this cluster; anything else is
+    ignored, with a message."""
     score = proposal_services.incoherence_to_resolve(
         cluster=cluster, raw=request.GET["incoherence"]
     )
@@ -124,7 +150,7 @@ def proposal_edit(request: HttpRequest, slug: str, pk: int | None = None) -> Htt
         raise PermissionDenied
     # The form works on its own copy: a refused change must not show in the page around it.
     copy = Proposal.objects.get(pk=proposal.pk) if proposal else None
-    initial = None if proposal else _from_incoherence(request, cluster)
+    initial = None if proposal else _prefilled(request, cluster)
     form = ProposalForm(request.POST or None, instance=copy, cluster=cluster, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

@@ -310,3 +310,59 @@ def test_an_ended_strategys_incoherence_is_history_not_a_proposal(world: World):
     assert refused.status_code == 200
     assert "That strategy has ended" in refused.content.decode()
     assert not Proposal.objects.filter(resolves=score).exists()
+
+
+def converging(world: World) -> list[Strategy]:
+    """Two entities' strategies on SDG 11.1 (and one on 1.4 too) in the same territory."""
+    from rights.models import SDGTarget
+
+    lead = world.cluster.memberships.get(actor=world.lead)
+    strategies = []
+    for membership, by, title, codes in (
+        (world.member_membership, world.users["member"], "Tenants' protocol", ["11.1", "1.4"]),
+        (lead, world.users["coordinator"], "Foundation plan", ["11.1"]),
+    ):
+        strategies.append(
+            coherence_services.strategy_create(
+                membership=membership,
+                by=by,
+                title=title,
+                kind=Strategy.Kind.PROGRAMME,
+                starts_on=TODAY,
+                territory="Raval",
+                summary="Housing",
+                sdg_targets=SDGTarget.objects.filter(code__in=codes),
+            )
+        )
+    return strategies
+
+
+def test_the_form_is_prefilled_from_a_convergence(world: World):
+    strategies = converging(world)
+    ids = ",".join(str(s.pk) for s in strategies)
+    response = world.client("member").get(f"{CREATE}?convergence={ids}")
+    form = response.context["form"]
+    assert form["title"].value() == (
+        "A joint action of Lead Foundation, Neighbours Association on SDG targets 11.1"
+    )
+    description = form["description"].value()
+    assert "Tenants' protocol (Neighbours Association)" in description
+    assert "Foundation plan (Lead Foundation)" in description and "in Raval" in description
+
+
+@pytest.mark.parametrize("kind", ["one entity", "another cluster", "garbage", "unknown"])
+def test_a_bad_convergence_in_the_address_is_ignored_with_a_message(world: World, kind):
+    strategies = converging(world)
+    secret = other_clusters_incoherence(world).strategy
+    raw = {
+        "one entity": str(strategies[0].pk),
+        "another cluster": f"{strategies[0].pk},{secret.pk}",
+        "garbage": "1,x;DROP",
+        "unknown": "999999,999998",
+    }[kind]
+    response = world.client("member").get(f"{CREATE}?convergence={raw}")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Those strategies were not found in this cluster" in html
+    assert "Secret policy" not in html
+    assert not response.context["form"]["title"].value()
