@@ -20,9 +20,11 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from clusters.audit import audit, changed, snapshot
 from clusters.models import AuditEntry, Membership
+from coherence import notifications
 from coherence.models import MAX_REASON, Score, ScoreQuestion, ScoreRevision, Strategy
 from coherence.scale import HIGHEST, LOWEST
 from core.errors import DomainError
+from core.tasks import enqueue_on_commit
 from indicators.models import Objective
 from rights.models import Right, SDGTarget
 
@@ -242,4 +244,5 @@ def score_question(
         target=score,
         entity=membership.actor.name,
     )
+    enqueue_on_commit(notifications.email_score_questioned, question.pk)
     return question

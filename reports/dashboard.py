@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Count, F, Max, Q, Sum, Window
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum, Window
 from django.utils import timezone
 
 from accounts.models import User
@@ -16,6 +16,7 @@ from clusters.audit import with_details
 from clusters.models import AuditEntry, Cluster, Invitation, Membership
 from clusters.tokens import make_invitation_token
 from coherence.findings import CoherenceFigure
+from coherence.models import Score, ScoreQuestion
 from indicators.models import ReportingPeriod
 from indicators.periods import MONTHS_PER_PERIOD, period_bounds
 from indicators.selectors import entity_reports, open_periods, reporting_by_entity
@@ -150,12 +151,33 @@ class LedAction:
         return "late" if self.action.late else "no_update"
 
 
+def questioned_scores(membership: Membership) -> list[Score]:
+    """The entity's scores that another entity questioned since their last revision, the
+    latest questioned first, each with how many questions wait and who asked last: one
+    query."""
+    since = ScoreQuestion.objects.filter(score=OuterRef("pk"), at__gt=OuterRef("scored_at"))
+    after_revision = Q(questions__at__gt=F("scored_at"))
+    return list(
+        Score.objects.filter(strategy__membership=membership)
+        .annotate(
+            waiting=Count("questions", filter=after_revision),
+            questioned_at=Max("questions__at", filter=after_revision),
+            questioned_by=Subquery(
+                since.order_by("-at", "-pk").values("membership__actor__name")[:1]
+            ),
+        )
+        .filter(waiting__gt=0)
+        .select_related("strategy", "objective")
+        .order_by("-questioned_at", "pk")
+    )
+
+
 def member_todo(
     cluster: Cluster, membership: Membership, user: User, *, coordinator: bool = False
 ) -> dict:
-    """What the entity owes: positions, reports, updates of the actions it leads; the
-    invitations waiting for this person; and, when they coordinate the cluster, the
-    proposals waiting for them (one more query)."""
+    """What the entity owes: positions, reports, updates of the actions it leads, answers
+    to the questions on its scores; the invitations waiting for this person; and, when
+    they coordinate the cluster, the proposals waiting for them (one more query)."""
     now = timezone.now()
     answered = Stance.objects.filter(membership=membership, round=F("proposal__round"))
     positions = list(
@@ -188,5 +210,6 @@ def member_todo(
         "reports": owed,
         "returned": sum(1 for row in owed if row.is_returned),
         "led_actions": led,
+        "questioned": questioned_scores(membership),
         "invitations": invitations,
     }

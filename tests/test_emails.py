@@ -110,6 +110,39 @@ def reopen_period(world: World) -> None:
     )
 
 
+STRATEGY = 'Pla "d\'Habitatge" <2026> & més'
+
+
+def question_score(world: World) -> None:
+    from coherence import services as coherence_services
+    from indicators.models import Objective
+
+    lead = world.cluster.memberships.get(actor=world.lead)
+    strategy = coherence_services.strategy_create(
+        membership=lead,
+        by=world.users["coordinator"],
+        title=STRATEGY,
+        kind="public_policy",
+        starts_on=timezone.localdate(),
+        territory="Nou Barris",
+        summary="El pla del districte",
+    )
+    score = coherence_services.score_set(
+        strategy=strategy,
+        objective=Objective.objects.get(cluster=world.cluster, code="O1"),
+        membership=lead,
+        by=world.users["coordinator"],
+        value=2,
+        reason="Més pisos socials",
+    )
+    coherence_services.score_question(
+        score=score,
+        membership=world.member_membership,
+        by=world.users["member"],
+        comment="Els desnonaments <no> & baixen",
+    )
+
+
 def reset_password(world: World) -> None:
     client = world.client("anonymous")
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = translation.get_language()
@@ -166,6 +199,11 @@ FLOWS: dict[str, tuple[Callable[[World], None], str]] = {
         "You receive this email because you represent a member entity. You can turn these "
         "emails off in your settings.",
     ),
+    "coherence/email/questioned": (
+        question_score,
+        "You receive this email because you represent a member entity. You can turn these "
+        "emails off in your settings.",
+    ),
     # allauth's own, with its own catalogues.
     "account/email/password_reset_key": (reset_password, "Password Reset Email"),
     "account/email/unknown_account": (reset_unknown_password, "Unknown Account"),
@@ -181,6 +219,7 @@ NAMES = {
     "reports/email/published": (CLUSTER,),
     "indicators/email/returned": (CLUSTER, ENTITY, "Falten les dades <2026> & més"),
     "indicators/email/reopened": (CLUSTER, "Comptat dues vegades <2026> & més"),
+    "coherence/email/questioned": (CLUSTER, ENTITY, STRATEGY, "Els desnonaments <no> & baixen"),
 }
 
 

@@ -13,6 +13,7 @@ QUEUED_BY_SERVICES = {
     "reports.tasks.email_published_report",
     "indicators.notifications.email_returned_report",
     "indicators.notifications.email_reopened_period",
+    "coherence.notifications.email_score_questioned",
 }
 
 

@@ -14,8 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clusters.models import Cluster, Membership
+from coherence.models import Score, ScoreQuestion
 from demo.large import SLUG as LARGE
 from planning import action_services, proposal_services
+from reports.dashboard import questioned_scores
 from reports.models import ReportJob
 from tests.conftest import World
 from tests.factories import InvitationFactory
@@ -157,6 +159,21 @@ def test_pages_run_the_same_queries_on_the_demo_and_the_large_cluster(
     # The demo asked for a report; so does the large cluster, for the list to compare.
     ReportJob.objects.create(cluster=large, kind="dossier", language="ca")
     member = Membership.objects.get(cluster=large, actor__people__user__email="member@demo.example")
+    # Its entity there has scores questioned since their revision, the demo's none: the
+    # to-do page lists them in the same queries as an empty list.
+    asking = large.memberships.voting().exclude(pk=member.pk).first()
+    ScoreQuestion.objects.bulk_create(
+        ScoreQuestion(
+            score=score,
+            membership=asking,
+            comment="Why this score?",
+            value_questioned=score.value,
+            by=coordinator,
+            at=timezone.now(),
+        )
+        for score in Score.objects.filter(strategy__membership=member)[:5]
+    )
+    assert len(questioned_scores(member)) >= 5
     pages = {
         "coordinator": [
             "reports:dashboard",
@@ -205,12 +222,12 @@ def test_pages_run_the_same_queries_on_the_demo_and_the_large_cluster(
         client.get(reverse("health:health", args=[large.slug]))
     with django_assert_max_num_queries(29):
         client.get(reverse("reports:dashboard", args=[large.slug]))
-    # The to-do page's 12 queries: access (5); open proposals without the entity's
+    # The to-do page's 13 queries: access (5); open proposals without the entity's
     # position (1); open periods, indicators, their responsible entities, the entity's
-    # reports (4); running actions it leads with their last update (1); the person's
-    # pending invitations (1).
+    # reports (4); running actions it leads with their last update (1); its scores
+    # questioned since their last revision (1); the person's pending invitations (1).
     client.force_login(people["member"])
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         client.get(reverse("reports:todo", args=[large.slug]))
 
 
