@@ -24,6 +24,7 @@ from coherence import services
 from coherence.forms import QuestionForm, ScoreSheetForm, StrategyForm
 from coherence.models import Score, ScoreQuestion, Strategy
 from coherence.pages import coherence_context, entity_context
+from core.downloads import attachment
 from core.errors import DomainError
 from core.forms import errors_text
 from indicators.models import Objective
@@ -180,21 +181,11 @@ def strategy_document(request: HttpRequest, slug: str, pk: int) -> FileResponse:
     as an attachment of the type checked at upload, never rendered as a page."""
     cluster, _access = cluster_for_reader(request, slug)
     strategy = _strategy(cluster, pk)
-    if not strategy.document:
-        raise Http404
-    try:
-        handle = strategy.document.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=strategy.original_name or strategy.document.name.rsplit("/", 1)[-1],
-        content_type=strategy.content_type or "application/octet-stream",
+    return attachment(
+        strategy.document,
+        original_name=strategy.original_name,
+        content_type=strategy.content_type,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
 
 
 @login_required

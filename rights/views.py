@@ -16,6 +16,7 @@ from clusters.access import (
     with_posted_entity,
 )
 from clusters.models import Cluster
+from core.downloads import attachment
 from core.errors import DomainError
 from core.paging import paginate
 from core.rows import row_changes
@@ -358,19 +359,9 @@ def evidence_download(request: HttpRequest, slug: str, pk: int, evidence_pk: int
     cluster, _access = cluster_for_reader(request, slug)
     issue = _issue(cluster, pk)
     evidence = get_object_or_404(issue.evidence.exclude(file=""), pk=evidence_pk)
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=evidence.original_name or evidence.file.name.rsplit("/", 1)[-1],
-        content_type=evidence.content_type or "application/octet-stream",
+    return attachment(
+        evidence.file, original_name=evidence.original_name, content_type=evidence.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
 
 
 @login_required
