@@ -199,9 +199,13 @@ def test_invited_entity_joins_through_the_emailed_link(
             de_cluster=de(cluster.name, language),
         )
     )
+    # Exact names: each voting entity also has a "Strategies of <entity>" link beside it.
     members = page.locator("section[aria-labelledby=members-title]")
-    expect(members.get_by_role("link", name=NEW_ENTITY)).to_be_visible()
-    expect(members.get_by_role("link", name=lead.name)).to_be_visible()
+    expect(members.get_by_role("link", name=NEW_ENTITY, exact=True)).to_be_visible()
+    expect(members.get_by_role("link", name=lead.name, exact=True)).to_be_visible()
+    expect(
+        members.get_by_role("link", name=t(language, "Strategies of %(entity)s", entity=NEW_ENTITY))
+    ).to_be_visible()
     expect(members).to_contain_text(t(language, "Member"))
     expect(page.locator("header .user-name")).to_have_text("Núria Puig i Ferrer")
     shot(page, f"{language}-07-welcome")
