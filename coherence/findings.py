@@ -61,7 +61,8 @@ def load(cluster: Cluster, filters: Filters = Filters()) -> CoherenceData:
     data = CoherenceData(strategies=list(strategies), objectives=list(objectives.order_by("code")))
     # By the cluster and the same filters, not by a list of ids: one short query however
     # many strategies there are.
-    scores = Score.objects.filter(
+    # Only what the matrix and its findings read: a large cluster has thousands of scores.
+    scores = Score.objects.only("strategy_id", "objective_id", "value", "reason").filter(
         strategy__cluster=cluster,
         objective__cluster=cluster,
         objective__status=Objective.Status.ADOPTED,

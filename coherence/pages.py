@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.paginator import Paginator
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -20,6 +21,12 @@ from indicators.selectors import periods_until
 
 # How many of the latest reporting periods the coherence figure is shown for.
 FIGURE_PERIODS = 4
+# The heat map shows its strategies a page at a time; the lists show the first findings
+# (the worst incoherences, the widest convergences) and say how many there are: a large
+# cluster has hundreds of each, which the filters narrow down.
+MATRIX_PAGE = 30
+SHOWN_INCOHERENCES = 20
+SHOWN_CONVERGENCES = 10
 
 
 @dataclass(frozen=True)
@@ -50,8 +57,13 @@ def coherence_context(cluster: Cluster, access: ClusterAccess, query: QueryDict)
     everything = findings.load(cluster)
     filters = form.filters()
     shown = everything if filters == findings.Filters() else findings.load(cluster, filters)
-    incoherent = findings.incoherences(everything)
-    resolved = resolutions(cluster, incoherent)
+    page = Paginator(shown.strategies, MATRIX_PAGE).get_page(query.get("page"))
+    incoherent = findings.incoherences(shown)
+    first = incoherent[:SHOWN_INCOHERENCES]
+    resolved = resolutions(cluster, first)
+    converging = findings.convergences(everything.strategies)
+    rest = query.copy()
+    rest.pop("page", None)
     today = timezone.localdate()
     periods = [p for p in periods_until(cluster, today) if p.start <= today][-FIGURE_PERIODS:]
     return {
@@ -60,15 +72,26 @@ def coherence_context(cluster: Cluster, access: ClusterAccess, query: QueryDict)
         "form": form,
         "filtering": filters != findings.Filters(),
         "data": shown,
+        "page": page,
+        "query": rest.urlencode(),
         "has_strategies": bool(everything.strategies),
-        "heat_map": matrix_svg(shown),
-        "incoherences": [Incoherence(s, resolved.get(s.pk)) for s in incoherent],
+        "heat_map": matrix_svg(on_page(shown, page.object_list)),
+        "incoherences": [Incoherence(s, resolved.get(s.pk)) for s in first],
+        "incoherence_count": len(incoherent),
         "unsupported": findings.unsupported_objectives(everything),
-        "convergences": findings.convergences(everything.strategies),
+        "convergences": converging[:SHOWN_CONVERGENCES],
+        "convergence_count": len(converging),
         "figures": list(reversed(findings.figures(cluster, periods))),
         # Proposals are made for an entity: a coordinator who represents none cannot.
         "can_resolve": access.is_member,
     }
+
+
+def on_page(data: findings.CoherenceData, strategies: list[Strategy]) -> findings.CoherenceData:
+    """The matrix of one page of strategies."""
+    ids = {strategy.pk for strategy in strategies}
+    scores = {key: score for key, score in data.scores.items() if key[0] in ids}
+    return findings.CoherenceData(list(strategies), data.objectives, scores)
 
 
 def strategy_rows(data: findings.CoherenceData) -> list[StrategyRow]:

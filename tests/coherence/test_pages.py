@@ -333,3 +333,37 @@ def test_the_pages_cost_the_same_queries_with_2_and_20_strategies(world: World, 
     two = queries(client, url)
     add_strategies(world, 18, own=page == "entity")
     assert queries(client, url) == two
+
+
+def test_a_large_matrix_is_shown_a_page_at_a_time_and_its_worst_incoherences_first(
+    world: World, monkeypatch
+):
+    from coherence import pages
+
+    monkeypatch.setattr(pages, "MATRIX_PAGE", 3)
+    monkeypatch.setattr(pages, "SHOWN_INCOHERENCES", 2)
+    o1 = objective(world)
+    for n, value in enumerate([-1, -3, -2, 1, -1]):
+        strategy = make_strategy(world, title=f"Plan {n}")
+        services.score_set(
+            strategy=strategy,
+            objective=o1,
+            membership=world.member_membership,
+            by=world.users["member"],
+            value=value,
+            reason="Why",
+        )
+    url = reverse("coherence:coherence", args=[world.cluster.slug])
+    client = world.client("observer")
+    first = client.get(url)
+    second = client.get(url, {"page": 2})
+    # Strategies in order of their entity, start and title: three, then two.
+    assert [s.title for s in first.context["page"].object_list] == ["Plan 0", "Plan 1", "Plan 2"]
+    assert [s.title for s in second.context["page"].object_list] == ["Plan 3", "Plan 4"]
+    html = first.content.decode()
+    assert "Page 1 of 2" in html and "Plan 3" not in html.split("incoherences-title")[0]
+    # Four incoherences; the two worst shown, and the page says so.
+    shown = [item.score.strategy.title for item in first.context["incoherences"]]
+    assert shown == ["Plan 1", "Plan 2"]
+    assert first.context["incoherence_count"] == 4
+    assert "The 2 worst of 4" in html
