@@ -8,7 +8,7 @@ the per-indicator charts (two queries each), which only the PDF task draws.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -24,7 +24,7 @@ from coherence import findings
 from coherence.models import Score
 from coherence.pictures import matrix_svg
 from coherence.resolutions import Resolution, resolutions
-from coherence.scale import short_name
+from coherence.scale import CELL_COLOURS, HIGHEST, LOWEST, short_name
 from health.figures import derived_figures
 from health.models import PlanAction
 from health.pictures import effects_chart_svg, figures_with_sparklines
@@ -405,17 +405,35 @@ class Incoherence:
 
 @dataclass
 class CoherenceSection:
+    # The heat map; empty when the strategies are too many to print (see ``spread``).
     heat_map: str
     strategies: int
     objectives: list[Objective]
+    # The worst incoherences (at most PRINT_INCOHERENCES), of ``incoherence_count``.
     incoherences: list[Incoherence]
+    incoherence_count: int
+    # Of all the incoherences, those an adopted proposal addresses.
+    addressed: int
     unsupported: list[Objective]
     # The figure of each of the last periods that have started, oldest first.
     figures: list[findings.CoherenceFigure]
+    # Instead of the map of a large cluster: per objective, how many strategies score
+    # each point of the scale, as (objective, [(value, count, fill, ink), ...]).
+    spread: list[tuple[Objective, list[tuple[int, int, str, str]]]] = field(default_factory=list)
 
-    @property
-    def addressed(self) -> int:
-        return sum(1 for item in self.incoherences if item.resolution and item.resolution.addressed)
+
+# A printed map of more strategies than this runs over pages that nobody reads: the
+# dossier prints the spread of the scores instead, and the worst incoherences.
+PRINT_MATRIX_STRATEGIES = 40
+PRINT_INCOHERENCES = 30
+
+
+def score_spread(data: findings.CoherenceData) -> list[tuple[Objective, list]]:
+    counts = Counter((score.objective_id, score.value) for score in data.scores.values())
+    points = range(HIGHEST, LOWEST - 1, -1)
+    return [
+        (o, [(v, counts[(o.pk, v)], *CELL_COLOURS[v]) for v in points]) for o in data.objectives
+    ]
 
 
 def coherence(cluster: Cluster, *, today: date | None = None) -> CoherenceSection:
@@ -428,13 +446,19 @@ def coherence(cluster: Cluster, *, today: date | None = None) -> CoherenceSectio
     found = findings.incoherences(data)
     resolved = resolutions(cluster, found)
     periods = [p for p in periods_until(cluster, today) if p.start <= today][-COHERENCE_PERIODS:]
+    printable = 0 < len(data.strategies) <= PRINT_MATRIX_STRATEGIES
     return CoherenceSection(
-        heat_map=matrix_svg(data, id_prefix="pdf-coherence") if data.strategies else "",
+        heat_map=matrix_svg(data, id_prefix="pdf-coherence") if printable else "",
         strategies=len(data.strategies),
         objectives=data.objectives,
-        incoherences=[Incoherence(score, resolved.get(score.pk)) for score in found],
+        incoherences=[
+            Incoherence(score, resolved.get(score.pk)) for score in found[:PRINT_INCOHERENCES]
+        ],
+        incoherence_count=len(found),
+        addressed=sum(1 for r in resolved.values() if r.addressed),
         unsupported=findings.unsupported_objectives(data) if data.strategies else [],
         figures=findings.figures(cluster, periods),
+        spread=score_spread(data) if len(data.strategies) > PRINT_MATRIX_STRATEGIES else [],
     )
 
 

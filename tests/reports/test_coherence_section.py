@@ -187,3 +187,27 @@ def test_the_dashboard_never_counts_another_clusters_scores(world: World):
     other_clusters_incoherence(world)
     figure = dashboard_page(world).context["coherence"]
     assert figure.scored == 0
+
+
+def test_a_large_matrix_prints_the_spread_of_its_scores_and_its_worst_incoherences(
+    world: World, monkeypatch
+):
+    """The map of hundreds of strategies would run over pages nobody reads."""
+    monkeypatch.setattr(content, "PRINT_MATRIX_STRATEGIES", 1)
+    monkeypatch.setattr(content, "PRINT_INCOHERENCES", 1)
+    matrix(world)
+    incoherence(world, -3, title="Rent-raising rule")
+    section = content.coherence(world.cluster)
+    assert section.heat_map == ""
+    # O1: the −3, the −2 and the lead's +2; O2: the lead's 0.
+    spread = {
+        objective.code: {v: n for v, n, *_colours in points} for objective, points in section.spread
+    }
+    assert spread["O1"] == {3: 0, 2: 1, 1: 0, 0: 0, -1: 0, -2: 1, -3: 1}
+    assert spread["O2"] == {3: 0, 2: 0, 1: 0, 0: 1, -1: 0, -2: 0, -3: 0}
+    assert [item.score.strategy.title for item in section.incoherences] == ["Rent-raising rule"]
+    assert section.incoherence_count == 2
+    text = " ".join(pdf_text(render(ask(world, ReportJob.Kind.DOSSIER))).split())
+    assert "With 3 strategies the matrix is too large to print" in text
+    assert "The 1 worst of 2; the others are on the cluster's coherence page." in text
+    assert "2 strategies work against a common objective; 0 being addressed" in text
