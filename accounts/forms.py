@@ -33,7 +33,7 @@ class PreferencesForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ("first_name", "last_name", "language", "notify_by_email")
+        fields = ("first_name", "last_name", "language", "notify_by_email", "weekly_digest")
 
 
 class AccountDeleteForm(forms.Form):

@@ -53,6 +53,25 @@ class User(AbstractUser):
         ),
     )
 
+    weekly_digest = models.BooleanField(
+        _("send me a weekly digest"),
+        default=True,
+        db_default=True,
+        help_text=_(
+            "Once a week, what waits for you: positions to take, reports due or returned, "
+            "meetings, decisions due for review and actions you lead. Nothing when nothing "
+            "waits."
+        ),
+    )
+    # The ISO week ("2026-W49") of the last digest sent: claimed by a conditional update
+    # before sending, so that two beat processes never send the same week twice.
+    digest_week = models.CharField(_("last weekly digest"), max_length=8, blank=True)
+    # The secret of the person's private calendar feed (/calendar/<token>.ics): anyone with
+    # the address reads the feed, so it is revocable and renewable from the profile page.
+    calendar_token = models.CharField(
+        _("calendar feed secret"), max_length=64, null=True, blank=True, unique=True
+    )
+
     # Set when the person deleted their account: the row stays, emptied of everything that
     # names them, so that the entity's positions, reports and decisions keep their author
     # as "a former representative of <entity>" (accounts.services.account_delete).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -33,6 +34,21 @@ def language_remember(*, user: User, language: str) -> None:
     User.objects.filter(pk=user.pk).update(language=language)
 
 
+@transaction.atomic
+def calendar_feed_renew(*, user: User) -> str:
+    """A new secret for the person's calendar feed: the old address stops working at once
+    (a leaked address is renewed, not only revoked)."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    user.calendar_token = secrets.token_urlsafe(32)
+    user.save(update_fields=["calendar_token"])
+    return user.calendar_token
+
+
+def calendar_feed_revoke(*, user: User) -> None:
+    """No feed: its address answers 404 from now on."""
+    User.objects.filter(pk=user.pk).update(calendar_token=None)
+
+
 def personal_data(*, user: User) -> dict[str, Any]:
     """Everything the platform holds about the person, as JSON: their account here, then
     each app's part (accounts.personal_data), in a fixed number of queries."""
@@ -45,6 +61,8 @@ def personal_data(*, user: User) -> dict[str, Any]:
             "last_name": user.last_name,
             "language": user.language,
             "notify_by_email": user.notify_by_email,
+            "weekly_digest": user.weekly_digest,
+            "calendar_feed": bool(user.calendar_token),
             "date_joined": user.date_joined.isoformat(),
             "last_login": user.last_login.isoformat() if user.last_login else None,
             "is_staff": user.is_staff,
@@ -117,6 +135,8 @@ def account_delete(*, user: User, password: str) -> None:
     user.email = f"deleted-{uuid.uuid4().hex}@deleted.invalid"
     user.first_name = user.last_name = user.language = ""
     user.notify_by_email = user.is_staff = user.is_superuser = user.is_active = False
+    user.weekly_digest = False
+    user.calendar_token = None
     user.set_unusable_password()
     user.last_login = None
     user.erased_at = timezone.now()

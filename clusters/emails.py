@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -21,13 +21,25 @@ def render_email(template: str, context: dict, language: str) -> tuple[str, str]
     return " ".join(subject.split()), body
 
 
-def send_to_each(people: Iterable[User], template: str, context: dict) -> int:
+# A file attached to an email: (file name, content, MIME type).
+Attachment = tuple[str, bytes, str]
+
+
+def send_to_each(
+    people: Iterable[User],
+    template: str,
+    context: dict,
+    attachments: Sequence[Attachment] = (),
+) -> int:
     """One message per person (the addresses of other entities stay private), each in the
-    person's language. Returns how many were sent."""
+    person's language, with the same attachments. Returns how many were sent."""
     messages = []
     for person in people:
         subject, body = render_email(template, context, person.language or settings.LANGUAGE_CODE)
-        messages.append(EmailMessage(subject, body, None, [person.email]))
+        message = EmailMessage(subject, body, None, [person.email])
+        for attachment in attachments:
+            message.attach(*attachment)
+        messages.append(message)
     if not messages:
         return 0
     return get_connection().send_messages(messages) or 0

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from actors.models import Actor, ActorUser, ThematicArea, unique_slug
+from core.validators import validate_time_zone
 
 
 class ClusterQuerySet(models.QuerySet["Cluster"]):
@@ -119,6 +120,16 @@ class Cluster(models.Model):
             "Nationals; foreign nationals with regular status; in an irregular administrative "
             "situation; applicants for or beneficiaries of international protection."
         ),
+    )
+    # Where its meetings happen: the calendar, the invitations and the pages show times in
+    # it, whatever the server's own zone.
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default="Europe/Madrid",
+        db_default="Europe/Madrid",
+        validators=[validate_time_zone],
+        help_text=_("As the IANA database names it, for example Europe/Madrid."),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -612,6 +623,16 @@ class AuditEntry(models.Model):
         STRATEGY_CHANGED = "strategy_changed", _("changed a strategy")
         COHERENCE_SCORED = "coherence_scored", _("scored a strategy against an objective")
         SCORE_QUESTIONED = "score_questioned", _("questioned a coherence score")
+        MEETING_SCHEDULED = "meeting_scheduled", _("scheduled a meeting")
+        MEETING_CHANGED = "meeting_changed", _("changed a meeting")
+        MEETING_CANCELLED = "meeting_cancelled", _("cancelled a meeting")
+        AGENDA_ITEM_ADDED = "agenda_item_added", _("added an item to a meeting's agenda")
+        AGENDA_ITEM_PROPOSED = "agenda_item_proposed", _("proposed an item for a meeting")
+        AGENDA_ITEM_ANSWERED = "agenda_item_answered", _("answered a proposed agenda item")
+        ATTENDANCE_ANSWERED = "attendance_answered", _("said who will attend a meeting")
+        MEETING_CLOSED = "meeting_closed", _("closed a meeting with its minutes")
+        MINUTES_OBJECTED = "minutes_objected", _("objected to the minutes of a meeting")
+        MINUTES_APPROVED = "minutes_approved", _("approved the minutes of a meeting")
 
     cluster = models.ForeignKey(
         Cluster, verbose_name=_("cluster"), on_delete=models.CASCADE, related_name="audit"

@@ -8,6 +8,7 @@ variable is listed in README.md.
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from celery.schedules import crontab
@@ -50,6 +51,9 @@ if not SITE_URL:
             "for example https://clusters.example.org (links in emails use it)."
         )
     SITE_URL = "http://127.0.0.1:8000"
+# The domain after "@" in the calendar events' UIDs (RFC 5545): the platform's host, so
+# that they stay the same for the life of an event and unique among other calendars'.
+CALENDAR_UID_DOMAIN = urlsplit(SITE_URL).hostname or "localhost"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -72,6 +76,7 @@ INSTALLED_APPS = [
     "coherence",
     "planning",
     "health",
+    "meetings",
     "reports",
     "demo",
 ]
@@ -203,6 +208,16 @@ CELERY_BEAT_SCHEDULE = {
     "remind-closing-survey-rounds": {
         "task": "health.tasks.remind_closing_rounds",
         "schedule": 3600.0,
+    },
+    "approve-minutes-by-consent": {
+        "task": "meetings.tasks.approve_minutes_by_consent",
+        "schedule": 3600.0,
+    },
+    # Monday morning, in CELERY_TIMEZONE. Each person's week is claimed before sending, so
+    # that a second beat process (or a rerun) sends nothing twice.
+    "send-weekly-digests": {
+        "task": "meetings.tasks.send_weekly_digests",
+        "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
     },
     # Just after midnight (CELERY_TIMEZONE): a period that begins today exists at once.
     "ensure-periods": {

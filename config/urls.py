@@ -33,6 +33,7 @@ urlpatterns = [
     path("", include("coherence.urls")),
     path("", include("planning.urls")),
     path("", include("health.urls")),
+    path("", include("meetings.urls")),
     path("", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -25,6 +25,7 @@ LAYERS = [
     "coherence",
     "planning",
     "health",
+    "meetings",
     "reports",
     "demo",
     "config",
