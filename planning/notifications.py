@@ -1,4 +1,5 @@
-"""Emails about proposals: opened for positions, closing in 48 hours, decided.
+"""Emails about proposals: opened for positions, closing in 48 hours, decided, and a new
+comment on one (to the proposing entity).
 
 They go to the people of the member entities (lead and member roles) who have not turned
 them off, one message per person in that person's language. The services enqueue them
@@ -19,9 +20,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clusters.emails import send_to_each
+from clusters.models import Membership
 from clusters.selectors import people_to_email
 from core.tasks import TRANSIENT_MAIL_ERRORS
-from planning.models import Decision, Proposal, Stance
+from planning.models import Comment, Decision, Proposal, Stance
 
 REMINDER_BEFORE = timedelta(hours=48)
 logger = logging.getLogger(__name__)
@@ -60,6 +62,30 @@ def proposal_decided(decision_id: int) -> int:
     people = people_to_email(proposal.cluster.memberships.voting())
     context = {"proposal": proposal, "decision": decision, "link": _link(proposal)}
     return send_to_each(people, "planning/email/decided", context)
+
+
+def comment_added(comment_id: int) -> int:
+    """To the people of the entity that made the proposal, but the comment's author."""
+    comment = (
+        Comment.objects.select_related("proposal__cluster", "author", "membership__actor")
+        .filter(pk=comment_id)
+        .first()
+    )
+    if comment is None:
+        return 0
+    proposal = comment.proposal
+    people = people_to_email(Membership.objects.filter(pk=proposal.proposer_id)).exclude(
+        pk=comment.author_id
+    )
+    author = comment.author.display_name if comment.author else ""
+    if comment.membership is not None:
+        author = (
+            f"{author} ({comment.membership.actor.name})"
+            if author
+            else str(comment.membership.actor.name)
+        )
+    context = {"proposal": proposal, "comment": comment, "author": author, "link": _link(proposal)}
+    return send_to_each(people, "planning/email/comment", context)
 
 
 def _claim_reminder(proposal: Proposal) -> bool:
@@ -123,3 +149,8 @@ def notify_proposal_opened(proposal_id: int) -> int:
 )
 def notify_proposal_decided(decision_id: int) -> int:
     return proposal_decided(decision_id)
+
+
+@shared_task(autoretry_for=TRANSIENT_MAIL_ERRORS, retry_backoff=True, max_retries=5)
+def email_comment_added(comment_id: int) -> int:
+    return comment_added(comment_id)

@@ -487,6 +487,7 @@ def comment_add(
         comment=comment.pk,
         **({"reply_to": parent.pk} if parent else {}),
     )
+    enqueue_on_commit(notifications.email_comment_added, comment.pk)
     return comment
 
 

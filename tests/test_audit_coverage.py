@@ -48,6 +48,8 @@ NOT_AUDITED = {
     # An entity is in several clusters or none: its profile and capacities are its own,
     # not any one cluster's work (actors/services.py says why in full).
     "actors:edit": "an entity's own profile and capacities, outside any cluster",
+    "meetings:feed-renew": "a person's own calendar-feed secret, across all their clusters",
+    "meetings:feed-revoke": "a person's own calendar-feed secret, across all their clusters",
     "clusters:invitation-logout": "ends a session; changes nothing",
     "clusters:acting-for": "which of their entities a person acts for: a session preference",
     "planning:proposal-decide-preview": "shows the outcome a decision would record; the "

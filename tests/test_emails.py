@@ -143,6 +143,28 @@ def question_score(world: World) -> None:
     )
 
 
+def digest(world: World) -> None:
+    from meetings.digest import digests_send
+
+    # The other cluster's people get its digest: this test reads the world's cluster's.
+    User.objects.exclude(email__in=["member@example.org", "coordinator@example.org"]).update(
+        weekly_digest=False
+    )
+    digests_send(timezone.now())
+
+
+COMMENT = "Quines famílies <primer> & per què?"
+
+
+def comment(world: World) -> None:
+    proposal_services.comment_add(
+        proposal=world.proposal,
+        by=world.users["coordinator"],
+        membership=world.cluster.memberships.get(actor=world.lead),
+        body=COMMENT,
+    )
+
+
 def reset_password(world: World) -> None:
     client = world.client("anonymous")
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = translation.get_language()
@@ -204,6 +226,16 @@ FLOWS: dict[str, tuple[Callable[[World], None], str]] = {
         "You receive this email because you represent a member entity. You can turn these "
         "emails off in your settings.",
     ),
+    "meetings/email/digest": (
+        digest,
+        "You receive this email because you asked for a weekly digest. You can turn it off in "
+        "your settings.",
+    ),
+    "planning/email/comment": (
+        comment,
+        "You receive this email because you represent the entity that made this proposal. You "
+        "can turn these emails off in your settings.",
+    ),
     # allauth's own, with its own catalogues.
     "account/email/password_reset_key": (reset_password, "Password Reset Email"),
     "account/email/unknown_account": (reset_unknown_password, "Unknown Account"),
@@ -220,6 +252,8 @@ NAMES = {
     "indicators/email/returned": (CLUSTER, ENTITY, "Falten les dades <2026> & més"),
     "indicators/email/reopened": (CLUSTER, "Comptat dues vegades <2026> & més"),
     "coherence/email/questioned": (CLUSTER, ENTITY, STRATEGY, "Els desnonaments <no> & baixen"),
+    "meetings/email/digest": (CLUSTER, "Shared emergency housing fund"),
+    "planning/email/comment": (CLUSTER, "Shared emergency housing fund", COMMENT),
 }
 
 

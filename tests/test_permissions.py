@@ -256,6 +256,20 @@ def coherence_entity(w: World) -> dict:
     return {"slug": w.cluster.slug, "pk": w.member_membership.pk}
 
 
+def calendar_feed(w: World) -> dict:
+    """The institution's feed: its secret is the only key, whoever holds it reads the feed
+    (and the institution reads nothing of the cluster, so no page shows another's data)."""
+    from accounts.models import User
+    from accounts.services import calendar_feed_renew
+
+    user = User.objects.get(pk=w.users["institution"].pk)
+    token = user.calendar_token or ""
+    # A secret the page tests overwrote with markup (tests/test_escaping.py) is made anew.
+    if not token or not token.replace("-", "").replace("_", "").isalnum():
+        token = calendar_feed_renew(user=user)
+    return {"token": token}
+
+
 MATRIX: dict[str, Row] = {
     "home": Row(lambda w: {}, everyone(200)),
     "health": Row(lambda w: {}, everyone(200, anonymous=200)),
@@ -449,6 +463,14 @@ MATRIX: dict[str, Row] = {
     "clusters:acting-for": Row(slug, cluster_rule(302, 302, 302, 302), method="post"),
     # For administrators of an entity that may leave (the lead hands over first).
     "clusters:leave": Row(slug, cluster_rule(403, 200, 200, 200, representative=403)),
+    # The calendar: a cluster's for its readers, a person's own, and the private feed
+    # (no login: the secret in its address is the key; an unknown one is 404, see
+    # tests/meetings/test_feed.py). Renewing and revoking the secret are the person's own.
+    "meetings:cluster-calendar": Row(slug, READER),
+    "meetings:my-calendar": Row(lambda w: {}, everyone(200)),
+    "meetings:feed": Row(calendar_feed, everyone(200, anonymous=200)),
+    "meetings:feed-renew": Row(lambda w: {}, everyone(302), method="post"),
+    "meetings:feed-revoke": Row(lambda w: {}, everyone(302), method="post"),
 }
 
 # Third-party URL sets with their own access rules, checked below as whole groups.
