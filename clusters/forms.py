@@ -20,6 +20,34 @@ HOLDER_DIMENSION_FIELDS = (
     "groups_by_migration",
 )
 
+# The zones a cluster's meetings are most likely held in, offered first; a cluster set to
+# another zone (by an administrator) keeps it offered, so that saving changes nothing.
+COMMON_TIME_ZONES = (
+    "Europe/Madrid",
+    "Atlantic/Canary",
+    "Europe/Andorra",
+    "Europe/Lisbon",
+    "Europe/Paris",
+    "Europe/Brussels",
+    "Europe/Rome",
+    "Europe/Berlin",
+    "Europe/London",
+    "Africa/Casablanca",
+    "America/Mexico_City",
+    "America/Bogota",
+    "America/Lima",
+    "America/Santiago",
+    "America/Argentina/Buenos_Aires",
+    "UTC",
+)
+
+
+def time_zone_choices(current: str | None) -> list[tuple[str, str]]:
+    zones = list(COMMON_TIME_ZONES)
+    if current and current not in zones:
+        zones.insert(0, current)
+    return [(zone, zone.replace("_", " ")) for zone in zones]
+
 
 class ClusterForm(forms.ModelForm):
     thematic_areas = ThematicAreasField()
@@ -38,9 +66,23 @@ class ClusterForm(forms.ModelForm):
             "quorum",
             "qualified_majority",
             "reporting_period",
+            "time_zone",
             *HOLDER_DIMENSION_FIELDS,
         ]
         widgets = {"common_goal": Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        # A select, not free text: the meetings' times are only right in a real zone. The
+        # model's validator still checks whatever is posted.
+        field = self.fields["time_zone"]
+        self.fields["time_zone"] = forms.ChoiceField(
+            label=field.label,
+            help_text=_("Meetings, invitations and calendars show their times in it."),
+            choices=time_zone_choices(self.instance.time_zone if self.instance.pk else None),
+            initial=field.initial,
+            validators=field.validators,
+        )
 
     def clean_name(self) -> str:
         return " ".join(self.cleaned_data["name"].split())
