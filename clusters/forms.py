@@ -73,16 +73,23 @@ class ClusterForm(forms.ModelForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
+        if "time_zone" not in self.fields:
+            return
         # A select, not free text: the meetings' times are only right in a real zone. The
-        # model's validator still checks whatever is posted.
+        # model's validator still checks whatever is posted; a post without it (a script
+        # written before the field) keeps the zone the cluster has.
         field = self.fields["time_zone"]
         self.fields["time_zone"] = forms.ChoiceField(
             label=field.label,
             help_text=_("Meetings, invitations and calendars show their times in it."),
-            choices=time_zone_choices(self.instance.time_zone if self.instance.pk else None),
+            choices=time_zone_choices(self.instance.time_zone),
             initial=field.initial,
             validators=field.validators,
+            required=False,
         )
+
+    def clean_time_zone(self) -> str:
+        return self.cleaned_data["time_zone"] or self.instance.time_zone
 
     def clean_name(self) -> str:
         return " ".join(self.cleaned_data["name"].split())
@@ -120,9 +127,12 @@ class ClusterCreateForm(ClusterForm):
     )
 
     class Meta(ClusterForm.Meta):
-        # A new cluster counts rights-holders by sex and age; its settings change that.
+        # A new cluster counts rights-holders by sex and age, and meets in Madrid's time;
+        # its settings change that.
         fields = [
-            f for f in ClusterForm.Meta.fields if f != "status" and f not in HOLDER_DIMENSION_FIELDS
+            f
+            for f in ClusterForm.Meta.fields
+            if f not in ("status", "time_zone") and f not in HOLDER_DIMENSION_FIELDS
         ]
 
     def __init__(self, *args: object, user: User, **kwargs: object) -> None:

@@ -173,17 +173,14 @@ def seed_meetings(cluster: Cluster, coordinator: User) -> None:
         by=jordi,
         membership=members["sindicat-llogateres"],
         title="Campanya de drets de les persones llogateres",
-        description="Proposem presentar els tallers als casals i buscar entitats que s'hi "
-        "sumin.",
+        description="Proposem presentar els tallers als casals i buscar entitats que s'hi sumin.",
     )
     for slug, by, answers in (
         ("llar-solidaria", coordinator, {coordinator.pk: "yes"}),
         ("av-nou-barris", jordi, {jordi.pk: "yes", laia.pk: "maybe"}),
         ("observatori-drets-socials", marta, {marta.pk: "no"}),
     ):
-        services.attendance_answer(
-            meeting=coming, by=by, membership=members[slug], answers=answers
-        )
+        services.attendance_answer(meeting=coming, by=by, membership=members[slug], answers=answers)
 
 
 def _held(
@@ -250,9 +247,13 @@ def seed_large_meetings(cluster: Cluster, coordinator: User) -> None:
     if cluster.meetings.exists():
         return
     rng = random.Random(2031)
-    # The lead has no person of its own here; the next 40 entities have one each.
-    voting = list(cluster.memberships.voting().order_by("pk"))
-    attending = voting[1 : LARGE_ATTENDING + 1]
+    # Entities without a person of their own here (the demo member's has one: the pages'
+    # tests find that person by their entity), one new person each.
+    attending = list(
+        cluster.memberships.voting()
+        .filter(actor__people__isnull=True)
+        .order_by("pk")[:LARGE_ATTENDING]
+    )
     people = User.objects.bulk_create(
         [
             User(
@@ -306,4 +307,3 @@ def seed_large_meetings(cluster: Cluster, coordinator: User) -> None:
         ends_at=starts_at + timedelta(hours=2),
         place="Sala d'actes de la xarxa",
     )
-

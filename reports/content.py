@@ -567,9 +567,7 @@ def meetings(
         items = AgendaItem.objects.filter(meeting__in=records, status=AgendaItem.Status.ACCEPTED)
         for item in items.order_by("order", "pk"):
             records[item.meeting_id].items.append(item)
-        tasks = FollowUpTask.objects.filter(meeting__in=records).select_related(
-            "membership__actor"
-        )
+        tasks = FollowUpTask.objects.filter(meeting__in=records).select_related("membership__actor")
         for task in tasks.order_by("due_on", "pk"):
             records[task.meeting_id].tasks.append(task)
     return MeetingsSection(list(records.values()), count, cluster.time_zone)
