@@ -20,6 +20,34 @@ HOLDER_DIMENSION_FIELDS = (
     "groups_by_migration",
 )
 
+# The zones a cluster's meetings are most likely held in, offered first; a cluster set to
+# another zone (by an administrator) keeps it offered, so that saving changes nothing.
+COMMON_TIME_ZONES = (
+    "Europe/Madrid",
+    "Atlantic/Canary",
+    "Europe/Andorra",
+    "Europe/Lisbon",
+    "Europe/Paris",
+    "Europe/Brussels",
+    "Europe/Rome",
+    "Europe/Berlin",
+    "Europe/London",
+    "Africa/Casablanca",
+    "America/Mexico_City",
+    "America/Bogota",
+    "America/Lima",
+    "America/Santiago",
+    "America/Argentina/Buenos_Aires",
+    "UTC",
+)
+
+
+def time_zone_choices(current: str | None) -> list[tuple[str, str]]:
+    zones = list(COMMON_TIME_ZONES)
+    if current and current not in zones:
+        zones.insert(0, current)
+    return [(zone, zone.replace("_", " ")) for zone in zones]
+
 
 class ClusterForm(forms.ModelForm):
     thematic_areas = ThematicAreasField()
@@ -38,9 +66,30 @@ class ClusterForm(forms.ModelForm):
             "quorum",
             "qualified_majority",
             "reporting_period",
+            "time_zone",
             *HOLDER_DIMENSION_FIELDS,
         ]
         widgets = {"common_goal": Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        if "time_zone" not in self.fields:
+            return
+        # A select, not free text: the meetings' times are only right in a real zone. The
+        # model's validator still checks whatever is posted; a post without it (a script
+        # written before the field) keeps the zone the cluster has.
+        field = self.fields["time_zone"]
+        self.fields["time_zone"] = forms.ChoiceField(
+            label=field.label,
+            help_text=_("Meetings, invitations and calendars show their times in it."),
+            choices=time_zone_choices(self.instance.time_zone),
+            initial=field.initial,
+            validators=field.validators,
+            required=False,
+        )
+
+    def clean_time_zone(self) -> str:
+        return self.cleaned_data["time_zone"] or self.instance.time_zone
 
     def clean_name(self) -> str:
         return " ".join(self.cleaned_data["name"].split())
@@ -78,9 +127,12 @@ class ClusterCreateForm(ClusterForm):
     )
 
     class Meta(ClusterForm.Meta):
-        # A new cluster counts rights-holders by sex and age; its settings change that.
+        # A new cluster counts rights-holders by sex and age, and meets in Madrid's time;
+        # its settings change that.
         fields = [
-            f for f in ClusterForm.Meta.fields if f != "status" and f not in HOLDER_DIMENSION_FIELDS
+            f
+            for f in ClusterForm.Meta.fields
+            if f not in ("status", "time_zone") and f not in HOLDER_DIMENSION_FIELDS
         ]
 
     def __init__(self, *args: object, user: User, **kwargs: object) -> None:

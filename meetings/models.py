@@ -132,6 +132,27 @@ class Meeting(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("meetings:detail", args=[self.cluster.slug, self.pk])
 
+    @classmethod
+    def audit_words(cls, key: str, value: object) -> str | None:
+        """Details of the audit log that are not its fields, in the reader's words: how
+        minutes were approved, an agenda item's answer, and the attendance answers
+        ({person: [before, after]}, meetings.services.attendance_answer)."""
+        if key == "kind" and value in cls.Approval.values:
+            return str(cls.Approval(value).label)
+        if key == "outcome" and value in AgendaItem.Status.values:
+            return str(AgendaItem.Status(value).label)
+        if key == "values" and isinstance(value, dict):
+            labels = dict(Attendance.Answer.choices)
+
+            def said(answer: object) -> str:
+                return str(labels.get(answer, "—"))
+
+            return "; ".join(
+                f"{person}: {said(before)} → {said(after)}"
+                for person, (before, after) in sorted(value.items())
+            )
+        return None
+
     @property
     def uid(self) -> str:
         """The event's identifier in every calendar (RFC 5545 UID): stable for its life."""

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.db.models import Count, F, Prefetch, Q
 from django.utils import timezone
@@ -45,6 +46,7 @@ from indicators.progress import (
     objective_progress,
 )
 from indicators.selectors import periods_until
+from meetings.models import AgendaItem, Attendance, FollowUpTask, Meeting, MeetingDecision
 from planning.models import Contribution, Decision, JointAction, Position, Stance
 from rights.models import RightsIssue
 from rights.selectors import issue_problem_tree
@@ -288,6 +290,7 @@ def consensus_report(cluster: Cluster, date_from: date, date_to: date) -> dict:
         "decisions": records,
         "adopted": sum(r.decision.is_adopted for r in records),
         "participation": participation(cluster, date_from, date_to)[1],
+        "meetings": meetings(cluster, date_from, date_to),
         "date_from": date_from,
         "date_to": date_to,
     }
@@ -338,6 +341,7 @@ def dossier(cluster: Cluster) -> dict:
         "periods": list(cluster.periods.order_by("start")),
         "health": health(cluster),
         "coherence": coherence(cluster),
+        "meetings": meetings(cluster),
     }
 
 
@@ -466,3 +470,104 @@ def coherence_figure(cluster: Cluster, period: ReportingPeriod) -> findings.Cohe
     """The coherence figure of one period: three queries (coherence.findings.figures)."""
     [figure] = findings.figures(cluster, [period])
     return figure
+
+
+# Meetings: who came, what was decided and the minutes
+
+# A report prints at most this many meetings (the latest of the span) and this many
+# entities per meeting: the large cluster's record would otherwise run over pages.
+PRINT_MEETINGS = 10
+PRINT_ATTENDING_ENTITIES = 30
+
+
+@dataclass
+class MeetingRecord:
+    meeting: Meeting
+    # (entity name, how many of its people attended), by name; at most
+    # PRINT_ATTENDING_ENTITIES of ``entity_count``.
+    attendance: list[tuple[str, int]] = field(default_factory=list)
+    entity_count: int = 0
+    people: int = 0
+    decisions: list[Decision] = field(default_factory=list)
+    items: list[AgendaItem] = field(default_factory=list)
+    tasks: list[FollowUpTask] = field(default_factory=list)
+
+    @property
+    def more_entities(self) -> int:
+        return self.entity_count - len(self.attendance)
+
+    @property
+    def approved_by_consent(self) -> bool:
+        meeting = self.meeting
+        return not meeting.minutes_are_draft and (
+            meeting.minutes_approved_how == Meeting.Approval.CONSENT
+        )
+
+    @property
+    def approved_at(self) -> Meeting | None:
+        """The later meeting that approved these minutes."""
+        return None if self.meeting.minutes_are_draft else self.meeting.approved_at_meeting
+
+
+@dataclass
+class MeetingsSection:
+    # The latest closed meetings of the span, oldest first; at most PRINT_MEETINGS.
+    records: list[MeetingRecord]
+    count: int
+    # The cluster's zone, the times' (the template shows them in it).
+    time_zone: str
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.records)
+
+
+def _day_start(day: date, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=zone)
+
+
+def meetings(
+    cluster: Cluster, date_from: date | None = None, date_to: date | None = None
+) -> MeetingsSection:
+    """The meetings held between the dates (all of them without dates; days as the
+    cluster's time zone counts them), each with its attendance per entity, the decisions
+    taken in it, the minutes of its agenda items and its follow-up tasks. Queries: 1 to
+    count, 1 for the meetings (with the meeting that approved their minutes), then 1 each
+    for the attendance, the decisions, the items and the tasks: 6 whatever the number."""
+    zone = ZoneInfo(cluster.time_zone)
+    held = cluster.meetings.filter(status=Meeting.Status.CLOSED)
+    if date_from:
+        held = held.filter(starts_at__gte=_day_start(date_from, zone))
+    if date_to:
+        held = held.filter(starts_at__lt=_day_start(date_to + timedelta(days=1), zone))
+    count = held.count()
+    found = list(
+        held.select_related("approved_at_meeting").order_by("-starts_at", "-pk")[:PRINT_MEETINGS]
+    )
+    found.reverse()
+    records = {m.pk: MeetingRecord(m) for m in found}
+    if records:
+        attended = (
+            Attendance.objects.filter(meeting__in=records, attended=True)
+            .values_list("meeting_id", "membership__actor__name")
+            .annotate(n=Count("id"))
+            .order_by("meeting_id", "membership__actor__name")
+        )
+        for meeting_id, name, n in attended:
+            record = records[meeting_id]
+            record.entity_count += 1
+            record.people += n
+            if len(record.attendance) < PRINT_ATTENDING_ENTITIES:
+                record.attendance.append((name, n))
+        links = MeetingDecision.objects.filter(meeting__in=records).select_related(
+            "decision__proposal"
+        )
+        for link in links.order_by("decision__decided_at", "pk"):
+            records[link.meeting_id].decisions.append(link.decision)
+        items = AgendaItem.objects.filter(meeting__in=records, status=AgendaItem.Status.ACCEPTED)
+        for item in items.order_by("order", "pk"):
+            records[item.meeting_id].items.append(item)
+        tasks = FollowUpTask.objects.filter(meeting__in=records).select_related("membership__actor")
+        for task in tasks.order_by("due_on", "pk"):
+            records[task.meeting_id].tasks.append(task)
+    return MeetingsSection(list(records.values()), count, cluster.time_zone)

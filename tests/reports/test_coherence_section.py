@@ -56,7 +56,7 @@ def matrix(world: World) -> dict:
 def test_the_dossier_has_the_coherence_chapter(world: World):
     matrix(world)
     text = pdf_text(render(ask(world, ReportJob.Kind.DOSSIER)))
-    chapter = text.split("9. Policy coherence")[-1].split("10. Annexes")[0]
+    chapter = text.split("9. Policy coherence")[-1].split("10. Meetings")[0]
     # Read as one line; the reason wraps in its column, read beside the next columns.
     chapter = " ".join(chapter.split())
     for said in (
@@ -76,7 +76,7 @@ def test_the_dossier_has_the_coherence_chapter(world: World):
     assert "1 strategy works against a common objective; 0 being addressed" in chapter
     # The table of contents has the chapter, and the annexes come after it.
     assert "9. Policy coherence" in text.split("1. Goal and scope")[1]
-    assert "10. Annexes" in text
+    assert "10. Meetings" in text and "11. Annexes" in text
     # The heat map writes each score in its cell, and the lead's plan is a row of it.
     assert "Municipal housing plan" in chapter and "+2" in chapter
 

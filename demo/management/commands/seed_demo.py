@@ -20,6 +20,7 @@ from demo.coherence import seed_coherence
 from demo.health import seed_health
 from demo.indicators import seed_indicators
 from demo.large import seed_large
+from demo.meetings import seed_large_meetings, seed_meetings
 from demo.planning import seed_planning
 from demo.reports import seed_reports
 from demo.rights import seed_rights
@@ -62,6 +63,8 @@ class Command(BaseCommand):
                 seed_coherence(cluster, coordinator)
                 # Before the reports: the progress report it asks for has a health section.
                 seed_health(cluster, coordinator)
+                # After planning and health: its agendas discuss their proposals and rounds.
+                seed_meetings(cluster, coordinator)
                 seed_reports(cluster, coordinator)
             # Embedded, the report renders in a thread once committed: the command waits
             # for it, or it would end (and the thread with it) before the report is made.
@@ -70,6 +73,9 @@ class Command(BaseCommand):
             member = User.objects.filter(email="member@demo.example").first()
             started = time.monotonic()
             large = seed_large(coordinator, member)
+            # Its invitations go to people without mailboxes too.
+            with no_mail, transaction.atomic():
+                seed_large_meetings(large, coordinator)
             self.stdout.write(
                 f"Large cluster ready in {time.monotonic() - started:.0f} s: /c/{large.slug}/"
             )
