@@ -38,6 +38,7 @@ DETAIL_LABELS = {
     "round": gettext_lazy("round"),
     "period": gettext_lazy("period"),
     "rows": gettext_lazy("rows"),
+    "attended": gettext_lazy("people of the entities who attended"),
     "reports": gettext_lazy("reports"),
     "version": gettext_lazy("version"),
     "part": gettext_lazy("part"),

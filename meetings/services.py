@@ -449,7 +449,7 @@ def meeting_close(
         by=by,
         action=AuditEntry.Action.MEETING_CLOSED,
         target=meeting,
-        rows=len(attended),
+        attended=len(attended),
         decision=[str(decision.proposal) for decision in decisions],
         added=[task.what for task in tasks],
     )

@@ -27,9 +27,9 @@ def test_attendance_answers_read_as_words():
 
 
 def test_a_close_lists_its_decisions_and_tasks():
-    lines = details_of(entry(rows=3, decision=["The fund"], added=["Write the rules"]))
+    lines = details_of(entry(attended=3, decision=["The fund"], added=["Write the rules"]))
     assert [str(line) for line in lines] == [
         "Added: Write the rules",
+        "People of the entities who attended: 3",
         "Decision: The fund",
-        "Rows: 3",
     ]
