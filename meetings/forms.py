@@ -5,6 +5,7 @@ what a person can fix on the page; meetings.services checks the same rules again
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime, time, timedelta
 
 from django import forms
 from django.db import models
@@ -55,6 +56,14 @@ class ScheduleForm(MeetingForm):
         required=False,
         widget=Textarea(attrs={"rows": 4}),
     )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound and not self.initial:
+            # A week from now at 10:00, for two hours, in the zone the view is in.
+            day = timezone.localdate() + timedelta(days=7)
+            starts_at = timezone.make_aware(datetime.combine(day, time(10, 0)))
+            self.initial = {"starts_at": starts_at, "ends_at": starts_at + timedelta(hours=2)}
 
     def agenda_titles(self) -> list[str]:
         lines = (line.strip() for line in self.cleaned_data["agenda"].splitlines())

@@ -46,11 +46,17 @@ from meetings.ics import ics_filename
 from meetings.ics import meeting_ics as meeting_ics_bytes
 from meetings.models import AgendaItem, Meeting
 from meetings.notifications import meeting_link
-from meetings.pages import agenda, meeting_context, meetings_in_order, people_by_entity
+from meetings.pages import (
+    agenda,
+    meeting_context,
+    meetings_in_order,
+    people_by_entity,
+    zone_name,
+)
 
 
 def _zone(cluster: Cluster) -> timezone.override:
-    return timezone.override(cluster.time_zone)
+    return timezone.override(zone_name(cluster))
 
 
 def _meeting(cluster: Cluster, pk: int) -> Meeting:
@@ -130,12 +136,12 @@ def meeting_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def meeting_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     cluster, access = cluster_for_coordinator(request, slug)
     meeting = _meeting(cluster, pk)
-    if not meeting.is_scheduled:
+    if request.method == "POST" and not meeting.is_scheduled:
         messages.error(request, _("Only a meeting still to be held can be changed."))
         return redirect(meeting.get_absolute_url())
     with _zone(cluster):
         initial = {name: getattr(meeting, name) for name in services.MEETING_FIELDS}
-        form = MeetingForm(request.POST or None, initial=initial)
+        form = MeetingForm(request.POST or None, initial=initial) if meeting.is_scheduled else None
         if request.method == "POST" and form.is_valid():
             try:
                 changed = services.meeting_change(
@@ -238,11 +244,11 @@ def attendance(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def meeting_close(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     cluster, access = cluster_for_coordinator(request, slug)
     meeting = _meeting(cluster, pk)
-    if not meeting.is_scheduled:
+    if request.method == "POST" and not meeting.is_scheduled:
         messages.error(request, _("Only a meeting still to be held can be closed."))
         return redirect(meeting.get_absolute_url())
     with _zone(cluster):
-        started = meeting.has_started()
+        started = meeting.is_scheduled and meeting.has_started()
         if request.method == "POST" and not started:
             messages.error(request, _("A meeting is closed once it has started."))
             return redirect("meetings:close", slug=cluster.slug, pk=meeting.pk)
@@ -302,6 +308,7 @@ def minutes_object(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def meeting_ics(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     cluster, _access = cluster_for_reader(request, slug)
     meeting = _meeting(cluster, pk)
+    meeting.cluster.time_zone = zone_name(meeting.cluster)
     body = meeting_ics_bytes(meeting, meeting_link(meeting))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{ics_filename(meeting)}"'

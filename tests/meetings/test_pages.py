@@ -589,3 +589,17 @@ def test_the_personal_data_download_holds_meeting_answers_items_and_objections(w
     assert data["meeting_attendance"][0]["attended"] is True
     assert [row["title"] for row in data["agenda_items_proposed"]] == ["Rent caps"]
     assert [row["reason"] for row in data["minutes_objections"]] == ["Wrong figure"]
+
+
+def test_the_proposal_page_names_the_meeting_in_the_same_queries(
+    world: World, django_assert_num_queries, django_assert_max_num_queries
+):
+    decision = decided(world)
+    client = world.client("observer")
+    page = reverse("planning:proposal-detail", args=["housing", world.proposal.pk])
+    with django_assert_max_num_queries(40) as unnamed:
+        assert "Decided at the meeting" not in client.get(page).content.decode()
+    found = get_meeting(held_meeting(world))
+    services.meeting_close(meeting=found, by=world.users["coordinator"], decisions=[decision])
+    with django_assert_num_queries(len(unnamed.captured_queries)):
+        assert "Decided at the meeting" in client.get(page).content.decode()
