@@ -7,7 +7,10 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Meetings and calendar")
 
     def ready(self) -> None:
+        from accounts import personal_data
+        from meetings.personal_data import PART
         from meetings.venues import meeting_of_decisions
         from planning import venues
 
         venues.register(meeting_of_decisions)
+        personal_data.register(PART)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from django.db import models, transaction
 from django.db.models import Q
@@ -107,8 +107,11 @@ def meeting_schedule(
     place: str = "",
     video_url: str = "",
     description: str = "",
+    agenda: Sequence[str] = (),
 ) -> Meeting:
-    """A meeting on the calendar: everyone concerned is invited by email, with the .ics."""
+    """A meeting on the calendar: everyone concerned is invited by email, with the .ics.
+    ``agenda``: the titles of its first items, on the agenda at once (one log entry for
+    the whole)."""
     _check_times(starts_at, ends_at)
     _check_place(place, video_url)
     meeting = Meeting.objects.create(
@@ -121,7 +124,15 @@ def meeting_schedule(
         video_url=video_url.strip(),
         created_by=by,
     )
-    audit(cluster=cluster, by=by, action=AuditEntry.Action.MEETING_SCHEDULED, target=meeting)
+    titles = [title.strip()[:200] for title in agenda if title.strip()]
+    AgendaItem.objects.bulk_create(
+        AgendaItem(meeting=meeting, order=order, title=title, created_by=by)
+        for order, title in enumerate(titles)
+    )
+    extra = {"added": titles} if titles else {}
+    audit(
+        cluster=cluster, by=by, action=AuditEntry.Action.MEETING_SCHEDULED, target=meeting, **extra
+    )
     enqueue_on_commit(notifications.email_meeting_invitation, meeting.pk, "scheduled")
     return meeting
 
@@ -134,8 +145,15 @@ def meeting_change(*, meeting: Meeting, by: User, **values: object) -> Meeting:
     unknown = set(values) - set(MEETING_FIELDS)
     if unknown:
         raise DomainError(_("Those details cannot be changed here."))
+    # Times in UTC, as they are stored: the same instant written in the cluster's zone
+    # (as a form gives it) is no change.
     values = {
-        name: value.strip() if isinstance(value, str) else value for name, value in values.items()
+        name: value.strip()
+        if isinstance(value, str)
+        else value.astimezone(UTC)
+        if isinstance(value, datetime)
+        else value
+        for name, value in values.items()
     }
     before = snapshot(meeting, list(values))
     for name, value in values.items():

@@ -26,7 +26,7 @@ from clusters.models import Cluster, Membership
 from core.errors import DomainError
 from core.forms import errors_text
 from core.paging import paginate
-from planning import proposal_services
+from planning import proposal_services, venues
 from planning.consensus import abstain_effect
 from planning.forms import (
     CommentForm,
@@ -192,6 +192,10 @@ def _positions(cluster: Cluster, access: ClusterAccess, proposal: Proposal) -> d
     ):
         stances[stance.round].append(stance)
     decisions = {d.round: d for d in proposal.decisions.select_related("decided_by")}
+    # The meeting each was taken in, if any (one query for them all).
+    taken_in = venues.venues(list(decisions.values()))
+    for decision in decisions.values():
+        decision.venue = taken_in.get(decision.pk)
     current = stances[proposal.round]
     answered = {stance.membership_id for stance in current}
     voting = cluster.memberships.voting().select_related("actor").order_by("actor__name")

@@ -211,6 +211,7 @@ def build_world() -> World:
     )
     build_action(other_objective, [], outsider_m, None, users["outsider"], prefix="Secret")
     build_secret_strategy(outsider_m, users["outsider"], other_objective)
+    build_secret_meeting(other, other_objective)
     published_report = build_published_report(cluster)
     build_published_report(other)
     Indicator.objects.create(
@@ -261,6 +262,21 @@ def build_secret_round(cluster: Cluster) -> SurveyRound:
         round=round, effect="impact", scale="agreement", text_en="Secret survey question"
     )
     return round
+
+
+def build_secret_meeting(cluster: Cluster, objective: Objective) -> None:
+    """A meeting of the other cluster with an item on its objective (written directly: no
+    invitation is sent)."""
+    from meetings.models import AgendaItem, Meeting
+
+    meeting = Meeting.objects.create(
+        cluster=cluster,
+        title="Secret meeting",
+        starts_at=NOW + timedelta(days=3),
+        ends_at=NOW + timedelta(days=3, hours=2),
+        place="Secret place",
+    )
+    AgendaItem.objects.create(meeting=meeting, title="Secret agenda item", objective=objective)
 
 
 def build_secret_strategy(membership: Membership, by: User, objective: Objective) -> None:

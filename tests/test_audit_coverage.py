@@ -30,9 +30,13 @@ from tests.health.survey import answers_data, partner_answers, weak_round
 from tests.html_forms import Paths, forms_on, project_forms, refused_with_a_message
 from tests.test_permissions import (
     MATRIX,
+    closed_meeting,
     coherence_score,
     coherence_strategy,
+    held_meeting,
     locked_period,
+    meeting,
+    meeting_item,
     person_invitation,
     representative_link,
 )
@@ -868,6 +872,87 @@ WRITES: dict[str, Write] = {
             reverse("coherence:score-detail", kwargs=coherence_score(w)),
             "coherence:score-question",
             comment="The rent rules help the alternatives",
+        ),
+    ),
+    "meetings:schedule": Write(
+        "coordinator",
+        AuditEntry.Action.MEETING_SCHEDULED,
+        form_post(
+            "coordinator",
+            "meetings:schedule",
+            title="Autumn assembly",
+            starts_at="2026-10-25T10:00",
+            ends_at="2026-10-25T12:00",
+            place="Civic centre",
+            agenda="Budget\r\nRents",
+        ),
+    ),
+    "meetings:edit": Write(
+        "coordinator",
+        AuditEntry.Action.MEETING_CHANGED,
+        lambda w: page_form(
+            w,
+            "coordinator",
+            reverse("meetings:edit", kwargs=meeting(w)),
+            "meetings:edit",
+            place="Town hall",
+        ),
+    ),
+    "meetings:cancel": Write(
+        "coordinator",
+        AuditEntry.Action.MEETING_CANCELLED,
+        lambda w: page_form(
+            w,
+            "coordinator",
+            reverse("meetings:detail", kwargs=meeting(w)),
+            "meetings:cancel",
+            reason="The civic centre is closed",
+        ),
+    ),
+    "meetings:item-add": Write(
+        "coordinator",
+        AuditEntry.Action.AGENDA_ITEM_ADDED,
+        lambda w: page_form(
+            w,
+            "coordinator",
+            reverse("meetings:detail", kwargs=meeting(w)),
+            "meetings:item-add",
+            title="The fund's first year",
+            link=lambda w: f"proposal:{w.proposal.pk}",
+        ),
+    ),
+    "meetings:item-answer": Write(
+        "coordinator",
+        AuditEntry.Action.AGENDA_ITEM_ANSWERED,
+        lambda w: (reverse("meetings:item-answer", kwargs=meeting_item(w)), {"answer": "accept"}),
+    ),
+    "meetings:attendance": Write(
+        "member",
+        AuditEntry.Action.ATTENDANCE_ANSWERED,
+        lambda w: page_form(
+            w,
+            "member",
+            reverse("meetings:detail", kwargs=meeting(w)),
+            "meetings:attendance",
+            **{f"person_{w.users['member'].pk}": "yes"},
+        ),
+    ),
+    "meetings:close": Write(
+        "coordinator",
+        AuditEntry.Action.MEETING_CLOSED,
+        lambda w: page_form(
+            w, "coordinator", reverse("meetings:close", kwargs=held_meeting(w)), "meetings:close"
+        ),
+    ),
+    "meetings:object": Write(
+        "member",
+        AuditEntry.Action.MINUTES_OBJECTED,
+        lambda w: page_form(
+            w,
+            "member",
+            reverse("meetings:detail", kwargs=closed_meeting(w)),
+            "meetings:object",
+            reason="The rents rose 9%, not 8%",
         ),
     ),
     "reports:request": Write(

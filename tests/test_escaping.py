@@ -133,7 +133,8 @@ SENTENCES = {"rights:issue-gender": " typed into a part of the gender analysis, 
 NOT_PROBED = {"clusters:leave", "set_language"}
 # Typed into last: they close what the other forms write into (a decided proposal takes
 # no more comments or positions; a returned report, no more values).
-CLOSING = {"planning:proposal-decide-preview", "indicators:report-return"}
+# A cancelled meeting takes no more changes or items.
+CLOSING = {"planning:proposal-decide-preview", "indicators:report-return", "meetings:cancel"}
 # Forms that answer with a page of confirmation: its form is posted in turn, as it is.
 CONFIRMED = {"planning:proposal-decide-preview"}
 

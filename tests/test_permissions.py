@@ -30,6 +30,7 @@ OTHER_CLUSTER_SECRETS = (
     "Secret joint action",
     "Secret survey question",
     "Secret strategy",
+    "Secret meeting",
 )
 SECRETS = {person: OTHER_CLUSTER_SECRETS for person in PEOPLE} | {
     "outsider": ("Housing rights cluster",)
@@ -270,6 +271,98 @@ def calendar_feed(w: World) -> dict:
     return {"token": token}
 
 
+def meeting(w: World) -> dict:
+    """A meeting to come, with an item on the agenda and one proposed by the member entity
+    (made once per world; times to the minute, as its form gives them)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from meetings import services
+
+    found = w.cluster.meetings.filter(title="Neighbourhood assembly").first()
+    if found is None:
+        starts_at = (timezone.now() + timedelta(days=7)).replace(second=0, microsecond=0)
+        found = services.meeting_schedule(
+            cluster=w.cluster,
+            by=w.users["coordinator"],
+            title="Neighbourhood assembly",
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(hours=2),
+            place="Civic centre",
+            description="The year's first assembly.\nBring the figures.",
+            agenda=["Housing fund"],
+        )
+        services.agenda_item_propose(
+            meeting=found,
+            by=w.users["member"],
+            membership=w.member_membership,
+            title="Rent caps",
+            link=w.proposal,
+        )
+    return {"slug": w.cluster.slug, "pk": found.pk}
+
+
+def meeting_item(w: World) -> dict:
+    kwargs = meeting(w)
+    item = w.cluster.meetings.get(pk=kwargs["pk"]).items.get(title="Rent caps")
+    return {**kwargs, "item": item.pk}
+
+
+def held_meeting(w: World) -> dict:
+    """A meeting that began an hour ago, not closed yet."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from meetings import services
+
+    found = w.cluster.meetings.filter(title="Assembly under way").first()
+    if found is None:
+        starts_at = (timezone.now() - timedelta(hours=1)).replace(second=0, microsecond=0)
+        found = services.meeting_schedule(
+            cluster=w.cluster,
+            by=w.users["coordinator"],
+            title="Assembly under way",
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(hours=2),
+            video_url="https://meet.example.org/assembly",
+            agenda=["Evictions this month"],
+        )
+    return {"slug": w.cluster.slug, "pk": found.pk}
+
+
+def closed_meeting(w: World) -> dict:
+    """A meeting held yesterday and closed: its minutes a draft the entities may object to."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from meetings import services
+
+    found = w.cluster.meetings.filter(title="Assembly held").first()
+    if found is None:
+        starts_at = (timezone.now() - timedelta(days=1)).replace(second=0, microsecond=0)
+        found = services.meeting_schedule(
+            cluster=w.cluster,
+            by=w.users["coordinator"],
+            title="Assembly held",
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(hours=2),
+            place="Civic centre",
+            agenda=["Rents"],
+        )
+        item = found.items.get()
+        found = services.meeting_close(
+            meeting=found,
+            by=w.users["coordinator"],
+            attended=[(w.member_membership, w.users["member"])],
+            others=2,
+            minutes={item.pk: "Rents rose 8%."},
+        )
+    return {"slug": w.cluster.slug, "pk": found.pk}
+
+
 MATRIX: dict[str, Row] = {
     "home": Row(lambda w: {}, everyone(200)),
     "health": Row(lambda w: {}, everyone(200, anonymous=200)),
@@ -442,6 +535,20 @@ MATRIX: dict[str, Row] = {
     "coherence:score-question": Row(
         coherence_score, cluster_rule(302, 302, 403, 403), method="post"
     ),
+    "meetings:list": Row(slug, READER),
+    "meetings:schedule": Row(slug, COORDINATOR_ONLY),
+    "meetings:detail": Row(meeting, READER),
+    "meetings:edit": Row(meeting, COORDINATOR_ONLY),
+    # Empty forms are refused with a message and a redirect back to the meeting.
+    "meetings:cancel": Row(meeting, COORDINATOR_POST, method="post"),
+    "meetings:item-add": Row(meeting, EDITOR_POST, method="post"),
+    "meetings:item-answer": Row(meeting_item, COORDINATOR_POST, method="post"),
+    # Each entity but institutions says who of its people will attend.
+    "meetings:attendance": Row(meeting, cluster_rule(302, 302, 302, 403), method="post"),
+    "meetings:close": Row(held_meeting, COORDINATOR_ONLY),
+    # Lead and member entities object to draft minutes (an empty reason: a message).
+    "meetings:object": Row(closed_meeting, cluster_rule(302, 302, 403, 403), method="post"),
+    "meetings:ics": Row(meeting, READER),
     "reports:published": Row(lambda w: {}, everyone(200)),
     "reports:dashboard": Row(slug, COORDINATOR_ONLY),
     "reports:participation": Row(slug, COORDINATOR_ONLY),
