@@ -153,6 +153,34 @@ def digest(world: World) -> None:
     digests_send(timezone.now())
 
 
+MEETING = 'Assemblea "oberta" <de primavera> & més'
+PLACE = "Casal d'Entitats <Nord> & Sud"
+
+
+def schedule_meeting(world: World):
+    from meetings import services as meeting_services
+
+    starts_at = timezone.now() + timedelta(days=7)
+    return meeting_services.meeting_schedule(
+        cluster=world.cluster,
+        by=world.users["coordinator"],
+        title=MEETING,
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=2),
+        place=PLACE,
+    )
+
+
+def close_meeting(world: World) -> None:
+    from meetings import services as meeting_services
+
+    meeting = schedule_meeting(world)
+    mail.outbox.clear()
+    meeting_services.meeting_close(
+        meeting=meeting, by=world.users["coordinator"], now=meeting.starts_at + timedelta(hours=2)
+    )
+
+
 COMMENT = "Quines famílies <primer> & per què?"
 
 
@@ -236,6 +264,16 @@ FLOWS: dict[str, tuple[Callable[[World], None], str]] = {
         "You receive this email because you represent the entity that made this proposal. You "
         "can turn these emails off in your settings.",
     ),
+    "meetings/email/invitation": (
+        schedule_meeting,
+        "You receive this email because you take part in the cluster. You can turn these "
+        "emails off in your settings.",
+    ),
+    "meetings/email/minutes": (
+        close_meeting,
+        "You receive this email because you take part in the cluster. You can turn these "
+        "emails off in your settings.",
+    ),
     # allauth's own, with its own catalogues.
     "account/email/password_reset_key": (reset_password, "Password Reset Email"),
     "account/email/unknown_account": (reset_unknown_password, "Unknown Account"),
@@ -254,6 +292,8 @@ NAMES = {
     "coherence/email/questioned": (CLUSTER, ENTITY, STRATEGY, "Els desnonaments <no> & baixen"),
     "meetings/email/digest": (CLUSTER, "Shared emergency housing fund"),
     "planning/email/comment": (CLUSTER, "Shared emergency housing fund", COMMENT),
+    "meetings/email/invitation": (CLUSTER, MEETING, PLACE),
+    "meetings/email/minutes": (CLUSTER, MEETING),
 }
 
 
