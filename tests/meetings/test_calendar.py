@@ -39,7 +39,8 @@ def test_cluster_page_lists_what_is_coming_grouped_by_day(world: World):
     # The current quarter is under way (listed under today) and its reports are due later.
     assert "Reporting period" in body
     assert "Reports due" in body
-    assert reverse("meetings:detail", args=[world.cluster.slug, Meeting.objects.get(cluster=world.cluster).pk]) in body
+    meeting = Meeting.objects.get(cluster=world.cluster)
+    assert reverse("meetings:detail", args=[world.cluster.slug, meeting.pk]) in body
     assert body.index("Assembly of the cluster") < body.index("Positions close")
     for secret in OTHER_CLUSTER_SECRETS:
         assert secret not in body
