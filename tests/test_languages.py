@@ -74,6 +74,7 @@ def database_texts() -> list[str]:
     for model in apps.get_models():
         if model._meta.app_label not in {"actors", "clusters", "rights", "indicators"} | {
             "planning",
+            "meetings",
             "reports",
             "accounts",
         }:
