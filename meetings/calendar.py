@@ -20,6 +20,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from accounts.models import User
 from clusters.models import Cluster
@@ -297,7 +298,7 @@ def kind_labels() -> dict[str, str]:
     return {
         "meeting": _("Meeting"),
         "proposal": _("Proposal"),
-        "reporting-period": _("Reporting period"),
+        "reporting-period": pgettext("calendar event", "Reporting period"),
         "reports-due": _("Reports due"),
         "decision-review": _("Decision review"),
         "action-end": _("Joint action"),
