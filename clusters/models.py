@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import secrets
+import zoneinfo
 from datetime import timedelta
 
 from django.conf import settings
@@ -193,6 +194,17 @@ class Cluster(models.Model):
             "migration": self.groups_by_migration,
         }
         return [name for name, on in chosen.items() if on]
+
+    @property
+    def zone(self) -> str:
+        """The cluster's time zone, or the platform's when the stored name is not one: the
+        forms and the model refuse such a name, but a row written otherwise (a raw update,
+        an old backup) must not break a page, an email or a report."""
+        try:
+            zoneinfo.ZoneInfo(self.time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return settings.TIME_ZONE
+        return self.time_zone
 
     @property
     def weighs_agreement(self) -> bool:

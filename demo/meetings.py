@@ -34,7 +34,7 @@ VIDEO = "https://meet.jit.si/habitatge-digne-nou-barris"
 
 
 def _at(cluster: Cluster, day: date, hour: int) -> datetime:
-    return datetime.combine(day, time(hour), tzinfo=ZoneInfo(cluster.time_zone))
+    return datetime.combine(day, time(hour), tzinfo=ZoneInfo(cluster.zone))
 
 
 def next_meeting_day(today: date) -> date:
@@ -295,7 +295,8 @@ def seed_large_meetings(cluster: Cluster, coordinator: User) -> None:
                     due_on=starts_at.date() + timedelta(days=21),
                 )
             ],
-            approve_previous=n < LARGE_PAST_MEETINGS,
+            # Each monthly assembly approves the minutes of the one before.
+            approve_previous=services.draft_minutes_before(meeting),
             now=starts_at + timedelta(hours=2),
         )
     starts_at = _at(cluster, today + timedelta(days=7), 18)

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from itertools import groupby
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.urls import reverse
@@ -47,18 +47,8 @@ def _uid(*parts: object) -> str:
     return "-".join(str(part) for part in parts) + f"@{settings.CALENDAR_UID_DOMAIN}"
 
 
-def zone_name(cluster: Cluster) -> str:
-    """The cluster's time zone, or the platform's when the name is not one (the form and
-    the model refuse such a name; an import or the admin might not)."""
-    try:
-        ZoneInfo(cluster.time_zone)
-    except (ValueError, ZoneInfoNotFoundError):
-        return settings.TIME_ZONE
-    return cluster.time_zone
-
-
 def _event(cluster: Cluster, **fields: object) -> CalendarEvent:
-    return CalendarEvent(cluster_name=cluster.name, time_zone=zone_name(cluster), **fields)
+    return CalendarEvent(cluster_name=cluster.name, time_zone=cluster.zone, **fields)
 
 
 def _meetings(clusters: dict[int, Cluster], since: datetime, until: datetime) -> list:

@@ -36,7 +36,7 @@ from clusters.emails import send_to_each
 from clusters.models import Cluster, ClusterRole, Membership
 from indicators.models import Indicator, MeasurementReport, ReportingPeriod
 from indicators.rules import can_report
-from meetings.calendar import cluster_periods_between, readable_clusters, zone_name
+from meetings.calendar import cluster_periods_between, readable_clusters
 from meetings.models import Meeting
 from planning.models import Decision, JointAction, Proposal, Stance
 
@@ -106,7 +106,7 @@ class Section:
 
     @property
     def time_zone(self) -> str:
-        return zone_name(self.cluster)
+        return self.cluster.zone
 
     @property
     def is_empty(self) -> bool:
@@ -136,9 +136,11 @@ class Digest:
 
 
 def _week(cluster: Cluster, now: datetime) -> tuple[datetime, datetime]:
-    """Monday 00:00 to the next Monday 00:00 of the week of ``now``, in the cluster's zone."""
-    zone = ZoneInfo(zone_name(cluster))
-    today = now.astimezone(zone).date()
+    """Monday 00:00 to the next Monday 00:00 in the cluster's zone, of the week the digest
+    is for (iso_week: the platform's date). Beat sends on Monday morning in Madrid, which
+    is still Sunday in a cluster in Mexico: its week is the one beginning, not ending."""
+    zone = ZoneInfo(cluster.zone)
+    today = timezone.localtime(now).date()
     monday = today - timedelta(days=today.weekday())
     starts = datetime.combine(monday, time.min, tzinfo=zone)
     return starts, datetime.combine(monday + timedelta(days=7), time.min, tzinfo=zone)
@@ -310,12 +312,20 @@ def digests_send(now: datetime | None = None) -> int:
         # week's digest, never a second copy.
         if not _claim(person, week):
             continue
-        digest = build_digest(person, now)
-        if digest.is_empty:
-            continue
-        context = {"digest": digest, "sections": digest.sections, "now": now}
         try:
-            sent += send_to_each([person], "meetings/email/digest", context)
+            sent += _send(person, now)
         except (OSError, smtplib.SMTPException):
             logger.exception("The weekly digest of person %s was not sent", person.pk)
+        except Exception:
+            # Whatever breaks one person's digest (their data, a template) must not stop
+            # everyone after them until next Monday.
+            logger.exception("The weekly digest of person %s could not be built", person.pk)
     return sent
+
+
+def _send(person: User, now: datetime) -> int:
+    digest = build_digest(person, now)
+    if digest.is_empty:
+        return 0
+    context = {"digest": digest, "sections": digest.sections, "now": now}
+    return send_to_each([person], "meetings/email/digest", context)

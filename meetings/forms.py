@@ -18,7 +18,7 @@ from clusters.access import ClusterAccess
 from clusters.models import Cluster, Membership
 from core.widgets import ChoiceFilter, DateInput, DateTimeInput, Textarea
 from meetings.models import AgendaItem, Attendance, Meeting
-from meetings.services import LINK_MODELS, MEETING_FIELDS, Task
+from meetings.services import LINK_MODELS, MEETING_FIELDS, Task, link_problem
 from planning.models import Decision, Proposal
 
 
@@ -74,7 +74,11 @@ def link_choices(access: ClusterAccess) -> list[tuple[str, object]]:
     """The cluster's objects an item may discuss, grouped by kind: values "kind:id"."""
     cluster = access.cluster
     kinds: list[tuple[str, object, models.QuerySet]] = [
-        ("proposal", _("Proposals"), Proposal.objects.visible_to(access).order_by("-pk")),
+        (
+            "proposal",
+            _("Proposals"),
+            cluster.proposals.exclude(status__in=Proposal.UNPUBLISHED).order_by("-pk"),
+        ),
         ("rights_issue", _("Rights issues"), cluster.rights_issues.order_by("number", "version")),
         ("objective", _("Objectives"), cluster.objectives.order_by("code")),
         ("indicator", _("Indicators"), cluster.indicators.order_by("code")),
@@ -114,8 +118,11 @@ class ItemForm(forms.Form):
         if kind not in LINK_MODELS or not pk.isdigit() or len(pk) > 15:
             raise forms.ValidationError(_("Choose what the item discusses from the list."))
         found = LINK_MODELS[kind].objects.filter(pk=int(pk)).first()
-        if found is None or found.cluster_id != self.cluster.pk:
+        if found is None:
             raise forms.ValidationError(_("An agenda item can only discuss this cluster's work."))
+        problem = link_problem(self.cluster, found)
+        if problem:
+            raise forms.ValidationError(problem)
         return found
 
 
@@ -279,6 +286,7 @@ class CloseForm(forms.Form):
             )
         self.fields["decisions"].queryset = decisions
         self.fields["decisions"].label_from_instance = _decision_label
+        self.previous = previous
         if previous is not None:
             when = date_format(timezone.localtime(previous.starts_at), "DATE_FORMAT")
             self.fields["approve_previous"] = forms.BooleanField(
@@ -286,6 +294,19 @@ class CloseForm(forms.Form):
                 % {"title": previous.title, "date": when},
                 required=False,
             )
+            # Which minutes the page offered: others may have become the ones to approve
+            # since (those were approved by consent meanwhile).
+            self.fields["previous"] = forms.IntegerField(
+                widget=forms.HiddenInput, initial=previous.pk, required=False
+            )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("approve_previous") and data.get("previous") != self.previous.pk:
+            raise forms.ValidationError(
+                _("The draft minutes to approve changed meanwhile: look at them again.")
+            )
+        return data
 
     def minutes_fields(self) -> list[forms.BoundField]:
         return [self[f"minutes_{item.pk}"] for item in self.items]
@@ -297,5 +318,5 @@ class CloseForm(forms.Form):
             "others": data["others"],
             "minutes": {item.pk: data[f"minutes_{item.pk}"] for item in self.items},
             "decisions": list(data["decisions"]),
-            "approve_previous": data.get("approve_previous", False),
+            "approve_previous": self.previous if data.get("approve_previous") else None,
         }

@@ -55,7 +55,7 @@ def meeting_event(meeting: Meeting, url: str) -> CalendarEvent:
         url=url,
         kind="meeting",
         cluster_name=meeting.cluster.name,
-        time_zone=meeting.cluster.time_zone,
+        time_zone=meeting.cluster.zone,
         description=meeting.description,
         location=place,
         sequence=meeting.sequence,
@@ -91,8 +91,10 @@ def _vevent(event: CalendarEvent, stamp: datetime) -> Event:
 def calendar_bytes(events: Iterable[CalendarEvent], *, name: str = "", method: str = "") -> bytes:
     """An iCalendar file of the events, with the VTIMEZONE of every zone they use.
 
-    ``method`` is REQUEST or CANCEL for an emailed invitation (RFC 5546), empty for a feed
-    or a download."""
+    ``method`` is PUBLISH for an emailed invitation (RFC 5546), empty for a feed or a
+    download. Not REQUEST or CANCEL: those ask for an ORGANIZER and ATTENDEEs who answer
+    through their calendar, and the entities answer on the meeting's page instead; a
+    cancellation is the same event with STATUS:CANCELLED and a higher SEQUENCE."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -108,9 +110,8 @@ def calendar_bytes(events: Iterable[CalendarEvent], *, name: str = "", method: s
     return calendar.to_ical()
 
 
-def meeting_ics(meeting: Meeting, url: str) -> bytes:
-    """A meeting's own file: its invitation, or its cancellation."""
-    method = "CANCEL" if meeting.is_cancelled else "REQUEST"
+def meeting_ics(meeting: Meeting, url: str, method: str = "") -> bytes:
+    """A meeting's own file, as it stands (cancelled ones say so): PUBLISH when emailed."""
     return calendar_bytes([meeting_event(meeting, url)], method=method)
 
 

@@ -49,7 +49,11 @@ def meeting_invitation(meeting_id: int, kind: str) -> int:
         # Cancelled meanwhile, or an old task: the latest email says what holds.
         return 0
     link = meeting_link(meeting)
-    attachment = (ics_filename(meeting), meeting_ics(meeting, link), "text/calendar")
+    attachment = (
+        ics_filename(meeting),
+        meeting_ics(meeting, link, method="PUBLISH"),
+        "text/calendar",
+    )
     return send_to_each(
         concerned(meeting),
         "meetings/email/invitation",

@@ -3,12 +3,10 @@ meetings, items, entities and people."""
 
 from __future__ import annotations
 
-import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.conf import settings
 from django.db.models import Case, F, IntegerField, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import timezone
@@ -35,16 +33,6 @@ LINK_PAGES = {
     "joint_action": "planning:action-detail",
     "survey_round": "health:round-detail",
 }
-
-
-def zone_name(cluster: Cluster) -> str:
-    """The cluster's time zone, or the platform's when the stored name is not one (it is
-    validated on every form; a row written otherwise must not break the pages)."""
-    try:
-        zoneinfo.ZoneInfo(cluster.time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return settings.TIME_ZONE
-    return cluster.time_zone
 
 
 def meetings_in_order(cluster: Cluster, now: datetime | None = None) -> QuerySet[Meeting]:

@@ -75,18 +75,31 @@ def _check_place(place: str, video_url: str) -> None:
         raise DomainError(_("Say where the meeting is: a place, a video link or both."))
 
 
+def link_problem(cluster: Cluster, link: models.Model) -> str | None:
+    """Why an agenda item may not discuss this object, or None. Every reader of the
+    meeting sees what its items discuss, so only what they all may read: this cluster's
+    work, and proposals once published (a draft is its entity's own)."""
+    if not isinstance(link, tuple(LINK_MODELS.values())):
+        return _("An agenda item cannot discuss that.")
+    if link.cluster_id != cluster.pk:
+        return _("An agenda item can only discuss this cluster's work.")
+    if isinstance(link, Proposal) and link.status in Proposal.UNPUBLISHED:
+        return _("An agenda item can discuss a proposal once it is published.")
+    return None
+
+
 def _link_field(cluster: Cluster, link: models.Model | None) -> dict[str, models.Model | None]:
     """The item's link fields for an object of this cluster; refused for another's."""
     fields: dict[str, models.Model | None] = dict.fromkeys(LINK_MODELS)
     if link is None:
         return fields
+    problem = link_problem(cluster, link)
+    if problem:
+        raise DomainError(problem)
     for name, model in LINK_MODELS.items():
         if isinstance(link, model):
-            if link.cluster_id != cluster.pk:
-                raise DomainError(_("An agenda item can only discuss this cluster's work."))
             fields[name] = link
-            return fields
-    raise DomainError(_("An agenda item cannot discuss that."))
+    return fields
 
 
 def _check_scheduled(meeting: Meeting) -> None:
@@ -401,7 +414,7 @@ def meeting_close(
     minutes: Mapping[int, str] | None = None,
     decisions: Sequence[Decision] = (),
     tasks: Sequence[Task] = (),
-    approve_previous: bool = False,
+    approve_previous: Meeting | None = None,
     now: datetime | None = None,
 ) -> Meeting:
     """Record what happened: who attended (people of the entities, and how many others),
@@ -440,9 +453,7 @@ def meeting_close(
             raise DomainError(_("A task is for one of this cluster's entities."))
         if not task.what.strip():
             raise DomainError(_("Say what each task is."))
-    previous = draft_minutes_before(meeting) if approve_previous else None
-    if approve_previous and previous is None:
-        raise DomainError(_("There are no draft minutes before this meeting to approve."))
+    previous = _previous_to_approve(meeting, approve_previous)
 
     for pk, text in minutes.items():
         items[pk].minutes = text.strip()
@@ -475,6 +486,22 @@ def meeting_close(
         _approve(previous, by=by, how=Meeting.Approval.NEXT_MEETING, now=now, at=meeting)
     enqueue_on_commit(notifications.email_minutes_sent, meeting.pk)
     return meeting
+
+
+def _previous_to_approve(meeting: Meeting, previous: Meeting | None) -> Meeting | None:
+    """The earlier meeting whose draft minutes this close approves, locked and checked
+    again: the consent beat may have approved them since the form was shown."""
+    if previous is None:
+        return None
+    previous = Meeting.objects.select_for_update().filter(pk=previous.pk).first()
+    if (
+        previous is None
+        or previous.cluster_id != meeting.cluster_id
+        or not previous.minutes_are_draft
+        or previous.starts_at >= meeting.starts_at
+    ):
+        raise DomainError(_("There are no draft minutes before this meeting to approve."))
+    return previous
 
 
 def _record_attendance(meeting: Meeting, attended: list[tuple[Membership, User]]) -> None:

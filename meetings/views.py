@@ -51,12 +51,11 @@ from meetings.pages import (
     meeting_context,
     meetings_in_order,
     people_by_entity,
-    zone_name,
 )
 
 
 def _zone(cluster: Cluster) -> timezone.override:
-    return timezone.override(zone_name(cluster))
+    return timezone.override(cluster.zone)
 
 
 def _meeting(cluster: Cluster, pk: int) -> Meeting:
@@ -308,7 +307,6 @@ def minutes_object(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def meeting_ics(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     cluster, _access = cluster_for_reader(request, slug)
     meeting = _meeting(cluster, pk)
-    meeting.cluster.time_zone = zone_name(meeting.cluster)
     body = meeting_ics_bytes(meeting, meeting_link(meeting))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{ics_filename(meeting)}"'

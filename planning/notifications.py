@@ -74,7 +74,7 @@ def comment_added(comment_id: int) -> int:
     if comment is None:
         return 0
     proposal = comment.proposal
-    people = people_to_email(Membership.objects.filter(pk=proposal.proposer_id)).exclude(
+    people = people_to_email(Membership.objects.active().filter(pk=proposal.proposer_id)).exclude(
         pk=comment.author_id
     )
     author = comment.author.display_name if comment.author else ""

@@ -534,7 +534,7 @@ def meetings(
     taken in it, the minutes of its agenda items and its follow-up tasks. Queries: 1 to
     count, 1 for the meetings (with the meeting that approved their minutes), then 1 each
     for the attendance, the decisions, the items and the tasks: 6 whatever the number."""
-    zone = ZoneInfo(cluster.time_zone)
+    zone = ZoneInfo(cluster.zone)
     held = cluster.meetings.filter(status=Meeting.Status.CLOSED)
     if date_from:
         held = held.filter(starts_at__gte=_day_start(date_from, zone))
@@ -570,4 +570,4 @@ def meetings(
         tasks = FollowUpTask.objects.filter(meeting__in=records).select_related("membership__actor")
         for task in tasks.order_by("due_on", "pk"):
             records[task.meeting_id].tasks.append(task)
-    return MeetingsSection(list(records.values()), count, cluster.time_zone)
+    return MeetingsSection(list(records.values()), count, cluster.zone)

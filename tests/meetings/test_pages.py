@@ -552,8 +552,14 @@ def test_the_next_meeting_approves_the_draft_minutes(world: World):
         world,
         found,
         approve_previous="on",
+        previous=str(closed.pk),
         **{"tasks-0-what": "", "tasks-0-membership": "", "tasks-0-due_on": ""},
     )
+    # Offered other minutes than those to approve now (these were approved meanwhile,
+    # say): refused, nothing closed.
+    stale = client.post(url("close", kwargs), {**data, "previous": str(found.pk)})
+    assert "The draft minutes to approve changed meanwhile" in stale.content.decode()
+    assert get_meeting(kwargs).is_scheduled
     assert client.post(url("close", kwargs), data).status_code == 302
     closed.refresh_from_db()
     assert closed.minutes_approved_how == Meeting.Approval.NEXT_MEETING

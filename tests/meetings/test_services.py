@@ -124,7 +124,7 @@ def test_an_objection_keeps_the_minutes_for_the_next_meeting(world: World):
         )
     later = get(held_meeting(world))
     assert services.draft_minutes_before(later) == found
-    services.meeting_close(meeting=later, by=world.users["coordinator"], approve_previous=True)
+    services.meeting_close(meeting=later, by=world.users["coordinator"], approve_previous=found)
     found.refresh_from_db()
     assert found.minutes_approved_how == Meeting.Approval.NEXT_MEETING
     assert found.approved_at_meeting == later
