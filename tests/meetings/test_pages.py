@@ -92,6 +92,16 @@ def test_the_tab_is_in_the_cluster_bar(world: World):
     assert 'href="/c/housing/meetings/" aria-current="page"' in page
 
 
+@pytest.mark.parametrize("name", ["list", "detail", "edit"])
+def test_only_the_meetings_tab_is_current_on_its_pages(world: World, name: str):
+    """The reports' and the settings' tabs were marked current too: their pages are also
+    named "list", "detail" and "edit"."""
+    kwargs = {"slug": "housing"} if name == "list" else meeting(world)
+    page = world.client("coordinator").get(url(name, kwargs)).content.decode()
+    assert page.count('aria-current="page"') == 1
+    assert 'href="/c/housing/meetings/" aria-current="page"' in page
+
+
 def test_the_list_runs_the_same_queries_with_1_or_5_meetings(
     world: World, django_assert_num_queries, django_assert_max_num_queries
 ):
