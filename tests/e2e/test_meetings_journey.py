@@ -416,7 +416,7 @@ def meetings(world: World) -> tuple[Meeting, Meeting, Meeting]:
                 due_on=days(28),
             )
         ],
-        approve_previous=False,
+        approve_previous=None,
     )
     coming = services.meeting_schedule(
         cluster=world.cluster,
