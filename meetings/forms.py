@@ -221,7 +221,9 @@ class BaseTaskFormSet(forms.BaseFormSet):
         return {"entities": self.entities}
 
 
-TaskFormSet = forms.formset_factory(TaskForm, formset=BaseTaskFormSet, extra=3, max_num=20)
+TaskFormSet = forms.formset_factory(
+    TaskForm, formset=BaseTaskFormSet, extra=3, max_num=20, validate_max=True, absolute_max=20
+)
 
 
 def _decision_label(decision: Decision) -> str:

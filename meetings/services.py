@@ -40,6 +40,7 @@ from rights.models import RightsIssue
 # What the coordinator writes when scheduling or changing a meeting. Each change of one of
 # these is sent to everyone concerned with a new version of the invitation.
 MEETING_FIELDS = ("title", "description", "starts_at", "ends_at", "place", "video_url")
+MEETING_TEXT_LIMITS = {"title": 200, "description": 5000, "place": 300, "video_url": 500}
 
 # The kinds of object an agenda item may discuss: the item's field → the model.
 LINK_MODELS: dict[str, type[models.Model]] = {
@@ -102,6 +103,24 @@ def _link_field(cluster: Cluster, link: models.Model | None) -> dict[str, models
     return fields
 
 
+# The most other people a close may count: more than any room holds, within the column.
+MAX_OTHERS = 10000
+
+
+def _text(value: str, limit: int, *, required: str = "") -> str:
+    """A text as stored: trimmed, refused when empty (with ``required`` as the message) or
+    longer than its column, so that a caller other than the form never hits the database's
+    own limit."""
+    value = value.strip()
+    if required and not value:
+        raise DomainError(required)
+    if len(value) > limit:
+        raise DomainError(
+            _("A text is longer than %(limit)s characters: shorten it.") % {"limit": limit}
+        )
+    return value
+
+
 def _check_scheduled(meeting: Meeting) -> None:
     if meeting.is_cancelled:
         raise DomainError(_("This meeting was cancelled."))
@@ -127,17 +146,17 @@ def meeting_schedule(
     the whole)."""
     _check_times(starts_at, ends_at)
     _check_place(place, video_url)
+    titles = [_text(title, 200) for title in agenda if title.strip()]
     meeting = Meeting.objects.create(
         cluster=cluster,
-        title=title.strip(),
-        description=description.strip(),
+        title=_text(title, 200, required=_("Give the meeting a title.")),
+        description=_text(description, 5000),
         starts_at=starts_at,
         ends_at=ends_at,
-        place=place.strip(),
-        video_url=video_url.strip(),
+        place=_text(place, 300),
+        video_url=_text(video_url, 500),
         created_by=by,
     )
-    titles = [title.strip()[:200] for title in agenda if title.strip()]
     AgendaItem.objects.bulk_create(
         AgendaItem(meeting=meeting, order=order, title=title, created_by=by)
         for order, title in enumerate(titles)
@@ -161,13 +180,15 @@ def meeting_change(*, meeting: Meeting, by: User, **values: object) -> Meeting:
     # Times in UTC, as they are stored: the same instant written in the cluster's zone
     # (as a form gives it) is no change.
     values = {
-        name: value.strip()
+        name: _text(value, MEETING_TEXT_LIMITS[name])
         if isinstance(value, str)
         else value.astimezone(UTC)
         if isinstance(value, datetime)
         else value
         for name, value in values.items()
     }
+    if "title" in values and not values["title"]:
+        raise DomainError(_("Give the meeting a title."))
     before = snapshot(meeting, list(values))
     for name, value in values.items():
         setattr(meeting, name, value)
@@ -193,9 +214,9 @@ def meeting_change(*, meeting: Meeting, by: User, **values: object) -> Meeting:
 def meeting_cancel(*, meeting: Meeting, by: User, reason: str) -> Meeting:
     meeting = _locked(meeting)
     _check_scheduled(meeting)
-    reason = reason.strip()
-    if not reason:
-        raise DomainError(_("Say why the meeting is cancelled: the invitation tells everyone."))
+    reason = _text(
+        reason, 500, required=_("Say why the meeting is cancelled: the invitation tells everyone.")
+    )
     meeting.status = Meeting.Status.CANCELLED
     meeting.cancelled_reason = reason
     meeting.sequence += 1
@@ -231,8 +252,8 @@ def agenda_item_add(
     item = AgendaItem.objects.create(
         meeting=meeting,
         order=_next_order(meeting),
-        title=title.strip(),
-        description=description.strip(),
+        title=_text(title, 200, required=_("Give the item a title.")),
+        description=_text(description, 5000),
         status=AgendaItem.Status.ACCEPTED,
         created_by=by,
         **_link_field(meeting.cluster, link),
@@ -264,8 +285,8 @@ def agenda_item_propose(
     item = AgendaItem.objects.create(
         meeting=meeting,
         order=_next_order(meeting),
-        title=title.strip(),
-        description=description.strip(),
+        title=_text(title, 200, required=_("Give the item a title.")),
+        description=_text(description, 5000),
         status=AgendaItem.Status.PROPOSED,
         proposed_by=membership,
         created_by=by,
@@ -434,9 +455,17 @@ def meeting_close(
     if set(minutes) - set(items):
         raise DomainError(_("Minutes are written for the items of this meeting's agenda."))
     attended = list(attended)
+    if others > MAX_OTHERS:
+        raise DomainError(_("Count at most %(most)s other people.") % {"most": MAX_OTHERS})
+    if any(len(text) > 20000 for text in minutes.values()):
+        raise DomainError(
+            _("A text is longer than %(limit)s characters: shorten it.") % {"limit": 20000}
+        )
     for membership, person in attended:
         if membership.cluster_id != cluster.pk or not membership.is_active:
             raise DomainError(_("That entity is not a member of this cluster."))
+        if membership.role == Membership.Role.INSTITUTION:
+            raise DomainError(_("That entity does not take part in the cluster's meetings."))
         if not membership.actor.people.filter(user=person).exists():
             raise DomainError(
                 _("%(person)s does not represent %(entity)s.")
@@ -451,8 +480,9 @@ def meeting_close(
     for task in tasks:
         if task.membership.cluster_id != cluster.pk or not task.membership.is_active:
             raise DomainError(_("A task is for one of this cluster's entities."))
-        if not task.what.strip():
-            raise DomainError(_("Say what each task is."))
+        if task.membership.role == Membership.Role.INSTITUTION:
+            raise DomainError(_("That entity does not take part in the cluster's meetings."))
+        _text(task.what, 300, required=_("Say what each task is."))
     previous = _previous_to_approve(meeting, approve_previous)
 
     for pk, text in minutes.items():
@@ -536,9 +566,7 @@ def minutes_object(
     if meeting.consent_ends_at <= (now or timezone.now()):
         raise DomainError(_("The time to object to these minutes is over."))
     _check_represents(meeting.cluster, by, membership, voting=True)
-    reason = reason.strip()
-    if not reason:
-        raise DomainError(_("Say what is wrong in the minutes."))
+    reason = _text(reason, 2000, required=_("Say what is wrong in the minutes."))
     if meeting.objections.filter(membership=membership).exists():
         raise DomainError(_("Your entity has already objected to these minutes."))
     objection = MinutesObjection.objects.create(

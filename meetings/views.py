@@ -26,7 +26,7 @@ from clusters.access import (
     cluster_for_member,
     cluster_for_reader,
 )
-from clusters.models import Cluster
+from clusters.models import Cluster, Membership
 from core.errors import DomainError
 from core.forms import errors_text
 from core.paging import paginate
@@ -283,7 +283,13 @@ def _close_forms(request: HttpRequest, meeting: Meeting) -> tuple[CloseForm, Tas
         previous=services.draft_minutes_before(meeting),
         said_yes=said_yes,
     )
-    entities = meeting.cluster.memberships.active().select_related("actor").order_by("actor__name")
+    # Tasks are for the entities that take part in meetings: institutions read none of them.
+    entities = (
+        meeting.cluster.memberships.active()
+        .exclude(role=Membership.Role.INSTITUTION)
+        .select_related("actor")
+        .order_by("actor__name")
+    )
     return form, TaskFormSet(data, prefix="tasks", entities=entities)
 
 

@@ -233,3 +233,15 @@ def test_a_real_worker_running_the_beat_task_twice_sends_once():
         time.sleep(1)
     recipients = [message.to[0] for message in mail.outbox]
     assert recipients and len(recipients) == len(set(recipients))
+
+
+def test_a_cluster_behind_madrid_gets_the_week_beginning(world: World):
+    # Beat sends on Monday 07:00 in Madrid: 23:00 on Sunday in Mexico City. Its cluster's
+    # digest is for the week that begins, not the one ending that night.
+    world.cluster.time_zone = "America/Mexico_City"
+    world.cluster.save(update_fields=["time_zone"])
+    monday = datetime(2026, 5, 18, 7, 0, tzinfo=MADRID)
+    schedule(world.cluster, world.users["coordinator"], "Tuesday assembly", monday + timedelta(1))
+    schedule(world.cluster, world.users["coordinator"], "Saturday assembly", monday - timedelta(2))
+    [section] = build_digest(world.users["observer"], monday).sections
+    assert [row.item.title for row in section.meetings] == ["Tuesday assembly"]

@@ -305,6 +305,9 @@ def test_the_ics_download_is_in_the_clusters_zone_and_follows_the_changes(world:
     client.post(url("cancel", kwargs), {"reason": "The hall is closed"})
     event = ics_event(world.client("observer").get(url("ics", kwargs)))
     assert str(event["STATUS"]) == "CANCELLED" and event["SEQUENCE"] == 2
+    # A file to add to a calendar, not an invitation to answer by calendar (which would
+    # need an organizer and attendees): no METHOD.
+    assert "METHOD" not in icalendar.Calendar.from_ical(response.content)
 
 
 def test_an_ics_across_the_change_of_summer_time_keeps_the_local_hour(world: World):
@@ -332,7 +335,9 @@ def test_the_invitation_email_carries_the_ics(world: World, django_capture_on_co
     assert "member@example.org" in recipients and "institution@example.org" not in recipients
     name, content, mimetype = sent[0].attachments[0]
     assert name == f"meeting-{found.pk}.ics" and mimetype.startswith("text/calendar")
-    event = next(iter(icalendar.Calendar.from_ical(content).walk("VEVENT")))
+    calendar = icalendar.Calendar.from_ical(content)
+    assert str(calendar["METHOD"]) == "PUBLISH"
+    event = next(iter(calendar.walk("VEVENT")))
     assert event["DTSTART"].dt.hour == 10
 
 

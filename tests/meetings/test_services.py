@@ -140,3 +140,46 @@ def test_objecting_after_the_consent_days_is_refused(world: World):
             reason="Late",
             now=found.consent_ends_at + timedelta(seconds=1),
         )
+
+
+def test_an_item_cannot_discuss_a_proposal_not_published(world: World):
+    # Every reader of the meeting sees what its items discuss; a draft is its entity's own.
+    from planning.proposal_services import proposal_create
+
+    draft = proposal_create(
+        membership=world.member_membership,
+        by=world.users["member"],
+        title="Secret draft title",
+        description="Not yet",
+    )
+    found = get(meeting(world))
+    with pytest.raises(DomainError, match="once it is published"):
+        services.agenda_item_propose(
+            meeting=found,
+            by=world.users["member"],
+            membership=world.member_membership,
+            title="Our draft",
+            link=draft,
+        )
+    assert not found.items.filter(title="Our draft").exists()
+
+
+def test_texts_beyond_their_column_are_refused_with_a_message(world: World):
+    found = get(meeting(world))
+    with pytest.raises(DomainError, match="longer than 200 characters"):
+        services.agenda_item_add(meeting=found, by=world.users["coordinator"], title="x" * 201)
+    with pytest.raises(DomainError, match="longer than 500 characters"):
+        services.meeting_cancel(meeting=found, by=world.users["coordinator"], reason="x" * 501)
+    assert get(meeting(world)).is_scheduled
+
+
+def test_a_close_gives_no_task_to_an_institution_nor_counts_a_crowd(world: World):
+    found = get(held_meeting(world))
+    task = services.Task(
+        what="Fund it", membership=world.institution_membership, due_on=timezone.localdate()
+    )
+    with pytest.raises(DomainError, match="does not take part"):
+        services.meeting_close(meeting=found, by=world.users["coordinator"], tasks=[task])
+    with pytest.raises(DomainError, match="at most"):
+        services.meeting_close(meeting=found, by=world.users["coordinator"], others=40000)
+    assert get(held_meeting(world)).is_scheduled

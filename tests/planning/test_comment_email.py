@@ -70,3 +70,22 @@ def test_the_comment_page_sends_it_after_commit(world: World, django_capture_on_
     with django_capture_on_commit_callbacks(execute=True):
         world.client("coordinator").post(url, {"body": "Posted from the page"})
     assert "member@example.org" in recipients()
+
+
+def test_an_entity_that_left_is_no_longer_told(world: World, django_capture_on_commit_callbacks):
+    from django.utils import timezone
+
+    from clusters.models import Membership
+
+    Membership.objects.filter(pk=world.member_membership.pk).update(
+        status=Membership.Status.LEFT, left_at=timezone.now()
+    )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_add(
+            proposal=world.proposal,
+            by=world.users["coordinator"],
+            membership=world.cluster.memberships.get(actor=world.lead),
+            body="Which families first?",
+        )
+    assert recipients() == set()
