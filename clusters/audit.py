@@ -65,6 +65,7 @@ DETAIL_LABELS = {
     "values": gettext_lazy("values"),
     "submitted": gettext_lazy("submitted for validation"),
     "invitations": gettext_lazy("invitations"),
+    "done": gettext_lazy("done"),
 }
 
 

@@ -645,6 +645,7 @@ class AuditEntry(models.Model):
         MEETING_CLOSED = "meeting_closed", _("closed a meeting with its minutes")
         MINUTES_OBJECTED = "minutes_objected", _("objected to the minutes of a meeting")
         MINUTES_APPROVED = "minutes_approved", _("approved the minutes of a meeting")
+        FOLLOW_UP_TASK_DONE = "follow_up_task_done", _("marked a follow-up task done")
 
     cluster = models.ForeignKey(
         Cluster, verbose_name=_("cluster"), on_delete=models.CASCADE, related_name="audit"

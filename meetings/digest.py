@@ -11,7 +11,9 @@ What waits, per cluster:
 - decisions due for review (a review date within a week either side of today), for the
   coordinator and the member entities;
 - joint actions the entity leads without an update for UPDATE_EVERY days (as on its
-  to-do page).
+  to-do page);
+- the follow-up tasks meetings gave the entity, not done yet, due within TASKS_AHEAD
+  days or overdue.
 
 Beat runs ``digests_send`` on Monday morning; each person's week is claimed with a
 conditional update before anything is sent, so that two beat processes (or a rerun)
@@ -37,7 +39,7 @@ from clusters.models import Cluster, ClusterRole, Membership
 from indicators.models import Indicator, MeasurementReport, ReportingPeriod
 from indicators.rules import can_report
 from meetings.calendar import cluster_periods_between, readable_clusters
-from meetings.models import Meeting
+from meetings.models import FollowUpTask, Meeting
 from planning.models import Decision, JointAction, Proposal, Stance
 
 logger = logging.getLogger(__name__)
@@ -47,6 +49,8 @@ logger = logging.getLogger(__name__)
 UPDATE_EVERY = timedelta(days=30)
 # A decision is due for review from a week before its review date to a week after.
 REVIEW_AROUND = timedelta(days=7)
+# A follow-up task shows from this long before the day it is due (and until it is done).
+TASKS_AHEAD = timedelta(days=14)
 # The first day reporting periods are looked for: every unlocked period since a cluster
 # began is owed, as on the reporting page.
 SINCE_EVER = date(2000, 1, 1)
@@ -92,6 +96,13 @@ class Dated:
     link: str
 
 
+@dataclass(frozen=True)
+class TaskDue:
+    task: FollowUpTask
+    overdue: bool
+    link: str
+
+
 @dataclass
 class Section:
     """What waits for the person in one cluster."""
@@ -103,6 +114,7 @@ class Section:
     meetings: list[Dated] = field(default_factory=list)
     decisions: list[Dated] = field(default_factory=list)
     actions: list[Dated] = field(default_factory=list)
+    tasks: list[TaskDue] = field(default_factory=list)
 
     @property
     def time_zone(self) -> str:
@@ -117,6 +129,7 @@ class Section:
             or self.meetings
             or self.decisions
             or self.actions
+            or self.tasks
         )
 
 
@@ -258,8 +271,32 @@ def _actions(sections: dict[int, Section], voting: list[Membership], now: dateti
         section.actions.append(Dated(action, link))
 
 
+def _tasks(sections: dict[int, Section], memberships: list[Membership], today: date) -> None:
+    """The entities' open follow-up tasks due within TASKS_AHEAD or overdue (institutions
+    do not read the meetings: none of theirs)."""
+    readers = [m for m in memberships if m.role != Membership.Role.INSTITUTION]
+    if not readers:
+        return
+    entities = {m.pk: m for m in readers}
+    tasks = (
+        FollowUpTask.objects.filter(
+            meeting__cluster__in=list(sections),
+            membership__in=readers,
+            done_at__isnull=True,
+            due_on__lte=today + TASKS_AHEAD,
+        )
+        .select_related("meeting")
+        .order_by("due_on", "pk")
+    )
+    for task in tasks:
+        task.membership = entities[task.membership_id]
+        section = sections[task.meeting.cluster_id]
+        link = _link("meetings:detail", section.cluster.slug, task.meeting_id)
+        section.tasks.append(TaskDue(task, task.due_on < today, link))
+
+
 def build_digest(user: User, now: datetime | None = None) -> Digest:
-    """What waits for the person this week, per cluster they read: eleven queries at most,
+    """What waits for the person this week, per cluster they read: thirteen queries at most,
     whatever the number of clusters."""
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -284,6 +321,7 @@ def build_digest(user: User, now: datetime | None = None) -> Digest:
     _meetings(sections, now)
     _decisions(sections, coordinated | {m.cluster_id for m in voting}, today)
     _actions(sections, voting, now)
+    _tasks(sections, memberships, today)
     return Digest(user, now, [s for s in sections.values() if not s.is_empty])
 
 

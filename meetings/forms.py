@@ -130,6 +130,13 @@ class ItemAnswerForm(forms.Form):
     answer = forms.ChoiceField(choices=[("accept", _("Accept")), ("decline", _("Decline"))])
 
 
+class TaskDoneForm(forms.Form):
+    done = forms.TypedChoiceField(
+        choices=[("yes", _("Mark done")), ("no", _("Mark not done"))],
+        coerce=lambda value: value == "yes",
+    )
+
+
 class CancelForm(forms.Form):
     reason = forms.CharField(
         label=_("Why it is cancelled"),

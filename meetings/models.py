@@ -395,6 +395,14 @@ class FollowUpTask(models.Model):
     )
     due_on = models.DateField(_("by when"))
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("marked done by"),
+    )
 
     class Meta:
         verbose_name = _("follow-up task")
@@ -403,6 +411,15 @@ class FollowUpTask(models.Model):
 
     def __str__(self) -> str:
         return self.what
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_at is not None
+
+    @property
+    def is_overdue(self) -> bool:
+        """Still open after the day it was due (today in the active time zone)."""
+        return not self.is_done and self.due_on < timezone.localdate()
 
 
 class MinutesObjection(models.Model):

@@ -22,7 +22,7 @@ from meetings.forms import (
     ItemForm,
     ObjectionForm,
 )
-from meetings.models import AgendaItem, Attendance, Meeting
+from meetings.models import AgendaItem, Attendance, FollowUpTask, Meeting
 from meetings.services import people_of
 
 # Where each kind of linked object is read: URL name, and whether it is a page of its own.
@@ -181,6 +181,17 @@ def meeting_context(meeting: Meeting, access: ClusterAccess) -> dict:
     return context
 
 
+def tasks_of(meeting: Meeting, access: ClusterAccess) -> list[FollowUpTask]:
+    """The meeting's follow-up tasks, each with ``may_mark``: whether this person marks it
+    done or not done (its entity's people and the coordinator, as the service says),
+    known from their access without a query per task."""
+    own = {membership.pk for membership in access.memberships}
+    tasks = list(meeting.tasks.select_related("membership__actor"))
+    for task in tasks:
+        task.may_mark = access.is_coordinator or task.membership_id in own
+    return tasks
+
+
 def _closed_context(
     meeting: Meeting, access: ClusterAccess, entities: list[EntityAttendance], now: datetime
 ) -> dict:
@@ -197,7 +208,7 @@ def _closed_context(
         "decisions": list(
             meeting.decisions.select_related("decision__proposal").order_by("decision__decided_at")
         ),
-        "tasks": list(meeting.tasks.select_related("membership__actor")),
+        "tasks": tasks_of(meeting, access),
         "objections": objections,
         "objection_form": ObjectionForm() if may_object else None,
         "consent_open": meeting.consent_ends_at > now,

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from clusters.audit import audit, changed, snapshot
-from clusters.models import AuditEntry, Cluster, Membership
+from clusters.models import AuditEntry, Cluster, ClusterRole, Membership
 from core.errors import DomainError
 from core.tasks import enqueue_on_commit
 from health.models import SurveyRound
@@ -604,6 +604,47 @@ def _approve(
         target=meeting,
         kind=how,
     )
+
+
+def may_mark_task(task: FollowUpTask, user: User, *, coordinator: bool | None = None) -> bool:
+    """Whether the person marks the task done or not done: a representative of its entity
+    or a coordinator of the cluster. ``coordinator``: already known (a page knows it)."""
+    if coordinator is None:
+        coordinator = ClusterRole.objects.filter(
+            cluster_id=task.meeting.cluster_id, user=user, role=ClusterRole.Role.COORDINATOR
+        ).exists()
+    return coordinator or task.membership.actor.people.filter(user=user).exists()
+
+
+@transaction.atomic
+def task_done(
+    *, task: FollowUpTask, by: User, done: bool = True, now: datetime | None = None
+) -> FollowUpTask:
+    """Mark a meeting's follow-up task done (or not done after all). Marking it as it
+    already is changes nothing and writes no entry."""
+    task = (
+        FollowUpTask.objects.select_for_update(of=("self",))
+        .select_related("meeting__cluster", "membership__actor")
+        .get(pk=task.pk)
+    )
+    if not may_mark_task(task, by):
+        raise DomainError(
+            _("Only the entity's people or the coordinator mark this task done or not.")
+        )
+    if task.is_done == done:
+        return task
+    task.done_at, task.done_by = ((now or timezone.now()), by) if done else (None, None)
+    task.save(update_fields=["done_at", "done_by"])
+    audit(
+        cluster=task.meeting.cluster,
+        by=by,
+        action=AuditEntry.Action.FOLLOW_UP_TASK_DONE,
+        target=task.meeting,
+        title=task.what,
+        entity=str(task.membership.actor),
+        done=done,
+    )
+    return task
 
 
 def minutes_approve_by_consent(now: datetime | None = None) -> int:

@@ -17,6 +17,7 @@ urlpatterns = [
     path(M + "attendance/", views.attendance, name="attendance"),
     path(M + "close/", views.meeting_close, name="close"),
     path(M + "objection/", views.minutes_object, name="object"),
+    path(M + "tasks/<int:task>/done/", views.task_done, name="task-done"),
     path(M + "meeting.ics", views.meeting_ics, name="ics"),
     path("c/<slug:slug>/calendar/", calendar_views.cluster_calendar, name="cluster-calendar"),
     path("calendar/", calendar_views.my_calendar, name="my-calendar"),

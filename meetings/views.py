@@ -40,6 +40,7 @@ from meetings.forms import (
     MeetingForm,
     ObjectionForm,
     ScheduleForm,
+    TaskDoneForm,
     TaskFormSet,
 )
 from meetings.ics import ics_filename
@@ -306,6 +307,28 @@ def minutes_object(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         )
 
     done = _("Your entity's objection is recorded: the minutes wait for the next meeting.")
+    return _change(request, meeting, change, done)
+
+
+@login_required
+@require_POST
+def task_done(request: HttpRequest, slug: str, pk: int, task: int) -> HttpResponse:
+    """A follow-up task marked done, or not done after all: the service says who may."""
+    cluster, _access = cluster_for_reader(request, slug)
+    meeting = _meeting(cluster, pk)
+    found = meeting.tasks.filter(pk=task).first()
+    if found is None:
+        raise Http404
+    form = TaskDoneForm(request.POST)
+
+    def change() -> None:
+        services.task_done(task=found, by=request.user, done=_valid(form)["done"])
+
+    def done() -> str:
+        if form.cleaned_data["done"]:
+            return _("The task is marked done.")
+        return _("The task is marked not done.")
+
     return _change(request, meeting, change, done)
 
 

@@ -20,6 +20,7 @@ from coherence.models import Score, ScoreQuestion
 from indicators.models import ReportingPeriod
 from indicators.periods import MONTHS_PER_PERIOD, period_bounds
 from indicators.selectors import entity_reports, open_periods, reporting_by_entity
+from meetings.models import FollowUpTask
 from planning.models import Contribution, JointAction, Proposal, Stance
 from reports.content import coherence_figure, objectives, participation, status_counts
 
@@ -172,12 +173,25 @@ def questioned_scores(membership: Membership) -> list[Score]:
     )
 
 
+def open_tasks(cluster: Cluster, membership: Membership) -> list[FollowUpTask]:
+    """The follow-up tasks the cluster's meetings gave the entity and nobody marked done
+    yet, the first due first, each with its meeting: one query."""
+    return list(
+        FollowUpTask.objects.filter(
+            meeting__cluster=cluster, membership=membership, done_at__isnull=True
+        )
+        .select_related("meeting")
+        .order_by("due_on", "pk")
+    )
+
+
 def member_todo(
     cluster: Cluster, membership: Membership, user: User, *, coordinator: bool = False
 ) -> dict:
     """What the entity owes: positions, reports, updates of the actions it leads, answers
-    to the questions on its scores; the invitations waiting for this person; and, when
-    they coordinate the cluster, the proposals waiting for them (one more query)."""
+    to the questions on its scores, the follow-up tasks meetings gave it; the invitations
+    waiting for this person; and, when they coordinate the cluster, the proposals waiting
+    for them (one more query)."""
     now = timezone.now()
     answered = Stance.objects.filter(membership=membership, round=F("proposal__round"))
     positions = list(
@@ -211,5 +225,6 @@ def member_todo(
         "returned": sum(1 for row in owed if row.is_returned),
         "led_actions": led,
         "questioned": questioned_scores(membership),
+        "tasks": open_tasks(cluster, membership),
         "invitations": invitations,
     }

@@ -955,6 +955,16 @@ WRITES: dict[str, Write] = {
             reason="The rents rose 9%, not 8%",
         ),
     ),
+    "meetings:task-done": Write(
+        "member",
+        AuditEntry.Action.FOLLOW_UP_TASK_DONE,
+        lambda w: page_form(
+            w,
+            "member",
+            reverse("meetings:detail", kwargs=closed_meeting(w)),
+            "meetings:task-done",
+        ),
+    ),
     "reports:request": Write(
         "coordinator",
         AuditEntry.Action.REPORT_REQUESTED,

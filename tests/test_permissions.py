@@ -359,8 +359,22 @@ def closed_meeting(w: World) -> dict:
             attended=[(w.member_membership, w.users["member"])],
             others=2,
             minutes={item.pk: "Rents rose 8%."},
+            tasks=[
+                services.Task(
+                    "Send the rent figures",
+                    w.member_membership,
+                    timezone.localdate() + timedelta(days=7),
+                )
+            ],
         )
     return {"slug": w.cluster.slug, "pk": found.pk}
+
+
+def meeting_task(w: World) -> dict:
+    """The closed meeting's follow-up task for the member entity (made once per world)."""
+    kwargs = closed_meeting(w)
+    task = w.cluster.meetings.get(pk=kwargs["pk"]).tasks.get()
+    return {**kwargs, "task": task.pk}
 
 
 MATRIX: dict[str, Row] = {
@@ -549,6 +563,9 @@ MATRIX: dict[str, Row] = {
     # Lead and member entities object to draft minutes (an empty reason: a message).
     "meetings:object": Row(closed_meeting, cluster_rule(302, 302, 403, 403), method="post"),
     "meetings:ics": Row(meeting, READER),
+    # Its entity's people and the coordinator mark it done; anyone else reading the meeting
+    # is refused with a message (and an empty form too).
+    "meetings:task-done": Row(meeting_task, cluster_rule(302, 302, 302, 403), method="post"),
     "reports:published": Row(lambda w: {}, everyone(200)),
     "reports:dashboard": Row(slug, COORDINATOR_ONLY),
     "reports:participation": Row(slug, COORDINATOR_ONLY),

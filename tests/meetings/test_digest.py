@@ -174,8 +174,8 @@ def test_digest_reads_a_fixed_number_of_queries(world: World, django_assert_max_
     member = User.objects.get(email="member@example.org")
     second_indicator(world)
     # Clusters, memberships, coordinated; proposals, stances; saved periods, indicators and
-    # their responsible entities, reports; meetings; decisions; actions.
-    with django_assert_max_num_queries(12):
+    # their responsible entities, reports; meetings; decisions; actions; follow-up tasks.
+    with django_assert_max_num_queries(13):
         build_digest(member, NOW)
     for n in range(3):
         from tests.factories import ClusterFactory, MembershipFactory
@@ -183,7 +183,7 @@ def test_digest_reads_a_fixed_number_of_queries(world: World, django_assert_max_
         other = ClusterFactory(name=f"Cluster number {n}")
         MembershipFactory(cluster=other, actor=world.member_actor)
         schedule(other, world.users["coordinator"], f"Meeting {n}", THIS_FRIDAY)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         digest = build_digest(member, NOW)
     assert len(digest.sections) == 4
 

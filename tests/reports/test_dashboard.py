@@ -222,12 +222,13 @@ def test_pages_run_the_same_queries_on_the_demo_and_the_large_cluster(
         client.get(reverse("health:health", args=[large.slug]))
     with django_assert_max_num_queries(29):
         client.get(reverse("reports:dashboard", args=[large.slug]))
-    # The to-do page's 13 queries: access (5); open proposals without the entity's
+    # The to-do page's 14 queries: access (5); open proposals without the entity's
     # position (1); open periods, indicators, their responsible entities, the entity's
     # reports (4); running actions it leads with their last update (1); its scores
-    # questioned since their last revision (1); the person's pending invitations (1).
+    # questioned since their last revision (1); its open follow-up tasks with their
+    # meetings (1); the person's pending invitations (1).
     client.force_login(people["member"])
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(14):
         client.get(reverse("reports:todo", args=[large.slug]))
 
 
