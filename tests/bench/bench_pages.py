@@ -95,6 +95,8 @@ def pages(cluster: Cluster) -> dict[str, str]:
         cluster.proposals.filter(status=Proposal.Status.DECIDED).order_by("pk").first()
         or cluster.proposals.order_by("pk").first()
     )
+    # The latest meeting held: its attendance, minutes, decisions and tasks.
+    meeting = cluster.meetings.filter(closed_at__isnull=False).order_by("-starts_at").first()
     return {
         "Dashboard": reverse("reports:dashboard", args=[cluster.slug]),
         "Actors directory": reverse("actors:directory"),
@@ -107,6 +109,8 @@ def pages(cluster: Cluster) -> dict[str, str]:
         "Validation queue": reverse("indicators:validation-queue", args=[cluster.slug]),
         "Cluster health": reverse("health:health", args=[cluster.slug]),
         "Coherence matrix": reverse("coherence:coherence", args=[cluster.slug]),
+        "Meeting held": reverse("meetings:detail", args=[cluster.slug, meeting.pk]),
+        "Cluster calendar": reverse("meetings:cluster-calendar", args=[cluster.slug]),
     }
 
 
