@@ -188,7 +188,6 @@ def test_digest_reads_a_fixed_number_of_queries(world: World, django_assert_max_
     assert len(digest.sections) == 4
 
 
-@pytest.mark.skipif(connection.vendor == "sqlite" and False, reason="needs row-level concurrency")
 @pytest.mark.django_db(transaction=True)
 def test_two_beat_processes_at_once_send_each_digest_once():
     build_world()
