@@ -125,3 +125,39 @@ def former_name(entities: list[str], *, coordinator: bool) -> str:
     if coordinator:
         return gettext("a former coordinator")
     return gettext("a former user of the platform")
+
+
+class ApiToken(models.Model):
+    """A personal key for the JSON API (api/): it acts as its person, with their roles in
+    each cluster, until revoked. Only a hash of the secret is kept: the secret is shown
+    once, when the token is created, and a lost one is replaced, never recovered."""
+
+    NAME_MAX = 80
+    # The first characters of the secret, kept in clear so that a person tells their
+    # tokens apart ("ct_Ab3d…") in the list and in a leaked-key report.
+    PREFIX_LENGTH = 8
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+    )
+    name = models.CharField(_("name"), max_length=NAME_MAX)
+    prefix = models.CharField(_("starts with"), max_length=PREFIX_LENGTH)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User, former_name
+from accounts.models import ApiToken, User, former_name
 from accounts.personal_data import Former
 from accounts.personal_data import parts as personal_data_parts
 from core.errors import DomainError
@@ -47,6 +48,58 @@ def calendar_feed_renew(*, user: User) -> str:
 def calendar_feed_revoke(*, user: User) -> None:
     """No feed: its address answers 404 from now on."""
     User.objects.filter(pk=user.pk).update(calendar_token=None)
+
+
+# A person keeps a few keys (one per program that reads for them), not hundreds.
+API_TOKENS_MAX = 20
+API_TOKEN_PREFIX = "ct_"
+
+
+def api_token_hash(secret: str) -> str:
+    """What is kept of a secret: its SHA-256. The secret is 32 random bytes, so a plain
+    hash (no salt, no slow function) is enough to make a leaked table useless."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """A new API token of the person's, named so that they recognise it, and its secret,
+    which is shown once and never kept."""
+    name = " ".join(name.split())
+    if not name:
+        raise DomainError(_("Give the token a name, such as the program that will use it."))
+    if len(name) > ApiToken.NAME_MAX:
+        raise DomainError(
+            _("The name is too long: at most %(max)d characters.") % {"max": ApiToken.NAME_MAX}
+        )
+    User.objects.select_for_update().filter(pk=user.pk).first()  # one creation at a time
+    active = ApiToken.objects.filter(user=user, revoked_at__isnull=True)
+    if active.count() >= API_TOKENS_MAX:
+        raise DomainError(
+            _("You have %(max)d tokens already: revoke one you no longer use first.")
+            % {"max": API_TOKENS_MAX}
+        )
+    if active.filter(name=name).exists():
+        raise DomainError(_("You already have a token with this name."))
+    secret = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user,
+        name=name,
+        prefix=secret[: ApiToken.PREFIX_LENGTH],
+        key_hash=api_token_hash(secret),
+    )
+    return token, secret
+
+
+def api_token_revoke(*, user: User, token_id: int) -> ApiToken:
+    """Revokes one of the person's tokens: a request with it answers 401 from now on.
+    Revoking a revoked token changes nothing; another person's token is not found."""
+    token = ApiToken.objects.filter(user=user, pk=token_id).first()
+    if token is None:
+        raise DomainError(_("This token is not one of yours."))
+    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    token.refresh_from_db()
+    return token
 
 
 def personal_data(*, user: User) -> dict[str, Any]:
@@ -137,6 +190,7 @@ def account_delete(*, user: User, password: str) -> None:
     user.notify_by_email = user.is_staff = user.is_superuser = user.is_active = False
     user.weekly_digest = False
     user.calendar_token = None
+    ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
     user.set_unusable_password()
     user.last_login = None
     user.erased_at = timezone.now()

@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from core.validators import validate_iati_organisation_identifier
+
 
 class ThematicArea(models.Model):
     """A controlled list of fields of work, shared by actors and clusters.
@@ -76,6 +78,17 @@ class Actor(models.Model):
     tax_id = models.CharField(
         _("tax id"), max_length=32, blank=True, help_text=_("For example the NIF/CIF.")
     )
+    # Its identifier in the IATI registers, for the IATI files of the clusters it is in.
+    iati_identifier = models.CharField(
+        _("IATI organisation identifier"),
+        max_length=100,
+        blank=True,
+        validators=[validate_iati_organisation_identifier],
+        help_text=_(
+            "As IATI writes it: the register's code and the entity's number in it, "
+            "for example ES-CIF-G12345678."
+        ),
+    )
     territory = models.CharField(_("territory"), max_length=200, blank=True)
     thematic_areas = models.ManyToManyField(
         ThematicArea, verbose_name=_("thematic areas"), blank=True, related_name="actors"
@@ -98,6 +111,12 @@ class Actor(models.Model):
                 condition=~Q(tax_id=""),
                 name="actor_tax_id_unique",
                 violation_error_message=_("Another entity already uses this tax id."),
+            ),
+            models.UniqueConstraint(
+                fields=["iati_identifier"],
+                condition=~Q(iati_identifier=""),
+                name="actor_iati_identifier_unique",
+                violation_error_message=_("Another entity already uses this IATI identifier."),
             ),
         ]
 

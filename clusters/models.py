@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from actors.models import Actor, ActorUser, ThematicArea, unique_slug
-from core.validators import validate_time_zone
+from clusters.sectors import DacSector
+from core.validators import validate_country, validate_time_zone
 
 
 class ClusterQuerySet(models.QuerySet["Cluster"]):
@@ -132,6 +133,25 @@ class Cluster(models.Model):
         validators=[validate_time_zone],
         help_text=_("As the IANA database names it, for example Europe/Madrid."),
     )
+    # What its IATI file says of it (api.iati): where it works and in which sector.
+    country = models.CharField(
+        _("country"),
+        max_length=2,
+        default="ES",
+        db_default="ES",
+        validators=[validate_country],
+        help_text=_("The country where the cluster works, for its IATI file."),
+    )
+    dac_sector = models.CharField(
+        _("sector (OECD DAC)"),
+        max_length=5,
+        choices=DacSector.choices,
+        blank=True,
+        help_text=_("The sector of its work, as funders classify it, for its IATI file."),
+    )
+    # Its IATI file is the coordinator's until published: from then on every person in
+    # the cluster, its institutions included, may download it.
+    iati_published_at = models.DateTimeField(_("IATI file published at"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
@@ -646,6 +666,8 @@ class AuditEntry(models.Model):
         MINUTES_OBJECTED = "minutes_objected", _("objected to the minutes of a meeting")
         MINUTES_APPROVED = "minutes_approved", _("approved the minutes of a meeting")
         FOLLOW_UP_TASK_DONE = "follow_up_task_done", _("marked a follow-up task done")
+        IATI_PUBLISHED = "iati_published", _("published the cluster's IATI file")
+        IATI_UNPUBLISHED = "iati_unpublished", _("withdrew the cluster's IATI file")
 
     cluster = models.ForeignKey(
         Cluster, verbose_name=_("cluster"), on_delete=models.CASCADE, related_name="audit"

@@ -67,6 +67,9 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "core",
     "accounts",
     "actors",
@@ -78,6 +81,7 @@ INSTALLED_APPS = [
     "health",
     "meetings",
     "reports",
+    "api",
     "demo",
 ]
 
@@ -333,6 +337,44 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Content Security Policy (django-csp): everything from this site, nothing inline, no
 # plugins, no framing. The pages have no inline script or style (a test crawls them).
+# The JSON API (api/): a person's tokens or their session, JSON errors that name the
+# field, 50 items a page, and a rate per token (the cache holds the counts: Redis where it
+# runs, this process's memory otherwise).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # The token first: its header makes an anonymous request a 401, not a 403.
+        "api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerTokenThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": env_str("API_RATE", "1200/hour")},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_VERSIONING_CLASS": None,
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Clusters platform API",
+    "DESCRIPTION": (
+        "Read a cluster's members, objectives, indicators with their validated values, "
+        "rights issues, proposals, joint actions and published reports; submit a member "
+        "entity's measurement report for validation. Authenticate with a personal token "
+        "(Authorization: Bearer ct_...), created on your settings page."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1/",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI and ReDoc from the drf-spectacular-sidecar package's static files:
+    # nothing from the internet.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

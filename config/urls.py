@@ -35,5 +35,6 @@ urlpatterns = [
     path("", include("health.urls")),
     path("", include("meetings.urls")),
     path("", include("reports.urls")),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -2,7 +2,7 @@
 app never breaks a lower one and each can be read without the ones above.
 
     core <- accounts <- actors <- clusters <- rights <- indicators <- coherence <- planning
-    <- health <- reports <- demo
+    <- health <- meetings <- reports <- api <- demo
 
 ``config`` (settings, URLs, the Celery app) sits above them all: it wires them together.
 The test reads every module's imports, including those inside functions."""
@@ -27,6 +27,7 @@ LAYERS = [
     "health",
     "meetings",
     "reports",
+    "api",
     "demo",
     "config",
 ]
