@@ -5,4 +5,11 @@ from __future__ import annotations
 
 class DomainError(Exception):
     """A change refused for a reason the person can act on: its text is shown to them as
-    it is, so it is written for them and translated."""
+    it is, so it is written for them and translated.
+
+    ``field`` names the input the reason is about ("period", "total"), when it is about
+    one: a form shows the text beside that field, the API names it in its JSON error."""
+
+    def __init__(self, message: object = "", *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
