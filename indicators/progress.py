@@ -202,37 +202,77 @@ def _period_values(
         measurements = measurements.filter(report__period__start__lte=until)
     rows = (
         measurements.values("report__indicator_id", "report__period_id", "report__period__start")
-        .annotate(
-            total=Sum("value"),
-            numerators=Sum("numerator"),
-            denominators=Sum("denominator"),
-            count=Count("id"),
-            weighted_count=Count("denominator"),
-        )
+        .annotate(**_SUMS)
         .order_by("report__indicator_id", "report__period__start")
     )
-    percentage = {i.pk for i in indicators if i.is_percentage}
-    yes_no = {i.pk for i in indicators if i.is_yes_no}
+    by_id = {i.pk: i for i in indicators}
     result: dict[int, list[tuple[int, date, Decimal, bool]]] = defaultdict(list)
     for row in rows:
         indicator_id = row["report__indicator_id"]
-        value, weighted = Decimal(row["total"]).quantize(Decimal("0.01")), True
-        if indicator_id in percentage:
-            pool = Pool(
-                numerators=Decimal(row["numerators"] or 0),
-                denominators=Decimal(row["denominators"] or 0),
-                percentages=Decimal(row["total"]),
-                count=row["count"],
-                weighted_count=row["weighted_count"],
-            )
-            value, weighted = pool.value, pool.weighted
-        elif indicator_id in yes_no:
-            # The mean of the answers (1 yes, 0 no): yes only when every one is yes.
-            value = yes_no_value(Decimal(row["total"]) / row["count"])
+        value, weighted = _entities_value(by_id[indicator_id], row)
         result[indicator_id].append(
             (row["report__period_id"], row["report__period__start"], value, weighted)
         )
     return result
+
+
+# What the database adds up of a cell's validated measurements, for _entities_value.
+_SUMS = {
+    "total": Sum("value"),
+    "numerators": Sum("numerator"),
+    "denominators": Sum("denominator"),
+    "count": Count("id"),
+    "weighted_count": Count("denominator"),
+}
+
+
+def _entities_value(indicator: Indicator, row: dict) -> tuple[Decimal, bool]:
+    """The value of one cell (the total, or a disaggregation cell) of a period from the
+    sums of the entities' validated measurements (_SUMS): numbers add up, percentages pool
+    (indicators.cells.Pool), a yes/no is yes only when every answer is. With whether it is
+    weighted (False: a percentage's unweighted mean)."""
+    if indicator.is_percentage:
+        pool = Pool(
+            numerators=Decimal(row["numerators"] or 0),
+            denominators=Decimal(row["denominators"] or 0),
+            percentages=Decimal(row["total"]),
+            count=row["count"],
+            weighted_count=row["weighted_count"],
+        )
+        return pool.value, pool.weighted
+    if indicator.is_yes_no:
+        # The mean of the answers (1 yes, 0 no): yes only when every one is yes.
+        return yes_no_value(Decimal(row["total"]) / row["count"]), True
+    return Decimal(row["total"]).quantize(Decimal("0.01")), True
+
+
+@dataclass(frozen=True)
+class CellTotal:
+    """A disaggregation cell of a period, over the entities' validated reports."""
+
+    value: Decimal
+    reports: int  # the validated reports that give this cell
+    weighted: bool = True
+
+
+def period_cells(indicator: Indicator) -> dict[int, dict[str, CellTotal]]:
+    """The validated values of each disaggregation cell of the indicator, per period
+    ({period id: {cell key: CellTotal}}), combined across entities by the rule of the
+    totals (period_values). One query whatever the number of periods and cells."""
+    rows = (
+        Measurement.objects.filter(
+            report__indicator=indicator, report__status=MeasurementReport.Status.VALIDATED
+        )
+        .exclude(cell="")
+        .values("report__period_id", "cell")
+        .annotate(**_SUMS)
+        .order_by("report__period_id", "cell")
+    )
+    result: dict[int, dict[str, CellTotal]] = defaultdict(dict)
+    for row in rows:
+        value, weighted = _entities_value(indicator, row)
+        result[row["report__period_id"]][row["cell"]] = CellTotal(value, row["count"], weighted)
+    return dict(result)
 
 
 def combine(indicator: Indicator, values: Sequence[Decimal]) -> Decimal | None:

@@ -111,6 +111,20 @@ def cluster_rule(
     }
 
 
+def api_rule(coordinator: int, member: int, observer: int, institution: int) -> dict:
+    """A cluster's API endpoint: as its pages, but without credentials a 401 (a program
+    is not sent to a login page)."""
+    return {**cluster_rule(coordinator, member, observer, institution), "anonymous": 401}
+
+
+API_READER = api_rule(200, 200, 200, 403)
+API_EVERYONE_INSIDE = api_rule(200, 200, 200, 200)
+
+
+def indicator_code(w: World) -> dict:
+    return {"slug": w.cluster.slug, "code": w.indicator.code}
+
+
 COORDINATOR_ONLY = cluster_rule(200, 403, 403, 403)
 COORDINATOR_POST = cluster_rule(302, 403, 403, 403)
 
@@ -595,6 +609,23 @@ MATRIX: dict[str, Row] = {
     "meetings:feed": Row(calendar_feed, everyone(200, anonymous=200)),
     "meetings:feed-renew": Row(lambda w: {}, everyone(302), method="post"),
     "meetings:feed-revoke": Row(lambda w: {}, everyone(302), method="post"),
+    # The JSON API (api/): the schema and its documentation describe the API, no data.
+    "api:schema": Row(lambda w: {}, everyone(200, anonymous=200)),
+    "api:docs": Row(lambda w: {}, everyone(200, anonymous=200)),
+    # Each person's own clusters (the outsider's list has theirs only, not ours).
+    "api:clusters": Row(lambda w: {}, everyone(200, anonymous=401)),
+    "api:cluster-detail": Row(slug, API_EVERYONE_INSIDE),
+    "api:members": Row(slug, API_READER),
+    "api:objectives": Row(slug, API_READER),
+    "api:indicators": Row(slug, API_READER),
+    "api:indicator-detail": Row(indicator_code, API_READER),
+    "api:periods": Row(slug, API_READER),
+    "api:rights-issues": Row(slug, API_READER),
+    "api:proposals": Row(slug, API_READER),
+    "api:proposal-detail": Row(proposal, API_READER),
+    "api:joint-actions": Row(slug, API_READER),
+    # Published reports, as on the pages: institutions read them too.
+    "api:reports": Row(slug, API_EVERYONE_INSIDE),
 }
 
 # Third-party URL sets with their own access rules, checked below as whole groups.
