@@ -1,4 +1,5 @@
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from api import views
@@ -9,7 +10,11 @@ CLUSTER = "v1/clusters/<slug:slug>/"
 
 urlpatterns = [
     path("v1/schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
-    path("v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path(
+        "v1/docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api:schema", title=_("API documentation")),
+        name="docs",
+    ),
     path("v1/clusters/", views.ClusterList.as_view(), name="clusters"),
     path(CLUSTER, views.ClusterDetail.as_view(), name="cluster-detail"),
     path(f"{CLUSTER}members/", views.MemberList.as_view(), name="members"),
