@@ -136,6 +136,11 @@ class CellSerializer(serializers.Serializer):
     weighted = serializers.BooleanField()
 
 
+class TextSerializer(serializers.Serializer):
+    entity = serializers.CharField()
+    text = serializers.CharField()
+
+
 class PeriodValueSerializer(serializers.Serializer):
     start = serializers.DateField()
     end = serializers.DateField()
@@ -152,6 +157,9 @@ class PeriodValueSerializer(serializers.Serializer):
     )
     reports = serializers.IntegerField(help_text="The validated reports of the period.")
     cells = CellSerializer(many=True)
+    texts = TextSerializer(
+        many=True, help_text="A qualitative indicator's validated situation, by entity."
+    )
 
 
 def cell_rows(cells: dict) -> list[dict]:

@@ -122,7 +122,8 @@ class IndicatorDetail(ClusterScoped, generics.RetrieveAPIView):
 def _period_rows(indicator: Indicator, periods: QuerySet[ReportingPeriod]) -> list[dict]:
     """Each period the indicator asks for, with its validated values: the total by the
     rule of the pages' progress (indicators.progress), its cells, and how many validated
-    reports made them. Four queries whatever the number of periods."""
+    reports made them; a qualitative indicator's validated texts. At most five queries
+    whatever the number of periods."""
     totals = {pk: (v, w) for pk, _start, v, w in period_values([indicator]).get(indicator.pk, [])}
     cells = period_cells(indicator)
     counts = dict(
@@ -133,6 +134,7 @@ def _period_rows(indicator: Indicator, periods: QuerySet[ReportingPeriod]) -> li
         .annotate(n=Count("id"))
         .values_list("period_id", "n")
     )
+    texts = _validated_texts(indicator) if not indicator.is_numeric else {}
     rows = []
     for period in periods:
         if not indicator.asks_for(period):
@@ -148,9 +150,27 @@ def _period_rows(indicator: Indicator, periods: QuerySet[ReportingPeriod]) -> li
                 "weighted": weighted,
                 "reports": counts.get(period.pk, 0),
                 "cells": s.cell_rows(cells.get(period.pk, {})),
+                "texts": texts.get(period.pk, []),
             }
         )
     return rows
+
+
+def _validated_texts(indicator: Indicator) -> dict[int, list[dict]]:
+    """The validated situation each entity described, per period: what a qualitative
+    indicator reports instead of a number."""
+    texts: dict[int, list[dict]] = {}
+    for report in (
+        MeasurementReport.objects.filter(
+            indicator=indicator, status=MeasurementReport.Status.VALIDATED
+        )
+        .exclude(text_value="")
+        .select_related("membership__actor")
+        .order_by("membership__actor__name")
+    ):
+        entry = {"entity": report.membership.actor.name, "text": report.text_value}
+        texts.setdefault(report.period_id, []).append(entry)
+    return texts
 
 
 def _period_start(value: str):

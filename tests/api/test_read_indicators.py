@@ -123,3 +123,36 @@ def test_fixed_queries_whatever_the_rows(world: World, name: str):
         services.periods_ensure(world.cluster, until=start)
     assert world.cluster.periods.count() > 1 or name == "api:indicators"
     assert queries(client, url) == one
+
+
+def test_a_qualitative_indicator_gives_its_validated_texts(world: World):
+    indicator = Indicator.objects.create(
+        cluster=world.cluster,
+        objective=world.indicator.objective,
+        code="Q1",
+        name="Protocol in force",
+        type="structural",
+        measure="qualitative",
+        direction="increase",
+        aggregation="latest",
+        data_source="administrative",
+    )
+    report = services.report_save(
+        indicator=indicator,
+        period=world.period,
+        membership=world.member_membership,
+        by=world.users["member"],
+        cells={},
+        total=None,
+        text_value="Applied in half of the hearings",
+        submit=True,
+    )
+    url = reverse("api:indicator-detail", kwargs={"slug": "housing", "code": "Q1"})
+    client = world.client("observer")
+    assert client.get(url).json()["periods"][0]["texts"] == []
+    services.report_validate(report=report, by=world.users["coordinator"])
+    (period,) = client.get(url).json()["periods"]
+    assert period["texts"] == [
+        {"entity": "Neighbours Association", "text": "Applied in half of the hearings"}
+    ]
+    assert period["value"] is None
