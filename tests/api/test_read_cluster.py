@@ -3,8 +3,11 @@ nothing more (another entity's draft proposal never shows), with the list filter
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.urls import reverse
 
+from indicators.models import ReportingPeriod
 from planning import proposal_services
 from planning.models import JointAction
 from tests.conftest import World
@@ -113,3 +116,19 @@ def test_pages_of_results(world: World):
     assert body["next"] == "http://testserver/api/v1/clusters/housing/members/?page=2&page_size=2"
     assert len(get(world, "member", "members", page_size=1000).json()["results"]) == 4
     assert get(world, "member", "members", page=9).status_code == 404
+
+
+def test_a_page_holds_200_at_most(world: World):
+    ReportingPeriod.objects.bulk_create(
+        ReportingPeriod(
+            cluster=world.cluster,
+            start=date(1800 + n, 1, 1),
+            end=date(1800 + n, 3, 31),
+            due=date(1800 + n, 4, 30),
+        )
+        for n in range(205)
+    )
+    body = get(world, "member", "periods", page_size=500).json()
+    assert body["count"] == 206
+    assert len(body["results"]) == 200
+    assert body["next"].endswith("?page=2&page_size=500")
