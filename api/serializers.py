@@ -94,6 +94,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
     class Meta:
         model = Indicator
         fields = [
+            "id",
             "code",
             "name",
             "objective",
@@ -112,7 +113,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, indicator: Indicator) -> str:
-        kwargs = {"slug": self.context["view"].cluster.slug, "code": indicator.code}
+        kwargs = {"slug": self.context["view"].cluster.slug, "pk": indicator.pk}
         return reverse("api:indicator-detail", kwargs=kwargs, request=self.context["request"])
 
     @extend_schema_field(

@@ -21,7 +21,7 @@ urlpatterns = [
     path(f"{CLUSTER}objectives/", views.ObjectiveList.as_view(), name="objectives"),
     path(f"{CLUSTER}indicators/", views.IndicatorList.as_view(), name="indicators"),
     path(
-        f"{CLUSTER}indicators/<str:code>/",
+        f"{CLUSTER}indicators/<int:pk>/",
         views.IndicatorDetail.as_view(),
         name="indicator-detail",
     ),

@@ -110,7 +110,7 @@ class IndicatorDetail(ClusterScoped, generics.RetrieveAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_object(self) -> Indicator:
-        indicator = get_object_or_404(_indicators(self.cluster), code=self.kwargs["code"])
+        indicator = get_object_or_404(_indicators(self.cluster), pk=self.kwargs["pk"])
         periods = self.cluster.periods.order_by("start")
         start = self.request.query_params.get("period")
         if start is not None:

@@ -121,10 +121,6 @@ API_READER = api_rule(200, 200, 200, 403)
 API_EVERYONE_INSIDE = api_rule(200, 200, 200, 200)
 
 
-def indicator_code(w: World) -> dict:
-    return {"slug": w.cluster.slug, "code": w.indicator.code}
-
-
 COORDINATOR_ONLY = cluster_rule(200, 403, 403, 403)
 COORDINATOR_POST = cluster_rule(302, 403, 403, 403)
 
@@ -618,7 +614,7 @@ MATRIX: dict[str, Row] = {
     "api:members": Row(slug, API_READER),
     "api:objectives": Row(slug, API_READER),
     "api:indicators": Row(slug, API_READER),
-    "api:indicator-detail": Row(indicator_code, API_READER),
+    "api:indicator-detail": Row(indicator, API_READER),
     "api:periods": Row(slug, API_READER),
     "api:rights-issues": Row(slug, API_READER),
     "api:proposals": Row(slug, API_READER),

@@ -27,7 +27,7 @@ def test_schema_generates_without_warnings(db, tmp_path):
 def test_schema_is_served(client, db):
     response = client.get(reverse("api:schema"), headers={"accept": "application/json"})
     assert response.status_code == 200
-    assert "/api/v1/clusters/{slug}/indicators/{code}/" in response.json()["paths"]
+    assert "/api/v1/clusters/{slug}/indicators/{id}/" in response.json()["paths"]
 
 
 class Tags(HTMLParser):
