@@ -171,9 +171,10 @@ def _load_values(data: ClusterData, indicators: list[Indicator]) -> None:
         where[report.pk] = (report.indicator_id, report.period_id)
     for report_id, values in by_report.items():
         data.cells.setdefault(where[report_id], []).append(values)
-    qualitative = [i.pk for i in indicators if not i.is_numeric]
     for report in MeasurementReport.objects.filter(
-        indicator__in=qualitative, status=MeasurementReport.Status.VALIDATED
+        indicator__in=[i.pk for i in indicators],
+        indicator__measure=Indicator.Measure.QUALITATIVE,
+        status=MeasurementReport.Status.VALIDATED,
     ).order_by("membership__actor__name", "pk"):
         if report.text_value.strip():
             key = (report.indicator_id, report.period_id)

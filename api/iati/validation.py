@@ -1,11 +1,12 @@
 """Whether a cluster's IATI file may be written, and whether what was written is valid.
 
 Three checks, in this order, and no file is served unless all pass:
-- ``data_problems``: what the cluster must fix first (an entity without an IATI
-  identifier, no sector chosen, a period that ends before it starts), each a sentence
+- ``data_problems``: what the cluster must fix first (no lead entity, an entity without
+  an IATI identifier, no sector chosen), each a sentence
   naming the thing and what to do, with the page where to do it;
 - ``rule_problems``: the IATI rules the schema cannot check, on the built file (a
-  period's start before its end, a number for every quantitative value, no actual without
+  period's start before its end — the database holds that too —, a number for every
+  quantitative value, no actual without
   a validated report — which the builder guarantees, and this checks);
 - ``schema_errors``: the official IATI 2.03 schema (api/iati/schema), loaded once.
 """
@@ -109,14 +110,6 @@ def data_problems(data: builder.ClusterData) -> list[Problem]:
             )
     if not cluster.dac_sector:
         problems.append(Problem(_("Choose the cluster's sector in its settings."), settings_url))
-    for period in data.periods:
-        if period.start > period.end:
-            problems.append(
-                Problem(
-                    _("The reporting period %(period)s ends before it starts.")
-                    % {"period": period.label},
-                )
-            )
     return problems
 
 
