@@ -89,6 +89,8 @@ class ClusterForm(forms.ModelForm):
             if self.instance.country and self.instance.country not in names:
                 choices.insert(0, (self.instance.country, self.instance.country))
             self.fields["country"].widget.choices = choices
+            # A post without it (a script written before the field) keeps the country.
+            self.fields["country"].required = False
             self.fields["dac_sector"].widget.choices = [
                 ("", _("— choose —")),
                 *[(code, f"{code} · {label}") for code, label in DacSector.choices],
@@ -107,6 +109,9 @@ class ClusterForm(forms.ModelForm):
             validators=field.validators,
             required=False,
         )
+
+    def clean_country(self) -> str:
+        return self.cleaned_data["country"] or self.instance.country
 
     def clean_time_zone(self) -> str:
         return self.cleaned_data["time_zone"] or self.instance.time_zone
