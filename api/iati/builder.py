@@ -141,7 +141,7 @@ def load(cluster: Cluster, today: date | None = None) -> ClusterData:
     periods = list(cluster.periods.filter(start__lte=today).order_by("start"))
     actions = list(
         JointAction.objects.filter(cluster=cluster)
-        .select_related("lead__actor")
+        .select_related("lead__actor", "objective")
         .order_by("start", "pk")
     )
     data = ClusterData(cluster, today, memberships, objectives, periods, actions)
@@ -281,8 +281,11 @@ def _action_activity(data: ClusterData, action: JointAction, now: str) -> etree.
     cluster = data.cluster
     activity = _activity(data, now, action_identifier(cluster, data.lead, action))
     _narrative(activity, "title", action.title)
-    if action.description.strip():
-        _narrative(activity, "description", action.description, type="1")
+    # IATI asks every activity for a description: an action without one of its own is
+    # described by the objective it serves.
+    objective = action.objective
+    about = action.description.strip() or f"{objective.code} · {objective.statement}"
+    _narrative(activity, "description", about, type="1")
     _participant(activity, action.lead, "4")
     _sub(activity, "activity-status", code=ACTION_STATUS[action.status])
     _sub(activity, "activity-date", type="1", **{"iso-date": action.start.isoformat()})

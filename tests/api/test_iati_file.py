@@ -205,3 +205,11 @@ def test_the_file_is_read_in_a_fixed_number_of_queries(
         data = builder.load(cluster)
         root = builder.build(data)
     assert len(list(root.iter("indicator"))) == 1 + 2 * objectives
+
+
+def test_a_joint_action_without_a_description_is_described_by_its_objective(world: World):
+    world.action.description = ""
+    world.action.save()
+    root = file_of(make_iati_ready(world.cluster))
+    action = root.findall("iati-activity")[1]
+    assert action.findtext("description/narrative") == "O1 · No eviction without alternative"
