@@ -18,9 +18,9 @@ class ActorUserInline(admin.TabularInline):
 
 @admin.register(Actor)
 class ActorAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "territory", "tax_id"]
+    list_display = ["name", "kind", "territory", "tax_id", "iati_identifier"]
     list_filter = ["kind", "thematic_areas"]
-    search_fields = ["name", "tax_id", "territory"]
+    search_fields = ["name", "tax_id", "iati_identifier", "territory"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["thematic_areas"]
     inlines = [ActorUserInline, CapacityInline]

@@ -44,6 +44,7 @@ class ActorForm(forms.ModelForm):
             "name",
             "kind",
             "tax_id",
+            "iati_identifier",
             "territory",
             "thematic_areas",
             "website",
@@ -55,6 +56,9 @@ class ActorForm(forms.ModelForm):
 
     def clean_name(self) -> str:
         return " ".join(self.cleaned_data["name"].split())
+
+    def clean_iati_identifier(self) -> str:
+        return self.cleaned_data["iati_identifier"].strip()
 
     def clean_tax_id(self) -> str:
         return self.cleaned_data["tax_id"].replace(" ", "").replace("-", "").upper()

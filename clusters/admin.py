@@ -19,8 +19,10 @@ class ClusterRoleInline(admin.TabularInline):
 
 @admin.register(Cluster)
 class ClusterAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "status", "decision_rule", "reporting_period"]
-    list_filter = ["kind", "status", "decision_rule"]
+    list_display = ["name", "kind", "status", "decision_rule", "reporting_period", "dac_sector"]
+    list_filter = ["kind", "status", "decision_rule", "country"]
+    # Published and withdrawn by the coordinator (api.services), with its audit entry.
+    readonly_fields = ["iati_published_at"]
     search_fields = ["name", "territory"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["thematic_areas"]

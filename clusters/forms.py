@@ -10,7 +10,9 @@ from accounts.models import User
 from actors.forms import ThematicAreasField
 from actors.models import Actor, ActorUser
 from clusters.models import Cluster, Invitation, Membership
-from core.widgets import Textarea
+from clusters.sectors import DacSector
+from core.validators import country_names
+from core.widgets import LongSelect, Textarea
 
 # What the rights-holder groups of the cluster's analysis are counted by.
 HOLDER_DIMENSION_FIELDS = (
@@ -68,11 +70,31 @@ class ClusterForm(forms.ModelForm):
             "reporting_period",
             "time_zone",
             *HOLDER_DIMENSION_FIELDS,
+            "country",
+            "dac_sector",
         ]
-        widgets = {"common_goal": Textarea(attrs={"rows": 4})}
+        widgets = {
+            "common_goal": Textarea(attrs={"rows": 4}),
+            "country": LongSelect,
+            "dac_sector": LongSelect,
+        }
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
+        if "country" in self.fields:
+            # Named in the reader's language; the stored code is kept even if Babel no
+            # longer names it, so that saving unchanged changes nothing.
+            names = country_names(translation.get_language() or settings.LANGUAGE_CODE)
+            choices = list(names.items())
+            if self.instance.country and self.instance.country not in names:
+                choices.insert(0, (self.instance.country, self.instance.country))
+            self.fields["country"].widget.choices = choices
+            # A post without it (a script written before the field) keeps the country.
+            self.fields["country"].required = False
+            self.fields["dac_sector"].widget.choices = [
+                ("", _("— choose —")),
+                *[(code, f"{code} · {label}") for code, label in DacSector.choices],
+            ]
         if "time_zone" not in self.fields:
             return
         # A select, not free text: the meetings' times are only right in a real zone. The
@@ -87,6 +109,9 @@ class ClusterForm(forms.ModelForm):
             validators=field.validators,
             required=False,
         )
+
+    def clean_country(self) -> str:
+        return self.cleaned_data["country"] or self.instance.country
 
     def clean_time_zone(self) -> str:
         return self.cleaned_data["time_zone"] or self.instance.time_zone
@@ -132,7 +157,8 @@ class ClusterCreateForm(ClusterForm):
         fields = [
             f
             for f in ClusterForm.Meta.fields
-            if f not in ("status", "time_zone") and f not in HOLDER_DIMENSION_FIELDS
+            if f not in ("status", "time_zone", "country", "dac_sector")
+            and f not in HOLDER_DIMENSION_FIELDS
         ]
 
     def __init__(self, *args: object, user: User, **kwargs: object) -> None:

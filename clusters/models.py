@@ -227,6 +227,11 @@ class Cluster(models.Model):
         return self.time_zone
 
     @property
+    def iati_is_published(self) -> bool:
+        """Whether every person in the cluster may download its IATI file (api.iati)."""
+        return self.iati_published_at is not None
+
+    @property
     def weighs_agreement(self) -> bool:
         """Consensus rules count agreement against a threshold; consent only asks that
         nobody objects."""

@@ -36,5 +36,6 @@ urlpatterns = [
     path("", include("meetings.urls")),
     path("", include("reports.urls")),
     path("api/", include("api.urls")),
+    path("", include("api.iati_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -193,6 +193,29 @@ ROLES = {
 }
 OUTSIDE_CLUSTER = {"club-esportiu-turo"}
 
+# Their IATI organisation identifiers, for the cluster's IATI file: associations and
+# foundations by their tax id (CIF G…, cooperatives F…, companies B…), public bodies and
+# universities by their code in the Spanish administration's directory (DIR3). Invented.
+IATI_IDENTIFIERS = {
+    "llar-solidaria": "ES-CIF-G08561234",
+    "av-nou-barris": "ES-CIF-G08123457",
+    "sindicat-llogateres": "ES-CIF-G67234518",
+    "xarxa-acollida": "ES-CIF-G65987410",
+    "oficina-habitatge": "ES-DIR3-L02000813",
+    "observatori-drets-socials": "ES-DIR3-U00800011",
+    "grup-exclusio-residencial": "ES-DIR3-U00800022",
+    "coop-la-teulada": "ES-CIF-F66543219",
+    "dones-i-llar": "ES-CIF-G08765430",
+    "acces-total": "ES-CIF-G08345671",
+    "energia-justa": "ES-CIF-F65432108",
+    "xarxa-migrades": "ES-CIF-G66012349",
+    "dret-i-habitatge": "ES-CIF-F67890127",
+    "fundacio-horitzo": "ES-CIF-G08999016",
+    "club-esportiu-turo": "ES-CIF-G08456782",
+}
+# Its sector in the IATI file (OECD DAC): housing policy and administrative management.
+DAC_SECTOR = "16030"
+
 
 def seed_clusters() -> Cluster:
     """The entities, people and the demo cluster; returns the cluster."""
@@ -240,6 +263,10 @@ def _actor(row: tuple, areas: dict[str, ThematicArea]) -> Actor:
     )
     if created:
         actor.thematic_areas.set([areas[code] for code in area_codes])
+    # Also for a database seeded before entities had one.
+    if not actor.iati_identifier:
+        actor.iati_identifier = IATI_IDENTIFIERS[slug]
+        actor.save(update_fields=["iati_identifier"])
     # Each capacity by its text, so that a database seeded before gets the ones added since.
     for cap_kind, text, quantity, unit in capacities:
         Capacity.objects.get_or_create(
@@ -287,8 +314,13 @@ def _cluster(coordinator: User, areas: dict, actors: dict[str, Actor]) -> Cluste
             "groups_by_disability": True,
             "groups_by_migration": True,
             "created_by": coordinator,
+            "country": "ES",
+            "dac_sector": DAC_SECTOR,
         },
     )
+    if not cluster.dac_sector:  # a database seeded before clusters had one
+        cluster.dac_sector = DAC_SECTOR
+        cluster.save(update_fields=["dac_sector"])
     if not created:
         return cluster
     cluster.thematic_areas.set(

@@ -124,6 +124,8 @@ def _cluster(coordinator: User) -> Cluster:
         reporting_period=Cluster.ReportingPeriod.QUARTERLY,
         # In a network of 300, a third of the entities answering makes a quorum.
         quorum=33,
+        country="ES",
+        dac_sector="16040",  # low-cost housing
     )
     # Two years of history: eight quarterly periods.
     Cluster.objects.filter(pk=cluster.pk).update(created_at=timezone.now() - timedelta(days=730))
@@ -141,6 +143,8 @@ def _entities(cluster: Cluster, rng: random.Random, member: User | None) -> list
                 name_key=name_key(name),
                 slug=f"{SLUG}-entitat-{n:03d}",
                 kind=KINDS[n % len(KINDS)],
+                # Invented tax ids, out of the demo cluster's range (demo.clusters).
+                iati_identifier=f"ES-CIF-G69{n:06d}",
                 territory=DISTRICTS[n % len(DISTRICTS)],
                 description="Entitat de la xarxa metropolitana.",
             )

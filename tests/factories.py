@@ -143,3 +143,17 @@ def write_gender_analysis(issue) -> None:
     from rights.models import RightsIssue
 
     RightsIssue.objects.filter(pk=issue.pk).update(**GENDER_ANALYSIS)
+
+
+def make_iati_ready(cluster: Cluster) -> Cluster:
+    """Give the cluster a sector and every entity in its IATI file (lead, members,
+    institutions, joint actions' leads) an identifier, so that the file validates.
+    Idempotent: an entity keeps the identifier it has."""
+    actors = Actor.objects.filter(memberships__cluster=cluster, iati_identifier="")
+    for actor in actors.distinct():
+        actor.iati_identifier = f"ES-CIF-G{actor.pk:08d}"
+        actor.save(update_fields=["iati_identifier"])
+    if not cluster.dac_sector:
+        cluster.dac_sector = "16030"
+        cluster.save(update_fields=["dac_sector"])
+    return cluster

@@ -34,6 +34,7 @@ from tests.test_permissions import (
     coherence_score,
     coherence_strategy,
     held_meeting,
+    iati_ready,
     locked_period,
     meeting,
     meeting_item,
@@ -297,6 +298,15 @@ def stalled_report(w: World) -> ReportJob:
         started_at=an_hour_ago,
         heartbeat_at=an_hour_ago,
     )
+
+
+def iati_published(w: World) -> dict:
+    """The cluster's IATI file valid and published, for its withdrawal."""
+    from api import services
+
+    kwargs = iati_ready(w)
+    services.iati_publish(cluster=w.cluster, by=w.users["coordinator"])
+    return kwargs
 
 
 def at(name: str, kwargs: Callable[[World], dict], values: Callable[[World], dict] = lambda w: {}):
@@ -974,6 +984,14 @@ WRITES: dict[str, Write] = {
         "coordinator",
         AuditEntry.Action.REPORT_PUBLISHED,
         at("reports:publish", lambda w: {"slug": w.cluster.slug, "pk": finished_report(w).pk}),
+    ),
+    "opendata:iati-publish": Write(
+        "coordinator", AuditEntry.Action.IATI_PUBLISHED, at("opendata:iati-publish", iati_ready)
+    ),
+    "opendata:iati-unpublish": Write(
+        "coordinator",
+        AuditEntry.Action.IATI_UNPUBLISHED,
+        at("opendata:iati-unpublish", iati_published),
     ),
     "reports:retry": Write(
         "coordinator",

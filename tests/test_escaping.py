@@ -82,10 +82,15 @@ def test_no_page_shows_a_typed_script_unescaped(world: World, person: str):
     assert read >= 10
 
 
+# Text inputs of a fixed shape, which refuse anything else: an IATI identifier.
+SHAPED = {"iati_identifier"}
+
+
 def typed_submission(form: Form, counter: itertools.count, missing: set[str]) -> dict:
     """What a person filling the form would send: the script in each text field (with a
     number, for unique fields), and a plausible value in each field the form said was
-    missing the first time. Text that is a tag (an HXL hashtag) keeps its value."""
+    missing the first time. Text that is a tag (an HXL hashtag) keeps its value, and so
+    does text of a fixed shape the script cannot take (SHAPED)."""
     data = form.defaults()
     tomorrow = timezone.localtime() + timedelta(days=2)
     plausible = {
@@ -101,7 +106,9 @@ def typed_submission(form: Form, counter: itertools.count, missing: set[str]) ->
             data[field.name] = [field.value]
     for field in form.fields:
         if field in form.text_fields():
-            if not field.value.startswith("#"):
+            if field.name in SHAPED:
+                data[field.name] = [field.value]
+            elif not field.value.startswith("#"):
                 data[field.name] = [f"{PAYLOAD}{next(counter)}{SENTENCES.get(form.url_name, '')}"]
         elif field.name not in missing:
             continue

@@ -17,7 +17,7 @@ from actors.models import ActorUser
 from clusters.models import Invitation
 from clusters.tokens import make_invitation_token
 from tests.conftest import PEOPLE, World
-from tests.factories import InvitationFactory
+from tests.factories import InvitationFactory, make_iati_ready
 
 LOGIN = "login"  # expected: a redirect to the login page
 # What each person must never see: the other cluster's data, or (for the outsider) ours.
@@ -58,6 +58,12 @@ class Row:
 
 
 def slug(w: World) -> dict:
+    return {"slug": w.cluster.slug}
+
+
+def iati_ready(w: World) -> dict:
+    """The cluster's IATI file valid, not published: the coordinator's only."""
+    make_iati_ready(w.cluster)
     return {"slug": w.cluster.slug}
 
 
@@ -590,6 +596,12 @@ MATRIX: dict[str, Row] = {
     "reports:publish": Row(published_report, COORDINATOR_POST, method="post"),
     # A published report has not stalled: the coordinator's retry is refused with a message.
     "reports:retry": Row(published_report, COORDINATOR_POST, method="post"),
+    # Until published, the open data page and the IATI file are the coordinator's
+    # (tests/api/test_iati_views.py: everyone inside once published).
+    "opendata:open-data": Row(iati_ready, COORDINATOR_ONLY),
+    "opendata:iati": Row(iati_ready, COORDINATOR_ONLY),
+    "opendata:iati-publish": Row(iati_ready, COORDINATOR_POST, method="post"),
+    "opendata:iati-unpublish": Row(iati_ready, COORDINATOR_POST, method="post"),
     "clusters:audit-log": Row(slug, COORDINATOR_ONLY),
     "clusters:audit-export": Row(slug, COORDINATOR_ONLY),
     # Anyone inside may post; an entity not theirs (here: none given) is refused with a

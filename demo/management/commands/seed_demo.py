@@ -21,6 +21,7 @@ from demo.health import seed_health
 from demo.indicators import seed_indicators
 from demo.large import seed_large
 from demo.meetings import seed_large_meetings, seed_meetings
+from demo.opendata import seed_open_data
 from demo.planning import seed_planning
 from demo.reports import seed_reports
 from demo.rights import seed_rights
@@ -66,6 +67,8 @@ class Command(BaseCommand):
                 # After planning and health: its agendas discuss their proposals and rounds.
                 seed_meetings(cluster, coordinator)
                 seed_reports(cluster, coordinator)
+                # Last: its IATI file gives what every other part made.
+                seed_open_data(cluster, coordinator)
             # Embedded, the report renders in a thread once committed: the command waits
             # for it, or it would end (and the thread with it) before the report is made.
             wait_for_renders(timeout=600)
