@@ -147,6 +147,7 @@ class Cluster(models.Model):
         max_length=5,
         choices=DacSector.choices,
         blank=True,
+        db_default="",
         help_text=_("The sector of its work, as funders classify it, for its IATI file."),
     )
     # Its IATI file is the coordinator's until published: from then on every person in
