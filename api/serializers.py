@@ -25,6 +25,8 @@ CLUSTER_LINKS = (
     "joint-actions",
     "reports",
 )
+# What an institution reads of a cluster, besides the cluster itself.
+INSTITUTION_LINKS = ("reports",)
 
 
 class ClusterSerializer(serializers.ModelSerializer):
@@ -50,11 +52,14 @@ class ClusterSerializer(serializers.ModelSerializer):
 
     @extend_schema_field({"type": "object", "additionalProperties": {"type": "string"}})
     def get_links(self, cluster: Cluster) -> dict[str, str]:
-        """The endpoints of the cluster's data (institutions may read its reports only)."""
+        """The endpoints of the cluster's data this person may read: all of them for its
+        readers, its reports only for an institution (``can_read`` in the context: the
+        view's answer from clusters.access)."""
         request = self.context["request"]
+        names = CLUSTER_LINKS if self.context["can_read"](cluster) else INSTITUTION_LINKS
         return {
             name: reverse(f"api:{name}", kwargs={"slug": cluster.slug}, request=request)
-            for name in CLUSTER_LINKS
+            for name in names
         }
 
 
@@ -352,6 +357,7 @@ class JointActionSerializer(serializers.ModelSerializer):
 class ReportSerializer(serializers.ModelSerializer):
     period = serializers.SlugRelatedField(read_only=True, slug_field="start")
     download = serializers.SerializerMethodField()
+    file = serializers.SerializerMethodField()
 
     class Meta:
         model = ReportJob
@@ -366,11 +372,27 @@ class ReportSerializer(serializers.ModelSerializer):
             "size",
             "checksum",
             "published_at",
+            "file",
             "download",
         ]
 
+    def _job_kwargs(self, job: ReportJob) -> dict:
+        return {"slug": job.cluster.slug, "pk": job.pk}
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_file(self, job: ReportJob) -> str:
+        """The PDF through the API (a token is enough)."""
+        request = self.context["request"]
+        return reverse("api:report-file", kwargs=self._job_kwargs(job), request=request)
+
     @extend_schema_field(OpenApiTypes.URI)
     def get_download(self, job: ReportJob) -> str:
-        """The PDF, for a person logged in (the download page is not an API endpoint)."""
-        kwargs = {"slug": self.context["view"].cluster.slug, "pk": job.pk}
-        return reverse("reports:download", kwargs=kwargs, request=self.context["request"])
+        """The PDF on the report pages, for a person logged in (a link to share)."""
+        request = self.context["request"]
+        return reverse("reports:download", kwargs=self._job_kwargs(job), request=request)
+
+
+class RootSerializer(serializers.Serializer):
+    clusters = serializers.URLField(help_text="The clusters you may see.")
+    schema = serializers.URLField(help_text="The OpenAPI 3 schema of this API.")
+    docs = serializers.URLField(help_text="The schema's documentation page.")

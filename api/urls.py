@@ -9,6 +9,7 @@ app_name = "api"
 CLUSTER = "v1/clusters/<slug:slug>/"
 
 urlpatterns = [
+    path("v1/", views.Root.as_view(), name="root"),
     path("v1/schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
     path(
         "v1/docs/",
@@ -31,4 +32,5 @@ urlpatterns = [
     path(f"{CLUSTER}proposals/<int:pk>/", views.ProposalDetail.as_view(), name="proposal-detail"),
     path(f"{CLUSTER}joint-actions/", views.JointActionList.as_view(), name="joint-actions"),
     path(f"{CLUSTER}reports/", views.ReportList.as_view(), name="reports"),
+    path(f"{CLUSTER}reports/<int:pk>/file/", views.ReportFile.as_view(), name="report-file"),
 ]

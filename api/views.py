@@ -8,11 +8,15 @@ fixed number of queries whatever the number of rows."""
 from __future__ import annotations
 
 from django.db.models import Count, Prefetch, QuerySet
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+from rest_framework.views import APIView
 
 from api import filters
 from api import serializers as s
@@ -21,8 +25,12 @@ from clusters.models import Cluster, Membership
 from indicators.models import Indicator, MeasurementReport, Objective, ReportingPeriod
 from indicators.progress import period_cells, period_values
 from planning.models import JointAction, Proposal
+from reports.downloads import report_file_response
 from reports.models import ReportJob
 from rights.models import Cause, Right, RightsIssue
+
+# The endpoints the root links to, by their key there.
+ROOT_LINKS = ("clusters", "schema", "docs")
 
 
 class ClusterList(generics.ListAPIView):
@@ -33,6 +41,12 @@ class ClusterList(generics.ListAPIView):
 
     def get_queryset(self) -> QuerySet[Cluster]:
         return Cluster.objects.visible_to(self.request.user).order_by("name", "pk")
+
+    def get_serializer_context(self) -> dict:
+        # One query for the whole page: the clusters whose data this person reads (the
+        # others are theirs as an institution only: their links are its reports).
+        readable = set(Cluster.objects.readable_by(self.request.user).values_list("pk", flat=True))
+        return {**super().get_serializer_context(), "can_read": lambda c: c.pk in readable}
 
 
 class ClusterScoped(generics.GenericAPIView):
@@ -55,6 +69,10 @@ class ClusterDetail(ClusterScoped, generics.RetrieveAPIView):
 
     def get_object(self) -> Cluster:
         return self.cluster
+
+    def get_serializer_context(self) -> dict:
+        can_read = self.access.can_read
+        return {**super().get_serializer_context(), "can_read": lambda c: can_read}
 
 
 class MemberList(ClusterScoped, generics.ListAPIView):
@@ -264,17 +282,47 @@ class JointActionList(ClusterScoped, generics.ListAPIView):
         )
 
 
+def _published_reports(cluster: Cluster) -> QuerySet[ReportJob]:
+    """What the API gives of a cluster's reports, to everyone inside it: the published
+    ones (the coordinator's unpublished drafts stay on the pages)."""
+    return cluster.report_jobs.published().select_related("period", "cluster")
+
+
 class ReportList(ClusterScoped, generics.ListAPIView):
-    """The cluster's published reports, for anyone inside it (institutions too). The
-    download link is the page's: it opens for a person logged in."""
+    """The cluster's published reports, for anyone inside it (institutions too), each
+    with its PDF at ``file``."""
 
     access_rule = staticmethod(cluster_for_user)
     serializer_class = s.ReportSerializer
     queryset = ReportJob.objects.none()
 
     def get_queryset(self) -> QuerySet[ReportJob]:
-        return (
-            self.cluster.report_jobs.published()
-            .select_related("period")
-            .order_by("-published_at", "-pk")
-        )
+        return _published_reports(self.cluster).order_by("-published_at", "-pk")
+
+
+class ReportFile(ClusterScoped):
+    """A published report's PDF, for anyone inside the cluster (institutions too), with
+    its SHA-256 checksum in ``ETag`` and ``Repr-Digest``. An unpublished report is not
+    found."""
+
+    access_rule = staticmethod(cluster_for_user)
+    queryset = ReportJob.objects.none()
+
+    def perform_content_negotiation(self, request, force=False):
+        # A program may ask for application/pdf: the file answers it, and a refusal
+        # (401, 404) still comes as JSON rather than 406.
+        return super().perform_content_negotiation(request, force=True)
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    def get(self, request, *args, **kwargs) -> FileResponse:
+        job = get_object_or_404(_published_reports(self.cluster), pk=kwargs["pk"])
+        return report_file_response(job)
+
+
+class Root(APIView):
+    """Where the API starts: the clusters you may see, the schema and its documentation."""
+
+    @extend_schema(responses=s.RootSerializer)
+    def get(self, request, *args, **kwargs) -> Response:
+        links = {name: reverse(f"api:{name}", request=request) for name in ROOT_LINKS}
+        return Response(s.RootSerializer(links).data)

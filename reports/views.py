@@ -22,6 +22,7 @@ from planning.models import Contribution, JointAction
 from reports import jobs, services
 from reports.content import participation
 from reports.dashboard import coordinator_dashboard, member_todo, voting_members
+from reports.downloads import report_file_response
 from reports.forms import ReportRequestForm
 from reports.models import ReportJob
 
@@ -96,16 +97,7 @@ def report_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 def report_download(request: HttpRequest, slug: str, pk: int) -> FileResponse:
     cluster, access = cluster_for_user(request, slug)
-    job = _job(cluster, access, pk)
-    if not job.is_done or not job.file:
-        raise Http404
-    try:
-        handle = job.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(
-        handle, as_attachment=True, filename=job.download_name(), content_type="application/pdf"
-    )
+    return report_file_response(_job(cluster, access, pk))
 
 
 @login_required

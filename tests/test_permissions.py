@@ -618,6 +618,7 @@ MATRIX: dict[str, Row] = {
     "meetings:feed-renew": Row(lambda w: {}, everyone(302), method="post"),
     "meetings:feed-revoke": Row(lambda w: {}, everyone(302), method="post"),
     # The JSON API (api/): the schema and its documentation describe the API, no data.
+    "api:root": Row(lambda w: {}, everyone(200, anonymous=401)),
     "api:schema": Row(lambda w: {}, everyone(200, anonymous=200)),
     "api:docs": Row(lambda w: {}, everyone(200, anonymous=200)),
     # Each person's own clusters (the outsider's list has theirs only, not ours).
@@ -634,6 +635,7 @@ MATRIX: dict[str, Row] = {
     "api:joint-actions": Row(slug, API_READER),
     # Published reports, as on the pages: institutions read them too.
     "api:reports": Row(slug, API_EVERYONE_INSIDE),
+    "api:report-file": Row(published_report, API_EVERYONE_INSIDE),
 }
 
 # Third-party URL sets with their own access rules, checked below as whole groups.

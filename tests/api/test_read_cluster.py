@@ -25,7 +25,7 @@ def results(world: World, person: str, name: str, **params) -> list[dict]:
 
 def test_cluster_detail(world: World):
     url = reverse("api:cluster-detail", kwargs={"slug": "housing"})
-    cluster = world.client("institution").get(url).json()
+    cluster = world.client("observer").get(url).json()
     assert cluster["name"] == "Housing rights cluster"
     assert cluster["country"] == "ES"
     assert cluster["links"]["indicators"].endswith("/api/v1/clusters/housing/indicators/")
