@@ -74,9 +74,10 @@ def _preferences_page(
 @login_required
 @require_POST
 def api_token_create(request: HttpRequest) -> HttpResponse:
-    """A new API token, its secret shown on this response only: rendered, not redirected
-    to, so that it is in no URL, no session and no log, and never cached (a reload asks to
-    post again, which the service refuses as a second token of the same name)."""
+    """A new API token, its secret shown on this response only (201): rendered, not
+    redirected to, so that it is in no URL and never stored, not even for a moment in the
+    session table, and never cached (a reload asks to post again, which the service
+    refuses as a second token of the same name)."""
     form = ApiTokenForm(request.POST)
     if form.is_valid():
         try:
@@ -88,7 +89,7 @@ def api_token_create(request: HttpRequest) -> HttpResponse:
         else:
             example = settings.SITE_URL + reverse("api:schema")
             context = {"token": token, "secret": secret, "example_url": example}
-            response = render(request, "account/api_token_created.html", context)
+            response = render(request, "account/api_token_created.html", context, status=201)
             response["Cache-Control"] = "no-store"
             return response
     return _preferences_page(request, token_form=form, status=400)

@@ -54,7 +54,7 @@ def test_the_settings_page_lists_the_persons_tokens_and_no_one_elses(world: Worl
 def test_the_secret_is_shown_once_on_the_creation_response_and_never_again(world: World):
     client = world.client("member")
     response = client.post(CREATE, {"name": "Import script"})
-    assert response.status_code == 200
+    assert response.status_code == 201
     assert response["Cache-Control"] == "no-store"
     secret = secret_of(response)
     assert secret.startswith("ct_") and len(secret) > 40
