@@ -19,9 +19,8 @@ from clusters.access import ClusterAccess
 from clusters.models import Cluster, Membership
 from indicators.cells import Ratio, Reported, count_problem, shown
 from indicators.models import Indicator, MeasurementReport, ReportingPeriod
+from indicators.rules import RATIO_PARTS, missing_part
 from indicators.selectors import period_starting
-
-RATIO_PARTS = ("numerator", "denominator")
 
 
 def _number(value: object) -> Decimal:
@@ -62,6 +61,8 @@ class ValueField(serializers.Field):
     def to_internal_value(self, data: object) -> Reported:
         if not isinstance(data, dict):
             return _number(data)
+        if len(data) == 1 and (given := next(iter(data))) in RATIO_PARTS:
+            raise serializers.ValidationError(missing_part(RATIO_PARTS[given == "numerator"]))
         if set(data) != set(RATIO_PARTS):
             raise serializers.ValidationError(
                 _("Give a number, or its numerator and denominator (and nothing else).")

@@ -93,3 +93,28 @@ def submit_problem(
     if not indicator.is_numeric and not text.strip():
         return Problem(_("Describe the situation before submitting."), "text_value")
     return None
+
+
+# The messages of a value that cannot be, one text whichever way the report comes (the
+# form, the import, the API): tests/api/test_same_refusals.py holds them to it.
+
+
+def unknown_cell(cell: str, indicator: Indicator) -> Problem:
+    text = _("“%(cell)s” is not a cell of indicator %(code)s.")
+    return Problem(text % {"cell": cell, "code": indicator.code}, "cells")
+
+
+def not_yes_no(value: str, indicator: Indicator) -> Problem:
+    text = _("Indicator %(code)s is answered yes or no: write yes or no, not “%(value)s”.")
+    return Problem(text % {"code": indicator.code, "value": value}, "total")
+
+
+RATIO_PARTS = ("numerator", "denominator")
+
+
+def missing_part(part: str) -> Problem:
+    """A percentage's numerator given without its denominator, or the other way round
+    (``part`` names the one missing)."""
+    if part == "denominator":
+        return Problem(_("Give the denominator too: of how many?"), "total")
+    return Problem(_("Give the numerator too: how many of them?"), "total")

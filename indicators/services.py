@@ -33,7 +33,13 @@ from indicators.models import (
 )
 from indicators.periods import cluster_periods
 from indicators.progress import values_changed
-from indicators.rules import Problem, report_problem, submit_problem
+from indicators.rules import (
+    Problem,
+    not_yes_no,
+    report_problem,
+    submit_problem,
+    unknown_cell,
+)
 from rights.models import RightsIssue, SDGTarget
 
 VALUE_LIMIT = Decimal("999999999999.99")
@@ -251,12 +257,11 @@ def report_values(
     indicator does not have, or values that do not hold together."""
     unknown = set(cells) - {key for key, _label in indicator.cells()}
     if unknown:
-        raise DomainError(
-            _("Unknown disaggregation cell: %(cell)s.") % {"cell": ", ".join(sorted(unknown))},
-            field="cells",
-        )
+        problem = unknown_cell(min(unknown), indicator)
+        raise DomainError(problem, field=problem.field)
     if indicator.is_yes_no and total not in (None, Decimal(0), Decimal(1)):
-        raise DomainError(_("A yes/no indicator is answered 1 (yes) or 0 (no)."), field="total")
+        problem = not_yes_no(_logged(total), indicator)
+        raise DomainError(problem, field=problem.field)
     total = check_total(indicator, cells, total)
     values = {key: value for key, value in cells.items() if value is not None}
     if total is not None:

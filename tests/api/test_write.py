@@ -149,7 +149,7 @@ def refused(client: APIClient, data: object) -> dict:
             "total",
             "does not agree with the sum",
         ),
-        ({"cells": {"colour=red": 3}}, "cells", "Unknown disaggregation cell: colour=red."),
+        ({"cells": {"colour=red": 3}}, "cells", "“colour=red” is not a cell of indicator I2."),
         ({"total": None}, "total", "Give the total, or every cell"),
     ],
 )
