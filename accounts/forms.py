@@ -5,7 +5,7 @@ from django.contrib.auth.forms import AdminUserCreationForm as DjangoAdminUserCr
 from django.contrib.auth.forms import UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import ApiToken, User
 
 
 class AdminUserCreationForm(DjangoAdminUserCreationForm):
@@ -43,4 +43,14 @@ class AccountDeleteForm(forms.Form):
         label=_("Your password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class ApiTokenForm(forms.Form):
+    """The name of a new API token, so that its person recognises it in the list."""
+
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=ApiToken.NAME_MAX,
+        help_text=_("The program that will use it, such as “Monthly import script”."),
     )

@@ -122,6 +122,18 @@ def personal_data(*, user: User) -> dict[str, Any]:
             "email_addresses": [
                 {"email": a.email, "verified": a.verified, "primary": a.primary} for a in addresses
             ],
+            # The tokens by their names and first characters: the hash is no data of theirs
+            # (it identifies a secret they hold) and is never given out.
+            "api_tokens": [
+                {
+                    "name": token.name,
+                    "starts_with": token.prefix,
+                    "created_at": token.created_at.isoformat(),
+                    "last_used_at": token.last_used_at.isoformat() if token.last_used_at else None,
+                    "revoked_at": token.revoked_at.isoformat() if token.revoked_at else None,
+                }
+                for token in ApiToken.objects.filter(user=user).order_by("created_at", "pk")
+            ],
         },
     }
     for part in personal_data_parts():

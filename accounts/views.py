@@ -9,8 +9,9 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
 from accounts import services
-from accounts.forms import AccountDeleteForm, PreferencesForm
+from accounts.forms import AccountDeleteForm, ApiTokenForm, PreferencesForm
 from accounts.language import set_language_cookie
 from core.errors import DomainError
 
@@ -48,7 +49,63 @@ def preferences(request: HttpRequest) -> HttpResponse:
             # The pages follow the language chosen here, like the language switch.
             set_language_cookie(response, user.language)
         return response
-    return render(request, "account/preferences.html", {"form": form})
+    return _preferences_page(request, form=form)
+
+
+def _preferences_page(
+    request: HttpRequest,
+    *,
+    form: PreferencesForm | None = None,
+    token_form: ApiTokenForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    context = {
+        "form": form or PreferencesForm(instance=request.user),
+        "token_form": token_form or ApiTokenForm(),
+        # Active first, then the newest.
+        "api_tokens": request.user.api_tokens.order_by(
+            F("revoked_at").desc(nulls_first=True), "-created_at", "-pk"
+        ),
+        "api_tokens_max": services.API_TOKENS_MAX,
+    }
+    return render(request, "account/preferences.html", context, status=status)
+
+
+@login_required
+@require_POST
+def api_token_create(request: HttpRequest) -> HttpResponse:
+    """A new API token, its secret shown on this response only (201): rendered, not
+    redirected to, so that it is in no URL and never stored, not even for a moment in the
+    session table, and never cached (a reload asks to post again, which the service
+    refuses as a second token of the same name)."""
+    form = ApiTokenForm(request.POST)
+    if form.is_valid():
+        try:
+            token, secret = services.api_token_create(
+                user=request.user, name=form.cleaned_data["name"]
+            )
+        except DomainError as error:
+            form.add_error("name", str(error))
+        else:
+            example = settings.SITE_URL + reverse("api:schema")
+            context = {"token": token, "secret": secret, "example_url": example}
+            response = render(request, "account/api_token_created.html", context, status=201)
+            response["Cache-Control"] = "no-store"
+            return response
+    return _preferences_page(request, token_form=form, status=400)
+
+
+@login_required
+def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    """Asks, then revokes one of the person's tokens: programs using it get a 401."""
+    token = get_object_or_404(request.user.api_tokens, pk=pk)
+    if request.method != "POST":
+        return render(request, "account/api_token_revoke.html", {"token": token})
+    token = services.api_token_revoke(user=request.user, token_id=token.pk)
+    messages.success(
+        request, _("The token “%(name)s” is revoked: it no longer works.") % {"name": token.name}
+    )
+    return redirect(reverse("preferences") + "#api-tokens")
 
 
 def privacy(request: HttpRequest) -> HttpResponse:

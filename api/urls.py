@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from api import views
+from api.write_views import MeasurementReportCreate
 
 app_name = "api"
 
@@ -10,6 +11,11 @@ CLUSTER = "v1/clusters/<slug:slug>/"
 
 urlpatterns = [
     path("v1/", views.Root.as_view(), name="root"),
+    path(
+        "v1/clusters/<slug:slug>/measurement-reports/",
+        MeasurementReportCreate.as_view(),
+        name="measurement-report-create",
+    ),
     path("v1/schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
     path(
         "v1/docs/",

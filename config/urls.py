@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.views import (
     account_delete,
     admin_login,
+    api_token_create,
+    api_token_revoke,
     personal_data,
     preferences,
     privacy,
@@ -24,6 +26,8 @@ urlpatterns = [
     path("me/", preferences, name="preferences"),
     path("me/data/", personal_data, name="personal-data"),
     path("me/delete/", account_delete, name="account-delete"),
+    path("me/tokens/", api_token_create, name="api-token-create"),
+    path("me/tokens/<int:pk>/revoke/", api_token_revoke, name="api-token-revoke"),
     path("privacy/", privacy, name="privacy"),
     path("accounts/", include("allauth.urls")),
     path("actors/", include("actors.urls")),

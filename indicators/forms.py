@@ -18,6 +18,7 @@ from indicators.models import (
     Measurement,
     Objective,
 )
+from indicators.rules import missing_part, not_yes_no
 from rights.forms import sdg_targets_field
 from rights.models import RightsIssue, SDGIndicator
 
@@ -337,6 +338,8 @@ class ReportForm(forms.Form):
         elif indicator.is_yes_no:
             self.fields["total"] = YesNoField(
                 label=_("Answer"),
+                # The import's and the API's text (Django puts the value in).
+                error_messages={"invalid_choice": not_yes_no("%(value)s", indicator)},
                 help_text=_("Leave it unanswered when you do not know yet: that is no data."),
             )
         elif indicator.is_numeric:
@@ -385,9 +388,9 @@ class ReportForm(forms.Form):
         if numerator is None and denominator is None:
             return self.legacy.get(key)
         if denominator is None:
-            self.add_error(f"{name}_denominator", _("Give the denominator too: of how many?"))
+            self.add_error(f"{name}_denominator", missing_part("denominator"))
         elif numerator is None:
-            self.add_error(f"{name}_numerator", _("Give the numerator too: how many of them?"))
+            self.add_error(f"{name}_numerator", missing_part("numerator"))
         elif denominator == 0:
             self.add_error(
                 f"{name}_denominator",

@@ -35,7 +35,14 @@ from indicators.models import (
     parse_cell,
 )
 from indicators.reading import ImportRefused, read_rows
-from indicators.rules import report_problem, submit_problem
+from indicators.rules import (
+    RATIO_PARTS,
+    missing_part,
+    not_yes_no,
+    report_problem,
+    submit_problem,
+    unknown_cell,
+)
 from indicators.services import (
     legacy_problem,
     measurement_of,
@@ -288,9 +295,7 @@ def _row_cell(raw: str, indicator: Indicator, cells: _Cells, problems: list[str]
         )
         if key is not None and len(parts) == len(parse_cell(key)):
             return key
-    problems.append(
-        _("“%(cell)s” is not a cell of indicator %(code)s.") % {"cell": raw, "code": indicator.code}
-    )
+    problems.append(unknown_cell(raw, indicator))
     return None
 
 
@@ -331,9 +336,9 @@ def _row_ratio(
     """A percentage's numerator and denominator, as the report form checks them; the
     value column, when it is filled in too, is the percentage they make."""
     numbers = []
-    for raw, name in zip(parts, (_("numerator"), _("denominator")), strict=True):
+    for raw, name, part in zip(parts, (_("numerator"), _("denominator")), RATIO_PARTS, strict=True):
         if not raw:
-            problems.append(_("Give the %(part)s too.") % {"part": name})
+            problems.append(missing_part(part))
             return None
         try:
             number = parse_number(raw)
@@ -391,10 +396,7 @@ def parse_yes_no(raw: str) -> Decimal | None:
 def _yes_no_value(raw: str, indicator: Indicator, problems: list[str]) -> Decimal | None:
     value = parse_yes_no(raw)
     if value is None:
-        problems.append(
-            _("Indicator %(code)s is answered yes or no: write yes or no, not “%(value)s”.")
-            % {"code": indicator.code, "value": raw}
-        )
+        problems.append(not_yes_no(raw, indicator))
     return value
 
 

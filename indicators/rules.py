@@ -19,6 +19,19 @@ from clusters.models import Membership
 from indicators.models import Indicator, MeasurementReport, ReportingPeriod
 
 
+class Problem(str):
+    """A reason, as the text shown to the person, that also names the input it is about
+    ("period", "total"): report_save passes it on as DomainError.field, so that the API
+    names the field while the form and the import show the text as they always did."""
+
+    field: str | None
+
+    def __new__(cls, text: str, field: str | None = None) -> Problem:
+        problem = super().__new__(cls, text)
+        problem.field = field
+        return problem
+
+
 def can_report(indicator: Indicator, membership: Membership | None) -> bool:
     """Lead and member entities report; when the indicator names responsible members,
     only those."""
@@ -35,15 +48,17 @@ def report_problem(
     membership: Membership,
     report: MeasurementReport | None,
     today: date | None = None,
-) -> str | None:
+) -> Problem | None:
     """Why the entity cannot change its report (None when there is none yet) of this
     indicator and period now; None when it can."""
     if period.is_locked:
-        return _("The period %(period)s is locked: nothing in it can change.") % {"period": period}
+        text = _("The period %(period)s is locked: nothing in it can change.")
+        return Problem(text % {"period": period}, "period")
     if period.start > (today or timezone.localdate()):
-        return _("The period %(period)s has not started yet.") % {"period": period}
+        text = _("The period %(period)s has not started yet.")
+        return Problem(text % {"period": period}, "period")
     if not indicator.asks_for(period):
-        return _(
+        text = _(
             "%(indicator)s asks for no report of %(period)s: the period ends before its "
             "baseline date, %(date)s."
         ) % {
@@ -51,24 +66,55 @@ def report_problem(
             "period": period,
             "date": date_format(indicator.baseline_date, "DATE_FORMAT"),
         }
+        return Problem(text, "period")
     if not can_report(indicator, membership):
-        return _("%(entity)s does not report on this indicator.") % {"entity": membership.actor}
+        text = _("%(entity)s does not report on this indicator.") % {"entity": membership.actor}
+        return Problem(text, "indicator")
     if report is not None and not report.is_editable:
-        return _("This report is %(status)s: it can no longer be changed.") % {
+        # A second report for the same indicator and period: the first one stands.
+        text = _("This report is %(status)s: it can no longer be changed.") % {
             "status": report.get_status_display().lower()
         }
+        return Problem(text, "period")
     return None
 
 
-def submit_problem(*, indicator: Indicator, values: Mapping[str, Decimal], text: str) -> str | None:
+def submit_problem(
+    *, indicator: Indicator, values: Mapping[str, Decimal], text: str
+) -> Problem | None:
     """Why a report of these values ({cell: value}, the total under "") or this text
     cannot be submitted; None when it can."""
     if indicator.is_yes_no and values.get("") is None:
-        return _("Answer yes or no before submitting.")
+        return Problem(_("Answer yes or no before submitting."), "total")
     if indicator.is_numeric and values.get("") is None:
         # Progress reads the total: cells alone, when some are missing (or percentages,
         # which do not add up), would count for nothing.
-        return _("Give the total, or every cell so that it can be added up.")
+        return Problem(_("Give the total, or every cell so that it can be added up."), "total")
     if not indicator.is_numeric and not text.strip():
-        return _("Describe the situation before submitting.")
+        return Problem(_("Describe the situation before submitting."), "text_value")
     return None
+
+
+# The messages of a value that cannot be, one text whichever way the report comes (the
+# form, the import, the API): tests/api/test_same_refusals.py holds them to it.
+
+
+def unknown_cell(cell: str, indicator: Indicator) -> Problem:
+    text = _("“%(cell)s” is not a cell of indicator %(code)s.")
+    return Problem(text % {"cell": cell, "code": indicator.code}, "cells")
+
+
+def not_yes_no(value: str, indicator: Indicator) -> Problem:
+    text = _("Indicator %(code)s is answered yes or no: write yes or no, not “%(value)s”.")
+    return Problem(text % {"code": indicator.code, "value": value}, "total")
+
+
+RATIO_PARTS = ("numerator", "denominator")
+
+
+def missing_part(part: str) -> Problem:
+    """A percentage's numerator given without its denominator, or the other way round
+    (``part`` names the one missing)."""
+    if part == "denominator":
+        return Problem(_("Give the denominator too: of how many?"), "total")
+    return Problem(_("Give the numerator too: how many of them?"), "total")

@@ -33,7 +33,13 @@ from indicators.models import (
 )
 from indicators.periods import cluster_periods
 from indicators.progress import values_changed
-from indicators.rules import report_problem, submit_problem
+from indicators.rules import (
+    Problem,
+    not_yes_no,
+    report_problem,
+    submit_problem,
+    unknown_cell,
+)
 from rights.models import RightsIssue, SDGTarget
 
 VALUE_LIMIT = Decimal("999999999999.99")
@@ -79,7 +85,7 @@ def _period_for_update(period: ReportingPeriod) -> ReportingPeriod:
         )
     except ReportingPeriod.DoesNotExist:  # a period of a later day than today
         raise DomainError(
-            _("The period %(period)s has not started yet.") % {"period": period}
+            _("The period %(period)s has not started yet.") % {"period": period}, field="period"
         ) from None
 
 
@@ -119,21 +125,21 @@ def check_total(
     (indicators.cells says how they add up). A percentage's total, when not given, is its
     cells' numerators over their denominators."""
     if indicator.counts:
-        for value in (*cells.values(), total):
+        for field, value in [*(("cells", v) for v in cells.values()), ("total", total)]:
             if value is not None and (problem := count_problem(value)):
-                raise DomainError(problem)
+                raise DomainError(problem, field=field)
     if total is None:
         derived = derived_total(indicator, cells)
         if isinstance(derived, Ratio) and derived.denominator > VALUE_LIMIT:
-            raise DomainError(_("The sum of the cells is too large to be stored."))
+            raise DomainError(_("The sum of the cells is too large to be stored."), field="cells")
         if isinstance(derived, Decimal) and abs(derived) > VALUE_LIMIT:
-            raise DomainError(_("The sum of the cells is too large to be stored."))
+            raise DomainError(_("The sum of the cells is too large to be stored."), field="cells")
         # Dimensions reported each on its own must agree with one another too.
         if derived is not None and (problem := total_problem(indicator, cells, derived)):
-            raise DomainError(problem)
+            raise DomainError(problem, field="cells")
         return derived
     if problem := total_problem(indicator, cells, total):
-        raise DomainError(problem)
+        raise DomainError(problem, field="total")
     return total
 
 
@@ -153,7 +159,9 @@ def report_save(
 ) -> MeasurementReport:
     """Save (and optionally submit) a member entity's values for one indicator and period."""
     if indicator.cluster_id != period.cluster_id or membership.cluster_id != indicator.cluster_id:
-        raise DomainError(_("This indicator, period and entity are not of the same cluster."))
+        raise DomainError(
+            _("This indicator, period and entity are not of the same cluster."), field="indicator"
+        )
     period = _period_for_update(period)
     report = (
         MeasurementReport.objects.select_for_update()
@@ -164,12 +172,12 @@ def report_save(
         indicator=indicator, period=period, membership=membership, report=report
     )
     if problem is not None:
-        raise DomainError(problem)
+        raise DomainError(problem, field=problem.field)
     values = report_values(indicator, cells, total)
     if problem := legacy_problem(indicator, values, report):
-        raise DomainError(problem)
+        raise DomainError(problem, field=problem.field)
     if submit and (problem := submit_problem(indicator=indicator, values=values, text=text_value)):
-        raise DomainError(problem)
+        raise DomainError(problem, field=problem.field)
     if report is not None and not submit and report_unchanged(report, values, text_value, comment):
         return report  # saved unchanged: nothing rewritten, nothing in the history
     before = report_state(report) if report is not None else None
@@ -249,11 +257,11 @@ def report_values(
     indicator does not have, or values that do not hold together."""
     unknown = set(cells) - {key for key, _label in indicator.cells()}
     if unknown:
-        raise DomainError(
-            _("Unknown disaggregation cell: %(cell)s.") % {"cell": ", ".join(sorted(unknown))}
-        )
+        problem = unknown_cell(min(unknown), indicator)
+        raise DomainError(problem, field=problem.field)
     if indicator.is_yes_no and total not in (None, Decimal(0), Decimal(1)):
-        raise DomainError(_("A yes/no indicator is answered 1 (yes) or 0 (no)."))
+        problem = not_yes_no(_logged(total), indicator)
+        raise DomainError(problem, field=problem.field)
     total = check_total(indicator, cells, total)
     values = {key: value for key, value in cells.items() if value is not None}
     if total is not None:
@@ -263,7 +271,7 @@ def report_values(
 
 def legacy_problem(
     indicator: Indicator, values: Mapping[str, Reported], report: MeasurementReport | None
-) -> str | None:
+) -> Problem | None:
     """A percentage's value given alone stands only where the report already holds it,
     as it was reported before numerators and denominators (a template imported back)."""
     if not indicator.is_percentage:
@@ -271,10 +279,11 @@ def legacy_problem(
     stored = {m.cell: reported(m) for m in report.measurements.all()} if report else {}
     for cell, value in values.items():
         if isinstance(value, Decimal) and stored.get(cell) != value:
-            return _(
+            text = _(
                 "Indicator %(code)s is a percentage: give its numerator and denominator "
                 "(cell %(cell)s)."
             ) % {"code": indicator.code, "cell": cell or _("Total")}
+            return Problem(text, "cells" if cell else "total")
     return None
 
 

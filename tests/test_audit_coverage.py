@@ -55,6 +55,11 @@ NOT_AUDITED = {
     "actors:edit": "an entity's own profile and capacities, outside any cluster",
     "meetings:feed-renew": "a person's own calendar-feed secret, across all their clusters",
     "meetings:feed-revoke": "a person's own calendar-feed secret, across all their clusters",
+    "api-token-create": "a person's own API key, across all their clusters",
+    "api-token-revoke": "a person's own API key, across all their clusters",
+    # Audited, by the one function that saves reports (REPORT_SUBMITTED): it takes JSON,
+    # which the page forms this test posts are not; tests/api/test_write.py checks it.
+    "api:measurement-report-create": "JSON: audited by report_save, see tests/api/test_write.py",
     "clusters:invitation-logout": "ends a session; changes nothing",
     "clusters:acting-for": "which of their entities a person acts for: a session preference",
     "planning:proposal-decide-preview": "shows the outcome a decision would record; the "

@@ -179,7 +179,9 @@ def is_refusal(response: HttpResponse, method: str) -> bool:
         return True
     if response.status_code in (301, 302):
         return response.url.startswith("/accounts/login/") or refused_with_a_message(response)
-    return method == "post"  # a form shown again, with its errors
+    # A form shown again, with its errors; a 201 is something made, shown on the response
+    # itself (a new API token's secret, which no redirect may carry).
+    return method == "post" and response.status_code != 201
 
 
 def allowed(person: str, form: Form) -> bool:

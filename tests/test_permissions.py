@@ -160,6 +160,17 @@ def proposal(w: World) -> dict:
     return {"slug": w.cluster.slug, "pk": w.proposal.pk}
 
 
+def member_api_token(w: World) -> dict:
+    """The member's API token (made once per world)."""
+    from accounts.models import ApiToken
+    from accounts.services import api_token_create
+
+    token = ApiToken.objects.filter(user=w.users["member"], name="Matrix").first()
+    if token is None:
+        token, _secret = api_token_create(user=w.users["member"], name="Matrix")
+    return {"pk": token.pk}
+
+
 def locked_period(w: World) -> dict:
     """A period of the quarter before the world's, locked (the world's own stays open)."""
     from datetime import date
@@ -636,6 +647,27 @@ MATRIX: dict[str, Row] = {
     # Published reports, as on the pages: institutions read them too.
     "api:reports": Row(slug, API_EVERYONE_INSIDE),
     "api:report-file": Row(published_report, API_EVERYONE_INSIDE),
+    # A person's own API tokens: created (an empty name is refused with the page again)
+    # and revoked by their person only; another's token is not found.
+    "api-token-create": Row(lambda w: {}, everyone(400), method="post"),
+    "api-token-revoke": Row(member_api_token, {**everyone(404), "member": 302}, method="post"),
+    # The API's one write (JSON only: the matrix's empty form post is a 415 once the
+    # person may write): for representatives of lead and member entities. Anonymous is
+    # a 401 for a program, not a redirect to a login page. tests/api/test_write.py has the
+    # writes themselves.
+    "api:measurement-report-create": Row(
+        slug,
+        {
+            "coordinator": 415,  # who represents the lead entity too
+            "member": 415,
+            "representative": 415,
+            "observer": 403,
+            "institution": 403,
+            "outsider": 404,
+            "anonymous": 401,
+        },
+        method="post",
+    ),
 }
 
 # Third-party URL sets with their own access rules, checked below as whole groups.

@@ -356,7 +356,7 @@ def test_an_import_reads_numerator_and_denominator(world: World, periods):
 @pytest.mark.parametrize(
     ("row", "message"),
     [
-        (["P1", Q1, "", "", "10", ""], "Give the denominator too."),
+        (["P1", Q1, "", "", "10", ""], "Give the denominator too: of how many?"),
         (["P1", Q1, "", "", "30", "20"], "The numerator (30) is a part of the denominator (20)"),
         (["P1", Q1, "", "", "1", "0"], "The denominator is above zero"),
         (["P1", Q1, "", "", "-1", "5"], "is not a count"),

@@ -1,0 +1,231 @@
+"""The body of the API's one write, a member entity's measurement report, read into what
+indicators.services.report_save takes. This module checks only the shape (known fields,
+types, lengths) and finds the objects the codes name in the cluster; every rule of a
+report (locked periods, counts, totals, cells...) is report_save's, as for the form and
+the import."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from clusters.access import ClusterAccess
+from clusters.models import Cluster, Membership
+from indicators.cells import Ratio, Reported, count_problem, shown
+from indicators.models import Indicator, MeasurementReport, ReportingPeriod
+from indicators.rules import RATIO_PARTS, missing_part
+from indicators.selectors import period_starting
+
+
+def _number(value: object) -> Decimal:
+    """A JSON number as a Decimal; a boolean or a string is not one."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise serializers.ValidationError(_("A number is expected."))
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:  # pragma: no cover - json numbers are finite
+        raise serializers.ValidationError(_("A number is expected.")) from None
+    if not number.is_finite() or abs(number) >= Decimal("1e12"):
+        raise serializers.ValidationError(_("A number is expected."))
+    return number
+
+
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "number"},
+            {
+                "type": "object",
+                "properties": {"numerator": {"type": "number"}, "denominator": {"type": "number"}},
+                "required": ["numerator", "denominator"],
+                "additionalProperties": False,
+            },
+        ],
+        "nullable": True,
+    }
+)
+class ValueField(serializers.Field):
+    """A cell's or the total's value: a number, or, for a percentage, its numerator and
+    denominator as {"numerator": 3, "denominator": 12}."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_null", True)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: object) -> Reported:
+        if not isinstance(data, dict):
+            return _number(data)
+        if len(data) == 1 and (given := next(iter(data))) in RATIO_PARTS:
+            raise serializers.ValidationError(missing_part(RATIO_PARTS[given == "numerator"]))
+        if set(data) != set(RATIO_PARTS):
+            raise serializers.ValidationError(
+                _("Give a number, or its numerator and denominator (and nothing else).")
+            )
+        return _ratio(_number(data["numerator"]), _number(data["denominator"]))
+
+    def to_representation(self, value: Reported) -> object:
+        if isinstance(value, Ratio):
+            return {"numerator": value.numerator, "denominator": value.denominator}
+        return value
+
+
+def _ratio(numerator: Decimal, denominator: Decimal) -> Ratio:
+    """Numerator and denominator as the report form checks them (same messages)."""
+    if numerator < 0 or denominator < 0:
+        raise serializers.ValidationError(_("It is never below zero."))
+    if denominator == 0:
+        raise serializers.ValidationError(
+            _("The denominator is above zero: a percentage of nothing is not one.")
+        )
+    if numerator > denominator:
+        raise serializers.ValidationError(
+            _(
+                "The numerator (%(numerator)s) is a part of the denominator "
+                "(%(denominator)s): it cannot be more."
+            )
+            % {"numerator": shown(numerator), "denominator": shown(denominator)}
+        )
+    return Ratio(numerator, denominator)
+
+
+class TextField(serializers.CharField):
+    """A JSON string, and only one: a number is not taken for a text."""
+
+    def to_internal_value(self, data: object) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class ReportWriteSerializer(serializers.Serializer):
+    """A measurement report submitted for validation. ``context`` holds the cluster and
+    the person's access to it (clusters.access.cluster_for_member)."""
+
+    indicator = TextField(max_length=Indicator._meta.get_field("code").max_length)
+    period = serializers.DateField(
+        input_formats=["iso-8601"], help_text="The start date of the reporting period."
+    )
+    entity = serializers.SlugField(
+        required=False,
+        help_text="The slug of the entity the report is for, when you represent several.",
+    )
+    total = ValueField(required=False)
+    cells = serializers.DictField(child=ValueField(), required=False, default=dict)
+    text_value = TextField(
+        required=False,
+        allow_blank=True,
+        default="",
+        trim_whitespace=False,
+        max_length=MeasurementReport._meta.get_field("text_value").max_length,
+    )
+    comment = TextField(
+        required=False,
+        allow_blank=True,
+        default="",
+        trim_whitespace=False,
+        max_length=MeasurementReport._meta.get_field("comment").max_length,
+    )
+
+    def to_internal_value(self, data: object) -> dict[str, Any]:
+        if isinstance(data, dict) and (unknown := sorted(set(data) - set(self.fields))):
+            raise serializers.ValidationError({key: [_("Unknown field.")] for key in unknown})
+        return super().to_internal_value(data)
+
+    @property
+    def cluster(self) -> Cluster:
+        return self.context["cluster"]
+
+    def validate_indicator(self, code: str) -> Indicator:
+        # Another cluster's indicators are not named: to this cluster they do not exist.
+        indicator = (
+            self.cluster.indicators.prefetch_related("responsible")
+            .filter(code__iexact=code.strip())
+            .first()
+        )
+        if indicator is None:
+            raise serializers.ValidationError(
+                _("There is no indicator “%(code)s” in this cluster.") % {"code": code}
+            )
+        return indicator
+
+    def validate_period(self, start: date) -> ReportingPeriod:
+        period = period_starting(self.cluster, start)
+        if period is None:
+            raise serializers.ValidationError(
+                _("No reporting period of this cluster starts on %(date)s.")
+                % {"date": start.isoformat()}
+            )
+        return period
+
+    def validate_entity(self, slug: str) -> Membership:
+        access: ClusterAccess = self.context["access"]
+        for membership in access.memberships:
+            if membership.actor.slug == slug and membership.role in Membership.VOTING_ROLES:
+                return membership
+        raise serializers.ValidationError(
+            _("Choose one of the entities you represent in this cluster.")
+        )
+
+    def validate(self, data: dict[str, Any]) -> dict[str, Any]:
+        data.setdefault("entity", self.context["access"].membership)
+        indicator = data["indicator"]
+        # A count's numerator and denominator are whole numbers, as the form's fields say.
+        if indicator.is_count:
+            for name, value in [("total", data.get("total")), *_cells(data)]:
+                if isinstance(value, Ratio):
+                    for part in (value.numerator, value.denominator):
+                        if problem := count_problem(part):
+                            raise serializers.ValidationError({name: [problem]})
+        return data
+
+
+def _cells(data: dict[str, Any]) -> list[tuple[str, Reported | None]]:
+    return [("cells", value) for value in data.get("cells", {}).values()]
+
+
+class ReportReadSerializer(serializers.ModelSerializer):
+    """The report as saved: its values by cell, the total under "total"."""
+
+    indicator = serializers.CharField(source="indicator.code")
+    period = serializers.DateField(source="period.start")
+    entity = serializers.CharField(source="membership.actor.slug")
+    total = serializers.SerializerMethodField()
+    cells = serializers.SerializerMethodField()
+
+    class Meta:
+        model = MeasurementReport
+        fields = [
+            "id",
+            "indicator",
+            "period",
+            "entity",
+            "status",
+            "total",
+            "cells",
+            "text_value",
+            "comment",
+            "submitted_at",
+        ]
+
+    def _values(self, report: MeasurementReport) -> dict[str, object]:
+        field = ValueField()
+        return {
+            m.cell: field.to_representation(
+                Ratio(m.numerator, m.denominator) if m.denominator is not None else m.value
+            )
+            for m in report.measurements.all()
+        }
+
+    @extend_schema_field(ValueField)
+    def get_total(self, report: MeasurementReport) -> object:
+        return self._values(report).get("")
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_cells(self, report: MeasurementReport) -> dict[str, object]:
+        return {cell: value for cell, value in self._values(report).items() if cell}
