@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import re
 
 from django.http import FileResponse, Http404
 
@@ -23,7 +24,9 @@ def report_file_response(job: ReportJob) -> FileResponse:
     response = FileResponse(
         handle, as_attachment=True, filename=job.download_name(), content_type="application/pdf"
     )
-    if job.checksum:
+    # Only a checksum as the job writes it (64 hex digits): a row written otherwise must
+    # not put anything else in a header.
+    if re.fullmatch(r"[0-9a-f]{64}", job.checksum):
         response["ETag"] = f'"{job.checksum}"'
         digest = base64.b64encode(bytes.fromhex(job.checksum)).decode()
         response["Repr-Digest"] = f"sha-256=:{digest}:"
