@@ -20,7 +20,7 @@ from core.errors import DomainError
 
 def _iati_reader(request: HttpRequest, slug: str) -> tuple[Cluster, ClusterAccess]:
     cluster, access = cluster_for_user(request, slug)
-    if not access.is_coordinator and not cluster.iati_is_published:
+    if not services.iati_may_download(cluster, access):
         raise PermissionDenied
     return cluster, access
 
@@ -42,7 +42,12 @@ def iati_file(request: HttpRequest, slug: str) -> HttpResponse:
     if not checked.is_valid:
         context = {"cluster": cluster, "access": access, "checked": checked}
         return render(request, "api/iati_problems.html", context, status=409)
-    response = HttpResponse(checked.content, content_type="application/xml; charset=utf-8")
+    return iati_response(cluster, checked.content)
+
+
+def iati_response(cluster: Cluster, content: bytes) -> HttpResponse:
+    """The valid file as a download, from the page and from the API."""
+    response = HttpResponse(content, content_type="application/xml; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{cluster.slug}-iati.xml"'
     return response
 

@@ -396,3 +396,8 @@ class RootSerializer(serializers.Serializer):
     clusters = serializers.URLField(help_text="The clusters you may see.")
     schema = serializers.URLField(help_text="The OpenAPI 3 schema of this API.")
     docs = serializers.URLField(help_text="The schema's documentation page.")
+
+
+class IatiProblemsSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    problems = serializers.ListField(child=serializers.CharField())

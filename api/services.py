@@ -12,9 +12,16 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from api.iati.validation import checked_file
+from clusters.access import ClusterAccess
 from clusters.audit import audit
 from clusters.models import AuditEntry, Cluster
 from core.errors import DomainError
+
+
+def iati_may_download(cluster: Cluster, access: ClusterAccess) -> bool:
+    """Who gets the cluster's IATI file, on its page and through the API: the coordinator
+    always, everyone else in the cluster once it is published."""
+    return access.is_coordinator or cluster.iati_is_published
 
 
 @transaction.atomic

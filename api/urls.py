@@ -39,4 +39,5 @@ urlpatterns = [
     path(f"{CLUSTER}joint-actions/", views.JointActionList.as_view(), name="joint-actions"),
     path(f"{CLUSTER}reports/", views.ReportList.as_view(), name="reports"),
     path(f"{CLUSTER}reports/<int:pk>/file/", views.ReportFile.as_view(), name="report-file"),
+    path(f"{CLUSTER}iati.xml", views.IatiFile.as_view(), name="iati"),
 ]

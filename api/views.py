@@ -8,18 +8,22 @@ fixed number of queries whatever the number of rows."""
 from __future__ import annotations
 
 from django.db.models import Count, Prefetch, QuerySet
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from api import filters
 from api import serializers as s
+from api.iati.validation import checked_file
+from api.iati_views import iati_response
+from api.services import iati_may_download
 from clusters.access import cluster_for_reader, cluster_for_user
 from clusters.models import Cluster, Membership
 from indicators.models import Indicator, MeasurementReport, Objective, ReportingPeriod
@@ -317,6 +321,37 @@ class ReportFile(ClusterScoped):
     def get(self, request, *args, **kwargs) -> FileResponse:
         job = get_object_or_404(_published_reports(self.cluster), pk=kwargs["pk"])
         return report_file_response(job)
+
+
+class IatiFile(ClusterScoped):
+    """The cluster's IATI 2.03 file, valid against the official schema: the coordinator's
+    until published, then everyone's in the cluster (institutions too). A cluster whose
+    data would not validate answers 409 with its problems, never an invalid file."""
+
+    access_rule = staticmethod(cluster_for_user)
+    queryset = Cluster.objects.none()
+
+    def initial(self, request, *args, **kwargs) -> None:
+        super().initial(request, *args, **kwargs)
+        if not iati_may_download(self.cluster, self.access):
+            raise PermissionDenied(_("The cluster's IATI file is not published yet."))
+
+    def perform_content_negotiation(self, request, force=False):
+        # As the report's file: an XML answer to any Accept, refusals as JSON.
+        return super().perform_content_negotiation(request, force=True)
+
+    @extend_schema(
+        responses={(200, "application/xml"): OpenApiTypes.BINARY, 409: s.IatiProblemsSerializer}
+    )
+    def get(self, request, *args, **kwargs) -> HttpResponse:
+        checked = checked_file(self.cluster)
+        if not checked.is_valid:
+            problems = {
+                "detail": _("The cluster's data would not make a valid IATI file."),
+                "problems": [problem.message for problem in checked.problems],
+            }
+            return Response(s.IatiProblemsSerializer(problems).data, status=409)
+        return iati_response(self.cluster, checked.content)
 
 
 class Root(APIView):

@@ -647,6 +647,8 @@ MATRIX: dict[str, Row] = {
     # Published reports, as on the pages: institutions read them too.
     "api:reports": Row(slug, API_EVERYONE_INSIDE),
     "api:report-file": Row(published_report, API_EVERYONE_INSIDE),
+    # The IATI file, as on its page: the coordinator's until published.
+    "api:iati": Row(iati_ready, api_rule(200, 403, 403, 403)),
     # A person's own API tokens: created (an empty name is refused with the page again)
     # and revoked by their person only; another's token is not found.
     "api-token-create": Row(lambda w: {}, everyone(400), method="post"),

@@ -26,7 +26,7 @@ def token_client(world: World, person: str) -> tuple[Client, str]:
 def test_token_matrix(world: World, name: str, person: str):
     row = MATRIX[name]
     client, _token = token_client(world, person)
-    response = client.get(reverse(name, kwargs=row.kwargs(world)))
+    response = getattr(client, row.method)(reverse(name, kwargs=row.kwargs(world)))
     assert response.status_code == row.expected[person], f"{name} as {person}"
     raw = b"".join(response.streaming_content) if response.streaming else response.content
     for secret in SECRETS[person]:

@@ -111,6 +111,8 @@ def pages(cluster: Cluster) -> dict[str, str]:
         "Coherence matrix": reverse("coherence:coherence", args=[cluster.slug]),
         "Meeting held": reverse("meetings:detail", args=[cluster.slug, meeting.pk]),
         "Cluster calendar": reverse("meetings:cluster-calendar", args=[cluster.slug]),
+        "API indicator": reverse("api:indicator-detail", args=[cluster.slug, indicator.pk]),
+        "IATI file": reverse("opendata:iati", args=[cluster.slug]),
     }
 
 
