@@ -262,12 +262,13 @@ def use_the_api(program: APIRequestContext, base: str, world: World, secret: str
     assert report.updated_by == world.users["representative"]
 
 
-def validation_queue(page: Page, base: str, shot) -> None:
+def validation_queue(page: Page, base: str, world: World, shot) -> None:
     page.goto(base + reverse("clusters:overview", args=["housing"]))
     shot(page, "open-data-14-overview")
     cluster_bar(page).get_by_role("link", name=t(LANGUAGE, "Validation"), exact=True).click()
     row = page.locator("main tbody tr", has_text="Adults housed")
     expect(row).to_contain_text("Neighbours Association")
+    expect(row).to_contain_text(world.users["representative"].display_name)
     expect(row).to_contain_text("12")
     expect(row).to_contain_text("Del full de càlcul")
     shot(page, "open-data-15-validation-queue")
@@ -344,7 +345,7 @@ def test_the_open_data_is_fixed_published_and_read_through_the_api(
     program = new_page("ca").context.request
     use_the_api(program, base, world, secret)
 
-    validation_queue(coordination, base, shot)
+    validation_queue(coordination, base, world, shot)
 
     revoke(representative, shot)
     gone = program.get(
