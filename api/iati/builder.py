@@ -18,6 +18,7 @@ build after checking (``api.iati.validation.checked_file`` does both)."""
 
 from __future__ import annotations
 
+import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -30,6 +31,7 @@ from lxml import etree
 
 from actors.models import Actor
 from clusters.models import Cluster, Membership
+from core.svg import xml_text
 from indicators.cells import Pool, cells_of, combined, group, reported
 from indicators.models import (
     Indicator,
@@ -123,7 +125,8 @@ class ClusterData:
 
 
 def load(cluster: Cluster, today: date | None = None) -> ClusterData:
-    today = today or timezone.localdate()
+    # The cluster's today, in its own zone: which periods have started.
+    today = today or timezone.localdate(timezone=zoneinfo.ZoneInfo(cluster.zone))
     memberships = list(
         Membership.objects.active()
         .filter(cluster=cluster, role__in=list(ORGANISATION_ROLE))
@@ -212,7 +215,9 @@ def to_bytes(root: etree._Element) -> bytes:
 def _sub(parent: etree._Element, tag: str, text: str | None = None, **attrs: str):
     element = etree.SubElement(parent, tag, **attrs)
     if text is not None:
-        element.text = text
+        # Without the characters XML cannot hold (a vertical tab pasted from a word
+        # processor), which lxml would refuse.
+        element.text = xml_text(text)
     return element
 
 
@@ -222,11 +227,15 @@ def _narrative(parent: etree._Element, tag: str, text: str, **attrs: str):
     return element
 
 
-def _activity(data: ClusterData, now: str, identifier: str) -> etree._Element:
-    activity = etree.Element(
-        "iati-activity",
-        {"last-updated-datetime": now, XML_LANG: settings.LANGUAGE_CODE, "default-currency": "EUR"},
-    )
+def _activity(data: ClusterData, now: str, identifier: str, hierarchy: str) -> etree._Element:
+    # The cluster is the parent (hierarchy 1), each joint action a child (2).
+    attributes = {
+        "last-updated-datetime": now,
+        XML_LANG: settings.LANGUAGE_CODE,
+        "default-currency": "EUR",
+        "hierarchy": hierarchy,
+    }
+    activity = etree.Element("iati-activity", attributes)
     _sub(activity, "iati-identifier", identifier)
     lead = data.lead.actor
     reporting = _sub(activity, "reporting-org", ref=lead.iati_identifier, type=_type(lead))
@@ -257,13 +266,14 @@ def _gender(activity: etree._Element, significance: int) -> None:
 def _cluster_activity(data: ClusterData, now: str) -> etree._Element:
     cluster = data.cluster
     identifier = activity_identifier(cluster, data.lead)
-    activity = _activity(data, now, identifier)
+    activity = _activity(data, now, identifier, hierarchy="1")
     _narrative(activity, "title", cluster.name)
     _narrative(activity, "description", cluster.common_goal, type="1")
     for membership in data.participants:
         _participant(activity, membership, ORGANISATION_ROLE[membership.role])
     _sub(activity, "activity-status", code=CLUSTER_STATUS.get(cluster.status, "2"))
-    started = timezone.localtime(cluster.created_at).date().isoformat()
+    zone = zoneinfo.ZoneInfo(cluster.zone)
+    started = timezone.localtime(cluster.created_at, zone).date().isoformat()
     _sub(activity, "activity-date", type="2", **{"iso-date": started})
     _place(activity, cluster)
     running = [a for a in data.actions if a.status != JointAction.Status.CANCELLED]
@@ -279,7 +289,8 @@ def _cluster_activity(data: ClusterData, now: str) -> etree._Element:
 
 def _action_activity(data: ClusterData, action: JointAction, now: str) -> etree._Element:
     cluster = data.cluster
-    activity = _activity(data, now, action_identifier(cluster, data.lead, action))
+    identifier = action_identifier(cluster, data.lead, action)
+    activity = _activity(data, now, identifier, hierarchy="2")
     _narrative(activity, "title", action.title)
     # IATI asks every activity for a description: an action without one of its own is
     # described by the objective it serves.

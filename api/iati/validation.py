@@ -6,8 +6,9 @@ Three checks, in this order, and no file is served unless all pass:
   naming the thing and what to do, with the page where to do it;
 - ``rule_problems``: the IATI rules the schema cannot check, on the built file (a
   period's start before its end — the database holds that too —, a number for every
-  quantitative value, no actual without
-  a validated report — which the builder guarantees, and this checks);
+  quantitative value). No actual without a validated report is the builder's own rule:
+  it reads validated reports only (tests/api/test_iati_file.py shows a submitted one
+  left out);
 - ``schema_errors``: the official IATI 2.03 schema (api/iati/schema), loaded once.
 """
 

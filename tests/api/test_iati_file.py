@@ -4,7 +4,8 @@ only what the coordination validated."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from lxml import etree
@@ -213,3 +214,30 @@ def test_a_joint_action_without_a_description_is_described_by_its_objective(worl
     root = file_of(make_iati_ready(world.cluster))
     action = root.findall("iati-activity")[1]
     assert action.findtext("description/narrative") == "O1 · No eviction without alternative"
+
+
+def test_characters_xml_cannot_hold_are_left_out_not_a_failure(world: World):
+    """A vertical tab pasted from a word processor into the common goal, or a control
+    character in an entity's name: the file is still written, without them."""
+    world.cluster.common_goal = "Decent\x0b housing\x01 for all"
+    world.cluster.save(update_fields=["common_goal"])
+    world.member_actor.name = "Neighbours\x0c Association"
+    world.member_actor.save(update_fields=["name"])
+    root = file_of(make_iati_ready(world.cluster))
+    activity = root.find("iati-activity")
+    assert activity.findtext("description/narrative") == "Decent housing for all"
+    names = [org.findtext("narrative") for org in activity.findall("participating-org")]
+    assert "Neighbours Association" in names
+
+
+def test_the_dates_are_the_clusters_own_zone(world: World):
+    """A cluster far from Madrid started on its own calendar day."""
+    # 23:30 in Madrid on 1 March is already 2 March in Tokyo.
+    created = datetime(2026, 3, 1, 23, 30, tzinfo=ZoneInfo("Europe/Madrid"))
+    world.cluster.time_zone = "Asia/Tokyo"
+    world.cluster.save(update_fields=["time_zone"])
+    type(world.cluster).objects.filter(pk=world.cluster.pk).update(created_at=created)
+    world.cluster.refresh_from_db()
+    root = file_of(make_iati_ready(world.cluster))
+    started = root.find("iati-activity/activity-date[@type='2']")
+    assert started.get("iso-date") == "2026-03-02"
