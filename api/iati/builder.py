@@ -163,15 +163,25 @@ def _load_values(data: ClusterData, indicators: list[Indicator]) -> None:
     }
     by_report: dict[int, dict] = defaultdict(dict)
     where: dict[int, tuple[int, int]] = {}
-    for measurement in (
+    # Plain rows, not model instances: a large cluster holds tens of thousands of cells.
+    rows = (
         Measurement.objects.filter(**validated)
         .exclude(cell="")
-        .select_related("report")
         .order_by("report_id", "pk")
-    ):
-        report = measurement.report
-        by_report[report.pk][measurement.cell] = reported(measurement)
-        where[report.pk] = (report.indicator_id, report.period_id)
+        .values_list(
+            "report_id",
+            "report__indicator_id",
+            "report__period_id",
+            "cell",
+            "value",
+            "numerator",
+            "denominator",
+        )
+    )
+    for report_id, indicator_id, period_id, cell, value, numerator, denominator in rows:
+        stored = Measurement(value=value, numerator=numerator, denominator=denominator)
+        by_report[report_id][cell] = reported(stored)
+        where[report_id] = (indicator_id, period_id)
     for report_id, values in by_report.items():
         data.cells.setdefault(where[report_id], []).append(values)
     for report in MeasurementReport.objects.filter(
