@@ -87,7 +87,7 @@ def api_token_create(request: HttpRequest) -> HttpResponse:
         except DomainError as error:
             form.add_error("name", str(error))
         else:
-            example = settings.SITE_URL + reverse("api:schema")
+            example = settings.SITE_URL + reverse("api:clusters")
             context = {"token": token, "secret": secret, "example_url": example}
             response = render(request, "account/api_token_created.html", context, status=201)
             response["Cache-Control"] = "no-store"

@@ -335,8 +335,6 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-# Content Security Policy (django-csp): everything from this site, nothing inline, no
-# plugins, no framing. The pages have no inline script or style (a test crawls them).
 # The JSON API (api/): a person's tokens or their session, JSON errors that name the
 # field, 50 items a page, and a rate per token (the cache holds the counts: Redis where it
 # runs, this process's memory otherwise).
@@ -375,6 +373,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# Content Security Policy (django-csp): everything from this site, nothing inline, no
+# plugins, no framing. The pages have no inline script or style (a test crawls them).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
