@@ -189,9 +189,10 @@ def _load_values(data: ClusterData, indicators: list[Indicator]) -> None:
         indicator__measure=Indicator.Measure.QUALITATIVE,
         status=MeasurementReport.Status.VALIDATED,
     ).order_by("membership__actor__name", "pk"):
-        if report.text_value.strip():
-            key = (report.indicator_id, report.period_id)
-            data.texts.setdefault(key, []).append(report.text_value.strip())
+        text = report.text_value.strip()
+        texts = data.texts.setdefault((report.indicator_id, report.period_id), [])
+        if text and text not in texts:  # entities that describe it alike: said once
+            texts.append(text)
 
 
 def activity_identifier(cluster: Cluster, lead: Membership) -> str:

@@ -241,3 +241,33 @@ def test_the_dates_are_the_clusters_own_zone(world: World):
     root = file_of(make_iati_ready(world.cluster))
     started = root.find("iati-activity/activity-date[@type='2']")
     assert started.get("iso-date") == "2026-03-02"
+
+
+def test_a_situation_two_entities_describe_alike_is_said_once(world: World):
+    indicator = Indicator.objects.create(
+        cluster=world.cluster,
+        objective=world.indicator.objective,
+        code="Q9",
+        name="Protocol in place",
+        type=Indicator.Type.OUTCOME,
+        measure=Indicator.Measure.QUALITATIVE,
+        direction=Indicator.Direction.INCREASE,
+        data_source=Indicator.Source.EXPERT,
+    )
+    period = world.period
+    lead = Membership.objects.get(cluster=world.cluster, actor=world.lead)
+    for membership in (lead, world.member_membership):
+        report = indicator_services.report_save(
+            indicator=indicator,
+            period=period,
+            membership=membership,
+            by=world.users["coordinator"],
+            cells={},
+            total=None,
+            text_value="No protocol yet.",
+            submit=True,
+        )
+        indicator_services.report_validate(report=report, by=world.users["coordinator"])
+    root = file_of(make_iati_ready(world.cluster))
+    found = root.xpath("//indicator[title/narrative[starts-with(., 'Q9')]]//actual")
+    assert [a.findtext("comment/narrative") for a in found] == ["No protocol yet."]
