@@ -21,6 +21,7 @@ from indicators.cells import Ratio, Reported, count_problem, shown
 from indicators.models import Indicator, MeasurementReport, ReportingPeriod
 from indicators.rules import RATIO_PARTS, missing_part
 from indicators.selectors import period_starting
+from indicators.services import decimals_problem
 
 
 def _number(value: object) -> Decimal:
@@ -175,6 +176,9 @@ class ReportWriteSerializer(serializers.Serializer):
     def validate(self, data: dict[str, Any]) -> dict[str, Any]:
         data.setdefault("entity", self.context["access"].membership)
         indicator = data["indicator"]
+        # The service's rule, before the count's below (the import's order too).
+        if problem := decimals_problem(data.get("cells", {}), data.get("total")):
+            raise serializers.ValidationError({problem.field: [problem]})
         # A count's numerator and denominator are whole numbers, as the form's fields say.
         if indicator.is_count:
             for name, value in [("total", data.get("total")), *_cells(data)]:

@@ -38,7 +38,9 @@ NAMES = itertools.count()
 class Case:
     """A bad report: its indicator and period, its values as each way writes them, and
     words its refusal holds. ``form`` is None where the form has no input for it (its page
-    offers only the indicator's cells); ``form_status`` where the form is not offered."""
+    offers only the indicator's cells); ``form_status`` where the form is not offered;
+    ``form_own`` where the form's field refuses the input in its own words before the
+    report reaches the service (a number field of 2 decimals)."""
 
     indicator: str
     period: str  # "current", "locked" or "future"
@@ -47,6 +49,7 @@ class Case:
     api: dict = field(default_factory=dict)
     words: str = ""
     form_status: int = 400
+    form_own: bool = False
 
 
 CASES = {
@@ -127,6 +130,42 @@ CASES = {
         {"comment": "Counted later"},
         "Give the total, or every cell so that it can be added up.",
     ),
+    "total of more than 2 decimals": Case(
+        "N1",
+        "current",
+        {"total": "0.005"},
+        [["", "0.005", "", "", ""]],
+        {"total": 0.005},
+        "0.005 has more than 2 decimals.",
+        form_own=True,
+    ),
+    "cell of more than 2 decimals": Case(
+        "C1",
+        "current",
+        {"cell_0": "1.125"},
+        [["sex=female", "1.125", "", "", ""]],
+        {"cells": {"sex=female": 1.125}},
+        "1.125 has more than 2 decimals.",
+        form_own=True,
+    ),
+    "numerator of more than 2 decimals": Case(
+        "P1",
+        "current",
+        {"total_numerator": "0.005", "total_denominator": "1"},
+        [["", "", "0.005", "1", ""]],
+        {"total": {"numerator": 0.005, "denominator": 1}},
+        "0.005 has more than 2 decimals.",
+        form_own=True,
+    ),
+    "denominator of more than 2 decimals": Case(
+        "P1",
+        "current",
+        {"total_numerator": "1", "total_denominator": "2.001"},
+        [["", "", "1", "2.001", ""]],
+        {"total": {"numerator": 1, "denominator": 2.001}},
+        "2.001 has more than 2 decimals.",
+        form_own=True,
+    ),
 }
 
 
@@ -149,6 +188,7 @@ def indicator(world: World, code: str, measure: str = "number", **values) -> Ind
 def setting(world: World) -> World:
     """The indicators and periods the cases need, beside the world's submitted I1 report."""
     indicator(world, "C1", is_count=True, by_sex=True)
+    indicator(world, "N1")
     indicator(world, "P1", "percentage")
     indicator(world, "Y1", "yes_no")
     indicator(world, "R1", is_count=True).responsible.set(
@@ -241,7 +281,9 @@ def test_the_form_the_import_and_the_api_refuse_alike(setting: World, name: str)
     assert len(api_messages) == 1 and case.words in api_messages[0]
     if case.form is not None:
         posted = through_the_form(setting, case)
-        if case.form_status == 400:
+        if case.form_own:
+            assert isinstance(posted, list) and posted  # refused, in its own words
+        elif case.form_status == 400:
             assert posted == api_messages, "the form and the API say the same"
         else:
             assert posted == case.form_status  # the page does not offer the form at all
