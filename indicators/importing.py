@@ -39,6 +39,7 @@ from indicators.rules import (
     MAX_DECIMALS,
     RATIO_PARTS,
     missing_part,
+    not_a_number_indicator,
     not_yes_no,
     report_problem,
     submit_problem,
@@ -304,10 +305,7 @@ def _row_value(raw: str, indicator: Indicator | None, problems: list[str]) -> De
     if not raw:
         return None
     if indicator is not None and not indicator.is_numeric:
-        problems.append(
-            _("Indicator %(code)s is qualitative: write in the text column, not in the value.")
-            % {"code": indicator.code}
-        )
+        problems.append(not_a_number_indicator(indicator))
         return None
     if indicator is not None and indicator.is_yes_no:
         return _yes_no_value(raw, indicator, problems)

@@ -104,6 +104,12 @@ def unknown_cell(cell: str, indicator: Indicator) -> Problem:
     return Problem(text % {"cell": cell, "code": indicator.code}, "cells")
 
 
+def not_a_number_indicator(indicator: Indicator) -> Problem:
+    """A value (a number) given for a qualitative indicator, which is answered in words."""
+    text = _("Indicator %(code)s is qualitative: write in the text column, not in the value.")
+    return Problem(text % {"code": indicator.code}, "total")
+
+
 def not_yes_no(value: str, indicator: Indicator) -> Problem:
     text = _("Indicator %(code)s is answered yes or no: write yes or no, not “%(value)s”.")
     return Problem(text % {"code": indicator.code, "value": value}, "total")

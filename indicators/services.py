@@ -37,6 +37,7 @@ from indicators.rules import (
     MAX_DECIMALS,
     Problem,
     decimals,
+    not_a_number_indicator,
     not_yes_no,
     report_problem,
     submit_problem,
@@ -261,6 +262,11 @@ def report_values(
     unknown = set(cells) - {key for key, _label in indicator.cells()}
     if unknown:
         problem = unknown_cell(min(unknown), indicator)
+        raise DomainError(problem, field=problem.field)
+    if not indicator.is_numeric and (
+        total is not None or any(v is not None for v in cells.values())
+    ):
+        problem = not_a_number_indicator(indicator)
         raise DomainError(problem, field=problem.field)
     if problem := decimals_problem(cells, total):
         raise DomainError(problem, field=problem.field)

@@ -130,6 +130,14 @@ CASES = {
         {"comment": "Counted later"},
         "Give the total, or every cell so that it can be added up.",
     ),
+    "qualitative indicator given a number": Case(
+        "Q1",
+        "current",
+        None,
+        [["", "5", "", "", ""]],
+        {"total": 5, "text_value": "Better"},
+        "Indicator Q1 is qualitative: write in the text column, not in the value.",
+    ),
     "total of more than 2 decimals": Case(
         "N1",
         "current",
@@ -189,6 +197,7 @@ def setting(world: World) -> World:
     """The indicators and periods the cases need, beside the world's submitted I1 report."""
     indicator(world, "C1", is_count=True, by_sex=True)
     indicator(world, "N1")
+    indicator(world, "Q1", "qualitative")
     indicator(world, "P1", "percentage")
     indicator(world, "Y1", "yes_no")
     indicator(world, "R1", is_count=True).responsible.set(
