@@ -6,6 +6,7 @@ the import."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -18,8 +19,9 @@ from rest_framework import serializers
 from clusters.access import ClusterAccess
 from clusters.models import Cluster, Membership
 from indicators.cells import Ratio, Reported, count_problem, shown
+from indicators.importing import parse_yes_no
 from indicators.models import Indicator, MeasurementReport, ReportingPeriod
-from indicators.rules import RATIO_PARTS, missing_part
+from indicators.rules import RATIO_PARTS, missing_part, not_yes_no
 from indicators.selectors import period_starting
 from indicators.services import decimals_problem
 
@@ -37,20 +39,18 @@ def _number(value: object) -> Decimal:
     return number
 
 
-@extend_schema_field(
+NUMBER_OR_RATIO = [
+    {"type": "number"},
     {
-        "oneOf": [
-            {"type": "number"},
-            {
-                "type": "object",
-                "properties": {"numerator": {"type": "number"}, "denominator": {"type": "number"}},
-                "required": ["numerator", "denominator"],
-                "additionalProperties": False,
-            },
-        ],
-        "nullable": True,
-    }
-)
+        "type": "object",
+        "properties": {"numerator": {"type": "number"}, "denominator": {"type": "number"}},
+        "required": ["numerator", "denominator"],
+        "additionalProperties": False,
+    },
+]
+
+
+@extend_schema_field({"oneOf": NUMBER_OR_RATIO, "nullable": True})
 class ValueField(serializers.Field):
     """A cell's or the total's value: a number, or, for a percentage, its numerator and
     denominator as {"numerator": 3, "denominator": 12}."""
@@ -74,6 +74,46 @@ class ValueField(serializers.Field):
         if isinstance(value, Ratio):
             return {"numerator": value.numerator, "denominator": value.denominator}
         return value
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A yes/no answer as given (true, "yes", "no"...): only a yes/no indicator takes one,
+    and the serializer knows the indicator only once every field is read."""
+
+    given: bool | str
+
+
+@extend_schema_field(
+    {
+        "oneOf": [
+            *NUMBER_OR_RATIO,
+            {"type": "boolean"},
+            {"type": "string", "description": "A yes/no indicator's answer: yes or no."},
+        ],
+        "nullable": True,
+    }
+)
+class TotalField(ValueField):
+    """The total: a number or a percentage's parts, or, for a yes/no indicator, true or
+    false, "yes" or "no" (or 1 or 0), the words the import takes."""
+
+    def to_internal_value(self, data: object) -> Reported | Answer:
+        if isinstance(data, bool | str):
+            return Answer(data)
+        return super().to_internal_value(data)
+
+
+def _answer(indicator: Indicator, answer: Answer) -> Decimal:
+    """A yes/no answer as stored, 1 or 0, read as the import reads a file's."""
+    if not indicator.is_yes_no:
+        raise serializers.ValidationError({"total": [_("A number is expected.")]})
+    if isinstance(answer.given, bool):
+        return Decimal(int(answer.given))
+    value = parse_yes_no(answer.given)
+    if value is None:
+        raise serializers.ValidationError({"total": [not_yes_no(answer.given, indicator)]})
+    return value
 
 
 def _ratio(numerator: Decimal, denominator: Decimal) -> Ratio:
@@ -116,7 +156,7 @@ class ReportWriteSerializer(serializers.Serializer):
         required=False,
         help_text="The slug of the entity the report is for, when you represent several.",
     )
-    total = ValueField(required=False)
+    total = TotalField(required=False)
     cells = serializers.DictField(child=ValueField(), required=False, default=dict)
     text_value = TextField(
         required=False,
@@ -176,6 +216,8 @@ class ReportWriteSerializer(serializers.Serializer):
     def validate(self, data: dict[str, Any]) -> dict[str, Any]:
         data.setdefault("entity", self.context["access"].membership)
         indicator = data["indicator"]
+        if isinstance(data.get("total"), Answer):
+            data["total"] = _answer(indicator, data["total"])
         # The service's rule, before the count's below (the import's order too).
         if problem := decimals_problem(data.get("cells", {}), data.get("total")):
             raise serializers.ValidationError({problem.field: [problem]})

@@ -114,6 +114,14 @@ CASES = {
         {"total": 50},
         "Indicator P1 is a percentage: give its numerator and denominator (cell Total).",
     ),
+    "yes/no answered maybe": Case(
+        "Y1",
+        "current",
+        None,
+        [["", "maybe", "", "", ""]],
+        {"total": "maybe"},
+        "Indicator Y1 is answered yes or no: write yes or no, not “maybe”.",
+    ),
     "yes/no answered 2": Case(
         "Y1",
         "current",
@@ -298,3 +306,25 @@ def test_the_form_the_import_and_the_api_refuse_alike(setting: World, name: str)
             assert posted == case.form_status  # the page does not offer the form at all
     # (The API's token is the only row made; nothing of the report, nor an audit entry.)
     assert saved() == before
+
+
+@pytest.mark.parametrize(
+    ("given", "stored"),
+    [(True, 1), (False, 0), ("yes", 1), ("No", 0), ("sí", 1), (1, 1), (0, 0)],
+)
+def test_the_api_takes_a_yes_no_answer_as_the_import_does(setting: World, given, stored):
+    _token, secret = api_token_create(user=setting.users["member"], name=f"Test {next(NAMES)}")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    body = {"indicator": "Y1", "period": setting.period.start.isoformat(), "total": given}
+    response = client.post(
+        reverse("api:measurement-report-create", args=[setting.cluster.slug]), body, format="json"
+    )
+    assert response.status_code == 201, response.json()
+    report = MeasurementReport.objects.get(indicator__code="Y1")
+    assert [m.value for m in report.measurements.all()] == [stored]
+
+
+def test_an_answer_is_no_number_for_a_numeric_indicator(setting: World):
+    status, messages = through_the_api(setting, Case("N1", "current", None, [], {"total": "yes"}))
+    assert (status, messages) == (400, ["A number is expected."])
