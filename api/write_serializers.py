@@ -144,11 +144,59 @@ class TextField(serializers.CharField):
         return super().to_internal_value(data)
 
 
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "integer", "description": "The indicator's id, as the read side gives."},
+            {
+                "type": "string",
+                "maxLength": Indicator._meta.get_field("code").max_length,
+                "description": "Or its code, exactly as written (“I1”).",
+            },
+        ]
+    }
+)
+class IndicatorField(serializers.Field):
+    """The indicator of the cluster the report is for: its id (as the read side names it),
+    or its code. A code is matched exactly, and otherwise regardless of case only when one
+    indicator matches so ("a1" and "A1" may both exist)."""
+
+    def to_internal_value(self, data: object) -> Indicator:
+        # Another cluster's indicators are not named: to this cluster they do not exist.
+        indicators = self.parent.cluster.indicators.prefetch_related("responsible")
+        if isinstance(data, int) and not isinstance(data, bool):
+            found = indicators.filter(pk=data).first()
+            if found is None:
+                raise serializers.ValidationError(
+                    _("There is no indicator %(id)s in this cluster.") % {"id": data}
+                )
+            return found
+        if not isinstance(data, str) or len(data) > self.max_length:
+            raise serializers.ValidationError(_("Give the indicator's id, or its code."))
+        code = data.strip()
+        found = indicators.filter(code=code).first()
+        if found is not None:
+            return found
+        matches = list(indicators.filter(code__iexact=code)[:2])
+        if len(matches) > 1:
+            raise serializers.ValidationError(
+                _("Several indicators are written “%(code)s” in other cases: give its id.")
+                % {"code": data}
+            )
+        if not matches:
+            raise serializers.ValidationError(
+                _("There is no indicator “%(code)s” in this cluster.") % {"code": data}
+            )
+        return matches[0]
+
+    max_length = Indicator._meta.get_field("code").max_length
+
+
 class ReportWriteSerializer(serializers.Serializer):
     """A measurement report submitted for validation. ``context`` holds the cluster and
     the person's access to it (clusters.access.cluster_for_member)."""
 
-    indicator = TextField(max_length=Indicator._meta.get_field("code").max_length)
+    indicator = IndicatorField()
     period = serializers.DateField(
         input_formats=["iso-8601"], help_text="The start date of the reporting period."
     )
@@ -181,19 +229,6 @@ class ReportWriteSerializer(serializers.Serializer):
     @property
     def cluster(self) -> Cluster:
         return self.context["cluster"]
-
-    def validate_indicator(self, code: str) -> Indicator:
-        # Another cluster's indicators are not named: to this cluster they do not exist.
-        indicator = (
-            self.cluster.indicators.prefetch_related("responsible")
-            .filter(code__iexact=code.strip())
-            .first()
-        )
-        if indicator is None:
-            raise serializers.ValidationError(
-                _("There is no indicator “%(code)s” in this cluster.") % {"code": code}
-            )
-        return indicator
 
     def validate_period(self, start: date) -> ReportingPeriod:
         period = period_starting(self.cluster, start)
@@ -238,7 +273,8 @@ def _cells(data: dict[str, Any]) -> list[tuple[str, Reported | None]]:
 class ReportReadSerializer(serializers.ModelSerializer):
     """The report as saved: its values by cell, the total under "total"."""
 
-    indicator = serializers.CharField(source="indicator.code")
+    indicator = serializers.IntegerField(source="indicator.pk")
+    indicator_code = serializers.CharField(source="indicator.code")
     period = serializers.DateField(source="period.start")
     entity = serializers.CharField(source="membership.actor.slug")
     total = serializers.SerializerMethodField()
@@ -249,6 +285,7 @@ class ReportReadSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "indicator",
+            "indicator_code",
             "period",
             "entity",
             "status",
