@@ -71,9 +71,11 @@ class ValueField(serializers.Field):
         return _ratio(_number(data["numerator"]), _number(data["denominator"]))
 
     def to_representation(self, value: Reported) -> object:
+        # Strings of 2 decimals ("10.00"), as the read side's DecimalFields give values.
+        number = serializers.DecimalField(max_digits=16, decimal_places=2).to_representation
         if isinstance(value, Ratio):
-            return {"numerator": value.numerator, "denominator": value.denominator}
-        return value
+            return {"numerator": number(value.numerator), "denominator": number(value.denominator)}
+        return number(value)
 
 
 @dataclass(frozen=True)
@@ -270,6 +272,20 @@ def _cells(data: dict[str, Any]) -> list[tuple[str, Reported | None]]:
     return [("cells", value) for value in data.get("cells", {}).values()]
 
 
+DECIMAL = {"type": "string", "format": "decimal", "pattern": r"^-?\d+\.\d{2}$"}
+VALUE_READ = {
+    "oneOf": [
+        DECIMAL,
+        {
+            "type": "object",
+            "properties": {"numerator": DECIMAL, "denominator": DECIMAL},
+            "required": ["numerator", "denominator"],
+        },
+    ],
+    "nullable": True,
+}
+
+
 class ReportReadSerializer(serializers.ModelSerializer):
     """The report as saved: its values by cell, the total under "total"."""
 
@@ -305,7 +321,7 @@ class ReportReadSerializer(serializers.ModelSerializer):
             for m in report.measurements.all()
         }
 
-    @extend_schema_field(ValueField)
+    @extend_schema_field(VALUE_READ)
     def get_total(self, report: MeasurementReport) -> object:
         return self._values(report).get("")
 

@@ -85,8 +85,9 @@ def test_a_member_submits_a_report_that_waits_in_the_coordinators_queue(
     assert data["status"] == "submitted"
     assert (data["indicator"], data["indicator_code"]) == (adults.pk, "I2")
     assert data["entity"] == world.member_actor.slug
-    assert data["total"] == 10
-    assert data["cells"] == {"sex=female": 6, "sex=male": 4, "sex=nonbinary": 0}
+    # Strings of 2 decimals, as the read side gives values (JSON floats would not be).
+    assert data["total"] == "10.00"
+    assert data["cells"] == {"sex=female": "6.00", "sex=male": "4.00", "sex=nonbinary": "0.00"}
     report = MeasurementReport.objects.get(pk=data["id"])
     assert report.is_submitted and report.comment == "From the desk"
     new = list(AuditEntry.objects.exclude(pk__in=before))
@@ -117,7 +118,7 @@ def test_a_percentage_is_given_by_numerator_and_denominator(world: World):
         format="json",
     )
     assert response.status_code == 201, response.content
-    assert response.json()["total"] == {"numerator": 3, "denominator": 12}
+    assert response.json()["total"] == {"numerator": "3.00", "denominator": "12.00"}
     assert Measurement.objects.get(report_id=response.json()["id"]).value == 25
 
 
