@@ -130,6 +130,14 @@ CASES = {
         {"total": 2},
         "Indicator Y1 is answered yes or no: write yes or no, not “2”.",
     ),
+    "yes/no answered 2, a % in its code": Case(
+        "Y%(x)s",
+        "current",
+        {"total": "2"},
+        [["", "2", "", "", ""]],
+        {"total": 2},
+        "Indicator Y%(x)s is answered yes or no: write yes or no, not “2”.",
+    ),
     "numeric indicator submitted without total": Case(
         "C1",
         "current",
@@ -208,6 +216,7 @@ def setting(world: World) -> World:
     indicator(world, "Q1", "qualitative")
     indicator(world, "P1", "percentage")
     indicator(world, "Y1", "yes_no")
+    indicator(world, "Y%(x)s", "yes_no")  # Django's "% params" once made it a 500
     indicator(world, "R1", is_count=True).responsible.set(
         [world.lead.memberships.get(cluster=world.cluster)]
     )
