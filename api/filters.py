@@ -41,9 +41,16 @@ class IndicatorFilter(django_filters.FilterSet):
 class PeriodFilter(django_filters.FilterSet):
     start_from = django_filters.DateFilter(field_name="start", lookup_expr="gte")
     start_until = django_filters.DateFilter(field_name="start", lookup_expr="lte")
-    locked = django_filters.BooleanFilter(
-        field_name="locked_at", lookup_expr="isnull", exclude=True
+    # A choice, not a BooleanFilter: that one takes "?locked=maybe" for no filter at all,
+    # and the list would answer every period as if it had been asked for the locked ones.
+    locked = django_filters.ChoiceFilter(
+        choices=[("true", "true"), ("false", "false")],
+        method="filter_locked",
+        help_text="true: only the locked periods; false: only the open ones.",
     )
+
+    def filter_locked(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(locked_at__isnull=value != "true")
 
     class Meta:
         model = ReportingPeriod

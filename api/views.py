@@ -8,13 +8,12 @@ fixed number of queries whatever the number of rows."""
 from __future__ import annotations
 
 from django.db.models import Count, Prefetch, QuerySet
-from django.http import FileResponse, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.http import FileResponse, Http404, HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
@@ -63,6 +62,22 @@ class ClusterScoped(generics.GenericAPIView):
         super().initial(request, *args, **kwargs)
         self.cluster, self.access = self.access_rule(request, kwargs["slug"])
 
+    def get_object(self):
+        # DRF would pass Django's "No Proposal matches the given query." on: a class name,
+        # in English whatever the language asked for.
+        try:
+            return super().get_object()
+        except Http404:
+            raise NotFound() from None
+
+
+def _one(queryset: QuerySet, pk: int):
+    """The row of the queryset with this pk; NotFound (its translated default) otherwise."""
+    found = queryset.filter(pk=pk).first()
+    if found is None:
+        raise NotFound()
+    return found
+
 
 class ClusterDetail(ClusterScoped, generics.RetrieveAPIView):
     """One cluster, for anyone inside it (institutions too)."""
@@ -86,7 +101,9 @@ class MemberList(ClusterScoped, generics.ListAPIView):
     queryset = Membership.objects.none()
 
     def get_queryset(self) -> QuerySet[Membership]:
-        return self.cluster.memberships.active().select_related("actor").order_by("actor__name")
+        return (
+            self.cluster.memberships.active().select_related("actor").order_by("actor__name", "pk")
+        )
 
 
 class ObjectiveList(ClusterScoped, generics.ListAPIView):
@@ -132,7 +149,7 @@ class IndicatorDetail(ClusterScoped, generics.RetrieveAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_object(self) -> Indicator:
-        indicator = get_object_or_404(_indicators(self.cluster), pk=self.kwargs["pk"])
+        indicator = _one(_indicators(self.cluster), self.kwargs["pk"])
         periods = self.cluster.periods.order_by("start")
         start = self.request.query_params.get("period")
         if start is not None:
@@ -319,7 +336,7 @@ class ReportFile(ClusterScoped):
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     def get(self, request, *args, **kwargs) -> FileResponse:
-        job = get_object_or_404(_published_reports(self.cluster), pk=kwargs["pk"])
+        job = _one(_published_reports(self.cluster), kwargs["pk"])
         return report_file_response(job)
 
 

@@ -6,6 +6,7 @@ the import."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -18,9 +19,11 @@ from rest_framework import serializers
 from clusters.access import ClusterAccess
 from clusters.models import Cluster, Membership
 from indicators.cells import Ratio, Reported, count_problem, shown
+from indicators.importing import parse_yes_no
 from indicators.models import Indicator, MeasurementReport, ReportingPeriod
-from indicators.rules import RATIO_PARTS, missing_part
+from indicators.rules import RATIO_PARTS, missing_part, not_yes_no
 from indicators.selectors import period_starting
+from indicators.services import decimals_problem
 
 
 def _number(value: object) -> Decimal:
@@ -36,20 +39,18 @@ def _number(value: object) -> Decimal:
     return number
 
 
-@extend_schema_field(
+NUMBER_OR_RATIO = [
+    {"type": "number"},
     {
-        "oneOf": [
-            {"type": "number"},
-            {
-                "type": "object",
-                "properties": {"numerator": {"type": "number"}, "denominator": {"type": "number"}},
-                "required": ["numerator", "denominator"],
-                "additionalProperties": False,
-            },
-        ],
-        "nullable": True,
-    }
-)
+        "type": "object",
+        "properties": {"numerator": {"type": "number"}, "denominator": {"type": "number"}},
+        "required": ["numerator", "denominator"],
+        "additionalProperties": False,
+    },
+]
+
+
+@extend_schema_field({"oneOf": NUMBER_OR_RATIO, "nullable": True})
 class ValueField(serializers.Field):
     """A cell's or the total's value: a number, or, for a percentage, its numerator and
     denominator as {"numerator": 3, "denominator": 12}."""
@@ -70,9 +71,51 @@ class ValueField(serializers.Field):
         return _ratio(_number(data["numerator"]), _number(data["denominator"]))
 
     def to_representation(self, value: Reported) -> object:
+        # Strings of 2 decimals ("10.00"), as the read side's DecimalFields give values.
+        number = serializers.DecimalField(max_digits=16, decimal_places=2).to_representation
         if isinstance(value, Ratio):
-            return {"numerator": value.numerator, "denominator": value.denominator}
-        return value
+            return {"numerator": number(value.numerator), "denominator": number(value.denominator)}
+        return number(value)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A yes/no answer as given (true, "yes", "no"...): only a yes/no indicator takes one,
+    and the serializer knows the indicator only once every field is read."""
+
+    given: bool | str
+
+
+@extend_schema_field(
+    {
+        "oneOf": [
+            *NUMBER_OR_RATIO,
+            {"type": "boolean"},
+            {"type": "string", "description": "A yes/no indicator's answer: yes or no."},
+        ],
+        "nullable": True,
+    }
+)
+class TotalField(ValueField):
+    """The total: a number or a percentage's parts, or, for a yes/no indicator, true or
+    false, "yes" or "no" (or 1 or 0), the words the import takes."""
+
+    def to_internal_value(self, data: object) -> Reported | Answer:
+        if isinstance(data, bool | str):
+            return Answer(data)
+        return super().to_internal_value(data)
+
+
+def _answer(indicator: Indicator, answer: Answer) -> Decimal:
+    """A yes/no answer as stored, 1 or 0, read as the import reads a file's."""
+    if not indicator.is_yes_no:
+        raise serializers.ValidationError({"total": [_("A number is expected.")]})
+    if isinstance(answer.given, bool):
+        return Decimal(int(answer.given))
+    value = parse_yes_no(answer.given)
+    if value is None:
+        raise serializers.ValidationError({"total": [not_yes_no(answer.given, indicator)]})
+    return value
 
 
 def _ratio(numerator: Decimal, denominator: Decimal) -> Ratio:
@@ -103,11 +146,59 @@ class TextField(serializers.CharField):
         return super().to_internal_value(data)
 
 
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "integer", "description": "The indicator's id, as the read side gives."},
+            {
+                "type": "string",
+                "maxLength": Indicator._meta.get_field("code").max_length,
+                "description": "Or its code, exactly as written (“I1”).",
+            },
+        ]
+    }
+)
+class IndicatorField(serializers.Field):
+    """The indicator of the cluster the report is for: its id (as the read side names it),
+    or its code. A code is matched exactly, and otherwise regardless of case only when one
+    indicator matches so ("a1" and "A1" may both exist)."""
+
+    def to_internal_value(self, data: object) -> Indicator:
+        # Another cluster's indicators are not named: to this cluster they do not exist.
+        indicators = self.parent.cluster.indicators.prefetch_related("responsible")
+        if isinstance(data, int) and not isinstance(data, bool):
+            found = indicators.filter(pk=data).first()
+            if found is None:
+                raise serializers.ValidationError(
+                    _("There is no indicator %(id)s in this cluster.") % {"id": data}
+                )
+            return found
+        if not isinstance(data, str) or len(data) > self.max_length:
+            raise serializers.ValidationError(_("Give the indicator's id, or its code."))
+        code = data.strip()
+        found = indicators.filter(code=code).first()
+        if found is not None:
+            return found
+        matches = list(indicators.filter(code__iexact=code)[:2])
+        if len(matches) > 1:
+            raise serializers.ValidationError(
+                _("Several indicators are written “%(code)s” in other cases: give its id.")
+                % {"code": data}
+            )
+        if not matches:
+            raise serializers.ValidationError(
+                _("There is no indicator “%(code)s” in this cluster.") % {"code": data}
+            )
+        return matches[0]
+
+    max_length = Indicator._meta.get_field("code").max_length
+
+
 class ReportWriteSerializer(serializers.Serializer):
     """A measurement report submitted for validation. ``context`` holds the cluster and
     the person's access to it (clusters.access.cluster_for_member)."""
 
-    indicator = TextField(max_length=Indicator._meta.get_field("code").max_length)
+    indicator = IndicatorField()
     period = serializers.DateField(
         input_formats=["iso-8601"], help_text="The start date of the reporting period."
     )
@@ -115,7 +206,7 @@ class ReportWriteSerializer(serializers.Serializer):
         required=False,
         help_text="The slug of the entity the report is for, when you represent several.",
     )
-    total = ValueField(required=False)
+    total = TotalField(required=False)
     cells = serializers.DictField(child=ValueField(), required=False, default=dict)
     text_value = TextField(
         required=False,
@@ -141,19 +232,6 @@ class ReportWriteSerializer(serializers.Serializer):
     def cluster(self) -> Cluster:
         return self.context["cluster"]
 
-    def validate_indicator(self, code: str) -> Indicator:
-        # Another cluster's indicators are not named: to this cluster they do not exist.
-        indicator = (
-            self.cluster.indicators.prefetch_related("responsible")
-            .filter(code__iexact=code.strip())
-            .first()
-        )
-        if indicator is None:
-            raise serializers.ValidationError(
-                _("There is no indicator “%(code)s” in this cluster.") % {"code": code}
-            )
-        return indicator
-
     def validate_period(self, start: date) -> ReportingPeriod:
         period = period_starting(self.cluster, start)
         if period is None:
@@ -175,6 +253,11 @@ class ReportWriteSerializer(serializers.Serializer):
     def validate(self, data: dict[str, Any]) -> dict[str, Any]:
         data.setdefault("entity", self.context["access"].membership)
         indicator = data["indicator"]
+        if isinstance(data.get("total"), Answer):
+            data["total"] = _answer(indicator, data["total"])
+        # The service's rule, before the count's below (the import's order too).
+        if problem := decimals_problem(data.get("cells", {}), data.get("total")):
+            raise serializers.ValidationError({problem.field: [problem]})
         # A count's numerator and denominator are whole numbers, as the form's fields say.
         if indicator.is_count:
             for name, value in [("total", data.get("total")), *_cells(data)]:
@@ -189,10 +272,25 @@ def _cells(data: dict[str, Any]) -> list[tuple[str, Reported | None]]:
     return [("cells", value) for value in data.get("cells", {}).values()]
 
 
+DECIMAL = {"type": "string", "format": "decimal", "pattern": r"^-?\d+\.\d{2}$"}
+VALUE_READ = {
+    "oneOf": [
+        DECIMAL,
+        {
+            "type": "object",
+            "properties": {"numerator": DECIMAL, "denominator": DECIMAL},
+            "required": ["numerator", "denominator"],
+        },
+    ],
+    "nullable": True,
+}
+
+
 class ReportReadSerializer(serializers.ModelSerializer):
     """The report as saved: its values by cell, the total under "total"."""
 
-    indicator = serializers.CharField(source="indicator.code")
+    indicator = serializers.IntegerField(source="indicator.pk")
+    indicator_code = serializers.CharField(source="indicator.code")
     period = serializers.DateField(source="period.start")
     entity = serializers.CharField(source="membership.actor.slug")
     total = serializers.SerializerMethodField()
@@ -203,6 +301,7 @@ class ReportReadSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "indicator",
+            "indicator_code",
             "period",
             "entity",
             "status",
@@ -222,7 +321,7 @@ class ReportReadSerializer(serializers.ModelSerializer):
             for m in report.measurements.all()
         }
 
-    @extend_schema_field(ValueField)
+    @extend_schema_field(VALUE_READ)
     def get_total(self, report: MeasurementReport) -> object:
         return self._values(report).get("")
 

@@ -8,7 +8,9 @@ class DomainError(Exception):
     it is, so it is written for them and translated.
 
     ``field`` names the input the reason is about ("period", "total"), when it is about
-    one: a form shows the text beside that field, the API names it in its JSON error."""
+    one: the API names it in its JSON error. The forms show the text at the top, as the
+    import lists it by row (a service's field names need not be a form's: the report
+    form's "cells" are its cell_0, cell_1...)."""
 
     def __init__(self, message: object = "", *, field: str | None = None) -> None:
         super().__init__(message)

@@ -300,9 +300,11 @@ class RatioFields:
 
 class YesNoField(forms.TypedChoiceField):
     """The answer of a yes/no indicator: stored as the total 1 (yes) or 0 (no); left
-    unanswered, no data."""
+    unanswered, no data. Another answer (a tampered post) is refused with the import's and
+    the API's text."""
 
-    def __init__(self, **kwargs: object) -> None:
+    def __init__(self, *, indicator: Indicator, **kwargs: object) -> None:
+        self.indicator = indicator
         super().__init__(
             choices=[("1", _("Yes")), ("0", _("No"))],
             coerce=Decimal,
@@ -311,6 +313,14 @@ class YesNoField(forms.TypedChoiceField):
             widget=forms.RadioSelect,
             **kwargs,
         )
+
+    def validate(self, value: object) -> None:
+        if value in self.empty_values or self.valid_value(value):
+            super().validate(value)
+            return
+        # Written out here, not left to Django's "%(value)s": the indicator's code may
+        # hold a "%" itself.
+        raise forms.ValidationError(not_yes_no(str(value), self.indicator), code="invalid_choice")
 
 
 class ReportForm(forms.Form):
@@ -337,9 +347,8 @@ class ReportForm(forms.Form):
             self._add_ratio_fields()
         elif indicator.is_yes_no:
             self.fields["total"] = YesNoField(
+                indicator=indicator,
                 label=_("Answer"),
-                # The import's and the API's text (Django puts the value in).
-                error_messages={"invalid_choice": not_yes_no("%(value)s", indicator)},
                 help_text=_("Leave it unanswered when you do not know yet: that is no data."),
             )
         elif indicator.is_numeric:

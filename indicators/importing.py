@@ -36,11 +36,14 @@ from indicators.models import (
 )
 from indicators.reading import ImportRefused, read_rows
 from indicators.rules import (
+    MAX_DECIMALS,
     RATIO_PARTS,
     missing_part,
+    not_a_number_indicator,
     not_yes_no,
     report_problem,
     submit_problem,
+    too_many_decimals,
     unknown_cell,
 )
 from indicators.services import (
@@ -55,7 +58,6 @@ __all__ = ["ImportRefused", "import_reports", "parse_number"]
 
 # The database column is DECIMAL(14, 2).
 MAX_INTEGER_DIGITS = 12
-MAX_DECIMALS = 2
 # One decimal separator, point or comma (Catalan and Spanish spreadsheets write "1,5");
 # no exponent, no thousands separator: "1,500" is refused (three decimals) rather than
 # silently read as 1.5 or 1500.
@@ -303,10 +305,7 @@ def _row_value(raw: str, indicator: Indicator | None, problems: list[str]) -> De
     if not raw:
         return None
     if indicator is not None and not indicator.is_numeric:
-        problems.append(
-            _("Indicator %(code)s is qualitative: write in the text column, not in the value.")
-            % {"code": indicator.code}
-        )
+        problems.append(not_a_number_indicator(indicator))
         return None
     if indicator is not None and indicator.is_yes_no:
         return _yes_no_value(raw, indicator, problems)
@@ -414,10 +413,7 @@ def parse_number(raw: str) -> Decimal:
             % {"value": raw, "digits": MAX_INTEGER_DIGITS}
         )
     if len(decimals) > MAX_DECIMALS:
-        raise ValueError(
-            _("%(value)s has more than %(decimals)s decimals.")
-            % {"value": raw, "decimals": MAX_DECIMALS}
-        )
+        raise ValueError(str(too_many_decimals(raw)))
     try:
         return Decimal(text.replace(",", "."))
     except InvalidOperation:  # pragma: no cover - the pattern admits only valid numbers

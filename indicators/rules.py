@@ -104,9 +104,31 @@ def unknown_cell(cell: str, indicator: Indicator) -> Problem:
     return Problem(text % {"cell": cell, "code": indicator.code}, "cells")
 
 
+def not_a_number_indicator(indicator: Indicator) -> Problem:
+    """A value (a number) given for a qualitative indicator, which is answered in words."""
+    text = _("Indicator %(code)s is qualitative: write in the text column, not in the value.")
+    return Problem(text % {"code": indicator.code}, "total")
+
+
 def not_yes_no(value: str, indicator: Indicator) -> Problem:
     text = _("Indicator %(code)s is answered yes or no: write yes or no, not “%(value)s”.")
     return Problem(text % {"code": indicator.code, "value": value}, "total")
+
+
+# The database stores values as DECIMAL(14, 2).
+MAX_DECIMALS = 2
+
+
+def decimals(value: Decimal | int) -> int:
+    """How many decimals the number has once its trailing zeros are dropped ("1.50": 1)."""
+    exponent = Decimal(value).normalize().as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def too_many_decimals(value: str, field: str = "total") -> Problem:
+    """A value of more decimals than are stored: refused rather than silently rounded."""
+    text = _("%(value)s has more than %(decimals)s decimals.")
+    return Problem(text % {"value": value, "decimals": MAX_DECIMALS}, field)
 
 
 RATIO_PARTS = ("numerator", "denominator")

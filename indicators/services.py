@@ -34,10 +34,14 @@ from indicators.models import (
 from indicators.periods import cluster_periods
 from indicators.progress import values_changed
 from indicators.rules import (
+    MAX_DECIMALS,
     Problem,
+    decimals,
+    not_a_number_indicator,
     not_yes_no,
     report_problem,
     submit_problem,
+    too_many_decimals,
     unknown_cell,
 )
 from rights.models import RightsIssue, SDGTarget
@@ -259,6 +263,13 @@ def report_values(
     if unknown:
         problem = unknown_cell(min(unknown), indicator)
         raise DomainError(problem, field=problem.field)
+    if not indicator.is_numeric and (
+        total is not None or any(v is not None for v in cells.values())
+    ):
+        problem = not_a_number_indicator(indicator)
+        raise DomainError(problem, field=problem.field)
+    if problem := decimals_problem(cells, total):
+        raise DomainError(problem, field=problem.field)
     if indicator.is_yes_no and total not in (None, Decimal(0), Decimal(1)):
         problem = not_yes_no(_logged(total), indicator)
         raise DomainError(problem, field=problem.field)
@@ -267,6 +278,19 @@ def report_values(
     if total is not None:
         values[""] = total
     return values
+
+
+def decimals_problem(
+    cells: Mapping[str, Reported | None], total: Reported | None
+) -> Problem | None:
+    """A value, numerator or denominator of more decimals than are stored: refused with the
+    import's words, never rounded (SQLite and PostgreSQL would round it differently)."""
+    for field, value in [("total", total), *(("cells", v) for v in cells.values())]:
+        parts = (value.numerator, value.denominator) if isinstance(value, Ratio) else (value,)
+        for part in parts:
+            if part is not None and decimals(part) > MAX_DECIMALS:
+                return too_many_decimals(format(part, "f"), field)
+    return None
 
 
 def legacy_problem(

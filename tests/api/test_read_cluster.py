@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from django.urls import reverse
 
 from indicators.models import ReportingPeriod
@@ -132,3 +133,19 @@ def test_a_page_holds_200_at_most(world: World):
     assert body["count"] == 206
     assert len(body["results"]) == 200
     assert body["next"].endswith("?page=2&page_size=500")
+
+
+def test_a_locked_filter_that_is_not_true_or_false_is_refused(world: World):
+    assert len(results(world, "member", "periods", locked="false")) == 1
+    response = get(world, "member", "periods", locked="maybe")
+    assert response.status_code == 400
+    assert list(response.json()) == ["locked"]
+
+
+@pytest.mark.parametrize("name", ["indicator-detail", "proposal-detail", "report-file"])
+def test_what_is_not_there_is_not_found_in_the_readers_language(world: World, name: str):
+    url = reverse(f"api:{name}", kwargs={"slug": "housing", "pk": 999999})
+    response = world.client("coordinator").get(url, headers={"accept-language": "ca"})
+    assert response.status_code == 404
+    detail = response.json()["detail"]
+    assert "matches the given query" not in detail and detail != "Not found."

@@ -38,7 +38,9 @@ NAMES = itertools.count()
 class Case:
     """A bad report: its indicator and period, its values as each way writes them, and
     words its refusal holds. ``form`` is None where the form has no input for it (its page
-    offers only the indicator's cells); ``form_status`` where the form is not offered."""
+    offers only the indicator's cells); ``form_status`` where the form is not offered;
+    ``form_own`` where the form's field refuses the input in its own words before the
+    report reaches the service (a number field of 2 decimals)."""
 
     indicator: str
     period: str  # "current", "locked" or "future"
@@ -47,6 +49,7 @@ class Case:
     api: dict = field(default_factory=dict)
     words: str = ""
     form_status: int = 400
+    form_own: bool = False
 
 
 CASES = {
@@ -111,6 +114,14 @@ CASES = {
         {"total": 50},
         "Indicator P1 is a percentage: give its numerator and denominator (cell Total).",
     ),
+    "yes/no answered maybe": Case(
+        "Y1",
+        "current",
+        None,
+        [["", "maybe", "", "", ""]],
+        {"total": "maybe"},
+        "Indicator Y1 is answered yes or no: write yes or no, not “maybe”.",
+    ),
     "yes/no answered 2": Case(
         "Y1",
         "current",
@@ -119,6 +130,14 @@ CASES = {
         {"total": 2},
         "Indicator Y1 is answered yes or no: write yes or no, not “2”.",
     ),
+    "yes/no answered 2, a % in its code": Case(
+        "Y%(x)s",
+        "current",
+        {"total": "2"},
+        [["", "2", "", "", ""]],
+        {"total": 2},
+        "Indicator Y%(x)s is answered yes or no: write yes or no, not “2”.",
+    ),
     "numeric indicator submitted without total": Case(
         "C1",
         "current",
@@ -126,6 +145,50 @@ CASES = {
         [["", "", "", "", "Counted later"]],
         {"comment": "Counted later"},
         "Give the total, or every cell so that it can be added up.",
+    ),
+    "qualitative indicator given a number": Case(
+        "Q1",
+        "current",
+        None,
+        [["", "5", "", "", ""]],
+        {"total": 5, "text_value": "Better"},
+        "Indicator Q1 is qualitative: write in the text column, not in the value.",
+    ),
+    "total of more than 2 decimals": Case(
+        "N1",
+        "current",
+        {"total": "0.005"},
+        [["", "0.005", "", "", ""]],
+        {"total": 0.005},
+        "0.005 has more than 2 decimals.",
+        form_own=True,
+    ),
+    "cell of more than 2 decimals": Case(
+        "C1",
+        "current",
+        {"cell_0": "1.125"},
+        [["sex=female", "1.125", "", "", ""]],
+        {"cells": {"sex=female": 1.125}},
+        "1.125 has more than 2 decimals.",
+        form_own=True,
+    ),
+    "numerator of more than 2 decimals": Case(
+        "P1",
+        "current",
+        {"total_numerator": "0.005", "total_denominator": "1"},
+        [["", "", "0.005", "1", ""]],
+        {"total": {"numerator": 0.005, "denominator": 1}},
+        "0.005 has more than 2 decimals.",
+        form_own=True,
+    ),
+    "denominator of more than 2 decimals": Case(
+        "P1",
+        "current",
+        {"total_numerator": "1", "total_denominator": "2.001"},
+        [["", "", "1", "2.001", ""]],
+        {"total": {"numerator": 1, "denominator": 2.001}},
+        "2.001 has more than 2 decimals.",
+        form_own=True,
     ),
 }
 
@@ -149,8 +212,11 @@ def indicator(world: World, code: str, measure: str = "number", **values) -> Ind
 def setting(world: World) -> World:
     """The indicators and periods the cases need, beside the world's submitted I1 report."""
     indicator(world, "C1", is_count=True, by_sex=True)
+    indicator(world, "N1")
+    indicator(world, "Q1", "qualitative")
     indicator(world, "P1", "percentage")
     indicator(world, "Y1", "yes_no")
+    indicator(world, "Y%(x)s", "yes_no")  # Django's "% params" once made it a 500
     indicator(world, "R1", is_count=True).responsible.set(
         [world.lead.memberships.get(cluster=world.cluster)]
     )
@@ -241,9 +307,33 @@ def test_the_form_the_import_and_the_api_refuse_alike(setting: World, name: str)
     assert len(api_messages) == 1 and case.words in api_messages[0]
     if case.form is not None:
         posted = through_the_form(setting, case)
-        if case.form_status == 400:
+        if case.form_own:
+            assert isinstance(posted, list) and posted  # refused, in its own words
+        elif case.form_status == 400:
             assert posted == api_messages, "the form and the API say the same"
         else:
             assert posted == case.form_status  # the page does not offer the form at all
     # (The API's token is the only row made; nothing of the report, nor an audit entry.)
     assert saved() == before
+
+
+@pytest.mark.parametrize(
+    ("given", "stored"),
+    [(True, 1), (False, 0), ("yes", 1), ("No", 0), ("sí", 1), (1, 1), (0, 0)],
+)
+def test_the_api_takes_a_yes_no_answer_as_the_import_does(setting: World, given, stored):
+    _token, secret = api_token_create(user=setting.users["member"], name=f"Test {next(NAMES)}")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    body = {"indicator": "Y1", "period": setting.period.start.isoformat(), "total": given}
+    response = client.post(
+        reverse("api:measurement-report-create", args=[setting.cluster.slug]), body, format="json"
+    )
+    assert response.status_code == 201, response.json()
+    report = MeasurementReport.objects.get(indicator__code="Y1")
+    assert [m.value for m in report.measurements.all()] == [stored]
+
+
+def test_an_answer_is_no_number_for_a_numeric_indicator(setting: World):
+    status, messages = through_the_api(setting, Case("N1", "current", None, [], {"total": "yes"}))
+    assert (status, messages) == (400, ["A number is expected."])

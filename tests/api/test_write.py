@@ -83,10 +83,11 @@ def test_a_member_submits_a_report_that_waits_in_the_coordinators_queue(
     assert response.status_code == 201, response.content
     data = response.json()
     assert data["status"] == "submitted"
-    assert data["indicator"] == "I2"
+    assert (data["indicator"], data["indicator_code"]) == (adults.pk, "I2")
     assert data["entity"] == world.member_actor.slug
-    assert data["total"] == 10
-    assert data["cells"] == {"sex=female": 6, "sex=male": 4, "sex=nonbinary": 0}
+    # Strings of 2 decimals, as the read side gives values (JSON floats would not be).
+    assert data["total"] == "10.00"
+    assert data["cells"] == {"sex=female": "6.00", "sex=male": "4.00", "sex=nonbinary": "0.00"}
     report = MeasurementReport.objects.get(pk=data["id"])
     assert report.is_submitted and report.comment == "From the desk"
     new = list(AuditEntry.objects.exclude(pk__in=before))
@@ -117,7 +118,7 @@ def test_a_percentage_is_given_by_numerator_and_denominator(world: World):
         format="json",
     )
     assert response.status_code == 201, response.content
-    assert response.json()["total"] == {"numerator": 3, "denominator": 12}
+    assert response.json()["total"] == {"numerator": "3.00", "denominator": "12.00"}
     assert Measurement.objects.get(report_id=response.json()["id"]).value == 25
 
 
@@ -293,3 +294,51 @@ def test_the_same_report_sent_twice_at_once_is_saved_once():
         thread.join()
     assert sorted(statuses) == [201, 400]
     assert MeasurementReport.objects.filter(indicator=world_adults).count() == 1
+
+
+def twin(world: World, adults: Indicator, code: str) -> Indicator:
+    """Another indicator whose code differs from one's only by case (codes are unique
+    case-sensitively)."""
+    return Indicator.objects.create(
+        cluster=world.cluster,
+        objective=adults.objective,
+        code=code,
+        name=f"Indicator {code}",
+        type="outcome",
+        measure="number",
+        direction="increase",
+        aggregation="sum",
+        data_source="administrative",
+    )
+
+
+def test_the_indicator_is_named_by_its_id_as_the_read_side_names_it(
+    world: World, adults: Indicator
+):
+    response = api(world, "member").post(url(), body(world, indicator=adults.pk), format="json")
+    assert response.status_code == 201, response.content
+    assert (response.json()["indicator"], response.json()["indicator_code"]) == (adults.pk, "I2")
+    other = world.other_cluster.indicators.first()
+    errors = refused(api(world, "member"), body(world, indicator=other.pk))
+    assert errors == {"indicator": [f"There is no indicator {other.pk} in this cluster."]}
+
+
+def test_a_code_is_matched_exactly_before_regardless_of_case(world: World, adults: Indicator):
+    lower = twin(world, adults, "i2")
+    response = api(world, "member").post(url(), body(world, indicator="i2"), format="json")
+    assert response.json()["indicator"] == lower.pk
+    response = api(world, "member").post(url(), body(world, indicator="I2"), format="json")
+    assert response.json()["indicator"] == adults.pk
+
+
+def test_a_code_that_only_matches_regardless_of_case_must_be_one(world: World, adults: Indicator):
+    response = api(world, "member").post(url(), body(world, indicator="i2"), format="json")
+    assert response.json()["indicator"] == adults.pk  # the only one, whatever the case
+    twin(world, adults, "ab")
+    twin(world, adults, "AB")
+    errors = refused(api(world, "member"), body(world, indicator="Ab"))
+    assert errors == {
+        "indicator": ["Several indicators are written “Ab” in other cases: give its id."]
+    }
+    errors = refused(api(world, "member"), body(world, indicator=True))
+    assert errors == {"indicator": ["Give the indicator's id, or its code."]}
