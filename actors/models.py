@@ -83,6 +83,7 @@ class Actor(models.Model):
         _("IATI organisation identifier"),
         max_length=100,
         blank=True,
+        db_default="",
         validators=[validate_iati_organisation_identifier],
         help_text=_(
             "As IATI writes it: the register's code and the entity's number in it, "

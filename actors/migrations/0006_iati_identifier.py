@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='actor',
             name='iati_identifier',
-            field=models.CharField(blank=True, help_text="As IATI writes it: the register's code and the entity's number in it, for example ES-CIF-G12345678.", max_length=100, validators=[core.validators.validate_iati_organisation_identifier], verbose_name='IATI organisation identifier'),
+            field=models.CharField(blank=True, db_default='', help_text="As IATI writes it: the register's code and the entity's number in it, for example ES-CIF-G12345678.", max_length=100, validators=[core.validators.validate_iati_organisation_identifier], verbose_name='IATI organisation identifier'),
         ),
         migrations.AddConstraint(
             model_name='actor',
