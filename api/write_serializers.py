@@ -21,7 +21,7 @@ from clusters.models import Cluster, Membership
 from indicators.cells import Ratio, Reported, count_problem, shown
 from indicators.importing import parse_yes_no
 from indicators.models import Indicator, MeasurementReport, ReportingPeriod
-from indicators.rules import RATIO_PARTS, missing_part, not_yes_no
+from indicators.rules import RATIO_PARTS, missing_part, not_yes_no, ratio_problem
 from indicators.selectors import period_starting
 from indicators.services import decimals_problem
 
@@ -119,21 +119,11 @@ def _answer(indicator: Indicator, answer: Answer) -> Decimal:
 
 
 def _ratio(numerator: Decimal, denominator: Decimal) -> Ratio:
-    """Numerator and denominator as the report form checks them (same messages)."""
+    """Numerator and denominator as the report form and the import check them."""
     if numerator < 0 or denominator < 0:
         raise serializers.ValidationError(_("It is never below zero."))
-    if denominator == 0:
-        raise serializers.ValidationError(
-            _("The denominator is above zero: a percentage of nothing is not one.")
-        )
-    if numerator > denominator:
-        raise serializers.ValidationError(
-            _(
-                "The numerator (%(numerator)s) is a part of the denominator "
-                "(%(denominator)s): it cannot be more."
-            )
-            % {"numerator": shown(numerator), "denominator": shown(denominator)}
-        )
+    if problem := ratio_problem(numerator, denominator, shown):
+        raise serializers.ValidationError(str(problem))
     return Ratio(numerator, denominator)
 
 

@@ -18,7 +18,7 @@ from indicators.models import (
     Measurement,
     Objective,
 )
-from indicators.rules import missing_part, not_yes_no
+from indicators.rules import missing_part, not_yes_no, ratio_problem
 from rights.forms import sdg_targets_field
 from rights.models import RightsIssue, SDGIndicator
 
@@ -400,20 +400,8 @@ class ReportForm(forms.Form):
             self.add_error(f"{name}_denominator", missing_part("denominator"))
         elif numerator is None:
             self.add_error(f"{name}_numerator", missing_part("numerator"))
-        elif denominator == 0:
-            self.add_error(
-                f"{name}_denominator",
-                _("The denominator is above zero: a percentage of nothing is not one."),
-            )
-        elif numerator > denominator:
-            self.add_error(
-                f"{name}_numerator",
-                _(
-                    "The numerator (%(numerator)s) is a part of the denominator "
-                    "(%(denominator)s): it cannot be more."
-                )
-                % {"numerator": shown(numerator), "denominator": shown(denominator)},
-            )
+        elif problem := ratio_problem(numerator, denominator, shown):
+            self.add_error(f"{name}_{problem.field}", str(problem))
         else:
             return Ratio(numerator, denominator)
         return None

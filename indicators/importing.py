@@ -41,6 +41,7 @@ from indicators.rules import (
     missing_part,
     not_a_number_indicator,
     not_yes_no,
+    ratio_problem,
     report_problem,
     submit_problem,
     too_many_decimals,
@@ -352,17 +353,8 @@ def _row_ratio(
             return None
         numbers.append(number)
     numerator, denominator = numbers
-    if denominator == 0:
-        problems.append(_("The denominator is above zero: a percentage of nothing is not one."))
-        return None
-    if numerator > denominator:
-        problems.append(
-            _(
-                "The numerator (%(numerator)s) is a part of the denominator "
-                "(%(denominator)s): it cannot be more."
-            )
-            % {"numerator": raw_number(numerator), "denominator": raw_number(denominator)}
-        )
+    if problem := ratio_problem(numerator, denominator, raw_number):
+        problems.append(problem)
         return None
     ratio = Ratio(numerator, denominator)
     if value is not None and value != ratio.value:

@@ -7,7 +7,7 @@ disabled), the service that saves it (indicators.services.report_save) and the i
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal
 
@@ -140,3 +140,22 @@ def missing_part(part: str) -> Problem:
     if part == "denominator":
         return Problem(_("Give the denominator too: of how many?"), "total")
     return Problem(_("Give the numerator too: how many of them?"), "total")
+
+
+def ratio_problem(
+    numerator: Decimal, denominator: Decimal, written: Callable[[Decimal], str]
+) -> Problem | None:
+    """Why a percentage's numerator and denominator do not make one (the report form,
+    the import and the API refuse alike); None when they do. ``written`` puts a number as
+    its path shows it. The Problem's field names the part at fault."""
+    if denominator == 0:
+        text = _("The denominator is above zero: a percentage of nothing is not one.")
+        return Problem(text, "denominator")
+    if numerator > denominator:
+        text = _(
+            "The numerator (%(numerator)s) is a part of the denominator "
+            "(%(denominator)s): it cannot be more."
+        )
+        values = {"numerator": written(numerator), "denominator": written(denominator)}
+        return Problem(text % values, "numerator")
+    return None

@@ -106,6 +106,22 @@ CASES = {
         {"total": {"numerator": 3}},
         "Give the denominator too: of how many?",
     ),
+    "percentage of nothing": Case(
+        "P1",
+        "current",
+        {"total_numerator": "0", "total_denominator": "0"},
+        [["", "", "0", "0", ""]],
+        {"total": {"numerator": 0, "denominator": 0}},
+        "The denominator is above zero: a percentage of nothing is not one.",
+    ),
+    "numerator above its denominator": Case(
+        "P1",
+        "current",
+        {"total_numerator": "15", "total_denominator": "12"},
+        [["", "", "15", "12", ""]],
+        {"total": {"numerator": 15, "denominator": 12}},
+        "The numerator (15) is a part of the denominator (12): it cannot be more.",
+    ),
     "percentage as a bare number": Case(
         "P1",
         "current",
