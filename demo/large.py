@@ -26,6 +26,7 @@ from demo.coherence import seed_large_coherence
 from demo.health import seed_large_health
 from indicators.models import Indicator, Measurement, MeasurementReport, Objective, ReportingPeriod
 from indicators.services import periods_ensure
+from indicators.totals import rebuild_cluster_totals
 from planning.consensus import Rule, RuleKind, Tally, decide
 from planning.models import (
     ActionUpdate,
@@ -296,6 +297,8 @@ def _measurements(
             Measurement(report=report, cell="sex=male", value=Decimal(men)),
         ]
     Measurement.objects.bulk_create(measurements, batch_size=BATCH * 5)
+    # Loaded in bulk, not validated one by one: the totals progress reads, all at once.
+    rebuild_cluster_totals(cluster)
 
 
 def _proposals(

@@ -829,6 +829,40 @@ class Measurement(models.Model):
         return self.denominator is not None
 
 
+class ValidatedTotal(models.Model):
+    """What the validated measurements of one cell of an indicator add up to in a period,
+    across the entities: the sums progress reads (indicators.progress) instead of adding
+    up every measurement on every page. Derived data, never edited: indicators.totals
+    recomputes a period's rows in the transaction that validates one of its reports."""
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="+", verbose_name=_("indicator")
+    )
+    period = models.ForeignKey(
+        ReportingPeriod, on_delete=models.CASCADE, related_name="+", verbose_name=_("period")
+    )
+    cell = models.CharField(max_length=200, blank=True, verbose_name=_("cell"))
+    # Sums of Measurement.value, numerator and denominator; counts of the measurements and
+    # of those with a denominator (indicators.cells.Pool reads the five).
+    total = models.DecimalField(max_digits=20, decimal_places=2, verbose_name=_("total"))
+    numerators = models.DecimalField(max_digits=20, decimal_places=2, null=True, blank=True)
+    denominators = models.DecimalField(max_digits=20, decimal_places=2, null=True, blank=True)
+    count = models.PositiveIntegerField()
+    weighted_count = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("validated total")
+        verbose_name_plural = _("validated totals")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "period", "cell"], name="validated_total_unique_cell"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id}/{self.period_id}/{self.cell or 'total'}={self.total}"
+
+
 class ReportEvent(models.Model):
     """Who did what to a report, and when."""
 

@@ -1,7 +1,8 @@
 """Progress of indicators and objectives: one computation for pages, dashboard and PDFs.
 
-Validated values are aggregated in the database per indicator and period (one query for
-any number of indicators); the few period values are then combined here.
+Validated values are read from their totals per indicator and period (ValidatedTotal, kept
+by indicators.totals as each report is validated: one query for any number of indicators,
+whatever the number of reports); the few period values are then combined here.
 
 What is weighted where: within a period, the entities' totals of a number add up; those
 of a percentage pool their numerators and denominators (indicators.cells.Pool: the sum of
@@ -28,11 +29,11 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Count, Sum
 from django.utils import timezone
 
 from indicators.cells import Pool, value_shown
-from indicators.models import Indicator, Measurement, MeasurementReport, Objective
+from indicators.models import Indicator, Objective, ValidatedTotal
+from indicators.totals import SUMS
 
 ACHIEVED, ON_TRACK, AT_RISK, OFF_TRACK, NO_DATA = (
     "achieved",
@@ -193,44 +194,26 @@ def period_values(
 def _period_values(
     indicators: Sequence[Indicator], until: date | None
 ) -> dict[int, list[tuple[int, date, Decimal, bool]]]:
-    measurements = Measurement.objects.filter(
-        report__indicator__in=[i.pk for i in indicators],
-        report__status=MeasurementReport.Status.VALIDATED,
-        cell="",
-    )
+    totals = ValidatedTotal.objects.filter(indicator__in=[i.pk for i in indicators], cell="")
     if until is not None:
-        measurements = measurements.filter(report__period__start__lte=until)
-    rows = (
-        measurements.values("report__indicator_id", "report__period_id", "report__period__start")
-        .annotate(**_SUMS)
-        .order_by("report__indicator_id", "report__period__start")
+        totals = totals.filter(period__start__lte=until)
+    rows = totals.values("indicator_id", "period_id", "period__start", *SUMS).order_by(
+        "indicator_id", "period__start"
     )
     by_id = {i.pk: i for i in indicators}
     result: dict[int, list[tuple[int, date, Decimal, bool]]] = defaultdict(list)
     for row in rows:
-        indicator_id = row["report__indicator_id"]
+        indicator_id = row["indicator_id"]
         value, weighted = _entities_value(by_id[indicator_id], row)
-        result[indicator_id].append(
-            (row["report__period_id"], row["report__period__start"], value, weighted)
-        )
+        result[indicator_id].append((row["period_id"], row["period__start"], value, weighted))
     return result
-
-
-# What the database adds up of a cell's validated measurements, for _entities_value.
-_SUMS = {
-    "total": Sum("value"),
-    "numerators": Sum("numerator"),
-    "denominators": Sum("denominator"),
-    "count": Count("id"),
-    "weighted_count": Count("denominator"),
-}
 
 
 def _entities_value(indicator: Indicator, row: dict) -> tuple[Decimal, bool]:
     """The value of one cell (the total, or a disaggregation cell) of a period from the
-    sums of the entities' validated measurements (_SUMS): numbers add up, percentages pool
-    (indicators.cells.Pool), a yes/no is yes only when every answer is. With whether it is
-    weighted (False: a percentage's unweighted mean)."""
+    sums of the entities' validated measurements (a ValidatedTotal's fields): numbers add
+    up, percentages pool (indicators.cells.Pool), a yes/no is yes only when every answer
+    is. With whether it is weighted (False: a percentage's unweighted mean)."""
     if indicator.is_percentage:
         pool = Pool(
             numerators=Decimal(row["numerators"] or 0),
@@ -260,18 +243,15 @@ def period_cells(indicator: Indicator) -> dict[int, dict[str, CellTotal]]:
     ({period id: {cell key: CellTotal}}), combined across entities by the rule of the
     totals (period_values). One query whatever the number of periods and cells."""
     rows = (
-        Measurement.objects.filter(
-            report__indicator=indicator, report__status=MeasurementReport.Status.VALIDATED
-        )
+        ValidatedTotal.objects.filter(indicator=indicator)
         .exclude(cell="")
-        .values("report__period_id", "cell")
-        .annotate(**_SUMS)
-        .order_by("report__period_id", "cell")
+        .values("period_id", "cell", *SUMS)
+        .order_by("period_id", "cell")
     )
     result: dict[int, dict[str, CellTotal]] = defaultdict(dict)
     for row in rows:
         value, weighted = _entities_value(indicator, row)
-        result[row["report__period_id"]][row["cell"]] = CellTotal(value, row["count"], weighted)
+        result[row["period_id"]][row["cell"]] = CellTotal(value, row["count"], weighted)
     return dict(result)
 
 

@@ -44,6 +44,7 @@ from indicators.rules import (
     too_many_decimals,
     unknown_cell,
 )
+from indicators.totals import refresh_period_totals
 from rights.models import RightsIssue, SDGTarget
 
 VALUE_LIMIT = Decimal("999999999999.99")
@@ -351,6 +352,7 @@ def report_validate(*, report: MeasurementReport, by: User) -> MeasurementReport
     )
     ReportEvent.objects.create(report=report, user=by, action=ReportEvent.Action.VALIDATED)
     _audit_report(report, by, AuditEntry.Action.REPORT_VALIDATED)
+    refresh_period_totals(report.indicator_id, report.period_id)
     # Now, and again once committed: a reader between the two may cache the old values.
     cluster_id = report.indicator.cluster_id
     values_changed(cluster_id)

@@ -26,6 +26,7 @@ from indicators.figures import breakdown
 from indicators.forms import IndicatorForm, ReportForm
 from indicators.models import Indicator, Measurement, MeasurementReport, ReportEvent
 from indicators.progress import indicators_progress
+from indicators.totals import refresh_period_totals
 from reports.content import objectives, status_counts
 from tests.clock import TODAY
 from tests.conftest import World
@@ -75,6 +76,7 @@ def reported(indicator, period, membership, values, status=V) -> MeasurementRepo
     )
     for cell, value in values.items():
         services.measurement_of(report, cell, value).save()
+    refresh_period_totals(indicator.pk, period.pk)  # as validating it does
     return report
 
 

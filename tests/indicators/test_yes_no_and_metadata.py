@@ -34,6 +34,7 @@ from indicators.progress import (
     yes_no_status,
     yes_no_value,
 )
+from indicators.totals import refresh_period_totals
 from tests.conftest import World
 from tests.html_forms import forms_on
 
@@ -334,6 +335,7 @@ def test_yes_is_achieved_and_no_is_off_track(world: World):
     item = progress_of(indicator)
     assert (item.status, item.fraction, item.current_shown) == (ACHIEVED, 1.0, "Yes")
     Measurement.objects.filter(report=report).update(value=D(0))
+    refresh_period_totals(indicator.pk, report.period_id)
     values_changed(world.cluster.pk)
     item = progress_of(indicator)
     assert (item.status, item.fraction, item.current_shown) == (OFF_TRACK, 0.0, "No")
