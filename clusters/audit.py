@@ -16,8 +16,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.apps import apps
+from django.core.cache import cache
 from django.core.exceptions import FieldDoesNotExist
-from django.db import models
+from django.db import models, transaction
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.text import capfirst
@@ -138,7 +139,30 @@ def audit(
     elif target:
         entry.target = str(target)[:300]
     entry.save()
+    # Now, and again once committed: a reader between the two may cache the old state.
+    data_changed(cluster.pk)
+    transaction.on_commit(lambda: data_changed(cluster.pk))
     return entry
+
+
+# Every write to a cluster goes through a service that records it here, so the log is
+# also where the cluster's data version moves: what is cached of a cluster (its dashboard,
+# its IATI file) is kept under the version it was read at, and a write makes it old.
+def _version_key(cluster_id: int) -> str:
+    return f"clusters:data-version:{cluster_id}"
+
+
+def data_version(cluster_id: int) -> int:
+    """The cluster's data version: it changes with every write recorded in its log."""
+    return cache.get(_version_key(cluster_id), 0)
+
+
+def data_changed(cluster_id: int) -> None:
+    """Make what is cached of the cluster old (audit calls it; so may a bulk load)."""
+    try:
+        cache.incr(_version_key(cluster_id))
+    except ValueError:  # no version yet: nothing was cached under the old one either
+        cache.set(_version_key(cluster_id), 1, None)
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,10 @@ from datetime import timedelta
 
 from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum, Window
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from accounts.models import User
-from clusters.audit import with_details
+from clusters.audit import data_version, with_details
 from clusters.models import AuditEntry, Cluster, Invitation, Membership
 from clusters.tokens import make_invitation_token
 from coherence.findings import CoherenceFigure
@@ -24,6 +25,11 @@ from meetings.models import FollowUpTask
 from planning.models import Contribution, JointAction, Proposal, Stance
 from reports.content import coherence_figure, objectives, participation, status_counts
 
+# The dashboard's body changes when something is written to the cluster (every write goes
+# through a service into its log, which moves its data version: clusters.audit) or when
+# time moves on (late actions, time left to answer): it is kept rendered per data version,
+# language, time zone and day, for at most this long.
+DASHBOARD_CACHE_SECONDS = 60
 # How many rows a dashboard list shows before its "see all" link.
 TOP = 8
 # A running action without an update for this long asks its lead entity for one.
@@ -77,6 +83,21 @@ def current_coherence(cluster: Cluster) -> CoherenceFigure:
     worked out from the cluster's setting, not read; saved or not, its dates are these)."""
     start, end = period_bounds(timezone.localdate(), MONTHS_PER_PERIOD[cluster.reporting_period])
     return coherence_figure(cluster, ReportingPeriod(cluster=cluster, start=start, end=end))
+
+
+def dashboard_cache_key(cluster: Cluster) -> str:
+    """Where the cluster's dashboard body is kept as the reader's language, zone and day
+    write it, under the cluster's current data version."""
+    return ":".join(
+        (
+            "reports:dashboard",
+            str(cluster.pk),
+            str(data_version(cluster.pk)),
+            get_language(),
+            timezone.get_current_timezone_name(),
+            timezone.localdate().isoformat(),
+        )
+    )
 
 
 def coordinator_dashboard(cluster: Cluster) -> dict:

@@ -2,9 +2,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,7 +24,13 @@ from indicators.figures import status_labels
 from planning.models import Contribution, JointAction
 from reports import jobs, services
 from reports.content import participation
-from reports.dashboard import coordinator_dashboard, member_todo, voting_members
+from reports.dashboard import (
+    DASHBOARD_CACHE_SECONDS,
+    coordinator_dashboard,
+    dashboard_cache_key,
+    member_todo,
+    voting_members,
+)
 from reports.downloads import report_file_response
 from reports.forms import ReportRequestForm
 from reports.models import ReportJob
@@ -145,14 +154,28 @@ def published_reports(request: HttpRequest) -> HttpResponse:
 @login_required
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     cluster, access = cluster_for_coordinator(request, slug)
-    context = {
-        "cluster": cluster,
-        "access": access,
-        "labels": status_labels(),
-        "action_statuses": JointAction.Status.choices,
-        "contribution_kinds": Contribution.Kind.choices,
-    }
-    return render(request, "reports/dashboard.html", context | coordinator_dashboard(cluster))
+    context = {"cluster": cluster, "access": access}
+    return render(request, "reports/dashboard.html", context | {"body": dashboard_body(cluster)})
+
+
+def dashboard_body(cluster: Cluster) -> str:
+    """The dashboard's figures and lists, from the cache while the cluster is unchanged
+    (reports.dashboard.DASHBOARD_CACHE_SECONDS): under load it is read, not recomputed."""
+    key = dashboard_cache_key(cluster)
+    body = cache.get(key)
+    if body is None:
+        context = {
+            "cluster": cluster,
+            "labels": status_labels(),
+            "action_statuses": JointAction.Status.choices,
+            "contribution_kinds": Contribution.Kind.choices,
+        }
+        body = render_to_string(
+            "reports/_dashboard_body.html", context | coordinator_dashboard(cluster)
+        )
+        cache.set(key, body, DASHBOARD_CACHE_SECONDS)
+    # Rendered, and so escaped, by the template above.
+    return mark_safe(body)
 
 
 @login_required
