@@ -162,6 +162,10 @@ if REDIS_URL:
     }
     CELERY_BROKER_URL = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = False
+    # Sessions are read from Redis, written through to the database: one query less on
+    # every page. Only with a cache every process shares, or a sign-out in one process
+    # would leave the session alive in another's memory.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CELERY_BROKER_URL = "memory://"
