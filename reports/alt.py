@@ -85,7 +85,8 @@ def line_chart(
         "values": ", ".join(values),
     }
     if references:
-        words = f"{words} {'; '.join(references).capitalize()}."
+        said = "; ".join(references)
+        words = f"{words} {said[:1].upper()}{said[1:]}."
     return words
 
 
