@@ -7,7 +7,6 @@ landed, from the tagged PDF's structure tree (each Figure's page, in reading ord
 
 from __future__ import annotations
 
-import re
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path

@@ -29,6 +29,7 @@ CHART = (
     "<title>Line chart: visits per period: 3 in Q1, 5 in Q2.</title>"
     '<polyline points="0,200 200,100 400,50" fill="none" stroke="#0b5c6b"/></svg>'
 )
+ROW = "<tr><td>Entity {n}</td><td>Row {n} of the table</td></tr>"
 # Each fault set up at the bottom of a page: a spacer leaves room for a heading and a line
 # or two of what follows, not for all of it.
 SAMPLE = f"""
@@ -42,7 +43,7 @@ SAMPLE = f"""
 <h2 class="chapter">The table's chapter</h2>
 <p style="padding-top: 171mm">What comes before.</p>
 <table><thead><tr><th scope="col">Who</th><th scope="col">What</th></tr></thead>
-<tbody>{"".join(f"<tr><td>Entity {n}</td><td>Row {n} of the table</td></tr>" for n in range(1, 9))}</tbody></table>
+<tbody>{"".join(ROW.format(n=n) for n in range(1, 9))}</tbody></table>
 """
 # The print style with the breaks left to chance.
 BAD = """

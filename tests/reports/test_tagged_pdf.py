@@ -5,6 +5,7 @@ and each chart as a figure whose alternate text says its data."""
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import pikepdf
@@ -52,7 +53,7 @@ def test_every_report_passes_the_checkable_part_of_pdf_ua_1(world: World, kind: 
     # Headings in order: the cover's one H1, then no level skipped on the way down.
     levels = [int(role[2]) for role, _e in elements if re.fullmatch(r"/H[1-6]", role)]
     assert levels[0] == 1 and levels.count(1) == 1
-    skips = [(a, b) for a, b in zip(levels, levels[1:], strict=False) if b > a + 1]
+    skips = [(a, b) for a, b in itertools.pairwise(levels) if b > a + 1]
     assert skips == []
     # Every table has its header cells, each with the way it reads.
     tables = [e for role, e in elements if role == "/Table"]
