@@ -26,12 +26,20 @@ from coherence.models import Score
 from coherence.pictures import matrix_svg
 from coherence.resolutions import Resolution, resolutions
 from coherence.scale import CELL_COLOURS, HIGHEST, LOWEST, short_name
-from health.figures import derived_figures
+from health.figures import PERCENT, Figure, derived_figures
 from health.models import PlanAction
 from health.pictures import effects_chart_svg, figures_with_sparklines
-from health.results import Line, RoundResults, effects_over_rounds, round_results
+from health.results import (
+    EffectSeries,
+    Line,
+    RoundResults,
+    effects_over_rounds,
+    round_results,
+)
+from health.scales import Effect
 from health.scoring import MIN_RESPONSES
 from indicators.figures import (
+    breakdown,
     indicator_breakdown_svg,
     indicator_line_svg,
     progress_svg,
@@ -48,6 +56,7 @@ from indicators.progress import (
 from indicators.selectors import periods_until
 from meetings.models import AgendaItem, Attendance, FollowUpTask, Meeting, MeetingDecision
 from planning.models import Contribution, Decision, JointAction, Position, Stance
+from reports import alt
 from rights.models import RightsIssue
 from rights.selectors import issue_problem_tree
 
@@ -103,31 +112,61 @@ def objectives(
     progress = indicators_progress([i for o in found for i in o.indicators.all()], today=today)
     periods = {p.pk: p for p in cluster.periods.all()} if charts else {}
     sections = []
+    labels = status_labels()
     for objective in found:
         items = []
         for indicator in objective.indicators.all():
             item = progress[indicator.pk]
             disaggregated = charts and (indicator.by_sex or indicator.by_age)
-            items.append(
-                IndicatorSection(
-                    indicator=indicator,
-                    progress=item,
-                    bar=progress_svg(item, f"bar-{indicator.pk}"),
-                    line=indicator_line_svg(indicator, item, periods, f"line-{indicator.pk}")
-                    if charts and indicator.is_numeric
-                    else "",
-                    breakdown=indicator_breakdown_svg(
-                        indicator, f"sexage-{indicator.pk}", period.pk if period else None
-                    )
-                    if disaggregated and indicator.is_numeric
-                    else "",
-                )
+            section = IndicatorSection(indicator=indicator, progress=item, bar="")
+            section.bar = alt.with_alt(
+                progress_svg(item, f"bar-{indicator.pk}"),
+                alt.progress_bar(section.percent, labels[item.status]),
             )
+            if charts and indicator.is_numeric:
+                section.line = alt.with_alt(
+                    indicator_line_svg(indicator, item, periods, f"line-{indicator.pk}"),
+                    line_alt(indicator, item, periods),
+                )
+            if disaggregated and indicator.is_numeric:
+                period_id = period.pk if period else None
+                svg = indicator_breakdown_svg(indicator, f"sexage-{indicator.pk}", period_id)
+                section.breakdown = alt.with_alt(
+                    svg,
+                    alt.bar_chart(
+                        alt.title_of(svg),
+                        breakdown(indicator, period_id).rows,
+                        indicator.unit,
+                    ),
+                )
+            items.append(section)
         rolled = objective_progress(objective, progress)
-        sections.append(
-            ObjectiveSection(objective, rolled, progress_svg(rolled, f"obj-{objective.pk}"), items)
+        fraction = rolled.fraction
+        bar = alt.with_alt(
+            progress_svg(rolled, f"obj-{objective.pk}"),
+            alt.progress_bar(
+                None if fraction is None else round(100 * fraction), labels[rolled.status]
+            ),
         )
+        sections.append(ObjectiveSection(objective, rolled, bar, items))
     return sections
+
+
+def line_alt(
+    indicator: Indicator, item: IndicatorProgress, periods: dict[int, ReportingPeriod]
+) -> str:
+    """The indicator's line in words: each period's value, then the target and baseline."""
+    title = _("%(indicator)s over the periods") % {"indicator": indicator.name}
+    points = [(periods[pk].label, float(value)) for pk, value in item.points]
+    if indicator.is_yes_no:
+        return alt.yes_no_chart(title, points)
+    return alt.line_chart(
+        title,
+        points,
+        unit=indicator.unit,
+        target=float(indicator.target_value) if indicator.target_value is not None else None,
+        baseline=float(indicator.baseline_value) if indicator.baseline_value is not None else None,
+    )
 
 
 def status_counts(sections: list[ObjectiveSection]) -> list[tuple[str, str, int]]:
@@ -269,7 +308,13 @@ def contribution_kinds() -> list[tuple[str, str]]:
 def rights_issues(cluster: Cluster) -> list[tuple[RightsIssue, str]]:
     """The current version of every issue, with its parts and its problem tree."""
     issues = cluster.rights_issues.current().with_parts().order_by("number")
-    return [(issue, issue_problem_tree(issue)) for issue in issues]
+    return [(issue, described_svg(issue_problem_tree(issue))) for issue in issues]
+
+
+def described_svg(svg: str) -> str:
+    """A drawing whose title and description together say what it shows, with both as its
+    alternate text in the PDF (reports.alt)."""
+    return alt.with_alt(svg, alt.described(svg))
 
 
 def members(cluster: Cluster) -> list[Membership]:
@@ -375,9 +420,19 @@ def health(cluster: Cluster) -> HealthSection:
     before's plan, comments) and 1 for its plan; with no round shown, 1 to say why. The
     derived figures add health.figures.derived_figures' own fixed count."""
     series = effects_over_rounds(cluster)
+    chart = effects_chart_svg(series, id_prefix="health-effects")
     section = HealthSection(
-        chart=effects_chart_svg(series, id_prefix="health-effects"),
-        figures=figures_with_sparklines(derived_figures(cluster), "pdf-figure"),
+        chart=alt.with_alt(chart, effects_alt(series, alt.title_of(chart))),
+        figures=[
+            (
+                effect,
+                [
+                    (figure, alt.with_alt(spark, sparkline_alt(figure, spark)))
+                    for figure, spark in items
+                ],
+            )
+            for effect, items in figures_with_sparklines(derived_figures(cluster), "pdf-figure")
+        ],
     )
     if not series.rounds:
         section.any_closed = cluster.survey_rounds.closed().exists()
@@ -389,6 +444,22 @@ def health(cluster: Cluster) -> HealthSection:
     section.functions = results.functions
     section.plan = list(results.round.plan.select_related("lead__actor").order_by("due", "pk"))
     return section
+
+
+def sparkline_alt(figure: Figure, spark: str) -> str:
+    """A derived figure's line in words: its value in each period, then how it is computed."""
+    unit = "%" if figure.unit == PERCENT else ""
+    return f"{alt.line_chart(alt.title_of(spark), figure.points, unit=unit)} {figure.how}"
+
+
+def effects_alt(series: EffectSeries, title: str) -> str:
+    """The effects chart in words: each effect's score in each round."""
+    rounds = [round.label for round in series.rounds]
+    rows = [
+        (str(label), list(zip(rounds, series.scores[effect], strict=True)))
+        for effect, label in Effect.choices
+    ]
+    return alt.bar_chart(title, rows if rounds else [], "%")
 
 
 # Policy coherence: the members' strategies against the common objectives
@@ -452,7 +523,7 @@ def coherence(cluster: Cluster, *, today: date | None = None) -> CoherenceSectio
     periods = [p for p in periods_until(cluster, today) if p.start <= today][-COHERENCE_PERIODS:]
     printable = 0 < len(data.strategies) <= PRINT_MATRIX_STRATEGIES
     return CoherenceSection(
-        heat_map=matrix_svg(data, id_prefix="pdf-coherence") if printable else "",
+        heat_map=described_svg(matrix_svg(data, id_prefix="pdf-coherence")) if printable else "",
         strategies=len(data.strategies),
         objectives=data.objectives,
         incoherences=[

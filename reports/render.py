@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pydyf
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -13,6 +14,10 @@ from weasyprint.urls import URLFetcher
 
 from reports import content
 from reports.models import ReportJob
+
+# Tagged for screen readers: headings, tables, lists and figures with their alternate text,
+# the language and the title (WeasyPrint's PDF/UA-1; tests/reports/test_tagged_pdf.py).
+PDF_VARIANT = "pdf/ua-1"
 
 
 def context_for(job: ReportJob) -> dict:
@@ -45,12 +50,35 @@ def document_of(html: str) -> Document:
     return HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=DataOnly()).render()
 
 
+def header_scopes(_document: Document, pdf: pydyf.PDF) -> None:
+    """Gives every header cell of the structure tree its /Scope: Column in a table's
+    head, Row in its body (``<th scope="row">``). WeasyPrint links each data cell to its
+    headers (/Headers) but writes no scope, so checkers cannot tell which way a header
+    reads without it."""
+    objects = pdf.objects
+
+    def parent(element: pydyf.Dictionary) -> pydyf.Dictionary | None:
+        reference = element.get("P")
+        if not reference:
+            return None
+        return objects[int(bytes(reference).split()[0])]
+
+    for element in objects:
+        if not isinstance(element, pydyf.Dictionary) or element.get("S") != "/TH":
+            continue
+        row = parent(element)
+        group = parent(row) if row is not None else None
+        in_head = group is not None and group.get("S") == "/THead"
+        element.setdefault("A", pydyf.Dictionary({"O": "/Table"}))
+        element["A"]["Scope"] = "/Column" if in_head else "/Row"
+
+
 def render_pdf(job: ReportJob, progress: Callable[[int], None] = lambda _p: None):
     """(the PDF's bytes, its number of pages). ``progress`` hears the stages' percentages."""
     html = render_html(job)
     progress(30)
     document = document_of(html)
     progress(85)
-    pdf = document.write_pdf()
+    pdf = document.write_pdf(pdf_variant=PDF_VARIANT, finisher=header_scopes)
     progress(95)
     return pdf, len(document.pages)
