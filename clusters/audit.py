@@ -16,8 +16,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.apps import apps
+from django.core.cache import cache
 from django.core.exceptions import FieldDoesNotExist
-from django.db import models
+from django.db import models, transaction
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.text import capfirst
@@ -138,7 +139,29 @@ def audit(
     elif target:
         entry.target = str(target)[:300]
     entry.save()
+    # Now for the rest of the transaction, and again once committed: a page read meanwhile
+    # by another process must not keep what it built from the data before the change.
+    data_changed(cluster.pk)
+    transaction.on_commit(lambda: data_changed(cluster.pk))
     return entry
+
+
+def _data_version_key(cluster_id: int) -> str:
+    return f"clusters:data-version:{cluster_id}"
+
+
+def data_version(cluster_id: int) -> int:
+    """A number that changes with every write recorded in the cluster's log: what a page
+    builds from the cluster's data may be cached under it (with the cluster's id)."""
+    return cache.get(_data_version_key(cluster_id), 0)
+
+
+def data_changed(cluster_id: int) -> None:
+    """The cluster's data changed: what was cached under its data version is forgotten."""
+    try:
+        cache.incr(_data_version_key(cluster_id))
+    except ValueError:  # no version yet: nothing was cached under one either
+        cache.set(_data_version_key(cluster_id), 1, None)
 
 
 @dataclass(frozen=True)
