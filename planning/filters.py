@@ -48,7 +48,12 @@ class JointActionFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.filters["objective"].queryset = cluster.objectives.all()
         members = cluster.memberships.filter(role__in=Membership.VOTING_ROLES)
-        self.filters["member"].queryset = members.select_related("actor").order_by("actor__name")
+        # Only what the choices show: a large cluster lists hundreds of entities.
+        self.filters["member"].queryset = (
+            members.select_related("actor")
+            .only("id", "cluster_id", "actor__name")
+            .order_by("actor__name")
+        )
         self.filters["member"].field.label_from_instance = lambda m: m.actor.name
 
     def filter_late(

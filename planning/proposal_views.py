@@ -198,7 +198,13 @@ def _positions(cluster: Cluster, access: ClusterAccess, proposal: Proposal) -> d
         decision.venue = taken_in.get(decision.pk)
     current = stances[proposal.round]
     answered = {stance.membership_id for stance in current}
-    voting = cluster.memberships.voting().select_related("actor").order_by("actor__name")
+    # Only the names the page shows: a large cluster has hundreds of voting entities.
+    voting = (
+        cluster.memberships.voting()
+        .select_related("actor")
+        .only("id", "cluster_id", "actor__name")
+        .order_by("actor__name")
+    )
     own = access.membership.pk if access.membership else None
     mine = next((s for s in current if s.membership_id == own), None)
     rule = proposal_services.cluster_rule(cluster)
