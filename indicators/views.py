@@ -348,9 +348,26 @@ def validation_queue(request: HttpRequest, slug: str) -> HttpResponse:
             "page": page,
             "query": query,
             "return_form": ReturnForm(),
-            "overdue": overdue_by_entity(cluster),
+            **_overdue(request, cluster),
         },
     )
+
+
+# The queue names the entities that owe the most overdue reports; the rest on request.
+SHOWN_OVERDUE = 10
+
+
+def _overdue(request: HttpRequest, cluster: Cluster) -> dict:
+    owing = sorted(overdue_by_entity(cluster), key=lambda item: (-item[1], item[0].actor.name))
+    everyone = request.GET.get("overdue") == "all"
+    shown = owing if everyone else owing[:SHOWN_OVERDUE]
+    rest = request.GET.copy()
+    rest["overdue"] = "all"
+    return {
+        "overdue": shown,
+        "overdue_count": len(owing),
+        "overdue_all_query": rest.urlencode(),
+    }
 
 
 def _queue_redirect(request: HttpRequest, cluster: Cluster) -> HttpResponse:
