@@ -4,6 +4,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Cluster, Membership
+from core.forms import name_choices
 from core.widgets import LongSelect
 from indicators.models import Indicator, MeasurementReport, Objective, ReportingPeriod
 
@@ -46,6 +47,7 @@ class ReportFilter(django_filters.FilterSet):
         )
         self.filters["member"].queryset = members
         self.filters["member"].field.label_from_instance = lambda m: m.actor.name
+        name_choices(self.filters["member"].field, "actor__name")
         self.filters["period"].queryset = cluster.periods.order_by("-start")
 
 
