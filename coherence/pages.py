@@ -79,9 +79,8 @@ def coherence_context(cluster: Cluster, access: ClusterAccess, query: QueryDict)
     memberships = (
         cluster.memberships.active()
         .filter(role__in=Membership.VOTING_ROLES)
-        .select_related("actor")
-        .only("id", "cluster_id", "actor__name")
         .order_by("actor__name", "pk")
+        .values_list("pk", "actor__name")
     )
     objectives = Objective.objects.filter(
         cluster=cluster, status=Objective.Status.ADOPTED
