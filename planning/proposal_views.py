@@ -198,13 +198,8 @@ def _positions(cluster: Cluster, access: ClusterAccess, proposal: Proposal) -> d
         decision.venue = taken_in.get(decision.pk)
     current = stances[proposal.round]
     answered = {stance.membership_id for stance in current}
-    # Only the names the page shows: a large cluster has hundreds of voting entities.
-    voting = (
-        cluster.memberships.voting()
-        .select_related("actor")
-        .only("id", "cluster_id", "actor__name")
-        .order_by("actor__name")
-    )
+    # (id, name) pairs, not instances: a large cluster has hundreds of voting entities.
+    voting = cluster.memberships.voting().order_by("actor__name").values_list("pk", "actor__name")
     own = access.membership.pk if access.membership else None
     mine = next((s for s in current if s.membership_id == own), None)
     rule = proposal_services.cluster_rule(cluster)
@@ -214,7 +209,8 @@ def _positions(cluster: Cluster, access: ClusterAccess, proposal: Proposal) -> d
             for n in range(proposal.round, 0, -1)
         ],
         "decisions": list(decisions.values()),
-        "waiting": [m for m in voting if m.pk not in answered],
+        # The names of the entities still to answer.
+        "waiting": [name for pk, name in voting if pk not in answered],
         "stance_form": StanceForm(
             initial={"position": mine.position, "reason": mine.reason} if mine else None
         ),
