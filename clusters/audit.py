@@ -9,6 +9,7 @@ and not the one of the moment the change was made.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -154,15 +155,21 @@ def _version_key(cluster_id: int) -> str:
 
 def data_version(cluster_id: int) -> int:
     """The cluster's data version: it changes with every write recorded in its log."""
-    return cache.get(_version_key(cluster_id), 0)
+    version = cache.get(_version_key(cluster_id))
+    if version is None:
+        # None yet, or lost (a cache culls keys when full): a new one at random, never a
+        # number an entry may already be cached under.
+        cache.add(_version_key(cluster_id), secrets.randbits(62), None)
+        version = cache.get(_version_key(cluster_id))
+    return version
 
 
 def data_changed(cluster_id: int) -> None:
     """Make what is cached of the cluster old (audit calls it; so may a bulk load)."""
     try:
         cache.incr(_version_key(cluster_id))
-    except ValueError:  # no version yet: nothing was cached under the old one either
-        cache.set(_version_key(cluster_id), 1, None)
+    except ValueError:  # none, or lost: a new one at random, as data_version does
+        cache.set(_version_key(cluster_id), secrets.randbits(62), None)
 
 
 @dataclass(frozen=True)

@@ -85,6 +85,25 @@ def load(cluster: Cluster, filters: Filters = Filters()) -> CoherenceData:
     return data
 
 
+def load_page(cluster: Cluster, strategies: Sequence[Strategy]) -> CoherenceData:
+    """The matrix of some of the cluster's strategies (a page of the heat map): their
+    scores against the adopted objectives, two queries whatever the cluster's size."""
+    objectives = list(
+        Objective.objects.filter(cluster=cluster, status=Objective.Status.ADOPTED).order_by("code")
+    )
+    data = CoherenceData(strategies=list(strategies), objectives=objectives)
+    by_pk = {s.pk: s for s in data.strategies}
+    by_objective = {o.pk: o for o in objectives}
+    scores = Score.objects.only("strategy_id", "objective_id", "value", "reason").filter(
+        strategy_id__in=list(by_pk), objective_id__in=list(by_objective)
+    )
+    for score in scores:
+        score.strategy = by_pk[score.strategy_id]
+        score.objective = by_objective[score.objective_id]
+        data.scores[(score.strategy_id, score.objective_id)] = score
+    return data
+
+
 # --- The matrix -------------------------------------------------------------------------
 
 

@@ -12,7 +12,6 @@ from django import forms
 from django.forms import BoundField
 from django.utils.translation import gettext_lazy as _
 
-from clusters.models import Membership
 from coherence.findings import Filters
 from coherence.models import MAX_REASON, MAX_SUMMARY, Score, Strategy
 from coherence.scale import Score as ScoreValue
@@ -201,14 +200,13 @@ class MatrixFilterForm(forms.Form):
     def __init__(
         self,
         *args: Any,
-        memberships: Iterable[Membership],
+        memberships: Iterable[tuple[int, str]],
         objectives: Iterable[Objective],
         **kwargs: Any,
     ) -> None:
+        """``memberships``: (id, entity name) of each entity that may be chosen."""
         super().__init__(*args, **kwargs)
-        self.fields["entity"].choices = [("", _("All entities"))] + [
-            (m.pk, m.actor.name) for m in memberships
-        ]
+        self.fields["entity"].choices = [("", _("All entities")), *memberships]
         self.fields["kind"].choices = [("", _("All kinds")), *Strategy.Kind.choices]
         self.fields["objective"].choices = [("", _("All objectives"))] + [
             (o.pk, f"{o.code} · {o.statement}") for o in objectives

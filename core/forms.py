@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.forms.models import ModelChoiceIterator
+from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
 from django.utils.translation import gettext_lazy as _
 
 from core.widgets import ChoiceFilter
@@ -26,6 +26,23 @@ class GroupedChoiceIterator(ModelChoiceIterator):
         for obj in self.queryset:
             groups.setdefault(str(self.field.group_of(obj)), []).append(self.choice(obj))
         yield from groups.items()
+
+
+class NamedChoiceIterator(ModelChoiceIterator):
+    """The choices of a model choice as (id, name) read with ``values_list``: no model
+    instance per choice, for the filters that list every entity of a large cluster."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for pk, name in self.queryset.values_list("pk", self.field.choice_name):
+            yield (ModelChoiceIteratorValue(pk, None), name)
+
+
+def name_choices(field: forms.ModelChoiceField, name: str) -> None:
+    """Make the field list its choices by the ``name`` path only (``"actor__name"``)."""
+    field.choice_name = name
+    field.iterator = NamedChoiceIterator
 
 
 class GroupedMultipleChoiceField(forms.ModelMultipleChoiceField):

@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 from django.core.cache import cache
+from django.db.models import Count, Q
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from clusters.access import ClusterAccess
@@ -46,6 +48,18 @@ def _answered_by(round: SurveyRound, access: ClusterAccess) -> bool:
     return round.responses.filter(membership=access.membership).exists()
 
 
+def _current_answers(current: SurveyRound | None, access: ClusterAccess) -> dict:
+    """How many entities answered the current round, and whether this person's did: one
+    query, whether or not the person acts for an entity."""
+    if current is None:
+        return {"current_answered": 0, "answered_current": False}
+    own = Q(membership=access.membership) if access.membership is not None else Q(pk__in=[])
+    counts = current.responses.aggregate(
+        answered=Count("id", filter=Q(membership__isnull=False)), own=Count("id", filter=own)
+    )
+    return {"current_answered": counts["answered"], "answered_current": counts["own"] > 0}
+
+
 def health_context(cluster: Cluster, access: ClusterAccess) -> dict:
     latest = _latest_closed(cluster)
     current = _current_round(cluster)
@@ -55,11 +69,8 @@ def health_context(cluster: Cluster, access: ClusterAccess) -> dict:
         "latest": latest,
         "results": round_results(latest) if latest else None,
         "current": current,
-        "current_answered": current.responses.filter(membership__isnull=False).count()
-        if current
-        else 0,
+        **_current_answers(current, access),
         "current_taking_answers": current.takes_answers() if current else False,
-        "answered_current": _answered_by(current, access) if current else False,
         "effects_chart": effects_chart_svg(effects_over_rounds(cluster), "health-effects"),
         "bands": band_labels(),
         **_figures(cluster),
@@ -73,19 +84,24 @@ FIGURES_FOR = 300
 
 
 def _figures(cluster: Cluster) -> dict:
-    key = f"health-figures:{cluster.pk}:{translation.get_language()}:{timezone.localdate()}"
-    return cache.get_or_set(key, lambda: _figures_now(cluster), FIGURES_FOR)
+    """The figures' section as HTML: what is cached is the section written out, not its
+    figures, for its table has a row of numbers per entity (hundreds in a large cluster)
+    that would otherwise be put in the reader's format on every visit."""
+    language = translation.get_language()
+    key = f"health-figures-html:{cluster.pk}:{language}:{timezone.localdate()}"
+    return {"figures_html": cache.get_or_set(key, lambda: _figures_now(cluster), FIGURES_FOR)}
 
 
-def _figures_now(cluster: Cluster) -> dict:
+def _figures_now(cluster: Cluster) -> str:
     derived = derived_figures(cluster)
-    return {
+    context = {
         "figures": figures_with_sparklines(derived, "health-figure"),
         "figure_span": (derived.periods[0].label, derived.periods[-1].label)
         if derived.periods
         else None,
         "entity_rows": derived.entities,
     }
+    return render_to_string("health/_figures.html", context)
 
 
 def _silent(round: SurveyRound) -> list:

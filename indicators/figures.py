@@ -5,15 +5,17 @@ Each SVG gets an ``id_prefix`` so that several can live in one document.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Subquery
 from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 
 from indicators import charts
 from indicators.cells import Pool, cells_of, combined, group, plain, reported
-from indicators.models import Indicator, MeasurementReport, ReportingPeriod
+from indicators.models import Indicator, Measurement, MeasurementReport, ReportingPeriod
 from indicators.progress import IndicatorProgress, ObjectiveProgress
 from rights.models import AGE_BANDS, SEXES
 
@@ -115,21 +117,33 @@ def breakdown(indicator: Indicator, period_id: int | None = None) -> Breakdown:
     (for percentages, their numerators and denominators: indicators.cells.Pool). A report
     with its total alone, or some cells, would make a part pass for the whole; the chart
     says how many counted."""
+    # One query: the cells of the period's validated reports, the period found by a
+    # subquery when not given (the latest with a validated report).
+    validated = {
+        "report__indicator": indicator,
+        "report__status": MeasurementReport.Status.VALIDATED,
+    }
     if period_id is None:
-        period_id = (
+        latest = (
             MeasurementReport.objects.filter(
                 indicator=indicator, status=MeasurementReport.Status.VALIDATED
             )
             .order_by("-period__start")
-            .values_list("period_id", flat=True)
-            .first()
+            .values("period_id")[:1]
         )
-    reports = [
-        {m.cell: reported(m) for m in report.measurements.all()}
-        for report in MeasurementReport.objects.filter(
-            indicator=indicator, status=MeasurementReport.Status.VALIDATED, period_id=period_id
-        ).prefetch_related("measurements")
-    ]
+        period = {"report__period_id": Subquery(latest)}
+    else:
+        period = {"report__period_id": period_id}
+    by_report: dict[int, dict] = defaultdict(dict)
+    rows = (
+        Measurement.objects.filter(**validated, **period)
+        .order_by("report_id", "pk")
+        .values_list("report_id", "cell", "value", "numerator", "denominator")
+    )
+    for report_id, cell, value, numerator, denominator in rows:
+        stored = Measurement(value=value, numerator=numerator, denominator=denominator)
+        by_report[report_id][cell] = reported(stored)
+    reports = list(by_report.values())
     cells = cells_of(indicator)
     # [(row label, [(series label, the keys of its cells)])]
     layout: list[tuple[str, list[tuple[str, list[str]]]]]

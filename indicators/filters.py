@@ -4,6 +4,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Cluster, Membership
+from core.forms import name_choices
 from core.widgets import LongSelect
 from indicators.models import Indicator, MeasurementReport, Objective, ReportingPeriod
 
@@ -37,9 +38,16 @@ class ReportFilter(django_filters.FilterSet):
     def __init__(self, *args: object, cluster: Cluster, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.filters["objective"].queryset = cluster.objectives.all()
-        members = cluster.memberships.voting().select_related("actor").order_by("actor__name")
+        # Only what the choices show: a large cluster lists hundreds of entities.
+        members = (
+            cluster.memberships.voting()
+            .select_related("actor")
+            .only("id", "cluster_id", "actor__name")
+            .order_by("actor__name")
+        )
         self.filters["member"].queryset = members
         self.filters["member"].field.label_from_instance = lambda m: m.actor.name
+        name_choices(self.filters["member"].field, "actor__name")
         self.filters["period"].queryset = cluster.periods.order_by("-start")
 
 

@@ -31,6 +31,7 @@ from decimal import Decimal
 from django.core.cache import cache
 from django.utils import timezone
 
+from clusters.audit import data_version
 from indicators.cells import Pool, value_shown
 from indicators.models import Indicator, Objective, ValidatedTotal
 from indicators.totals import SUMS
@@ -145,23 +146,12 @@ class IndicatorProgress:
         return None if self.current is None else value_shown(self.indicator, self.current)
 
 
-# Validated values change only when a report is validated (a validated report is never
-# edited): the services bump the cluster's version then, and the aggregation below is
-# read from the cache (Redis in production, shared by every process) until the next one.
-# The timeout only bounds the life of entries no version will ever ask for again.
+# Validated values change only when a report is validated, a write recorded in the
+# cluster's log, which moves the cluster's data version (clusters.audit.data_version):
+# the aggregation below is read from the cache (Redis in production, shared by every
+# process) until then. The timeout only bounds the life of entries no version will ever
+# ask for again.
 VALUES_CACHE_SECONDS = 3600
-
-
-def _version_key(cluster_id: int) -> str:
-    return f"indicators:values-version:{cluster_id}"
-
-
-def values_changed(cluster_id: int) -> None:
-    """Forget the cached validated values of the cluster (call after a validation)."""
-    try:
-        cache.incr(_version_key(cluster_id))
-    except ValueError:  # no version yet: nothing cached under the old one either
-        cache.set(_version_key(cluster_id), 1, None)
 
 
 def period_values(
@@ -178,7 +168,7 @@ def period_values(
     if len(clusters) != 1:
         return _period_values(indicators, until)
     cluster_id = clusters.pop()
-    version = cache.get(_version_key(cluster_id), 0)
+    version = data_version(cluster_id)
     ids = ",".join(str(pk) for pk in sorted(i.pk for i in indicators))
     # "w": the entries that carry whether each period is weighted (older ones do not).
     key = (

@@ -141,7 +141,13 @@ def reporting_by_entity(
     past_due = [p for p in periods if p.due < today]
     still_due = [p for p in periods if p.due >= today]
     if members is None:
-        members = list(cluster.memberships.voting().select_related("actor").order_by("actor__name"))
+        # Only the names the pages show: a large cluster has hundreds of entities.
+        members = list(
+            cluster.memberships.voting()
+            .select_related("actor")
+            .only("id", "cluster_id", "actor__name")
+            .order_by("actor__name")
+        )
     indicators = list(cluster.indicators.only("pk", "cluster", "baseline_date"))
     named: dict[int, list[int]] = {}
     for membership_id, indicator_id in Indicator.responsible.through.objects.filter(

@@ -32,7 +32,6 @@ from indicators.models import (
     ReportingPeriod,
 )
 from indicators.periods import cluster_periods
-from indicators.progress import values_changed
 from indicators.rules import (
     MAX_DECIMALS,
     Problem,
@@ -353,10 +352,6 @@ def report_validate(*, report: MeasurementReport, by: User) -> MeasurementReport
     ReportEvent.objects.create(report=report, user=by, action=ReportEvent.Action.VALIDATED)
     _audit_report(report, by, AuditEntry.Action.REPORT_VALIDATED)
     refresh_period_totals(report.indicator_id, report.period_id)
-    # Now, and again once committed: a reader between the two may cache the old values.
-    cluster_id = report.indicator.cluster_id
-    values_changed(cluster_id)
-    transaction.on_commit(lambda: values_changed(cluster_id))
     return report
 
 

@@ -4,11 +4,13 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -19,6 +21,7 @@ from clusters.access import (
     cluster_for_reader,
     with_posted_entity,
 )
+from clusters.audit import data_version
 from clusters.models import Cluster, Membership
 from core.errors import DomainError
 from core.paging import paginate
@@ -348,9 +351,43 @@ def validation_queue(request: HttpRequest, slug: str) -> HttpResponse:
             "page": page,
             "query": query,
             "return_form": ReturnForm(),
-            "overdue": overdue_by_entity(cluster),
+            **_overdue(request, cluster),
         },
     )
+
+
+# The queue names the entities that owe the most overdue reports; the rest on request.
+SHOWN_OVERDUE = 10
+
+
+def _overdue(request: HttpRequest, cluster: Cluster) -> dict:
+    """The entities that owe overdue reports, the most first. What each owes is worked out
+    over every entity, indicator and period: kept in the cache under the cluster's data
+    version (every report, lock and membership change is in its log) and today; the names
+    are read afresh (an entity's profile is in no cluster's log)."""
+    key = f"indicators:overdue:{cluster.pk}:{data_version(cluster.pk)}:{timezone.localdate()}"
+    owed = cache.get(key)
+    if owed is None:
+        owed = [(membership.pk, count) for membership, count in overdue_by_entity(cluster)]
+        cache.set(key, owed, OVERDUE_CACHE_SECONDS)
+    names = dict(cluster.memberships.voting().values_list("pk", "actor__name"))
+    owing = sorted(
+        ((names[pk], count) for pk, count in owed if pk in names),
+        key=lambda item: (-item[1], item[0]),
+    )
+    everyone = request.GET.get("overdue") == "all"
+    shown = owing if everyone else owing[:SHOWN_OVERDUE]
+    rest = request.GET.copy()
+    rest["overdue"] = "all"
+    return {
+        "overdue": shown,
+        "overdue_count": len(owing),
+        "overdue_all_query": rest.urlencode(),
+    }
+
+
+# Only bounds the life of entries that no key will ask for again.
+OVERDUE_CACHE_SECONDS = 24 * 3600
 
 
 def _queue_redirect(request: HttpRequest, cluster: Cluster) -> HttpResponse:

@@ -6,6 +6,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Cluster, Membership
+from core.forms import name_choices
 from core.widgets import DateInput, LongSelect
 from indicators.models import Objective
 from planning.models import JointAction
@@ -48,8 +49,14 @@ class JointActionFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.filters["objective"].queryset = cluster.objectives.all()
         members = cluster.memberships.filter(role__in=Membership.VOTING_ROLES)
-        self.filters["member"].queryset = members.select_related("actor").order_by("actor__name")
+        # Only what the choices show: a large cluster lists hundreds of entities.
+        self.filters["member"].queryset = (
+            members.select_related("actor")
+            .only("id", "cluster_id", "actor__name")
+            .order_by("actor__name")
+        )
         self.filters["member"].field.label_from_instance = lambda m: m.actor.name
+        name_choices(self.filters["member"].field, "actor__name")
 
     def filter_late(
         self, queryset: QuerySet[JointAction], name: str, value: bool

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -39,7 +39,7 @@ from planning.forms import (
     convergence_initial,
     incoherence_initial,
 )
-from planning.models import Comment, Decision, Proposal, Stance
+from planning.models import Comment, CommentRevision, Decision, Proposal, Stance
 
 
 def _proposal(access: ClusterAccess, pk: int) -> Proposal:
@@ -198,7 +198,8 @@ def _positions(cluster: Cluster, access: ClusterAccess, proposal: Proposal) -> d
         decision.venue = taken_in.get(decision.pk)
     current = stances[proposal.round]
     answered = {stance.membership_id for stance in current}
-    voting = cluster.memberships.voting().select_related("actor").order_by("actor__name")
+    # (id, name) pairs, not instances: a large cluster has hundreds of voting entities.
+    voting = cluster.memberships.voting().order_by("actor__name").values_list("pk", "actor__name")
     own = access.membership.pk if access.membership else None
     mine = next((s for s in current if s.membership_id == own), None)
     rule = proposal_services.cluster_rule(cluster)
@@ -208,7 +209,8 @@ def _positions(cluster: Cluster, access: ClusterAccess, proposal: Proposal) -> d
             for n in range(proposal.round, 0, -1)
         ],
         "decisions": list(decisions.values()),
-        "waiting": [m for m in voting if m.pk not in answered],
+        # The names of the entities still to answer.
+        "waiting": [name for pk, name in voting if pk not in answered],
         "stance_form": StanceForm(
             initial={"position": mine.position, "reason": mine.reason} if mine else None
         ),
@@ -217,19 +219,45 @@ def _positions(cluster: Cluster, access: ClusterAccess, proposal: Proposal) -> d
     }
 
 
-def _comments(proposal: Proposal) -> QuerySet[Comment]:
-    """The threads, each with its replies and every comment's earlier versions."""
-    return (
-        proposal.comments.filter(parent=None)
-        .select_related("author", "membership__actor")
-        .prefetch_related(
-            Prefetch(
-                "replies", queryset=Comment.objects.select_related("author", "membership__actor")
-            ),
-            "revisions",
-            "replies__revisions",
-        )
+def _actions(cluster: Cluster, proposal: Proposal) -> list:
+    """The joint actions from the proposal, each knowing its cluster (its link)."""
+    actions = list(proposal.joint_actions.order_by("start"))
+    for action in actions:
+        action.cluster = cluster
+    return actions
+
+
+def _comments(proposal: Proposal) -> list[Comment]:
+    """The threads, each with its replies and every comment's earlier versions: two
+    queries however many there are (the comments, their revisions), none skipped when a
+    list is empty, so that the page's count does not depend on what was said."""
+    comments = list(
+        proposal.comments.select_related("author", "membership__actor").order_by("created_at", "id")
     )
+    revisions: dict[int, list[CommentRevision]] = defaultdict(list)
+    for revision in CommentRevision.objects.filter(comment__proposal=proposal).order_by(
+        "replaced_at", "id"
+    ):
+        revisions[revision.comment_id].append(revision)
+    replies: dict[int, list[Comment]] = defaultdict(list)
+    for comment in comments:
+        if comment.parent_id is not None:
+            replies[comment.parent_id].append(comment)
+    for comment in comments:
+        _prefetched(comment, "revisions", revisions[comment.pk])
+        _prefetched(comment, "replies", replies[comment.pk])
+    return [comment for comment in comments if comment.parent_id is None]
+
+
+def _prefetched(comment: Comment, name: str, items: list) -> None:
+    """What prefetch_related would leave: ``comment.<name>.all()`` reads ``items``."""
+    queryset = getattr(comment, name).get_queryset()
+    queryset._result_cache = items
+    queryset._prefetch_done = True
+    comment._prefetched_objects_cache = {
+        **getattr(comment, "_prefetched_objects_cache", {}),
+        name: queryset,
+    }
 
 
 @login_required
@@ -245,7 +273,7 @@ def proposal_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "proposal": proposal,
             **_positions(cluster, access, proposal),
             "adopted": proposal.is_adopted,
-            "actions": proposal.joint_actions.order_by("start"),
+            "actions": _actions(cluster, proposal),
             "comments": _comments(proposal),
             "comment_form": CommentForm(),
             "rights_issues": proposal.rights_issues.all(),

@@ -10,20 +10,33 @@ Three checks, in this order, and no file is served unless all pass:
   it reads validated reports only (tests/api/test_iati_file.py shows a submitted one
   left out);
 - ``schema_errors``: the official IATI 2.03 schema (api/iati/schema), loaded once.
+
+Building and checking a large cluster's file reads every validated cell: the outcome is
+kept in the cache (``checked_file``) until the data it reads changes. Every write to a
+cluster's shared work is in its audit log, which moves the cluster's data version
+(clusters.audit.data_version); an entity's profile (its name, its IATI identifier) is not
+(actors.services says why), so the key also holds what the file says of the cluster's
+entities and of the cluster itself, read afresh in one short query.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
+import zoneinfo
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from lxml import etree
 
+from actors.models import Actor
 from api.iati import builder
+from clusters.audit import data_version
 from clusters.models import Cluster
 
 SCHEMA = Path(__file__).parent / "schema" / "iati-activities-schema.xsd"
@@ -146,7 +159,39 @@ def counts(root: etree._Element) -> Counts:
     )
 
 
+# Only bounds the life of entries that no key will ask for again.
+CHECKED_CACHE_SECONDS = 24 * 3600
+
+
+def _cache_key(cluster: Cluster) -> str:
+    """What the checked file depends on: the cluster's data version, its own fields, its
+    entities' profiles (unversioned), the cluster's today (which periods have started) and
+    the language of the problems' sentences."""
+    today = timezone.localdate(timezone=zoneinfo.ZoneInfo(cluster.zone))
+    entities = list(
+        Actor.objects.filter(memberships__cluster=cluster)
+        .order_by("pk")
+        .distinct()
+        .values_list("pk", "name", "slug", "kind", "iati_identifier")
+    )
+    own = [getattr(cluster, field.attname) for field in cluster._meta.concrete_fields]
+    digest = hashlib.sha256(repr((own, entities)).encode()).hexdigest()[:32]
+    version = data_version(cluster.pk)
+    language = translation.get_language()
+    return f"iati:checked:{cluster.pk}:{version}:{today}:{language}:{digest}"
+
+
 def checked_file(cluster: Cluster) -> Checked:
+    """``checked_now``, kept until the data it reads changes (see the module's note)."""
+    key = _cache_key(cluster)
+    found = cache.get(key)
+    if found is None:
+        found = checked_now(cluster)
+        cache.set(key, found, CHECKED_CACHE_SECONDS)
+    return found
+
+
+def checked_now(cluster: Cluster) -> Checked:
     """The cluster's IATI file, built only from data that passes, then checked against
     the rules and the schema. A problem in the built file is the platform's, not the
     coordinator's: it is listed all the same, and no file goes out."""

@@ -367,3 +367,51 @@ def test_a_large_matrix_is_shown_a_page_at_a_time_and_its_worst_incoherences_fir
     assert shown == ["Plan 1", "Plan 2"]
     assert first.context["incoherence_count"] == 4
     assert "The 2 worst of 4" in html
+
+
+def test_the_findings_kept_between_reads_follow_each_change(world: World):
+    """The whole cluster's findings are cached: a score set, and an entity renamed (which
+    no cluster's log records), are on the very next read."""
+    url = reverse("coherence:coherence", args=[world.cluster.slug])
+    client = world.client("coordinator")
+    assert client.get(url).context["incoherence_count"] == 0
+    score = scored(world)
+    page = client.get(url)
+    assert page.context["incoherence_count"] == 1
+    services.score_set(
+        strategy=score.strategy,
+        objective=score.objective,
+        membership=world.member_membership,
+        by=world.users["member"],
+        value=2,
+        reason="Rents capped after all",
+    )
+    page = client.get(url)
+    assert page.context["incoherence_count"] == 0
+    assert page.context["unsupported"] == []
+    world.member_membership.actor.name = "Renamed Neighbours"
+    world.member_membership.actor.save(update_fields=["name"])
+    services.score_set(
+        strategy=score.strategy,
+        objective=score.objective,
+        membership=world.member_membership,
+        by=world.users["member"],
+        value=-3,
+        reason="Rents up again",
+    )
+    client.get(url)
+    world.member_membership.actor.name = "Neighbours again"
+    world.member_membership.actor.save(update_fields=["name"])
+    shown = client.get(url).context["incoherences"]
+    assert [item.score.strategy.entity_name for item in shown] == ["Neighbours again"]
+
+
+def test_a_read_again_costs_the_same_queries_with_2_and_20_strategies(world: World):
+    client = world.client("coordinator")
+    url = reverse("coherence:coherence", args=[world.cluster.slug])
+    add_strategies(world, 2, own=False)
+    client.get(url)
+    two = queries(client, url)
+    add_strategies(world, 18, own=False)
+    client.get(url)
+    assert queries(client, url) == two

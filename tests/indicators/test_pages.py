@@ -263,6 +263,25 @@ def test_indicator_detail_runs_a_fixed_number_of_queries(
     assert "<svg" in response.content.decode()
 
 
+def test_a_broken_down_indicator_costs_one_query_more_than_a_plain_one(
+    world: World, django_assert_max_num_queries
+):
+    """Its chart by sex and age reads the latest period's validated cells in one query:
+    the only difference between the pages of two kinds of indicator (the bench compares
+    the first indicator of each cluster, which need not be of the same kind)."""
+    client = world.client("observer")
+    services.report_validate(report=world.report, by=world.users["coordinator"])
+    add_measurements(world, 1)
+    plain = world.cluster.indicators.get(code="X0")
+    client.get(url(world, "indicator-detail", pk=plain.pk))
+    with django_assert_max_num_queries(30) as without:
+        client.get(url(world, "indicator-detail", pk=plain.pk))
+    client.get(url(world, "indicator-detail", pk=world.indicator.pk))
+    with django_assert_max_num_queries(30) as broken_down:
+        client.get(url(world, "indicator-detail", pk=world.indicator.pk))
+    assert len(broken_down.captured_queries) == len(without.captured_queries) + 1
+
+
 def test_a_huge_upload_is_refused_before_it_is_read(world: World, settings):
     settings.IMPORT_MAX_MB = 1
     response = world.client("member").post(

@@ -17,6 +17,7 @@ from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from clusters.audit import data_changed
 from clusters.models import AuditEntry, Cluster
 from core.errors import DomainError
 from core.reading import ImportRefused
@@ -30,7 +31,6 @@ from indicators.progress import (
     OFF_TRACK,
     indicators_progress,
     objective_progress,
-    values_changed,
     yes_no_status,
     yes_no_value,
 )
@@ -336,7 +336,7 @@ def test_yes_is_achieved_and_no_is_off_track(world: World):
     assert (item.status, item.fraction, item.current_shown) == (ACHIEVED, 1.0, "Yes")
     Measurement.objects.filter(report=report).update(value=D(0))
     refresh_period_totals(indicator.pk, report.period_id)
-    values_changed(world.cluster.pk)
+    data_changed(world.cluster.pk)
     item = progress_of(indicator)
     assert (item.status, item.fraction, item.current_shown) == (OFF_TRACK, 0.0, "No")
 

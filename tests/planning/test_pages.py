@@ -296,3 +296,33 @@ def test_the_detail_runs_the_same_queries_with_few_or_many_comments(
     with django_assert_num_queries(len(small.captured_queries)):
         response = client.get(url(world, "proposal-detail", world.proposal))
     assert response.content.decode().count("revised") == 22
+
+
+def test_the_detail_runs_the_same_queries_with_no_comment_and_no_action_as_with_some(
+    world: World, django_assert_num_queries, django_assert_max_num_queries
+):
+    """Nothing is skipped when a list is empty, nothing is read per comment or action: a
+    proposal just opened costs what a discussed one with its joint actions costs."""
+    from planning.models import JointAction
+
+    client = world.client("observer")
+    with django_assert_max_num_queries(30) as bare:
+        client.get(url(world, "proposal-detail", world.proposal))
+    membership = world.member_membership
+    user = world.users["member"]
+    thread = proposal_services.comment_add(
+        proposal=world.proposal, by=user, membership=membership, body="A first point"
+    )
+    proposal_services.comment_edit(comment=thread, by=user, body="A first point, revised")
+    proposal_services.comment_add(
+        proposal=world.proposal, by=user, membership=membership, body="Agreed", parent=thread
+    )
+    JointAction.objects.filter(pk=world.action.pk).update(proposal=world.proposal)
+    second = JointAction.objects.get(pk=world.action.pk)
+    second.pk, second.title = None, "A second action"
+    second.save()
+    with django_assert_num_queries(len(bare.captured_queries)):
+        response = client.get(url(world, "proposal-detail", world.proposal))
+    page = response.content.decode()
+    assert "A first point, revised" in page and "Agreed" in page
+    assert "A second action" in page and world.action.title in page
