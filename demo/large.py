@@ -8,6 +8,11 @@ Rows are written with bulk inserts in a few hundred statements; statuses and dat
 spread the way a real cluster's are (most of the past validated, the last period half
 reported, most proposals decided, a few late actions). Idempotent: a second run finds the
 cluster and stops. The random generator is seeded, so two runs build the same data.
+
+``seed_demo --large --clusters N`` builds N of them (``seed_large(..., number=n)``), all of
+the same shape and content under their own slug, name and entities (``slug_of(n)``: the
+first keeps SLUG): the bench reads the first cluster's pages with one and with ten of them
+in the database. A run with a larger N adds the missing ones.
 """
 
 from __future__ import annotations
@@ -49,6 +54,7 @@ from rights.models import (
 )
 
 SLUG = "xarxa-metropolitana"
+NAME = "Xarxa Metropolitana pel Dret a l'Habitatge"
 ENTITIES = 300
 INDICATORS_PER_OBJECTIVE = 5
 OBJECTIVES = 8
@@ -87,17 +93,24 @@ THEMES = [
 ]
 
 
-def seed_large(coordinator: User, member: User | None = None) -> Cluster:
-    existing = Cluster.objects.filter(slug=SLUG).first()
+def slug_of(number: int) -> str:
+    """The slug of the n-th large cluster (from 1): SLUG, then SLUG-2, SLUG-3..."""
+    return SLUG if number == 1 else f"{SLUG}-{number}"
+
+
+def seed_large(coordinator: User, member: User | None = None, *, number: int = 1) -> Cluster:
+    slug = slug_of(number)
+    existing = Cluster.objects.filter(slug=slug).first()
     if existing is not None:
         # A large cluster built before the coherence part gets its strategies now.
         with transaction.atomic():
             seed_large_coherence(existing, coordinator, DISTRICTS)
         return existing
+    # The same generator for every one: the clusters differ by their names, not their shape.
     rng = random.Random(2030)
     with transaction.atomic():
-        cluster = _cluster(coordinator)
-        memberships = _entities(cluster, rng, member)
+        cluster = _cluster(coordinator, number)
+        memberships = _entities(cluster, rng, member, number)
         voting = [m for m in memberships if m.role in Membership.VOTING_ROLES]
         objectives = _rights_and_objectives(cluster, rng)
         _measurements(cluster, objectives, voting, coordinator, rng)
@@ -113,10 +126,10 @@ def seed_large(coordinator: User, member: User | None = None) -> Cluster:
     return cluster
 
 
-def _cluster(coordinator: User) -> Cluster:
+def _cluster(coordinator: User, number: int) -> Cluster:
     cluster = Cluster.objects.create(
-        name="Xarxa Metropolitana pel Dret a l'Habitatge",
-        slug=SLUG,
+        name=NAME if number == 1 else f"{NAME} {number}",
+        slug=slug_of(number),
         kind=Cluster.Kind.SOCIAL,
         common_goal="Que cap persona de l'àrea metropolitana perdi l'habitatge sense "
         "alternativa i que l'habitatge digne sigui un dret efectiu per a tothom.",
@@ -136,16 +149,22 @@ def _cluster(coordinator: User) -> Cluster:
     return cluster
 
 
-def _entities(cluster: Cluster, rng: random.Random, member: User | None) -> list[Membership]:
+def _entities(
+    cluster: Cluster, rng: random.Random, member: User | None, number: int
+) -> list[Membership]:
+    # The first cluster's entities keep the names they always had; the others' say which
+    # network they belong to (an entity's slug and IATI identifier are unique).
+    prefix = "" if number == 1 else f"{number}."
     actors = Actor.objects.bulk_create(
         [
             Actor(
-                name=(name := f"Entitat {n:03d} · {rng.choice(THEMES).capitalize()}"),
+                name=(name := f"Entitat {prefix}{n:03d} · {rng.choice(THEMES).capitalize()}"),
                 name_key=name_key(name),
-                slug=f"{SLUG}-entitat-{n:03d}",
+                slug=f"{cluster.slug}-entitat-{n:03d}",
                 kind=KINDS[n % len(KINDS)],
-                # Invented tax ids, out of the demo cluster's range (demo.clusters).
-                iati_identifier=f"ES-CIF-G69{n:06d}",
+                # Invented tax ids, out of the demo cluster's range (demo.clusters); the
+                # n-th cluster's in a thousand of its own.
+                iati_identifier=f"ES-CIF-G69{(number - 1) * 1000 + n:06d}",
                 territory=DISTRICTS[n % len(DISTRICTS)],
                 description="Entitat de la xarxa metropolitana.",
             )

@@ -91,7 +91,13 @@ class _Cells:
 
 def _cells(cache: dict[int, _Cells], indicator: Indicator) -> _Cells:
     if indicator.pk not in cache:
-        keys = [key for key, _label in indicator.cells()]
+        computed = indicator.cells()
+        # The checks of each report (services.report_values, the totals' rules) ask the
+        # indicator for its cells again: 400 reports of 24 cells made 67,000 translations
+        # of the same labels, a third of a 10,000-row import. The instance is the
+        # import's own (read at its start): it answers with the list computed here.
+        indicator.cells = lambda computed=computed: list(computed)
+        keys = [key for key, _label in computed]
         by_parts = {
             frozenset((name.lower(), value.lower()) for name, value in parse_cell(key).items()): key
             for key in keys

@@ -2,14 +2,21 @@
 on the large one, then 20 concurrent users for 60 seconds (wrk) on the dashboard and on a
 trivial view. Prints one table. Not a test: figures depend on the machine.
 
-The Makefile prepares the database (``seed_demo --large``) and starts gunicorn with
+run_pages.sh prepares the database (``seed_demo --large``) and starts gunicorn with
 DEBUG off; this script logs in by writing a session the way Django's login does, times
 each page over sequential requests, counts its queries in-process with the test client,
-and runs wrk for the load.
+and runs wrk for the load. It keeps the large cluster's figures in BENCH_ONE_CLUSTER.
+
+``bench_pages.py --clusters N``, once run_pages.sh has added large clusters up to N
+(``seed_demo --large --clusters N``) and restarted gunicorn: the same pages of the first
+large cluster again, and per page the ratio of their p95 to the one kept, with one large
+cluster in the database (the goal: at most 1.2, the platform's size costing a cluster
+nothing).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import statistics
@@ -36,6 +43,8 @@ from django.urls import reverse  # noqa: E402
 from accounts.models import User  # noqa: E402
 from clusters.models import Cluster  # noqa: E402
 from demo.large import SLUG as LARGE  # noqa: E402
+from demo.large import slug_of  # noqa: E402
+from indicators.models import Measurement  # noqa: E402
 from planning.models import Proposal  # noqa: E402
 
 BASE = os.environ.get("BENCH_URL", "http://127.0.0.1:8765")
@@ -44,6 +53,9 @@ LOAD_SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", "60"))
 USERS = 20
 GOAL_P95_RATIO = 1.5
 GOAL_THROUGHPUT_SHARE = 1 / 3
+GOAL_CLUSTERS_RATIO = 1.2
+# The large cluster's figures with one large cluster in the database, for --clusters.
+ONE_CLUSTER = os.environ.get("BENCH_ONE_CLUSTER", "/tmp/clusters-bench-one-cluster.json")
 
 
 def session_for(user: User) -> str:
@@ -150,6 +162,15 @@ def main() -> None:
             median, p95 = timings(path, key)
             figures.append((median, p95, query_count(path, coordinator)))
         rows.append((name, figures))
+    with open(ONE_CLUSTER, "w") as handle:
+        json.dump(
+            {
+                "clusters": large_clusters(),
+                "measurements": Measurement.objects.count(),
+                "pages": {name: large_figures for name, (_demo, large_figures) in rows},
+            },
+            handle,
+        )
 
     print()
     print(
@@ -179,7 +200,8 @@ def main() -> None:
         )
         if load["socket"]:
             print(f"  socket errors: {load['socket']}")
-    share = dashboard["rate"] / trivial["rate"]
+    # No request served on /health/ at all is a broken run: no share, and NOT met.
+    share = dashboard["rate"] / trivial["rate"] if trivial["rate"] else 0.0
     print()
     print(
         f"Large/demo p95 at most {GOAL_P95_RATIO}: "
@@ -193,5 +215,57 @@ def main() -> None:
     print("Error responses under load: " + ("none" if not errors else str(errors)))
 
 
+def large_clusters() -> int:
+    """How many of seed_demo's large clusters the database holds."""
+    slugs = {slug_of(n) for n in range(1, 100)}
+    return Cluster.objects.filter(slug__in=slugs).count()
+
+
+def many_clusters(expected: int) -> None:
+    """The first large cluster's pages again, now among ``expected`` large clusters,
+    against the figures kept with one."""
+    with open(ONE_CLUSTER) as handle:
+        one = json.load(handle)
+    clusters = large_clusters()
+    if clusters != expected:
+        raise SystemExit(f"{clusters} large clusters in the database, not {expected}.")
+    large = Cluster.objects.get(slug=LARGE)
+    coordinator = large.roles.select_related("user").order_by("pk").first().user
+    key = session_for(coordinator)
+    measurements = Measurement.objects.count()
+    rows = []
+    for name, path in pages(large).items():
+        median, p95 = timings(path, key)
+        rows.append((name, one["pages"][name], (median, p95, query_count(path, coordinator))))
+
+    print()
+    print(
+        f"First large cluster among {one['clusters']} and among {clusters} large clusters "
+        f"({one['measurements']:,} and {measurements:,} measurements in the database)"
+    )
+    print(
+        f"{'Page':<20}{'p95, ' + str(one['clusters']):>10}{'queries':>9}"
+        f"{'p95, ' + str(clusters):>10}{'queries':>9}{'p95 ratio':>11}  goal"
+    )
+    failures = []
+    for name, (_om, op, oq), (_m, p, q) in rows:
+        ratio = p / op
+        met = ratio <= GOAL_CLUSTERS_RATIO
+        if not met:
+            failures.append(name)
+        print(
+            f"{name:<20}{op * 1000:>8.1f}ms{oq:>9}{p * 1000:>8.1f}ms{q:>9}{ratio:>11.2f}  "
+            + ("met" if met else "NOT met")
+        )
+    print()
+    print(
+        f"{clusters} clusters / {one['clusters']} p95 at most {GOAL_CLUSTERS_RATIO}: "
+        + ("met on every page" if not failures else "NOT met on " + ", ".join(failures))
+    )
+
+
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) == 3 and sys.argv[1] == "--clusters":
+        many_clusters(int(sys.argv[2]))
+    else:
+        main()

@@ -155,8 +155,13 @@ def test_the_large_demo_cluster_has_the_promised_size_and_is_built_once(db):
     from planning.models import Comment
 
     call_command("seed_demo", force=True, large=True, stdout=StringIO())
-    call_command("seed_demo", force=True, large=True, stdout=StringIO())
+    first = Cluster.objects.get(slug=SLUG)
+    # A second run asking for two finds the first one and adds the second.
+    output = StringIO()
+    call_command("seed_demo", force=True, large=True, clusters=2, stdout=output)
+    assert "2 large clusters ready" in output.getvalue()
     cluster = Cluster.objects.get(slug=SLUG)
+    assert cluster.pk == first.pk
     assert cluster.memberships.count() == 300
     assert cluster.indicators.count() == 40
     assert Measurement.objects.filter(report__indicator__cluster=cluster).count() >= 100_000
@@ -175,3 +180,32 @@ def test_the_large_demo_cluster_has_the_promised_size_and_is_built_once(db):
     outcomes = Decision.objects.filter(proposal__cluster=cluster).values("outcome")
     assert {row["outcome"] for row in outcomes.annotate(n=Count("id"))} >= {"adopted", "rejected"}
     assert any(action.is_late for action in cluster.joint_actions.all())
+
+    # The second one: the same shape under its own names (entities' names and slugs too).
+    second = Cluster.objects.get(slug=f"{SLUG}-2")
+    assert second.name != cluster.name
+    names = [set(c.memberships.values_list("actor__name", flat=True)) for c in (cluster, second)]
+    assert len(names[1]) == 300 and not names[0] & names[1]
+
+    def shape(cluster: Cluster) -> tuple[int, ...]:
+        return (
+            cluster.memberships.count(),
+            cluster.indicators.count(),
+            Measurement.objects.filter(report__indicator__cluster=cluster).count(),
+            cluster.proposals.count(),
+            Stance.objects.filter(proposal__cluster=cluster).count(),
+            cluster.joint_actions.count(),
+            cluster.meetings.count(),
+        )
+
+    assert shape(second) == shape(cluster)
+    # The demo's member person represents an entity of the first one only.
+    member = User.objects.get(email="member@demo.example")
+    assert cluster.memberships.filter(actor__people__user=member).exists()
+    assert not second.memberships.filter(actor__people__user=member).exists()
+
+
+def test_clusters_without_large_is_refused(db):
+    with pytest.raises(CommandError, match="add --large"):
+        call_command("seed_demo", force=True, clusters=3, stdout=StringIO())
+    assert not Cluster.objects.exists()

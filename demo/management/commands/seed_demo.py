@@ -27,6 +27,9 @@ from demo.reports import seed_reports
 from demo.rights import seed_rights
 from reports.jobs import wait_for_renders
 
+# Their entities' invented IATI identifiers take a thousand numbers each (demo.large).
+MAX_LARGE_CLUSTERS = 99
+
 
 class Command(BaseCommand):
     help = "Load the demo: a social cluster on the right to adequate housing in Barcelona."
@@ -43,6 +46,14 @@ class Command(BaseCommand):
             help="Also build a large cluster (300 entities, 100,000 measurements, 30,000 "
             "positions) to measure the pages and the PDFs against.",
         )
+        parser.add_argument(
+            "--clusters",
+            type=int,
+            default=1,
+            metavar="N",
+            help="With --large: build N large clusters of the same shape (10 make about a "
+            "million measurements); those already built are kept, the missing ones added.",
+        )
 
     def handle(self, *args: object, **options: object) -> None:
         if not (settings.DEBUG or options["force"]):
@@ -50,6 +61,11 @@ class Command(BaseCommand):
                 "The demo creates accounts with a published password, including a superuser: "
                 "it only runs with DEBUG on, or with --force."
             )
+        clusters = options["clusters"]
+        if not 1 <= clusters <= MAX_LARGE_CLUSTERS:
+            raise CommandError(f"--clusters takes 1 to {MAX_LARGE_CLUSTERS}.")
+        if clusters > 1 and not options["large"]:
+            raise CommandError("--clusters says how many large clusters: add --large.")
         # The demo's people have no mailboxes (addresses at demo.example): the emails its
         # proposals would send are dropped here, where Celery runs in the same process.
         no_mail = override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
@@ -73,15 +89,22 @@ class Command(BaseCommand):
             # for it, or it would end (and the thread with it) before the report is made.
             wait_for_renders(timeout=600)
         if options["large"]:
+            # The demo's member person represents an entity of the first one only.
             member = User.objects.filter(email="member@demo.example").first()
-            started = time.monotonic()
-            large = seed_large(coordinator, member)
-            # Its invitations go to people without mailboxes too.
-            with no_mail, transaction.atomic():
-                seed_large_meetings(large, coordinator)
-            self.stdout.write(
-                f"Large cluster ready in {time.monotonic() - started:.0f} s: /c/{large.slug}/"
-            )
+            all_started = time.monotonic()
+            for number in range(1, clusters + 1):
+                started = time.monotonic()
+                large = seed_large(coordinator, member if number == 1 else None, number=number)
+                # Its invitations go to people without mailboxes too.
+                with no_mail, transaction.atomic():
+                    seed_large_meetings(large, coordinator)
+                self.stdout.write(
+                    f"Large cluster ready in {time.monotonic() - started:.0f} s: /c/{large.slug}/"
+                )
+            if clusters > 1:
+                self.stdout.write(
+                    f"{clusters} large clusters ready in {time.monotonic() - all_started:.0f} s"
+                )
         self.stdout.write(self.style.SUCCESS(f"Demo cluster ready: /c/{cluster.slug}/"))
         self.stdout.write(f"Demo logins, password {DEMO_PASSWORD}:")
         for email, *_ in PEOPLE:
