@@ -102,7 +102,12 @@ def query_count(path: str, user: User) -> int:
 
 
 def pages(cluster: Cluster) -> dict[str, str]:
-    indicator = cluster.indicators.order_by("code").first()
+    # An indicator of the same kind on both (broken down by sex, whose detail page draws
+    # one chart more), so that the two pages compare the data's size, not their shape.
+    indicator = (
+        cluster.indicators.filter(by_sex=True).order_by("code").first()
+        or cluster.indicators.order_by("code").first()
+    )
     proposal = (
         cluster.proposals.filter(status=Proposal.Status.DECIDED).order_by("pk").first()
         or cluster.proposals.order_by("pk").first()

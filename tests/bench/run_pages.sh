@@ -25,9 +25,14 @@ DEBUG=1 $BIN/python manage.py migrate --no-input -v0
 DEBUG=1 $BIN/python manage.py seed_demo --large
 DEBUG=0 $BIN/python manage.py collectstatic --no-input -v0
 
+# The pages are served as in production, with Redis as the cache every worker shares
+# (sessions, the dashboard, the data versions); a database of its own, emptied first, so
+# that nothing cached for an earlier run's clusters of the same ids is read.
+REDIS_DB=${BENCH_REDIS_DB:-9}
+redis-cli -h 127.0.0.1 -p 6379 -n "$REDIS_DB" flushdb >/dev/null
 GUNICORN=
 start_gunicorn() {
-    DEBUG=0 $BIN/gunicorn config.wsgi --bind "127.0.0.1:${PORT}" --workers 2 --log-level warning &
+    DEBUG=0 REDIS_URL="redis://127.0.0.1:6379/${REDIS_DB}" $BIN/gunicorn config.wsgi --bind "127.0.0.1:${PORT}" --workers 2 --log-level warning &
     GUNICORN=$!
     for _ in $(seq 30); do curl -sf "http://127.0.0.1:${PORT}/health/" >/dev/null && break; sleep 1; done
 }
