@@ -93,6 +93,14 @@ def eager_celery(settings):
 
 
 @pytest.fixture(autouse=True)
+def sessions_in_the_database(settings):
+    """With Redis, sessions are read from it (config.settings): the pages' query counts are
+    asserted as the embedded default runs them, one session query included, with or
+    without Redis."""
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     """Cached values (progress, rate limits) never leak from one test into the next: the
     database is rolled back after each test, and ids may come back."""
